@@ -1,0 +1,24 @@
+'use strict'
+// ringjwt: JSON Web Tokens for Node.js with the cryptography and the token checks in Rust. A drop-in for the
+// npm `jsonwebtoken` package (sign, verify, decode and its error classes), plus Promise forms and compiled
+// signers and verifiers.
+
+const { sign, signAsync } = require('./lib/sign')
+const { verify, verifyAsync } = require('./lib/verify')
+const { decode } = require('./lib/decode')
+const { createSigner, createVerifier } = require('./lib/compiled')
+const { codes, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('./lib/errors')
+
+module.exports = {
+  sign,
+  verify,
+  decode,
+  signAsync,
+  verifyAsync,
+  createSigner,
+  createVerifier,
+  codes,
+  JsonWebTokenError,
+  TokenExpiredError,
+  NotBeforeError,
+}

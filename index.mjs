@@ -1,0 +1,17 @@
+// ESM entry: the same module as index.js, with named exports.
+import ringjwt from './index.js'
+
+export const {
+  sign,
+  verify,
+  decode,
+  signAsync,
+  verifyAsync,
+  createSigner,
+  createVerifier,
+  codes,
+  JsonWebTokenError,
+  TokenExpiredError,
+  NotBeforeError,
+} = ringjwt
+export default ringjwt

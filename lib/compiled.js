@@ -1,0 +1,226 @@
+'use strict'
+// createSigner / createVerifier: every option validated once (a TypeError at creation), the key parsed once
+// into a native handle, the header and claim checks prepared once. The returned objects do no option work.
+
+const {
+  isPlainObject,
+  validateOptions,
+  checkKeyKind,
+  checkPayload,
+  applyClaims,
+  nativeSigner,
+  headerText,
+  signPrepared,
+  signPreparedAsync,
+  algorithmOf,
+  abortError,
+} = require('./sign')
+const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
+const { signingKey, verifyingKey } = require('./keys')
+const { tokenError, optionError, fromNative } = require('./errors')
+
+function createSigner(options) {
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  const { key, ...signOptions } = options
+  validateOptions(signOptions, optionError)
+  const alg = algorithmOf(Object.assign({ alg: signOptions.algorithm || 'HS256' }, signOptions.header))
+  if (!key && alg !== 'none') throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
+  const entry = key ? signingKey(key) : null
+  if (entry !== null) checkKeyKind(entry, alg, signOptions)
+  const signer = nativeSigner(entry, alg, signOptions.allowInsecureKeySizes)
+  const headers = { object: headerText(alg, true, signOptions), other: headerText(alg, false, signOptions) }
+  const encoding = signOptions.encoding
+
+  function prepare(payload) {
+    const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
+    payload = checkPayload(payload, signOptions, isObjectPayload)
+    applyClaims(payload, signOptions, isObjectPayload)
+    return { signer, header: isObjectPayload ? headers.object : headers.other, payload, alg }
+  }
+
+  return {
+    algorithm: alg,
+    sign(payload) {
+      return signPrepared(prepare(payload), encoding)
+    },
+    signAsync(payload, { signal } = {}) {
+      if (signal?.aborted) return Promise.reject(abortError(signal))
+      try {
+        return signPreparedAsync(prepare(payload), encoding, signal)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    },
+  }
+}
+
+const VERIFIER_OPTIONS = new Set([
+  'key',
+  'algorithms',
+  'audience',
+  'issuer',
+  'subject',
+  'jwtid',
+  'nonce',
+  'complete',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'clockTolerance',
+  'clockTimestamp',
+  'maxAge',
+  'allowInvalidAsymmetricKeyTypes',
+  'allowInsecureKeySizes',
+  'cache',
+  'cacheTTL',
+  'cacheErrors',
+])
+
+const BOOLEAN_OPTIONS = [
+  'complete',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'allowInvalidAsymmetricKeyTypes',
+  'allowInsecureKeySizes',
+  'cacheErrors',
+]
+
+function validateVerifierOptions(options) {
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (!VERIFIER_OPTIONS.has(name)) throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  for (const name of BOOLEAN_OPTIONS) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw optionError(`"${name}" must be a boolean`)
+    }
+  }
+  if (options.clockTimestamp !== undefined && typeof options.clockTimestamp !== 'number') {
+    throw optionError('clockTimestamp must be a number')
+  }
+  if (options.nonce !== undefined && (typeof options.nonce !== 'string' || options.nonce.trim() === '')) {
+    throw optionError('nonce must be a non-empty string')
+  }
+  if (options.cache !== undefined && options.cache !== false && !(Number.isInteger(options.cache) && options.cache > 0)) {
+    throw optionError('"cache" must be a positive integer (the number of tokens to keep)')
+  }
+  if (options.cacheTTL !== undefined && !(typeof options.cacheTTL === 'number' && options.cacheTTL > 0)) {
+    throw optionError('"cacheTTL" must be a positive number of milliseconds')
+  }
+}
+
+const DEFAULT_CACHE_TTL = 600_000
+
+// A bounded LRU of verified tokens, keyed by the whole token string: two tokens that differ in any byte
+// (a tampered signature included) never share an entry. An entry expires at the earliest of the token's
+// `exp`, its `maxAge` deadline and `cacheTTL`, measured with the same JS clock as the checks.
+function createCache(size, ttlMs, maxAge) {
+  const entries = new Map()
+  return {
+    get(token, now) {
+      const entry = entries.get(token)
+      if (entry === undefined) return undefined
+      if (now >= entry.expiresAt) {
+        entries.delete(token)
+        return undefined
+      }
+      entries.delete(token)
+      entries.set(token, entry)
+      return entry
+    },
+    set(token, now, value, isError, tolerance) {
+      let expiresAt = now + ttlMs / 1000
+      const payload = isError ? undefined : (value.payload ?? value)
+      if (payload !== null && typeof payload === 'object') {
+        if (typeof payload.exp === 'number') expiresAt = Math.min(expiresAt, payload.exp + tolerance)
+        if (maxAge !== undefined && typeof payload.iat === 'number') {
+          expiresAt = Math.min(expiresAt, payload.iat + maxAge + tolerance)
+        }
+      }
+      if (entries.size >= size) entries.delete(entries.keys().next().value)
+      entries.set(token, { value, isError, expiresAt })
+    },
+  }
+}
+
+function createVerifier(options) {
+  validateVerifierOptions(options)
+  const { key, cache: cacheSize, cacheTTL, cacheErrors, complete, clockTimestamp, ...policy } = options
+  if (key !== undefined && key !== null && typeof key === 'function') {
+    throw optionError('"key" must be key material; key functions are for verify()')
+  }
+  const entry = key ? verifyingKey(key) : null
+  if (entry !== null && entry.type === 'secret' && entry.pemText) {
+    throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
+  }
+  if (entry !== null && entry.native === null) {
+    throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
+  }
+  const verifier = nativeVerifier(entry, policy, optionError)
+  const pooled = entry !== null && entry.type !== 'secret'
+  const tolerance = typeof policy.clockTolerance === 'number' ? policy.clockTolerance : 0
+  const maxAgeSeconds = typeof policy.maxAge === 'number' ? policy.maxAge : undefined
+  const cache = cacheSize ? createCache(cacheSize, cacheTTL ?? DEFAULT_CACHE_TTL, maxAgeSeconds) : null
+
+  const now = () => clockTimestamp || Math.floor(Date.now() / 1000)
+  const finish = (token, parts) => (complete ? completeResult(token, parts) : parsePayload(parts[1]))
+
+  function remember(token, t, value, isError) {
+    if (cache !== null && (!isError || cacheErrors)) cache.set(token, t, value, isError, tolerance)
+  }
+
+  function verifyNow(token, t) {
+    try {
+      return complete ? completeResult(token, verifier.verifyComplete(token, t)) : parsePayload(verifier.verify(token, t))
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+
+  function verify(token) {
+    checkToken(token)
+    const t = now()
+    const hit = cache?.get(token, t)
+    if (hit !== undefined) {
+      if (hit.isError) throw hit.value
+      return hit.value
+    }
+    let value
+    try {
+      value = verifyNow(token, t)
+    } catch (err) {
+      remember(token, t, err, true)
+      throw err
+    }
+    remember(token, t, value, false)
+    return value
+  }
+
+  function verifyAsync(token, { signal } = {}) {
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    try {
+      if (!pooled) return Promise.resolve(verify(token))
+      checkToken(token)
+      const t = now()
+      const hit = cache?.get(token, t)
+      if (hit !== undefined) return hit.isError ? Promise.reject(hit.value) : Promise.resolve(hit.value)
+      return verifier.verifyAsync(token, t, signal).then(
+        (parts) => {
+          const value = finish(token, parts)
+          remember(token, t, value, false)
+          return value
+        },
+        (err) => {
+          const error = fromNative(err)
+          remember(token, t, error, true)
+          throw error
+        },
+      )
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  return { verify, verifyAsync }
+}
+
+module.exports = { createSigner, createVerifier }

@@ -1,0 +1,31 @@
+'use strict'
+const native = require('./native')
+
+// jsonwebtoken's decode(): no verification; `null` for anything that is not a decodable token.
+function decode(token, options) {
+  options = options || {}
+  if (Buffer.isBuffer(token)) token = token.toString()
+  if (typeof token !== 'string') return null
+  let parts
+  try {
+    parts = native.decodeToken(token)
+  } catch {
+    return null
+  }
+  const header = JSON.parse(parts[0])
+  let payload = parts[1]
+  if (header.typ === 'JWT' || options.json) {
+    payload = JSON.parse(payload)
+  } else {
+    try {
+      const value = JSON.parse(payload)
+      if (value !== null && typeof value === 'object') payload = value
+    } catch {
+      // a non-JSON payload stays a string
+    }
+  }
+  if (options.complete === true) return { header, payload, signature: parts[2] }
+  return payload
+}
+
+module.exports = { decode }

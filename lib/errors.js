@@ -1,0 +1,100 @@
+'use strict'
+
+// Every failure has one stable `code`. The classes and messages are those of the npm `jsonwebtoken`
+// package, so code written against it keeps working; `code` is what new code should switch on.
+const codes = Object.freeze({
+  // argument and option errors
+  ERR_JWT_INVALID_OPTION: 'an option has the wrong type or value',
+  ERR_JWT_PAYLOAD_INVALID: 'the payload given to sign() is missing, not a plain object, or conflicts with an option',
+  // token shape
+  ERR_JWT_REQUIRED: 'no token was given',
+  ERR_JWT_NOT_STRING: 'the token is not a string',
+  ERR_JWT_MALFORMED: 'the token is not three base64url parts with a JSON header',
+  // signature and algorithm
+  ERR_JWS_SIGNATURE_REQUIRED: 'the token has no signature but a key was given',
+  ERR_JWS_SIGNATURE_INVALID: 'the signature does not match',
+  ERR_JWS_UNSIGNED_NOT_ALLOWED: 'an unsigned token and "none" is not in `algorithms`',
+  ERR_JOSE_ALG_NOT_ALLOWED: 'the header `alg` is not in `algorithms`',
+  // keys
+  ERR_KEY_REQUIRED: 'no key was given',
+  ERR_KEY_INVALID: 'the key is not valid key material',
+  ERR_KEY_TYPE_MISMATCH: 'the key type or curve does not fit the algorithm',
+  ERR_KEY_TOO_SMALL: 'the RSA key is under 2048 bits',
+  ERR_KEY_UNSUPPORTED: 'the key cannot be used by the cryptography backend',
+  ERR_KEY_FUNCTION_SYNC: 'a key function was given to the synchronous verify()',
+  ERR_KEY_FUNCTION_FAILED: 'the key function reported an error',
+  // claims
+  ERR_JWT_EXPIRED: '`exp` (or `maxAge` counted from `iat`) has passed',
+  ERR_JWT_NOT_ACTIVE: '`nbf` is in the future',
+  ERR_JWT_CLAIM_INVALID: 'a time claim (`exp`, `nbf`, `iat`) is missing or not a number',
+  ERR_JWT_AUDIENCE_INVALID: '`aud` does not match `audience`',
+  ERR_JWT_ISSUER_INVALID: '`iss` does not match `issuer`',
+  ERR_JWT_SUBJECT_INVALID: '`sub` does not match `subject`',
+  ERR_JWT_JWTID_INVALID: '`jti` does not match `jwtid`',
+  ERR_JWT_NONCE_INVALID: '`nonce` does not match `nonce`',
+})
+
+// As in jsonwebtoken, `name` and `message` are enumerable own properties, so `JSON.stringify(err)` and
+// `res.json(err)` show the same fields as before (plus `code`).
+class JsonWebTokenError extends Error {
+  constructor(message, error, code) {
+    super(message)
+    this.name = 'JsonWebTokenError'
+    Object.defineProperty(this, 'message', { value: message, enumerable: true, writable: true, configurable: true })
+    if (error) this.inner = error
+    this.code = code ?? 'ERR_JWT_MALFORMED'
+  }
+}
+
+class TokenExpiredError extends JsonWebTokenError {
+  constructor(message, expiredAt) {
+    super(message, undefined, 'ERR_JWT_EXPIRED')
+    this.name = 'TokenExpiredError'
+    this.expiredAt = expiredAt
+  }
+}
+
+class NotBeforeError extends JsonWebTokenError {
+  constructor(message, date) {
+    super(message, undefined, 'ERR_JWT_NOT_ACTIVE')
+    this.name = 'NotBeforeError'
+    this.date = date
+  }
+}
+
+function tokenError(code, message) {
+  return new JsonWebTokenError(message, undefined, code)
+}
+
+function optionError(message) {
+  const err = new TypeError(message)
+  err.code = 'ERR_JWT_INVALID_OPTION'
+  return err
+}
+
+// The native layer rejects with an `Error` whose message is `<code>\x1f<message>[\x1f<unix seconds>]`: the
+// same encoding for sync calls and for promises settled from the thread pool. This is the one place such
+// errors become the JS error classes.
+const SEPARATOR = '\x1f'
+
+function fromNative(err) {
+  const raw = err?.message
+  if (typeof raw !== 'string') return err
+  const parts = raw.split(SEPARATOR)
+  const code = parts[0]
+  if (parts.length < 2 || !(code in codes)) return err
+  const message = parts[1]
+  if (code === 'ERR_JWT_EXPIRED') return new TokenExpiredError(message, new Date(Number(parts[2]) * 1000))
+  if (code === 'ERR_JWT_NOT_ACTIVE') return new NotBeforeError(message, new Date(Number(parts[2]) * 1000))
+  return tokenError(code, message)
+}
+
+module.exports = {
+  codes,
+  JsonWebTokenError,
+  TokenExpiredError,
+  NotBeforeError,
+  tokenError,
+  optionError,
+  fromNative,
+}

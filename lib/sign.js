@@ -1,0 +1,318 @@
+'use strict'
+// sign(): jsonwebtoken's sign with its option checks, messages and token layout, and the signature made in
+// Rust. `createSigner` (lib/compiled.js) reuses the same steps with the option work done once.
+
+const native = require('./native')
+const { signingKey } = require('./keys')
+const { timespan } = require('./timespan')
+const { tokenError, optionError } = require('./errors')
+
+const SUPPORTED_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'HS256',
+  'HS384',
+  'HS512',
+  'EdDSA',
+  'none',
+]
+
+const isString = (v) => typeof v === 'string'
+const isBoolean = (v) => typeof v === 'boolean'
+const isNumber = (v) => typeof v === 'number'
+const isTimespan = (v) => Number.isInteger(v) || (isString(v) && v !== '')
+
+function isPlainObject(value) {
+  if (value === null || typeof value !== 'object' || Object.prototype.toString.call(value) !== '[object Object]') {
+    return false
+  }
+  const proto = Object.getPrototypeOf(value)
+  return proto === null || Object.getPrototypeOf(proto) === null
+}
+
+const SIGN_OPTIONS = {
+  expiresIn: [isTimespan, '"expiresIn" should be a number of seconds or string representing a timespan'],
+  notBefore: [isTimespan, '"notBefore" should be a number of seconds or string representing a timespan'],
+  audience: [(v) => isString(v) || Array.isArray(v), '"audience" must be a string or array'],
+  algorithm: [(v) => SUPPORTED_ALGS.includes(v), '"algorithm" must be a valid string enum value'],
+  header: [isPlainObject, '"header" must be an object'],
+  encoding: [isString, '"encoding" must be a string'],
+  issuer: [isString, '"issuer" must be a string'],
+  subject: [isString, '"subject" must be a string'],
+  jwtid: [isString, '"jwtid" must be a string'],
+  noTimestamp: [isBoolean, '"noTimestamp" must be a boolean'],
+  keyid: [isString, '"keyid" must be a string'],
+  mutatePayload: [isBoolean, '"mutatePayload" must be a boolean'],
+  allowInsecureKeySizes: [isBoolean, '"allowInsecureKeySizes" must be a boolean'],
+  allowInvalidAsymmetricKeyTypes: [isBoolean, '"allowInvalidAsymmetricKeyTypes" must be a boolean'],
+}
+
+const REGISTERED_CLAIMS = {
+  iat: [isNumber, '"iat" should be a number of seconds'],
+  exp: [isNumber, '"exp" should be a number of seconds'],
+  nbf: [isNumber, '"nbf" should be a number of seconds'],
+}
+
+const OPTIONS_TO_CLAIMS = { audience: 'aud', issuer: 'iss', subject: 'sub', jwtid: 'jti' }
+const OBJECT_ONLY_OPTIONS = ['expiresIn', 'notBefore', 'noTimestamp', 'audience', 'issuer', 'subject', 'jwtid']
+const TIMESPAN_HINT = ' eg: "1d", "20h", 60'
+
+// Validates `object` against `schema`; `fail(message)` builds the error (a token error for sign(), a
+// TypeError for createSigner()).
+function validate(schema, allowUnknown, object, name, fail, extra) {
+  if (!isPlainObject(object)) throw fail(`Expected "${name}" to be a plain object.`)
+  for (const key of Object.keys(object)) {
+    const rule = schema[key]
+    if (rule === undefined) {
+      if (!allowUnknown && !(extra && key in extra)) throw fail(`"${key}" is not allowed in "${name}"`)
+      continue
+    }
+    if (!rule[0](object[key])) throw fail(rule[1])
+  }
+}
+
+const optionFailure = (message) => tokenError('ERR_JWT_INVALID_OPTION', message)
+const payloadFailure = (message) => tokenError('ERR_JWT_PAYLOAD_INVALID', message)
+
+function validateOptions(options, fail = optionFailure, extra) {
+  validate(SIGN_OPTIONS, false, options, 'options', fail, extra)
+}
+
+function validatePayload(payload) {
+  validate(REGISTERED_CLAIMS, true, payload, 'payload', payloadFailure)
+}
+
+function algorithmOf(header) {
+  const alg = header.alg
+  if (!SUPPORTED_ALGS.includes(alg)) throw optionFailure('"algorithm" must be a valid string enum value')
+  return alg
+}
+
+function buildHeader(alg, isObjectPayload, options) {
+  return JSON.stringify(
+    Object.assign({ alg, typ: isObjectPayload ? 'JWT' : undefined, kid: options.keyid }, options.header),
+  )
+}
+
+// The header jsonwebtoken writes for the common case, computed once per algorithm.
+const plainHeaders = new Map()
+function headerText(alg, isObjectPayload, options) {
+  if (options.header !== undefined || options.keyid !== undefined) return buildHeader(alg, isObjectPayload, options)
+  const key = isObjectPayload ? alg : `${alg}!`
+  let text = plainHeaders.get(key)
+  if (text === undefined) {
+    text = buildHeader(alg, isObjectPayload, options)
+    plainHeaders.set(key, text)
+  }
+  return text
+}
+
+// The key checks jsonwebtoken runs before looking at the payload: HMAC only with secrets (and never with PEM
+// text), asymmetric algorithms only with private keys, RSA at 2048 bits unless allowed.
+function checkKeyKind(entry, alg, options) {
+  if (alg.startsWith('HS')) {
+    if (entry.type !== 'secret' || entry.pemText) {
+      throw tokenError('ERR_KEY_TYPE_MISMATCH', `secretOrPrivateKey must be a symmetric key when using ${alg}`)
+    }
+  } else if (/^(?:RS|PS|ES|EdDSA)/.test(alg)) {
+    if (entry.type !== 'private') {
+      throw tokenError('ERR_KEY_TYPE_MISMATCH', `secretOrPrivateKey must be an asymmetric key when using ${alg}`)
+    }
+    if (!options.allowInsecureKeySizes && !alg.startsWith('ES') && entry.bits !== undefined && entry.bits < 2048) {
+      throw tokenError('ERR_KEY_TOO_SMALL', `secretOrPrivateKey has a minimum key size of 2048 bits for ${alg}`)
+    }
+  }
+}
+
+// The native signer for a key and algorithm: it runs the full RFC 8725 checks (type, curve, size) once.
+function nativeSigner(entry, alg, allowInsecureKeySizes) {
+  if (alg === 'none') return native.NativeSigner.unsecured()
+  if (entry.native === null) {
+    throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
+  }
+  const cacheKey = allowInsecureKeySizes ? `${alg}!` : alg
+  let signer = entry.signers.get(cacheKey)
+  if (signer === undefined) {
+    signer = callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true))
+    entry.signers.set(cacheKey, signer)
+  }
+  return signer
+}
+
+function callNative(fn) {
+  try {
+    return fn()
+  } catch (err) {
+    throw require('./errors').fromNative(err)
+  }
+}
+
+function payloadText(payload) {
+  if (typeof payload === 'string') return payload
+  if (typeof payload === 'number' || Buffer.isBuffer(payload)) return payload.toString()
+  const text = JSON.stringify(payload)
+  if (text === undefined) throw payloadFailure('payload must be an object, string, Buffer or number')
+  return text
+}
+
+// Sets iat, nbf, exp and the claims that options carry, as jsonwebtoken does.
+function applyClaims(payload, options, isObjectPayload) {
+  const timestamp = payload.iat || Math.floor(Date.now() / 1000)
+  if (options.noTimestamp) {
+    delete payload.iat
+  } else if (isObjectPayload) {
+    payload.iat = timestamp
+  }
+  if (options.notBefore !== undefined) {
+    payload.nbf = timespan(options.notBefore, timestamp)
+    if (payload.nbf === undefined) {
+      throw optionFailure(`"notBefore" should be a number of seconds or string representing a timespan${TIMESPAN_HINT}`)
+    }
+  }
+  if (options.expiresIn !== undefined && typeof payload === 'object') {
+    payload.exp = timespan(options.expiresIn, timestamp)
+    if (payload.exp === undefined) {
+      throw optionFailure(`"expiresIn" should be a number of seconds or string representing a timespan${TIMESPAN_HINT}`)
+    }
+  }
+  for (const option in OPTIONS_TO_CLAIMS) {
+    const claim = OPTIONS_TO_CLAIMS[option]
+    if (options[option] !== undefined) {
+      if (payload[claim] !== undefined) {
+        throw payloadFailure(`Bad "options.${option}" option. The payload already has an "${claim}" property.`)
+      }
+      payload[claim] = options[option]
+    }
+  }
+}
+
+function checkPayload(payload, options, isObjectPayload) {
+  if (payload === undefined) throw payloadFailure('payload is required')
+  if (isObjectPayload) {
+    validatePayload(payload)
+    if (!options.mutatePayload) payload = Object.assign({}, payload)
+  } else {
+    const invalid = OBJECT_ONLY_OPTIONS.filter((opt) => options[opt] !== undefined)
+    if (invalid.length > 0) {
+      throw optionFailure(`invalid ${invalid.join(',')} option for ${typeof payload} payload`)
+    }
+  }
+  if (payload.exp !== undefined && options.expiresIn !== undefined) {
+    throw payloadFailure('Bad "options.expiresIn" option the payload already has an "exp" property.')
+  }
+  if (payload.nbf !== undefined && options.notBefore !== undefined) {
+    throw payloadFailure('Bad "options.notBefore" option the payload already has an "nbf" property.')
+  }
+  return payload
+}
+
+function isUtf8(encoding) {
+  return encoding === undefined || encoding === 'utf8' || encoding === 'utf-8'
+}
+
+// Everything sign() does before the signature: returns what the native signer needs.
+function prepare(payload, secretOrPrivateKey, options) {
+  const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
+  const header = Object.assign({ alg: options.algorithm || 'HS256' }, options.header)
+  if (!secretOrPrivateKey && options.algorithm !== 'none') {
+    throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
+  }
+  const entry = secretOrPrivateKey != null ? signingKey(secretOrPrivateKey) : null
+  const alg = algorithmOf(header)
+  if (entry !== null) checkKeyKind(entry, alg, options)
+  payload = checkPayload(payload, options, isObjectPayload)
+  validateOptions(options)
+  if (entry === null && alg !== 'none') throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
+  const signer = nativeSigner(entry, alg, options.allowInsecureKeySizes)
+  applyClaims(payload, options, isObjectPayload)
+  return { signer, header: headerText(alg, isObjectPayload, options), payload, alg }
+}
+
+function signPrepared({ signer, header, payload }, encoding) {
+  const text = payloadText(payload)
+  try {
+    return isUtf8(encoding) ? signer.sign(header, text) : signer.signBytes(header, Buffer.from(text, encoding))
+  } catch (err) {
+    throw require('./errors').fromNative(err)
+  }
+}
+
+// Signing that pays for a thread hop only where the work is worth it: RSA, EC, EdDSA, or a large payload.
+const POOL_THRESHOLD = 8 * 1024
+function signPreparedAsync(prepared, encoding, signal) {
+  const text = payloadText(prepared.payload)
+  if (!isUtf8(encoding) || (prepared.alg.startsWith('HS') && text.length < POOL_THRESHOLD) || prepared.alg === 'none') {
+    return Promise.resolve().then(() => signPrepared(prepared, encoding))
+  }
+  return prepared.signer.signAsync(prepared.header, text, signal).catch((err) => {
+    throw require('./errors').fromNative(err)
+  })
+}
+
+function normaliseArgs(options, callback) {
+  if (typeof options === 'function') return [{}, options]
+  return [options || {}, callback]
+}
+
+function sign(payload, secretOrPrivateKey, options, callback) {
+  ;[options, callback] = normaliseArgs(options, callback)
+  if (typeof callback !== 'function') {
+    return signPrepared(prepare(payload, secretOrPrivateKey, options), options.encoding)
+  }
+  let prepared
+  try {
+    prepared = prepare(payload, secretOrPrivateKey, options)
+  } catch (err) {
+    return callback(err)
+  }
+  // Settled on a promise (libuv pool or microtask), never a timer: fake timers do not hold callbacks back.
+  signPreparedAsync(prepared, options.encoding).then(
+    (token) => callback(null, token),
+    (err) => callback(err),
+  )
+}
+
+function signAsync(payload, secretOrPrivateKey, options = {}) {
+  try {
+    const signal = options?.signal
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    const rest = signal === undefined ? options : withoutSignal(options)
+    return signPreparedAsync(prepare(payload, secretOrPrivateKey, rest), rest?.encoding, signal)
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+function withoutSignal(options) {
+  const { signal: _signal, ...rest } = options
+  return rest
+}
+
+function abortError(signal) {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError')
+}
+
+module.exports = {
+  sign,
+  signAsync,
+  SUPPORTED_ALGS,
+  isPlainObject,
+  validateOptions,
+  checkKeyKind,
+  checkPayload,
+  applyClaims,
+  nativeSigner,
+  headerText,
+  signPrepared,
+  signPreparedAsync,
+  algorithmOf,
+  optionError,
+  abortError,
+}

@@ -1,0 +1,301 @@
+'use strict'
+// verify(): jsonwebtoken's verify with its option checks and messages; the token checks (structure,
+// algorithm, key fit, signature, claims) run in Rust on a verifier prepared once per key and options.
+
+const native = require('./native')
+const { verifyingKey, defaultAlgorithms } = require('./keys')
+const { tokenError, optionError, fromNative } = require('./errors')
+const ms = require('ms')
+
+const VERIFIER_CACHE_LIMIT = 64
+
+// The options that shape a native verifier; the others are read per call.
+const POLICY_OPTIONS = [
+  'algorithms',
+  'audience',
+  'issuer',
+  'subject',
+  'jwtid',
+  'nonce',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'clockTolerance',
+  'maxAge',
+  'allowInsecureKeySizes',
+]
+
+function describeValue(value) {
+  if (value instanceof RegExp) return `re:${value}`
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(',')}]`
+  return `${typeof value}:${value}`
+}
+
+function policyKey(options) {
+  let key = ''
+  for (const name of POLICY_OPTIONS) {
+    const value = options[name]
+    if (value !== undefined) key += `${name}=${describeValue(value)};`
+  }
+  return key
+}
+
+// Turns verify options into what the native verifier takes. `fail` builds the error for a bad option.
+function policyOptions(options, algorithms, fail) {
+  if (!Array.isArray(algorithms) || algorithms.some((alg) => typeof alg !== 'string')) {
+    throw fail('"algorithms" must be an array of strings')
+  }
+  const policy = { algorithms: algorithms.filter(isKnownAlgorithm), algorithmsGiven: options.algorithms !== undefined }
+  if (options.audience) {
+    const audiences = Array.isArray(options.audience) ? options.audience : [options.audience]
+    policy.audience = audiences.map((aud) => {
+      if (aud instanceof RegExp) return { value: aud.source, flags: aud.flags }
+      if (typeof aud === 'string') return { value: aud }
+      throw fail('"audience" must be a string, a RegExp or an array of them')
+    })
+    policy.audienceExpected = audiences.join(' or ')
+  }
+  if (options.issuer) {
+    const list = Array.isArray(options.issuer) ? options.issuer : [options.issuer]
+    if (list.some((iss) => typeof iss !== 'string')) throw fail('"issuer" must be a string or an array of strings')
+    policy.issuer = list
+    policy.issuerIsList = Array.isArray(options.issuer)
+    policy.issuerExpected = String(options.issuer)
+  }
+  for (const name of ['subject', 'jwtid', 'nonce']) {
+    if (options[name]) {
+      if (typeof options[name] !== 'string') throw fail(`"${name}" must be a string`)
+      policy[name] = options[name]
+    }
+  }
+  policy.ignoreExpiration = options.ignoreExpiration === true
+  policy.ignoreNotBefore = options.ignoreNotBefore === true
+  if (options.clockTolerance) {
+    if (typeof options.clockTolerance !== 'number') throw fail('"clockTolerance" must be a number of seconds')
+    policy.clockTolerance = options.clockTolerance
+  }
+  if (options.maxAge) {
+    if (typeof options.maxAge === 'number') {
+      policy.maxAgeSeconds = options.maxAge
+    } else {
+      const milliseconds = typeof options.maxAge === 'string' ? ms(options.maxAge) : undefined
+      if (milliseconds === undefined) {
+        throw fail('"maxAge" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60')
+      }
+      policy.maxAgeMillis = milliseconds
+    }
+  }
+  policy.allowInsecureKeySizes = options.allowInsecureKeySizes === true
+  return policy
+}
+
+const KNOWN_ALGORITHMS = new Set(require('./sign').SUPPORTED_ALGS)
+function isKnownAlgorithm(alg) {
+  return KNOWN_ALGORITHMS.has(alg)
+}
+
+const tokenOptionFailure = (message) => tokenError('ERR_JWT_INVALID_OPTION', message)
+
+// The native verifier for a key entry (or none) and options, built once and cached on the entry.
+const unsecuredVerifiers = new Map()
+function nativeVerifier(entry, options, fail = tokenOptionFailure) {
+  const cache = entry === null ? unsecuredVerifiers : entry.verifiers
+  const key = policyKey(options)
+  let verifier = cache.get(key)
+  if (verifier === undefined) {
+    const algorithms = options.algorithms ?? (entry === null ? [] : defaultAlgorithms(entry))
+    const policy = policyOptions(options, algorithms, fail)
+    try {
+      verifier = entry === null ? native.NativeVerifier.unsecured(policy) : entry.native.verifier(policy)
+    } catch (err) {
+      throw fromNative(err)
+    }
+    if (cache.size >= VERIFIER_CACHE_LIMIT) cache.clear()
+    cache.set(key, verifier)
+  }
+  return verifier
+}
+
+function parsePayload(text) {
+  try {
+    const value = JSON.parse(text)
+    return value !== null && typeof value === 'object' ? value : text
+  } catch {
+    return text
+  }
+}
+
+function completeResult(token, [header, payload]) {
+  return { header: JSON.parse(header), payload: parsePayload(payload), signature: token.slice(token.lastIndexOf('.') + 1) }
+}
+
+// The structural checks jsonwebtoken makes before it looks at the key, so that a bad token reports the same
+// error whatever the key.
+function checkStructure(token, hasKey) {
+  let parts
+  try {
+    parts = native.decodeToken(token)
+  } catch (err) {
+    throw fromNative(err)
+  }
+  const hasSignature = parts[2] !== ''
+  if (!hasSignature && hasKey) throw tokenError('ERR_JWS_SIGNATURE_REQUIRED', 'jwt signature is required')
+  if (hasSignature && !hasKey) throw tokenError('ERR_KEY_REQUIRED', 'secret or public key must be provided')
+  return parts
+}
+
+function keyEntry(token, key) {
+  if (!key) return null
+  try {
+    const entry = verifyingKey(key)
+    if (entry.type === 'secret' && entry.pemText) throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
+    if (entry.native === null) throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
+    return entry
+  } catch (err) {
+    checkStructure(token, true)
+    throw err
+  }
+}
+
+function checkOptions(options) {
+  if (options.clockTimestamp && typeof options.clockTimestamp !== 'number') {
+    throw tokenError('ERR_JWT_INVALID_OPTION', 'clockTimestamp must be a number')
+  }
+  if (options.nonce !== undefined && (typeof options.nonce !== 'string' || options.nonce.trim() === '')) {
+    throw tokenError('ERR_JWT_INVALID_OPTION', 'nonce must be a non-empty string')
+  }
+  if (options.allowInvalidAsymmetricKeyTypes !== undefined && typeof options.allowInvalidAsymmetricKeyTypes !== 'boolean') {
+    throw tokenError('ERR_JWT_INVALID_OPTION', 'allowInvalidAsymmetricKeyTypes must be a boolean')
+  }
+}
+
+function checkToken(token) {
+  if (!token) throw tokenError('ERR_JWT_REQUIRED', 'jwt must be provided')
+  if (typeof token !== 'string') throw tokenError('ERR_JWT_NOT_STRING', 'jwt must be a string')
+  // The part count is jsonwebtoken's first look at a token ("jwt malformed"); Rust checks it again.
+}
+
+function now(options) {
+  return options.clockTimestamp || Math.floor(Date.now() / 1000)
+}
+
+// verify() with a key in hand (not a key function).
+function verifyWithKey(token, key, options, clockTimestamp) {
+  const entry = keyEntry(token, key)
+  const verifier = nativeVerifier(entry, options)
+  try {
+    if (options.complete) return completeResult(token, verifier.verifyComplete(token, clockTimestamp))
+    return parsePayload(verifier.verify(token, clockTimestamp))
+  } catch (err) {
+    throw fromNative(err)
+  }
+}
+
+function verify(token, secretOrPublicKey, options, callback) {
+  if (typeof options === 'function' && !callback) {
+    callback = options
+    options = {}
+  }
+  if (!options) options = {}
+  const done =
+    typeof callback === 'function'
+      ? callback
+      : (err, data) => {
+          if (err) throw err
+          return data
+        }
+
+  let clockTimestamp
+  try {
+    checkOptions(options)
+    clockTimestamp = now(options)
+    checkToken(token)
+  } catch (err) {
+    return done(err)
+  }
+
+  if (typeof secretOrPublicKey !== 'function') {
+    let result
+    try {
+      result = verifyWithKey(token, secretOrPublicKey, options, clockTimestamp)
+    } catch (err) {
+      return done(err)
+    }
+    return done(null, result)
+  }
+
+  // A key function: jsonwebtoken decodes the header first, then asks for the key.
+  let header
+  try {
+    if (token.split('.').length !== 3) throw tokenError('ERR_JWT_MALFORMED', 'jwt malformed')
+    header = JSON.parse(decodeParts(token)[0])
+  } catch (err) {
+    return done(err)
+  }
+  if (typeof callback !== 'function') {
+    return done(
+      tokenError('ERR_KEY_FUNCTION_SYNC', 'verify must be called asynchronous if secret or public key is provided as a callback'),
+    )
+  }
+  return secretOrPublicKey(header, (err, key) => {
+    if (err) {
+      return done(tokenError('ERR_KEY_FUNCTION_FAILED', `error in secret or public key callback: ${err.message}`))
+    }
+    let result
+    try {
+      result = verifyWithKey(token, key, options, clockTimestamp)
+    } catch (error) {
+      return done(error)
+    }
+    return done(null, result)
+  })
+}
+
+function decodeParts(token) {
+  try {
+    return native.decodeToken(token)
+  } catch (err) {
+    throw fromNative(err)
+  }
+}
+
+// verifyAsync: the same checks; asymmetric signatures are checked on the libuv thread pool.
+function verifyAsync(token, secretOrPublicKey, options = {}) {
+  options = options || {}
+  const signal = options.signal
+  if (signal?.aborted) return Promise.reject(require('./sign').abortError(signal))
+  if (typeof secretOrPublicKey === 'function') {
+    return new Promise((resolve, reject) => {
+      verify(token, secretOrPublicKey, options, (err, result) => (err ? reject(err) : resolve(result)))
+    })
+  }
+  try {
+    checkOptions(options)
+    const clockTimestamp = now(options)
+    checkToken(token)
+    const entry = keyEntry(token, secretOrPublicKey)
+    const verifier = nativeVerifier(entry, options)
+    if (entry === null || entry.type === 'secret') {
+      return Promise.resolve(verifyWithKey(token, secretOrPublicKey, options, clockTimestamp))
+    }
+    return verifier.verifyAsync(token, clockTimestamp, signal).then(
+      (parts) => (options.complete ? completeResult(token, parts) : parsePayload(parts[1])),
+      (err) => {
+        throw fromNative(err)
+      },
+    )
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+module.exports = {
+  verify,
+  verifyAsync,
+  nativeVerifier,
+  policyOptions,
+  parsePayload,
+  completeResult,
+  checkToken,
+  keyEntry,
+  optionError,
+}

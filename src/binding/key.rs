@@ -1,0 +1,45 @@
+//! `NativeKey`: a key parsed once, shared by every signer and verifier made from it.
+
+use std::sync::Arc;
+
+use napi::Result;
+use napi_derive::napi;
+
+use super::error::to_napi;
+use crate::key::Key;
+
+#[napi]
+pub struct NativeKey {
+    pub(crate) inner: Arc<Key>,
+}
+
+#[napi]
+impl NativeKey {
+    /// An HMAC secret from its raw bytes.
+    #[napi(factory, catch_unwind)]
+    pub fn secret(bytes: &[u8]) -> Self {
+        Self {
+            inner: Arc::new(Key::secret(bytes)),
+        }
+    }
+
+    /// A private key from PKCS#8 DER, as `KeyObject.export({ type: 'pkcs8', format: 'der' })` gives it.
+    #[napi(factory, catch_unwind)]
+    pub fn private_key(pkcs8: &[u8], curve: Option<String>) -> Result<Self> {
+        let key = Key::from_pkcs8(pkcs8, curve.as_deref()).map_err(to_napi)?;
+        Ok(Self { inner: Arc::new(key) })
+    }
+
+    /// A public key from SPKI DER, as `KeyObject.export({ type: 'spki', format: 'der' })` gives it.
+    #[napi(factory, catch_unwind)]
+    pub fn public_key(spki: &[u8]) -> Result<Self> {
+        let key = Key::from_spki(spki).map_err(to_napi)?;
+        Ok(Self { inner: Arc::new(key) })
+    }
+
+    /// The modulus size of an RSA key, `null` for other keys.
+    #[napi(getter)]
+    pub fn rsa_bits(&self) -> Option<u32> {
+        self.inner.rsa_bits().and_then(|bits| u32::try_from(bits).ok())
+    }
+}

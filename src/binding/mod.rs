@@ -1,0 +1,13 @@
+//! The napi layer: argument conversion and error mapping only; the work happens in the core modules.
+
+mod boundary;
+mod error;
+mod key;
+mod revocation;
+mod signer;
+mod verifier;
+
+#[napi_derive::module_init]
+fn init() {
+    crate::provider::install();
+}

@@ -1,0 +1,106 @@
+//! `NativeSigner`: a key and an algorithm, checked once, that turn header and payload JSON into tokens.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{AbortSignal, AsyncTask};
+use napi::{Env, Result, Task};
+use napi_derive::napi;
+
+use super::error::{invalid_option, to_napi};
+use super::key::NativeKey;
+use crate::algorithm::Algorithm;
+use crate::key::{Key, Role};
+use crate::token;
+
+#[napi]
+pub struct NativeSigner {
+    key: Option<Arc<Key>>,
+    alg: Algorithm,
+}
+
+fn parse_algorithm(alg: &str) -> Result<Algorithm> {
+    Algorithm::parse(alg).ok_or_else(|| invalid_option("\"algorithm\" must be a valid string enum value"))
+}
+
+/// jsonwebtoken encodes the header as `binary` (latin1): one byte per UTF-16 unit. Headers are ASCII in
+/// practice, so that case borrows.
+fn latin1(text: &str) -> Cow<'_, [u8]> {
+    if text.is_ascii() {
+        Cow::Borrowed(text.as_bytes())
+    } else {
+        Cow::Owned(text.encode_utf16().map(|unit| unit as u8).collect())
+    }
+}
+
+#[napi]
+impl NativeKey {
+    /// A signer for `alg`, after the key checks of RFC 8725 (type, curve, size).
+    #[napi(catch_unwind)]
+    pub fn signer(&self, alg: String, allow_insecure_key_sizes: bool) -> Result<NativeSigner> {
+        let alg = parse_algorithm(&alg)?;
+        self.inner
+            .check(alg, Role::Sign, allow_insecure_key_sizes)
+            .map_err(to_napi)?;
+        Ok(NativeSigner {
+            key: Some(self.inner.clone()),
+            alg,
+        })
+    }
+}
+
+#[napi]
+impl NativeSigner {
+    /// A signer for unsecured (`alg: "none"`) tokens.
+    #[napi(factory, catch_unwind)]
+    pub fn unsecured() -> Self {
+        Self {
+            key: None,
+            alg: Algorithm::None,
+        }
+    }
+
+    /// Signs a token from the header JSON and the payload text (UTF-8).
+    #[napi(catch_unwind)]
+    pub fn sign(&self, header: String, payload: String) -> Result<String> {
+        token::encode(self.key.as_deref(), self.alg, &latin1(&header), payload.as_bytes()).map_err(to_napi)
+    }
+
+    /// Signs a token whose payload is already encoded bytes (an `encoding` other than UTF-8).
+    #[napi(catch_unwind)]
+    pub fn sign_bytes(&self, header: String, payload: &[u8]) -> Result<String> {
+        token::encode(self.key.as_deref(), self.alg, &latin1(&header), payload).map_err(to_napi)
+    }
+
+    /// `sign` on the libuv thread pool.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn sign_async(&self, header: String, payload: String, signal: Option<AbortSignal>) -> AsyncTask<SignTask> {
+        let task = SignTask {
+            key: self.key.clone(),
+            alg: self.alg,
+            header: latin1(&header).into_owned(),
+            payload: payload.into_bytes(),
+        };
+        AsyncTask::with_optional_signal(task, signal)
+    }
+}
+
+pub struct SignTask {
+    key: Option<Arc<Key>>,
+    alg: Algorithm,
+    header: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+impl Task for SignTask {
+    type Output = crate::error::Result<String>;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(token::encode(self.key.as_deref(), self.alg, &self.header, &self.payload))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        output.map_err(to_napi)
+    }
+}

@@ -1,0 +1,178 @@
+//! `NativeVerifier`: a key and a prepared `Policy` that check tokens. Options arrive already validated and
+//! normalised by `lib/verify.js`; this layer only moves them into the core types.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{AbortSignal, AsyncTask};
+use napi::{Env, Result, Task};
+use napi_derive::napi;
+
+use super::error::{invalid_option, to_napi};
+use super::key::NativeKey;
+use crate::algorithm::{Algorithm, AlgorithmSet};
+use crate::key::Key;
+use crate::policy::{audience_pattern, AudienceMatcher, Issuer, MaxAge, Policy};
+use crate::token;
+
+/// One entry of `audience`: a string, or a RegExp given as its `source` and `flags`.
+#[napi(object)]
+pub struct AudienceOption {
+    pub value: String,
+    pub flags: Option<String>,
+}
+
+/// `verify` options, normalised by the JS layer.
+#[napi(object)]
+pub struct VerifierOptions {
+    pub algorithms: Vec<String>,
+    pub algorithms_given: bool,
+    pub audience: Option<Vec<AudienceOption>>,
+    pub audience_expected: Option<String>,
+    pub issuer: Option<Vec<String>>,
+    pub issuer_is_list: Option<bool>,
+    pub issuer_expected: Option<String>,
+    pub subject: Option<String>,
+    pub jwtid: Option<String>,
+    pub nonce: Option<String>,
+    pub ignore_expiration: Option<bool>,
+    pub ignore_not_before: Option<bool>,
+    pub clock_tolerance: Option<f64>,
+    pub max_age_seconds: Option<f64>,
+    pub max_age_millis: Option<f64>,
+    pub allow_insecure_key_sizes: Option<bool>,
+}
+
+fn policy(options: VerifierOptions) -> Result<Policy> {
+    let mut algorithms = AlgorithmSet::default();
+    for name in &options.algorithms {
+        algorithms.insert(Algorithm::parse(name).ok_or_else(|| invalid_option("\"algorithms\" must be valid"))?);
+    }
+    let audience = match options.audience {
+        Some(list) => {
+            let matchers = list
+                .into_iter()
+                .map(|aud| match aud.flags {
+                    Some(flags) => audience_pattern(&aud.value, &flags)
+                        .map(AudienceMatcher::Pattern)
+                        .map_err(invalid_option),
+                    None => Ok(AudienceMatcher::Exact(aud.value)),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Some((matchers, options.audience_expected.unwrap_or_default()))
+        }
+        None => None,
+    };
+    let issuer = options.issuer.map(|mut list| {
+        let expected = options.issuer_expected.unwrap_or_default();
+        if options.issuer_is_list.unwrap_or(false) || list.len() != 1 {
+            (Issuer::AnyOf(list), expected)
+        } else {
+            (Issuer::One(list.remove(0)), expected)
+        }
+    });
+    let max_age = match (options.max_age_seconds, options.max_age_millis) {
+        (Some(seconds), _) => Some(MaxAge::Seconds(seconds)),
+        (None, Some(ms)) => Some(MaxAge::Millis(ms)),
+        _ => None,
+    };
+    Ok(Policy {
+        algorithms,
+        algorithms_given: options.algorithms_given,
+        audience,
+        issuer,
+        subject: options.subject,
+        jwtid: options.jwtid,
+        nonce: options.nonce,
+        ignore_expiration: options.ignore_expiration.unwrap_or(false),
+        ignore_not_before: options.ignore_not_before.unwrap_or(false),
+        clock_tolerance: options.clock_tolerance.unwrap_or(0.0),
+        max_age,
+        allow_insecure_key_sizes: options.allow_insecure_key_sizes.unwrap_or(false),
+    })
+}
+
+#[napi]
+pub struct NativeVerifier {
+    key: Option<Arc<Key>>,
+    policy: Arc<Policy>,
+}
+
+#[napi]
+impl NativeKey {
+    /// A verifier that checks tokens with this key and these options.
+    #[napi(catch_unwind)]
+    pub fn verifier(&self, options: VerifierOptions) -> Result<NativeVerifier> {
+        Ok(NativeVerifier {
+            key: Some(self.inner.clone()),
+            policy: Arc::new(policy(options)?),
+        })
+    }
+}
+
+#[napi]
+impl NativeVerifier {
+    /// A verifier without a key: only unsigned tokens, and only when `algorithms` lists "none".
+    #[napi(factory, catch_unwind)]
+    pub fn unsecured(options: VerifierOptions) -> Result<Self> {
+        Ok(Self {
+            key: None,
+            policy: Arc::new(policy(options)?),
+        })
+    }
+
+    /// Verifies a token at `now` (unix seconds from the JS clock) and returns the payload text.
+    #[napi(catch_unwind)]
+    pub fn verify(&self, token: String, now: f64) -> Result<String> {
+        token::verify(&token, self.key.as_deref(), &self.policy, now)
+            .map(|verified| verified.payload)
+            .map_err(to_napi)
+    }
+
+    /// As `verify`, returning `[header, payload]` texts.
+    #[napi(catch_unwind)]
+    pub fn verify_complete(&self, token: String, now: f64) -> Result<Vec<String>> {
+        token::verify(&token, self.key.as_deref(), &self.policy, now)
+            .map(|verified| vec![verified.header, verified.payload])
+            .map_err(to_napi)
+    }
+
+    /// `verifyComplete` on the libuv thread pool.
+    #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
+    pub fn verify_async(&self, token: String, now: f64, signal: Option<AbortSignal>) -> AsyncTask<VerifyTask> {
+        let task = VerifyTask {
+            key: self.key.clone(),
+            policy: self.policy.clone(),
+            token,
+            now,
+        };
+        AsyncTask::with_optional_signal(task, signal)
+    }
+}
+
+/// Decodes a token without verifying anything: `[header, payload, signature]` texts, as jsonwebtoken's
+/// `decode` sees them, or an error for a token it would return `null` for.
+#[napi(catch_unwind)]
+pub fn decode_token(token: String) -> Result<Vec<String>> {
+    let decoded = token::decode(&token).map_err(to_napi)?;
+    Ok(vec![decoded.header, decoded.payload, decoded.signature.to_owned()])
+}
+
+pub struct VerifyTask {
+    key: Option<Arc<Key>>,
+    policy: Arc<Policy>,
+    token: String,
+    now: f64,
+}
+
+impl Task for VerifyTask {
+    type Output = crate::error::Result<token::Verified>;
+    type JsValue = Vec<String>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(token::verify(&self.token, self.key.as_deref(), &self.policy, self.now))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        output.map(|v| vec![v.header, v.payload]).map_err(to_napi)
+    }
+}

@@ -1,0 +1,104 @@
+//! One error type for the core, with a stable code per failure. The binding turns it into the JS classes.
+
+use std::borrow::Cow;
+
+/// Stable codes, one per kind of failure; the JS layer exposes them as `err.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    InvalidOption,
+    PayloadInvalid,
+    Malformed,
+    SignatureRequired,
+    SignatureInvalid,
+    UnsignedNotAllowed,
+    AlgorithmNotAllowed,
+    KeyRequired,
+    KeyInvalid,
+    KeyTypeMismatch,
+    KeyTooSmall,
+    KeyUnsupported,
+    Expired,
+    NotActive,
+    ClaimInvalid,
+    AudienceInvalid,
+    IssuerInvalid,
+    SubjectInvalid,
+    JwtidInvalid,
+    NonceInvalid,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidOption => "ERR_JWT_INVALID_OPTION",
+            Self::PayloadInvalid => "ERR_JWT_PAYLOAD_INVALID",
+            Self::Malformed => "ERR_JWT_MALFORMED",
+            Self::SignatureRequired => "ERR_JWS_SIGNATURE_REQUIRED",
+            Self::SignatureInvalid => "ERR_JWS_SIGNATURE_INVALID",
+            Self::UnsignedNotAllowed => "ERR_JWS_UNSIGNED_NOT_ALLOWED",
+            Self::AlgorithmNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
+            Self::KeyRequired => "ERR_KEY_REQUIRED",
+            Self::KeyInvalid => "ERR_KEY_INVALID",
+            Self::KeyTypeMismatch => "ERR_KEY_TYPE_MISMATCH",
+            Self::KeyTooSmall => "ERR_KEY_TOO_SMALL",
+            Self::KeyUnsupported => "ERR_KEY_UNSUPPORTED",
+            Self::Expired => "ERR_JWT_EXPIRED",
+            Self::NotActive => "ERR_JWT_NOT_ACTIVE",
+            Self::ClaimInvalid => "ERR_JWT_CLAIM_INVALID",
+            Self::AudienceInvalid => "ERR_JWT_AUDIENCE_INVALID",
+            Self::IssuerInvalid => "ERR_JWT_ISSUER_INVALID",
+            Self::SubjectInvalid => "ERR_JWT_SUBJECT_INVALID",
+            Self::JwtidInvalid => "ERR_JWT_JWTID_INVALID",
+            Self::NonceInvalid => "ERR_JWT_NONCE_INVALID",
+        }
+    }
+}
+
+/// A failure with jsonwebtoken's message. `date` is the instant (unix seconds) that expired or is not yet
+/// reached, for `Expired` and `NotActive`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub code: Code,
+    pub message: Cow<'static, str>,
+    pub date: Option<f64>,
+}
+
+impl Error {
+    pub fn new(code: Code, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            date: None,
+        }
+    }
+
+    pub fn at(code: Code, message: &'static str, date: f64) -> Self {
+        Self {
+            code,
+            message: Cow::Borrowed(message),
+            date: Some(date),
+        }
+    }
+
+    pub fn malformed() -> Self {
+        Self::new(Code::Malformed, "invalid token")
+    }
+
+    pub fn invalid_signature() -> Self {
+        Self::new(Code::SignatureInvalid, "invalid signature")
+    }
+
+    pub fn key_invalid(what: &str) -> Self {
+        Self::new(Code::KeyInvalid, format!("{what} is not valid key material"))
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code.as_str())
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,104 @@
+//! Signing and verifying the JWS signing input (`base64url(header).base64url(payload)`) with a parsed key.
+
+use ring::{hmac, signature};
+
+use crate::algorithm::Algorithm;
+use crate::error::{Code, Error, Result};
+use crate::key::{EcSigner, EcVerifier, Key, Material, RNG};
+
+fn unusable(alg: Algorithm) -> Error {
+    Error::new(Code::KeyTypeMismatch, format!("the key cannot be used with {alg}"))
+}
+
+/// Signs `input`. The caller has run [`Key::check`]; a key that still does not fit is an error, not a panic.
+pub fn sign(key: &Key, alg: Algorithm, input: &[u8]) -> Result<Vec<u8>> {
+    match (&key.material, alg) {
+        (_, Algorithm::None) => Ok(Vec::new()),
+        (Material::Secret(secret), _) => {
+            let key = secret.for_algorithm(alg).ok_or_else(|| unusable(alg))?;
+            Ok(hmac::sign(key, input).as_ref().to_vec())
+        }
+        (Material::RsaPrivate { signer: Some(pair), .. }, _) => {
+            let padding: &dyn signature::RsaEncoding = match alg {
+                Algorithm::RS256 => &signature::RSA_PKCS1_SHA256,
+                Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
+                Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
+                Algorithm::PS256 => &signature::RSA_PSS_SHA256,
+                Algorithm::PS384 => &signature::RSA_PSS_SHA384,
+                Algorithm::PS512 => &signature::RSA_PSS_SHA512,
+                _ => return Err(unusable(alg)),
+            };
+            let mut out = vec![0; pair.public().modulus_len()];
+            pair.sign(padding, &*RNG, input, &mut out)
+                .map_err(|_| Error::new(Code::KeyUnsupported, "RSA signing failed"))?;
+            Ok(out)
+        }
+        (Material::EcPrivate(_, EcSigner::Ring(pair)), Algorithm::ES256 | Algorithm::ES384) => pair
+            .sign(&*RNG, input)
+            .map(|sig| sig.as_ref().to_vec())
+            .map_err(|_| Error::new(Code::KeyUnsupported, "ECDSA signing failed")),
+        (Material::EcPrivate(_, EcSigner::P521(key)), Algorithm::ES512) => {
+            use p521::ecdsa::signature::Signer;
+            let sig: p521::ecdsa::Signature = key.sign(input);
+            Ok(sig.to_bytes().to_vec())
+        }
+        (Material::EdPrivate(pair), Algorithm::EdDSA) => Ok(pair.sign(input).as_ref().to_vec()),
+        _ => Err(unusable(alg)),
+    }
+}
+
+/// Verifies `signature` over `input`: `Ok(false)` for a signature that does not match.
+pub fn verify(key: &Key, alg: Algorithm, input: &[u8], sig: &[u8]) -> Result<bool> {
+    let ok = match (&key.material, alg) {
+        (_, Algorithm::None) => sig.is_empty(),
+        (Material::Secret(secret), _) => {
+            let key = secret.for_algorithm(alg).ok_or_else(|| unusable(alg))?;
+            hmac::verify(key, input, sig).is_ok()
+        }
+        (Material::RsaPublic { pkcs1, bits, .. }, _) => {
+            let params = rsa_verification(alg, *bits).ok_or_else(|| unusable(alg))?;
+            signature::UnparsedPublicKey::new(params, pkcs1).verify(input, sig).is_ok()
+        }
+        (Material::EcPublic(_, EcVerifier::Ring(point)), Algorithm::ES256) => {
+            signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)
+                .verify(input, sig)
+                .is_ok()
+        }
+        (Material::EcPublic(_, EcVerifier::Ring(point)), Algorithm::ES384) => {
+            signature::UnparsedPublicKey::new(&signature::ECDSA_P384_SHA384_FIXED, point)
+                .verify(input, sig)
+                .is_ok()
+        }
+        (Material::EcPublic(_, EcVerifier::P521(key)), Algorithm::ES512) => {
+            use p521::ecdsa::signature::Verifier;
+            match p521::ecdsa::Signature::from_slice(sig) {
+                Ok(sig) => key.verify(input, &sig).is_ok(),
+                Err(_) => false,
+            }
+        }
+        (Material::EdPublic(point), Algorithm::EdDSA) => {
+            signature::UnparsedPublicKey::new(&signature::ED25519, point)
+                .verify(input, sig)
+                .is_ok()
+        }
+        _ => return Err(unusable(alg)),
+    };
+    Ok(ok)
+}
+
+fn rsa_verification(alg: Algorithm, bits: usize) -> Option<&'static signature::RsaParameters> {
+    // Keys under 2048 bits get here only with `allowInsecureKeySizes` (see `Key::check`).
+    let legacy = bits < crate::key::MIN_RSA_BITS;
+    Some(match alg {
+        Algorithm::RS256 if legacy => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        Algorithm::RS512 if legacy => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        _ if legacy => return None,
+        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
+        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
+        Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
+        _ => return None,
+    })
+}

@@ -1,0 +1,351 @@
+//! Parsed keys. A `Key` is built once from what node:crypto exports (raw secret bytes, PKCS#8 or SPKI DER)
+//! and then used for every token, so no call on the hot path parses key material.
+
+use ring::{
+    hmac,
+    rand::SystemRandom,
+    signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair},
+};
+
+use crate::algorithm::{Algorithm, Family};
+use crate::der;
+use crate::error::{Code, Error, Result};
+
+pub(crate) static RNG: std::sync::LazyLock<SystemRandom> = std::sync::LazyLock::new(SystemRandom::new);
+
+/// The smallest RSA modulus accepted without `allowInsecureKeySizes` (RFC 8725 §3.5 and NIST SP 800-131A).
+pub const MIN_RSA_BITS: usize = 2048;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Curve {
+    P256,
+    P384,
+    P521,
+}
+
+impl Curve {
+    /// The OpenSSL name, as jsonwebtoken's messages and node:crypto's `namedCurve` spell it.
+    pub fn openssl_name(self) -> &'static str {
+        match self {
+            Self::P256 => "prime256v1",
+            Self::P384 => "secp384r1",
+            Self::P521 => "secp521r1",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "prime256v1" | "P-256" | "secp256r1" => Some(Self::P256),
+            "secp384r1" | "P-384" => Some(Self::P384),
+            "secp521r1" | "P-521" => Some(Self::P521),
+            _ => None,
+        }
+    }
+
+    fn for_algorithm(alg: Algorithm) -> Option<Self> {
+        match alg {
+            Algorithm::ES256 => Some(Self::P256),
+            Algorithm::ES384 => Some(Self::P384),
+            Algorithm::ES512 => Some(Self::P521),
+            _ => None,
+        }
+    }
+
+    fn point_len(self) -> usize {
+        match self {
+            Self::P256 => 65,
+            Self::P384 => 97,
+            Self::P521 => 133,
+        }
+    }
+}
+
+/// Secrets are kept only as ring HMAC keys; the raw bytes are not stored.
+pub struct Secret {
+    hs256: hmac::Key,
+    hs384: hmac::Key,
+    hs512: hmac::Key,
+}
+
+impl Secret {
+    pub fn for_algorithm(&self, alg: Algorithm) -> Option<&hmac::Key> {
+        match alg {
+            Algorithm::HS256 => Some(&self.hs256),
+            Algorithm::HS384 => Some(&self.hs384),
+            Algorithm::HS512 => Some(&self.hs512),
+            _ => None,
+        }
+    }
+}
+
+pub enum EcSigner {
+    Ring(EcdsaKeyPair),
+    P521(Box<p521::ecdsa::SigningKey>),
+}
+
+pub enum EcVerifier {
+    Ring(Vec<u8>),
+    P521(Box<p521::ecdsa::VerifyingKey>),
+}
+
+pub enum Material {
+    Secret(Secret),
+    /// `signer` is `None` for a key ring cannot sign with (under 2048 bits): the checks report it.
+    RsaPrivate {
+        signer: Option<RsaKeyPair>,
+        bits: usize,
+        pss_only: bool,
+    },
+    RsaPublic {
+        pkcs1: Vec<u8>,
+        bits: usize,
+        pss_only: bool,
+    },
+    EcPrivate(Curve, EcSigner),
+    EcPublic(Curve, EcVerifier),
+    EdPrivate(Ed25519KeyPair),
+    EdPublic(Vec<u8>),
+}
+
+/// Which side of the operation a key is checked for: the messages name the key as jsonwebtoken does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Sign,
+    Verify,
+}
+
+impl Role {
+    fn key_name(self) -> &'static str {
+        match self {
+            Self::Sign => "secretOrPrivateKey",
+            Self::Verify => "secretOrPublicKey",
+        }
+    }
+}
+
+pub struct Key {
+    pub material: Material,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key([redacted])")
+    }
+}
+
+const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const OID_RSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
+const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+
+fn unsupported_type(kind: &str) -> Error {
+    Error::new(Code::KeyUnsupported, format!("Unknown key type \"{kind}\"."))
+}
+
+impl Key {
+    pub fn secret(bytes: &[u8]) -> Self {
+        let material = Material::Secret(Secret {
+            hs256: hmac::Key::new(hmac::HMAC_SHA256, bytes),
+            hs384: hmac::Key::new(hmac::HMAC_SHA384, bytes),
+            hs512: hmac::Key::new(hmac::HMAC_SHA512, bytes),
+        });
+        Self { material }
+    }
+
+    /// A private key from PKCS#8 DER. `curve` is the named curve for EC keys.
+    pub fn from_pkcs8(der: &[u8], curve: Option<&str>) -> Result<Self> {
+        let invalid = || Error::key_invalid(Role::Sign.key_name());
+        let (oid, inner) = der::pkcs8(der).ok_or_else(invalid)?;
+        let material = match oid {
+            OID_RSA | OID_RSA_PSS => {
+                let (n, _) = der::rsa_private_key_public_part(inner).ok_or_else(invalid)?;
+                let bits = der::bit_length(n);
+                let signer = if bits < MIN_RSA_BITS {
+                    None
+                } else {
+                    Some(RsaKeyPair::from_der(inner).map_err(|_| invalid())?)
+                };
+                Material::RsaPrivate {
+                    signer,
+                    bits,
+                    pss_only: oid == OID_RSA_PSS,
+                }
+            }
+            OID_EC => {
+                let curve = curve.and_then(Curve::from_name).ok_or_else(|| {
+                    Error::new(Code::KeyUnsupported, "unsupported elliptic curve")
+                })?;
+                let signer = match curve {
+                    Curve::P256 => EcSigner::Ring(
+                        EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, der, &*RNG)
+                            .map_err(|_| invalid())?,
+                    ),
+                    Curve::P384 => EcSigner::Ring(
+                        EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P384_SHA384_FIXED_SIGNING, der, &*RNG)
+                            .map_err(|_| invalid())?,
+                    ),
+                    Curve::P521 => EcSigner::P521(Box::new(p521_signing_key(inner).ok_or_else(invalid)?)),
+                };
+                Material::EcPrivate(curve, signer)
+            }
+            OID_ED25519 => Material::EdPrivate(
+                Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(|_| invalid())?,
+            ),
+            _ => return Err(unsupported_type("unknown")),
+        };
+        Ok(Self { material })
+    }
+
+    /// A public key from SPKI DER.
+    pub fn from_spki(der: &[u8]) -> Result<Self> {
+        let invalid = || Error::key_invalid(Role::Verify.key_name());
+        let (oid, key) = der::spki(der).ok_or_else(invalid)?;
+        let material = match oid {
+            OID_RSA | OID_RSA_PSS => {
+                let (n, _) = der::rsa_public_key(key).ok_or_else(invalid)?;
+                Material::RsaPublic {
+                    bits: der::bit_length(n),
+                    pkcs1: key.to_vec(),
+                    pss_only: oid == OID_RSA_PSS,
+                }
+            }
+            OID_EC => {
+                let curve = [Curve::P256, Curve::P384, Curve::P521]
+                    .into_iter()
+                    .find(|c| c.point_len() == key.len() && key.first() == Some(&4))
+                    .ok_or_else(invalid)?;
+                let verifier = match curve {
+                    Curve::P521 => EcVerifier::P521(Box::new(
+                        p521::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| invalid())?,
+                    )),
+                    _ => EcVerifier::Ring(key.to_vec()),
+                };
+                Material::EcPublic(curve, verifier)
+            }
+            OID_ED25519 if key.len() == 32 => Material::EdPublic(key.to_vec()),
+            _ => return Err(unsupported_type("unknown")),
+        };
+        Ok(Self { material })
+    }
+
+    /// The public half of a private key, for verifying with the key that signed.
+    pub fn public_key_der(&self) -> Option<Vec<u8>> {
+        match &self.material {
+            Material::EcPrivate(_, EcSigner::Ring(pair)) => Some(pair.public_key().as_ref().to_vec()),
+            Material::EdPrivate(pair) => Some(pair.public_key().as_ref().to_vec()),
+            _ => None,
+        }
+    }
+
+    fn asymmetric_type(&self) -> Option<&'static str> {
+        match &self.material {
+            Material::Secret(_) => None,
+            Material::RsaPrivate { pss_only, .. } | Material::RsaPublic { pss_only, .. } => {
+                Some(if *pss_only { "rsa-pss" } else { "rsa" })
+            }
+            Material::EcPrivate(..) | Material::EcPublic(..) => Some("ec"),
+            Material::EdPrivate(_) | Material::EdPublic(_) => Some("ed25519"),
+        }
+    }
+
+    fn is_private(&self) -> bool {
+        matches!(
+            self.material,
+            Material::RsaPrivate { .. } | Material::EcPrivate(..) | Material::EdPrivate(_)
+        )
+    }
+
+    fn curve(&self) -> Option<Curve> {
+        match &self.material {
+            Material::EcPrivate(curve, _) | Material::EcPublic(curve, _) => Some(*curve),
+            _ => None,
+        }
+    }
+
+    pub fn rsa_bits(&self) -> Option<usize> {
+        match &self.material {
+            Material::RsaPrivate { bits, .. } | Material::RsaPublic { bits, .. } => Some(*bits),
+            _ => None,
+        }
+    }
+
+    /// Checks that this key may be used with `alg`, with jsonwebtoken's messages (RFC 8725 §3.1, §3.5):
+    /// HMAC only with secrets, each asymmetric algorithm only with its key type and curve.
+    pub fn check(&self, alg: Algorithm, role: Role, allow_insecure_key_sizes: bool) -> Result<()> {
+        let name = role.key_name();
+        let family = alg.family();
+        match family {
+            Family::Unsecured => return Ok(()),
+            Family::Hmac => {
+                return match self.material {
+                    Material::Secret(_) => Ok(()),
+                    _ => Err(Error::new(
+                        Code::KeyTypeMismatch,
+                        format!("{name} must be a symmetric key when using {alg}"),
+                    )),
+                };
+            }
+            Family::Rsa | Family::Ec | Family::Ed => {}
+        }
+        let wants_private = role == Role::Sign;
+        let Some(key_type) = self.asymmetric_type().filter(|_| self.is_private() == wants_private) else {
+            return Err(Error::new(
+                Code::KeyTypeMismatch,
+                format!("{name} must be an asymmetric key when using {alg}"),
+            ));
+        };
+        let allowed: &[&str] = match key_type {
+            "rsa" => &["RS256", "PS256", "RS384", "PS384", "RS512", "PS512"],
+            "rsa-pss" => &["PS256", "PS384", "PS512"],
+            "ec" => &["ES256", "ES384", "ES512"],
+            _ => &["EdDSA"],
+        };
+        if !allowed.contains(&alg.name()) {
+            return Err(Error::new(
+                Code::KeyTypeMismatch,
+                format!(
+                    "\"alg\" parameter for \"{key_type}\" key type must be one of: {}.",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        if let Some(required) = Curve::for_algorithm(alg) {
+            if self.curve() != Some(required) {
+                return Err(Error::new(
+                    Code::KeyTypeMismatch,
+                    format!(
+                        "\"alg\" parameter \"{alg}\" requires curve \"{}\".",
+                        required.openssl_name()
+                    ),
+                ));
+            }
+        }
+        if let Some(bits) = self.rsa_bits().filter(|&bits| bits < MIN_RSA_BITS) {
+            if !allow_insecure_key_sizes {
+                return Err(Error::new(
+                    Code::KeyTooSmall,
+                    format!("{name} has a minimum key size of {MIN_RSA_BITS} bits for {alg}"),
+                ));
+            }
+            let legacy_ok = role == Role::Verify && matches!(alg, Algorithm::RS256 | Algorithm::RS512);
+            if !legacy_ok {
+                return Err(Error::new(
+                    Code::KeyUnsupported,
+                    format!(
+                        "a {bits}-bit RSA key cannot be used for {alg}: the ring backend {} RSA keys under \
+                         {MIN_RSA_BITS} bits{}",
+                        if role == Role::Sign { "does not sign with" } else { "verifies" },
+                        if role == Role::Sign { "" } else { " only for RS256 and RS512" },
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn p521_signing_key(ec_private_key: &[u8]) -> Option<p521::ecdsa::SigningKey> {
+    // ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET STRING, ... } (RFC 5915)
+    let scalar = der::ec_private_key_scalar(ec_private_key)?;
+    p521::ecdsa::SigningKey::from_slice(scalar).ok()
+}

@@ -1,0 +1,16 @@
+//! ringjwt: JSON Web Tokens for Node.js, with the cryptography on `ring` and the token checks in Rust.
+//!
+//! The crate is a pure core (`algorithm` … `revocation`) that knows nothing of Node, and a thin `binding`
+//! layer that converts JS arguments, calls one core function and maps its error.
+
+pub mod algorithm;
+pub mod der;
+pub mod error;
+pub mod jws;
+pub mod key;
+pub mod policy;
+pub mod provider;
+pub mod revocation;
+pub mod token;
+
+mod binding;

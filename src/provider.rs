@@ -1,0 +1,229 @@
+//! ringjwt's `CryptoProvider` for the `jsonwebtoken` crate: its `encode`/`decode` run on the same ring code
+//! as ringjwt's own signer and verifier.
+
+use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
+use jsonwebtoken::errors::{ErrorKind, Result};
+use jsonwebtoken::jwk::{EllipticCurve, ThumbprintHash};
+use jsonwebtoken::signature::{self, Signer, Verifier};
+use jsonwebtoken::{Algorithm as JwtAlgorithm, DecodingKey, DecodingKeyKind, EncodingKey};
+use ring::digest;
+
+use crate::algorithm::Algorithm;
+use crate::der;
+use crate::jws;
+use crate::key::Key;
+
+fn algorithm(alg: &JwtAlgorithm) -> Result<Algorithm> {
+    let name = match alg {
+        JwtAlgorithm::HS256 => "HS256",
+        JwtAlgorithm::HS384 => "HS384",
+        JwtAlgorithm::HS512 => "HS512",
+        JwtAlgorithm::RS256 => "RS256",
+        JwtAlgorithm::RS384 => "RS384",
+        JwtAlgorithm::RS512 => "RS512",
+        JwtAlgorithm::PS256 => "PS256",
+        JwtAlgorithm::PS384 => "PS384",
+        JwtAlgorithm::PS512 => "PS512",
+        JwtAlgorithm::ES256 => "ES256",
+        JwtAlgorithm::ES384 => "ES384",
+        JwtAlgorithm::EdDSA => "EdDSA",
+        _ => return Err(ErrorKind::InvalidAlgorithm.into()),
+    };
+    Algorithm::parse(name).ok_or_else(|| ErrorKind::InvalidAlgorithm.into())
+}
+
+struct RingSigner {
+    alg: JwtAlgorithm,
+    inner: Algorithm,
+    key: Key,
+}
+
+impl Signer<Vec<u8>> for RingSigner {
+    fn try_sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, signature::Error> {
+        jws::sign(&self.key, self.inner, msg).map_err(|_| signature::Error::new())
+    }
+}
+
+impl JwtSigner for RingSigner {
+    fn algorithm(&self) -> JwtAlgorithm {
+        self.alg
+    }
+}
+
+struct RingVerifier {
+    alg: JwtAlgorithm,
+    inner: Algorithm,
+    key: Key,
+}
+
+impl Verifier<Vec<u8>> for RingVerifier {
+    fn verify(&self, msg: &[u8], sig: &Vec<u8>) -> std::result::Result<(), signature::Error> {
+        match jws::verify(&self.key, self.inner, msg, sig) {
+            Ok(true) => Ok(()),
+            _ => Err(signature::Error::new()),
+        }
+    }
+}
+
+impl JwtVerifier for RingVerifier {
+    fn algorithm(&self) -> JwtAlgorithm {
+        self.alg
+    }
+}
+
+/// Wraps DER the crate hands over (PKCS#1 for RSA, PKCS#8 for EC and Ed) in what `Key` reads.
+fn signing_key(alg: Algorithm, key: &EncodingKey) -> Result<Key> {
+    let bytes = key.as_bytes();
+    match alg.family() {
+        crate::algorithm::Family::Hmac => Ok(Key::secret(bytes)),
+        crate::algorithm::Family::Rsa => Key::from_pkcs8(&pkcs8_rsa(bytes), None).map_err(|_| invalid_rsa()),
+        crate::algorithm::Family::Ec => {
+            let curve = if alg == Algorithm::ES256 { "prime256v1" } else { "secp384r1" };
+            Key::from_pkcs8(bytes, Some(curve)).map_err(|_| ErrorKind::InvalidEcdsaKey.into())
+        }
+        _ => Key::from_pkcs8(bytes, None).map_err(|_| ErrorKind::InvalidEddsaKey.into()),
+    }
+}
+
+fn invalid_rsa() -> jsonwebtoken::errors::Error {
+    ErrorKind::InvalidRsaKey("not an RSA key ring can use".into()).into()
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|&b| b == 0).collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+const RSA_ALGORITHM_ID: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+
+fn pkcs8_rsa(pkcs1: &[u8]) -> Vec<u8> {
+    let mut body = vec![0x02, 0x01, 0x00];
+    body.extend_from_slice(RSA_ALGORITHM_ID);
+    body.extend(tlv(0x04, pkcs1));
+    tlv(0x30, &body)
+}
+
+fn verifying_key(alg: Algorithm, key: &DecodingKey) -> Result<Key> {
+    let spki_with = |algorithm_id: &[u8], public_key: &[u8]| {
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(public_key);
+        let mut body = algorithm_id.to_vec();
+        body.extend(tlv(0x03, &bits));
+        tlv(0x30, &body)
+    };
+    match (alg.family(), key.kind()) {
+        (crate::algorithm::Family::Hmac, DecodingKeyKind::SecretOrDer(secret)) => Ok(Key::secret(secret)),
+        (crate::algorithm::Family::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
+            let int = |v: &[u8]| {
+                let mut v = v.to_vec();
+                if v.first().is_some_and(|b| b & 0x80 != 0) {
+                    v.insert(0, 0);
+                }
+                tlv(0x02, &v)
+            };
+            let mut seq = int(n);
+            seq.extend(int(e));
+            Key::from_spki(&spki_with(RSA_ALGORITHM_ID, &tlv(0x30, &seq))).map_err(|_| invalid_rsa())
+        }
+        (crate::algorithm::Family::Rsa, DecodingKeyKind::SecretOrDer(pkcs1)) => {
+            Key::from_spki(&spki_with(RSA_ALGORITHM_ID, pkcs1)).map_err(|_| invalid_rsa())
+        }
+        (crate::algorithm::Family::Ec, DecodingKeyKind::SecretOrDer(point)) => {
+            // id-ecPublicKey with the curve's OID
+            let curve_oid: &[u8] = if alg == Algorithm::ES256 {
+                &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]
+            } else {
+                &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22]
+            };
+            let mut id = vec![0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+            id.extend_from_slice(curve_oid);
+            Key::from_spki(&spki_with(&tlv(0x30, &id), point)).map_err(|_| ErrorKind::InvalidEcdsaKey.into())
+        }
+        (crate::algorithm::Family::Ed, DecodingKeyKind::SecretOrDer(point)) => {
+            let id = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+            Key::from_spki(&spki_with(&id, point)).map_err(|_| ErrorKind::InvalidEddsaKey.into())
+        }
+        _ => Err(ErrorKind::InvalidKeyFormat.into()),
+    }
+}
+
+fn new_signer(alg: &JwtAlgorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>> {
+    let inner = algorithm(alg)?;
+    let key = signing_key(inner, key)?;
+    Ok(Box::new(RingSigner { alg: *alg, inner, key }))
+}
+
+fn new_verifier(alg: &JwtAlgorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>> {
+    let inner = algorithm(alg)?;
+    let key = verifying_key(inner, key)?;
+    Ok(Box::new(RingVerifier { alg: *alg, inner, key }))
+}
+
+fn rsa_from_private(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    der::rsa_private_key_public_part(der)
+        .map(|(n, e)| (n.to_vec(), e.to_vec()))
+        .ok_or_else(invalid_rsa)
+}
+
+fn rsa_from_public(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    der::rsa_public_key(der).map(|(n, e)| (n.to_vec(), e.to_vec())).ok_or_else(invalid_rsa)
+}
+
+fn ec_from_private(der: &[u8], alg: JwtAlgorithm) -> Result<(EllipticCurve, Vec<u8>, Vec<u8>)> {
+    let (curve, name, half) = match alg {
+        JwtAlgorithm::ES256 => (EllipticCurve::P256, "prime256v1", 32),
+        JwtAlgorithm::ES384 => (EllipticCurve::P384, "secp384r1", 48),
+        _ => return Err(ErrorKind::InvalidEcdsaKey.into()),
+    };
+    let key = Key::from_pkcs8(der, Some(name)).map_err(|_| ErrorKind::InvalidEcdsaKey)?;
+    let point = key.public_key_der().ok_or(ErrorKind::InvalidEcdsaKey)?;
+    let (x, y) = point.get(1..).ok_or(ErrorKind::InvalidEcdsaKey)?.split_at(half);
+    Ok((curve, x.to_vec(), y.to_vec()))
+}
+
+fn ed_from_private(der: &[u8], curve: &EllipticCurve) -> Result<Vec<u8>> {
+    if *curve != EllipticCurve::Ed25519 {
+        return Err(ErrorKind::InvalidAlgorithm.into());
+    }
+    let key = Key::from_pkcs8(der, None).map_err(|_| ErrorKind::InvalidEddsaKey)?;
+    key.public_key_der().ok_or_else(|| ErrorKind::InvalidEddsaKey.into())
+}
+
+fn digest(data: &[u8], hash: ThumbprintHash) -> Result<Vec<u8>> {
+    let alg = match hash {
+        ThumbprintHash::SHA256 => &digest::SHA256,
+        ThumbprintHash::SHA384 => &digest::SHA384,
+        ThumbprintHash::SHA512 => &digest::SHA512,
+        _ => return Err(ErrorKind::InvalidAlgorithm.into()),
+    };
+    Ok(digest::digest(alg, data).as_ref().to_vec())
+}
+
+/// The provider, installed once when the addon loads (see `install`).
+pub static PROVIDER: CryptoProvider = CryptoProvider {
+    signer_factory: new_signer,
+    verifier_factory: new_verifier,
+    key_utils: KeyUtils {
+        rsa_pub_components_from_private_key: rsa_from_private,
+        rsa_pub_components_from_public_key: rsa_from_public,
+        ec_pub_components_from_private_key: ec_from_private,
+        ed_pub_components_from_private_key: ed_from_private,
+        compute_digest: digest,
+    },
+};
+
+/// Makes ring the `jsonwebtoken` crate's cryptography for this process. Safe to call more than once.
+pub fn install() {
+    let _ = PROVIDER.install_default();
+}
