@@ -119,7 +119,9 @@ mod tests {
     #[test]
     fn refuses_truncated_input() {
         assert!(Reader::new(&[SEQUENCE, 0x05, 1, 2]).next().is_none());
-        assert!(Reader::new(&[SEQUENCE, 0x85, 1, 1, 1, 1, 1]).next().is_none());
+        assert!(Reader::new(&[SEQUENCE, 0x85, 1, 1, 1, 1, 1])
+            .next()
+            .is_none());
         assert!(spki(&[]).is_none());
         assert!(pkcs8(&[0x30]).is_none());
     }

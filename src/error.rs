@@ -89,7 +89,10 @@ impl Error {
     }
 
     pub fn key_invalid(what: &str) -> Self {
-        Self::new(Code::KeyInvalid, format!("{what} is not valid key material"))
+        Self::new(
+            Code::KeyInvalid,
+            format!("{what} is not valid key material"),
+        )
     }
 }
 

@@ -7,7 +7,10 @@ use crate::error::{Code, Error, Result};
 use crate::key::{EcSigner, EcVerifier, Key, Material, RNG};
 
 fn unusable(alg: Algorithm) -> Error {
-    Error::new(Code::KeyTypeMismatch, format!("the key cannot be used with {alg}"))
+    Error::new(
+        Code::KeyTypeMismatch,
+        format!("the key cannot be used with {alg}"),
+    )
 }
 
 /// Signs `input`. The caller has run [`Key::check`]; a key that still does not fit is an error, not a panic.
@@ -18,7 +21,12 @@ pub fn sign(key: &Key, alg: Algorithm, input: &[u8]) -> Result<Vec<u8>> {
             let key = secret.for_algorithm(alg).ok_or_else(|| unusable(alg))?;
             Ok(hmac::sign(key, input).as_ref().to_vec())
         }
-        (Material::RsaPrivate { signer: Some(pair), .. }, _) => {
+        (
+            Material::RsaPrivate {
+                signer: Some(pair), ..
+            },
+            _,
+        ) => {
             let padding: &dyn signature::RsaEncoding = match alg {
                 Algorithm::RS256 => &signature::RSA_PKCS1_SHA256,
                 Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
@@ -57,7 +65,9 @@ pub fn verify(key: &Key, alg: Algorithm, input: &[u8], sig: &[u8]) -> Result<boo
         }
         (Material::RsaPublic { pkcs1, bits, .. }, _) => {
             let params = rsa_verification(alg, *bits).ok_or_else(|| unusable(alg))?;
-            signature::UnparsedPublicKey::new(params, pkcs1).verify(input, sig).is_ok()
+            signature::UnparsedPublicKey::new(params, pkcs1)
+                .verify(input, sig)
+                .is_ok()
         }
         (Material::EcPublic(_, EcVerifier::Ring(point)), Algorithm::ES256) => {
             signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)

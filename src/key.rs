@@ -11,7 +11,8 @@ use crate::algorithm::{Algorithm, Family};
 use crate::der;
 use crate::error::{Code, Error, Result};
 
-pub(crate) static RNG: std::sync::LazyLock<SystemRandom> = std::sync::LazyLock::new(SystemRandom::new);
+pub(crate) static RNG: std::sync::LazyLock<SystemRandom> =
+    std::sync::LazyLock::new(SystemRandom::new);
 
 /// The smallest RSA modulus accepted without `allowInsecureKeySizes` (RFC 8725 §3.5 and NIST SP 800-131A).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -78,6 +79,8 @@ impl Secret {
     }
 }
 
+// Keys are built once and shared behind an `Arc`: variant sizes do not matter, indirection would.
+#[allow(clippy::large_enum_variant)]
 pub enum EcSigner {
     Ring(EcdsaKeyPair),
     P521(Box<p521::ecdsa::SigningKey>),
@@ -88,6 +91,7 @@ pub enum EcVerifier {
     P521(Box<p521::ecdsa::VerifyingKey>),
 }
 
+#[allow(clippy::large_enum_variant)]
 pub enum Material {
     Secret(Secret),
     /// `signer` is `None` for a key ring cannot sign with (under 2048 bits): the checks report it.
@@ -139,7 +143,10 @@ const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 
 fn unsupported_type(kind: &str) -> Error {
-    Error::new(Code::KeyUnsupported, format!("Unknown key type \"{kind}\"."))
+    Error::new(
+        Code::KeyUnsupported,
+        format!("Unknown key type \"{kind}\"."),
+    )
 }
 
 impl Key {
@@ -177,14 +184,24 @@ impl Key {
                 })?;
                 let signer = match curve {
                     Curve::P256 => EcSigner::Ring(
-                        EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, der, &*RNG)
-                            .map_err(|_| invalid())?,
+                        EcdsaKeyPair::from_pkcs8(
+                            &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+                            der,
+                            &*RNG,
+                        )
+                        .map_err(|_| invalid())?,
                     ),
                     Curve::P384 => EcSigner::Ring(
-                        EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P384_SHA384_FIXED_SIGNING, der, &*RNG)
-                            .map_err(|_| invalid())?,
+                        EcdsaKeyPair::from_pkcs8(
+                            &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+                            der,
+                            &*RNG,
+                        )
+                        .map_err(|_| invalid())?,
                     ),
-                    Curve::P521 => EcSigner::P521(Box::new(p521_signing_key(inner).ok_or_else(invalid)?)),
+                    Curve::P521 => {
+                        EcSigner::P521(Box::new(p521_signing_key(inner).ok_or_else(invalid)?))
+                    }
                 };
                 Material::EcPrivate(curve, signer)
             }
@@ -231,7 +248,9 @@ impl Key {
     /// The public half of a private key, for verifying with the key that signed.
     pub fn public_key_der(&self) -> Option<Vec<u8>> {
         match &self.material {
-            Material::EcPrivate(_, EcSigner::Ring(pair)) => Some(pair.public_key().as_ref().to_vec()),
+            Material::EcPrivate(_, EcSigner::Ring(pair)) => {
+                Some(pair.public_key().as_ref().to_vec())
+            }
             Material::EdPrivate(pair) => Some(pair.public_key().as_ref().to_vec()),
             _ => None,
         }
@@ -288,7 +307,10 @@ impl Key {
             Family::Rsa | Family::Ec | Family::Ed => {}
         }
         let wants_private = role == Role::Sign;
-        let Some(key_type) = self.asymmetric_type().filter(|_| self.is_private() == wants_private) else {
+        let Some(key_type) = self
+            .asymmetric_type()
+            .filter(|_| self.is_private() == wants_private)
+        else {
             return Err(Error::new(
                 Code::KeyTypeMismatch,
                 format!("{name} must be an asymmetric key when using {alg}"),
@@ -327,7 +349,8 @@ impl Key {
                     format!("{name} has a minimum key size of {MIN_RSA_BITS} bits for {alg}"),
                 ));
             }
-            let legacy_ok = role == Role::Verify && matches!(alg, Algorithm::RS256 | Algorithm::RS512);
+            let legacy_ok =
+                role == Role::Verify && matches!(alg, Algorithm::RS256 | Algorithm::RS512);
             if !legacy_ok {
                 return Err(Error::new(
                     Code::KeyUnsupported,

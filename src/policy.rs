@@ -161,7 +161,10 @@ impl Policy {
                 Some(Value::Array(items)) => items.iter().map(Some).collect(),
                 other => vec![other.as_ref()],
             };
-            if !targets.iter().any(|t| matchers.iter().any(|m| m.matches(*t))) {
+            if !targets
+                .iter()
+                .any(|t| matchers.iter().any(|m| m.matches(*t)))
+            {
                 return Err(Error::new(
                     Code::AudienceInvalid,
                     format!("jwt audience invalid. expected: {expected}"),
@@ -257,7 +260,10 @@ mod tests {
         assert!(p.check_claims(r#"{"aud":["b","a"]}"#, 1.0).is_ok());
         assert!(p.check_claims(r#"{"aud":"urn:x:y"}"#, 1.0).is_ok());
         let err = p.check_claims(r#"{"aud":"b"}"#, 1.0).unwrap_err();
-        assert_eq!(err.message, "jwt audience invalid. expected: a or /^urn:x:/");
+        assert_eq!(
+            err.message,
+            "jwt audience invalid. expected: a or /^urn:x:/"
+        );
     }
 
     #[test]
@@ -268,14 +274,19 @@ mod tests {
         };
         assert!(p.check_claims(r#"{"iat":100}"#, 109.0).is_ok());
         let err = p.check_claims(r#"{"iat":100}"#, 110.0).unwrap_err();
-        assert_eq!((err.message.as_ref(), err.date), ("maxAge exceeded", Some(110.0)));
+        assert_eq!(
+            (err.message.as_ref(), err.date),
+            ("maxAge exceeded", Some(110.0))
+        );
         let err = p.check_claims(r#"{}"#, 110.0).unwrap_err();
         assert_eq!(err.message, "iat required when maxAge is specified");
     }
 
     #[test]
     fn duplicate_claims_are_refused() {
-        let err = policy().check_claims(r#"{"exp":1,"exp":999}"#, 5.0).unwrap_err();
+        let err = policy()
+            .check_claims(r#"{"exp":1,"exp":999}"#, 5.0)
+            .unwrap_err();
         assert_eq!(err.code, Code::Malformed);
     }
 

@@ -76,9 +76,15 @@ fn signing_key(alg: Algorithm, key: &EncodingKey) -> Result<Key> {
     let bytes = key.as_bytes();
     match alg.family() {
         crate::algorithm::Family::Hmac => Ok(Key::secret(bytes)),
-        crate::algorithm::Family::Rsa => Key::from_pkcs8(&pkcs8_rsa(bytes), None).map_err(|_| invalid_rsa()),
+        crate::algorithm::Family::Rsa => {
+            Key::from_pkcs8(&pkcs8_rsa(bytes), None).map_err(|_| invalid_rsa())
+        }
         crate::algorithm::Family::Ec => {
-            let curve = if alg == Algorithm::ES256 { "prime256v1" } else { "secp384r1" };
+            let curve = if alg == Algorithm::ES256 {
+                "prime256v1"
+            } else {
+                "secp384r1"
+            };
             Key::from_pkcs8(bytes, Some(curve)).map_err(|_| ErrorKind::InvalidEcdsaKey.into())
         }
         _ => Key::from_pkcs8(bytes, None).map_err(|_| ErrorKind::InvalidEddsaKey.into()),
@@ -95,7 +101,11 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     if len < 0x80 {
         out.push(len as u8);
     } else {
-        let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|&b| b == 0).collect();
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&b| b == 0)
+            .collect();
         out.push(0x80 | bytes.len() as u8);
         out.extend(bytes);
     }
@@ -123,7 +133,9 @@ fn verifying_key(alg: Algorithm, key: &DecodingKey) -> Result<Key> {
         tlv(0x30, &body)
     };
     match (alg.family(), key.kind()) {
-        (crate::algorithm::Family::Hmac, DecodingKeyKind::SecretOrDer(secret)) => Ok(Key::secret(secret)),
+        (crate::algorithm::Family::Hmac, DecodingKeyKind::SecretOrDer(secret)) => {
+            Ok(Key::secret(secret))
+        }
         (crate::algorithm::Family::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
             let int = |v: &[u8]| {
                 let mut v = v.to_vec();
@@ -134,7 +146,8 @@ fn verifying_key(alg: Algorithm, key: &DecodingKey) -> Result<Key> {
             };
             let mut seq = int(n);
             seq.extend(int(e));
-            Key::from_spki(&spki_with(RSA_ALGORITHM_ID, &tlv(0x30, &seq))).map_err(|_| invalid_rsa())
+            Key::from_spki(&spki_with(RSA_ALGORITHM_ID, &tlv(0x30, &seq)))
+                .map_err(|_| invalid_rsa())
         }
         (crate::algorithm::Family::Rsa, DecodingKeyKind::SecretOrDer(pkcs1)) => {
             Key::from_spki(&spki_with(RSA_ALGORITHM_ID, pkcs1)).map_err(|_| invalid_rsa())
@@ -148,7 +161,8 @@ fn verifying_key(alg: Algorithm, key: &DecodingKey) -> Result<Key> {
             };
             let mut id = vec![0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
             id.extend_from_slice(curve_oid);
-            Key::from_spki(&spki_with(&tlv(0x30, &id), point)).map_err(|_| ErrorKind::InvalidEcdsaKey.into())
+            Key::from_spki(&spki_with(&tlv(0x30, &id), point))
+                .map_err(|_| ErrorKind::InvalidEcdsaKey.into())
         }
         (crate::algorithm::Family::Ed, DecodingKeyKind::SecretOrDer(point)) => {
             let id = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
@@ -161,13 +175,21 @@ fn verifying_key(alg: Algorithm, key: &DecodingKey) -> Result<Key> {
 fn new_signer(alg: &JwtAlgorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>> {
     let inner = algorithm(alg)?;
     let key = signing_key(inner, key)?;
-    Ok(Box::new(RingSigner { alg: *alg, inner, key }))
+    Ok(Box::new(RingSigner {
+        alg: *alg,
+        inner,
+        key,
+    }))
 }
 
 fn new_verifier(alg: &JwtAlgorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>> {
     let inner = algorithm(alg)?;
     let key = verifying_key(inner, key)?;
-    Ok(Box::new(RingVerifier { alg: *alg, inner, key }))
+    Ok(Box::new(RingVerifier {
+        alg: *alg,
+        inner,
+        key,
+    }))
 }
 
 fn rsa_from_private(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
@@ -177,7 +199,9 @@ fn rsa_from_private(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 }
 
 fn rsa_from_public(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
-    der::rsa_public_key(der).map(|(n, e)| (n.to_vec(), e.to_vec())).ok_or_else(invalid_rsa)
+    der::rsa_public_key(der)
+        .map(|(n, e)| (n.to_vec(), e.to_vec()))
+        .ok_or_else(invalid_rsa)
 }
 
 fn ec_from_private(der: &[u8], alg: JwtAlgorithm) -> Result<(EllipticCurve, Vec<u8>, Vec<u8>)> {
@@ -188,7 +212,10 @@ fn ec_from_private(der: &[u8], alg: JwtAlgorithm) -> Result<(EllipticCurve, Vec<
     };
     let key = Key::from_pkcs8(der, Some(name)).map_err(|_| ErrorKind::InvalidEcdsaKey)?;
     let point = key.public_key_der().ok_or(ErrorKind::InvalidEcdsaKey)?;
-    let (x, y) = point.get(1..).ok_or(ErrorKind::InvalidEcdsaKey)?.split_at(half);
+    let (x, y) = point
+        .get(1..)
+        .ok_or(ErrorKind::InvalidEcdsaKey)?
+        .split_at(half);
     Ok((curve, x.to_vec(), y.to_vec()))
 }
 
@@ -197,7 +224,8 @@ fn ed_from_private(der: &[u8], curve: &EllipticCurve) -> Result<Vec<u8>> {
         return Err(ErrorKind::InvalidAlgorithm.into());
     }
     let key = Key::from_pkcs8(der, None).map_err(|_| ErrorKind::InvalidEddsaKey)?;
-    key.public_key_der().ok_or_else(|| ErrorKind::InvalidEddsaKey.into())
+    key.public_key_der()
+        .ok_or_else(|| ErrorKind::InvalidEddsaKey.into())
 }
 
 fn digest(data: &[u8], hash: ThumbprintHash) -> Result<Vec<u8>> {
@@ -226,4 +254,51 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
 /// Makes ring the `jsonwebtoken` crate's cryptography for this process. Safe to call more than once.
 pub fn install() {
     let _ = PROVIDER.install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+    use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    use serde_json::{json, Value};
+
+    fn round_trip(alg: Algorithm, encoding: &EncodingKey, decoding: &DecodingKey) {
+        super::install();
+        let claims = json!({ "sub": "u1", "exp": 4_000_000_000u64 });
+        let token = encode(&Header::new(alg), &claims, encoding).unwrap();
+        let decoded = decode::<Value>(&token, decoding, &Validation::new(alg)).unwrap();
+        assert_eq!(decoded.claims, claims);
+        let forged = encode(&Header::new(alg), &json!({ "sub": "admin" }), encoding).unwrap();
+        let mut parts: Vec<&str> = token.split('.').collect();
+        parts[1] = forged.split('.').nth(1).unwrap();
+        let tampered = parts.join(".");
+        assert!(decode::<Value>(&tampered, decoding, &Validation::new(alg)).is_err());
+    }
+
+    #[test]
+    fn jsonwebtoken_crate_runs_on_the_ring_provider() {
+        round_trip(
+            Algorithm::HS256,
+            &EncodingKey::from_secret(b"secret").unwrap(),
+            &DecodingKey::from_secret(b"secret").unwrap(),
+        );
+
+        let rng = &*crate::key::RNG;
+        let ec = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, rng).unwrap();
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, ec.as_ref(), rng).unwrap();
+        round_trip(
+            Algorithm::ES256,
+            &EncodingKey::from_ec_der(ec.as_ref()),
+            &DecodingKey::from_ec_der(pair.public_key().as_ref()),
+        );
+
+        let ed = Ed25519KeyPair::generate_pkcs8(rng).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(ed.as_ref()).unwrap();
+        round_trip(
+            Algorithm::EdDSA,
+            &EncodingKey::from_ed_der(ed.as_ref()),
+            &DecodingKey::from_ed_der(pair.public_key().as_ref()),
+        );
+    }
 }

@@ -24,7 +24,10 @@ pub fn encode(key: Option<&Key>, alg: Algorithm, header: &[u8], payload: &[u8]) 
         (_, Algorithm::None) => Vec::new(),
         (Some(key), _) => jws::sign(key, alg, token.as_bytes())?,
         (None, _) => {
-            return Err(Error::new(Code::KeyRequired, "secretOrPrivateKey must have a value"));
+            return Err(Error::new(
+                Code::KeyRequired,
+                "secretOrPrivateKey must have a value",
+            ));
         }
     };
     token.push('.');
@@ -59,7 +62,9 @@ pub struct Decoded<'a> {
 /// Splits and decodes a token the way jsonwebtoken's `decode` does, without checking anything else.
 pub fn decode(token: &str) -> Result<Decoded<'_>> {
     let mut parts = token.splitn(4, '.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(Error::new(Code::Malformed, "jwt malformed"));
     };
     if h.is_empty() || p.is_empty() {
@@ -67,7 +72,8 @@ pub fn decode(token: &str) -> Result<Decoded<'_>> {
     }
     let header_bytes = B64.decode(h).map_err(|_| Error::malformed())?;
     let payload_bytes = B64.decode(p).map_err(|_| Error::malformed())?;
-    let fields: HeaderFields = serde_json::from_slice(&header_bytes).map_err(|_| Error::malformed())?;
+    let fields: HeaderFields =
+        serde_json::from_slice(&header_bytes).map_err(|_| Error::malformed())?;
     let payload = String::from_utf8_lossy(&payload_bytes).into_owned();
     // jsonwebtoken parses the payload as JSON when the header says `typ: JWT`; a payload that is not JSON
     // is then an invalid token, otherwise it stays a string.
@@ -93,10 +99,16 @@ pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Resu
     let has_signature = !decoded.signature.is_empty();
     match (has_signature, key) {
         (false, Some(_)) => {
-            return Err(Error::new(Code::SignatureRequired, "jwt signature is required"));
+            return Err(Error::new(
+                Code::SignatureRequired,
+                "jwt signature is required",
+            ));
         }
         (true, None) => {
-            return Err(Error::new(Code::KeyRequired, "secret or public key must be provided"));
+            return Err(Error::new(
+                Code::KeyRequired,
+                "secret or public key must be provided",
+            ));
         }
         (false, None) if !policy.algorithms_given => {
             return Err(Error::new(
@@ -148,7 +160,13 @@ mod tests {
     #[test]
     fn signs_and_verifies_hs256() {
         let key = Key::secret(b"shhhhh");
-        let token = encode(Some(&key), Algorithm::HS256, br#"{"alg":"HS256","typ":"JWT"}"#, br#"{"a":1}"#).unwrap();
+        let token = encode(
+            Some(&key),
+            Algorithm::HS256,
+            br#"{"alg":"HS256","typ":"JWT"}"#,
+            br#"{"a":1}"#,
+        )
+        .unwrap();
         let verified = verify(&token, Some(&key), &hs256_policy(), 0.0).unwrap();
         assert_eq!(verified.payload, r#"{"a":1}"#);
         assert_eq!(verified.header, r#"{"alg":"HS256","typ":"JWT"}"#);
@@ -181,7 +199,10 @@ mod tests {
         let key = Key::secret(b"k");
         let token = encode(Some(&key), Algorithm::HS384, br#"{"alg":"HS384"}"#, b"{}").unwrap();
         let err = verify(&token, Some(&key), &hs256_policy(), 0.0).unwrap_err();
-        assert_eq!((err.code, err.message.as_ref()), (Code::AlgorithmNotAllowed, "invalid algorithm"));
+        assert_eq!(
+            (err.code, err.message.as_ref()),
+            (Code::AlgorithmNotAllowed, "invalid algorithm")
+        );
     }
 
     #[test]
@@ -195,7 +216,11 @@ mod tests {
             ("e30.!!.", "invalid token"),
             (".e30.", "invalid token"),
         ] {
-            assert_eq!(verify(token, Some(&key), &p, 0.0).unwrap_err().message, message, "{token}");
+            assert_eq!(
+                verify(token, Some(&key), &p, 0.0).unwrap_err().message,
+                message,
+                "{token}"
+            );
         }
     }
 

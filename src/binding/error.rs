@@ -14,5 +14,8 @@ pub(crate) fn to_napi(err: crate::error::Error) -> napi::Error {
 }
 
 pub(crate) fn invalid_option(message: impl Into<std::borrow::Cow<'static, str>>) -> napi::Error {
-    to_napi(crate::error::Error::new(crate::error::Code::InvalidOption, message))
+    to_napi(crate::error::Error::new(
+        crate::error::Code::InvalidOption,
+        message,
+    ))
 }

@@ -27,19 +27,25 @@ impl NativeKey {
     #[napi(factory, catch_unwind)]
     pub fn private_key(pkcs8: &[u8], curve: Option<String>) -> Result<Self> {
         let key = Key::from_pkcs8(pkcs8, curve.as_deref()).map_err(to_napi)?;
-        Ok(Self { inner: Arc::new(key) })
+        Ok(Self {
+            inner: Arc::new(key),
+        })
     }
 
     /// A public key from SPKI DER, as `KeyObject.export({ type: 'spki', format: 'der' })` gives it.
     #[napi(factory, catch_unwind)]
     pub fn public_key(spki: &[u8]) -> Result<Self> {
         let key = Key::from_spki(spki).map_err(to_napi)?;
-        Ok(Self { inner: Arc::new(key) })
+        Ok(Self {
+            inner: Arc::new(key),
+        })
     }
 
     /// The modulus size of an RSA key, `null` for other keys.
     #[napi(getter)]
     pub fn rsa_bits(&self) -> Option<u32> {
-        self.inner.rsa_bits().and_then(|bits| u32::try_from(bits).ok())
+        self.inner
+            .rsa_bits()
+            .and_then(|bits| u32::try_from(bits).ok())
     }
 }

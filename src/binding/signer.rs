@@ -20,7 +20,8 @@ pub struct NativeSigner {
 }
 
 fn parse_algorithm(alg: &str) -> Result<Algorithm> {
-    Algorithm::parse(alg).ok_or_else(|| invalid_option("\"algorithm\" must be a valid string enum value"))
+    Algorithm::parse(alg)
+        .ok_or_else(|| invalid_option("\"algorithm\" must be a valid string enum value"))
 }
 
 /// jsonwebtoken encodes the header as `binary` (latin1): one byte per UTF-16 unit. Headers are ASCII in
@@ -63,7 +64,13 @@ impl NativeSigner {
     /// Signs a token from the header JSON and the payload text (UTF-8).
     #[napi(catch_unwind)]
     pub fn sign(&self, header: String, payload: String) -> Result<String> {
-        token::encode(self.key.as_deref(), self.alg, &latin1(&header), payload.as_bytes()).map_err(to_napi)
+        token::encode(
+            self.key.as_deref(),
+            self.alg,
+            &latin1(&header),
+            payload.as_bytes(),
+        )
+        .map_err(to_napi)
     }
 
     /// Signs a token whose payload is already encoded bytes (an `encoding` other than UTF-8).
@@ -74,7 +81,12 @@ impl NativeSigner {
 
     /// `sign` on the libuv thread pool.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
-    pub fn sign_async(&self, header: String, payload: String, signal: Option<AbortSignal>) -> AsyncTask<SignTask> {
+    pub fn sign_async(
+        &self,
+        header: String,
+        payload: String,
+        signal: Option<AbortSignal>,
+    ) -> AsyncTask<SignTask> {
         let task = SignTask {
             key: self.key.clone(),
             alg: self.alg,
@@ -97,7 +109,12 @@ impl Task for SignTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(token::encode(self.key.as_deref(), self.alg, &self.header, &self.payload))
+        Ok(token::encode(
+            self.key.as_deref(),
+            self.alg,
+            &self.header,
+            &self.payload,
+        ))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {

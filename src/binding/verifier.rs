@@ -45,7 +45,9 @@ pub struct VerifierOptions {
 fn policy(options: VerifierOptions) -> Result<Policy> {
     let mut algorithms = AlgorithmSet::default();
     for name in &options.algorithms {
-        algorithms.insert(Algorithm::parse(name).ok_or_else(|| invalid_option("\"algorithms\" must be valid"))?);
+        algorithms.insert(
+            Algorithm::parse(name).ok_or_else(|| invalid_option("\"algorithms\" must be valid"))?,
+        );
     }
     let audience = match options.audience {
         Some(list) => {
@@ -138,7 +140,12 @@ impl NativeVerifier {
 
     /// `verifyComplete` on the libuv thread pool.
     #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
-    pub fn verify_async(&self, token: String, now: f64, signal: Option<AbortSignal>) -> AsyncTask<VerifyTask> {
+    pub fn verify_async(
+        &self,
+        token: String,
+        now: f64,
+        signal: Option<AbortSignal>,
+    ) -> AsyncTask<VerifyTask> {
         let task = VerifyTask {
             key: self.key.clone(),
             policy: self.policy.clone(),
@@ -151,10 +158,15 @@ impl NativeVerifier {
 
 /// Decodes a token without verifying anything: `[header, payload, signature]` texts, as jsonwebtoken's
 /// `decode` sees them, or an error for a token it would return `null` for.
+#[cfg_attr(test, allow(dead_code))]
 #[napi(catch_unwind)]
 pub fn decode_token(token: String) -> Result<Vec<String>> {
     let decoded = token::decode(&token).map_err(to_napi)?;
-    Ok(vec![decoded.header, decoded.payload, decoded.signature.to_owned()])
+    Ok(vec![
+        decoded.header,
+        decoded.payload,
+        decoded.signature.to_owned(),
+    ])
 }
 
 pub struct VerifyTask {
@@ -169,7 +181,12 @@ impl Task for VerifyTask {
     type JsValue = Vec<String>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(token::verify(&self.token, self.key.as_deref(), &self.policy, self.now))
+        Ok(token::verify(
+            &self.token,
+            self.key.as_deref(),
+            &self.policy,
+            self.now,
+        ))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {

@@ -1,0 +1,78 @@
+// Compile-only checks of index.d.ts: what must type-check, and (with @ts-expect-error) what must not.
+import { generateKeyPairSync } from 'node:crypto'
+import {
+  sign,
+  verify,
+  decode,
+  signAsync,
+  verifyAsync,
+  createSigner,
+  createVerifier,
+  JsonWebTokenError,
+  TokenExpiredError,
+  NotBeforeError,
+  type ErrorCode,
+  type Jwt,
+  type JwtPayload,
+} from '../../index'
+
+const token: string = sign({ sub: 'u1' }, 'secret', { expiresIn: '1h', audience: ['a', 'b'] })
+sign('text', Buffer.from('secret'))
+sign({ a: 1 }, 'secret', (err: Error | null, t?: string) => void [err, t])
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+sign({}, privateKey, { algorithm: 'ES256', keyid: 'k1', header: { cty: 'x' } })
+sign({}, { key: 'pem', passphrase: 'pw' }, { algorithm: 'RS256' })
+
+const payload = verify(token, 'secret', { algorithms: ['HS256'], audience: /^a/ })
+if (typeof payload !== 'string') {
+  const sub: string | undefined = payload.sub
+  void sub
+}
+const complete: Jwt = verify(token, publicKey, { complete: true })
+void complete.header.alg
+verify(token, (header, cb) => cb(null, header.kid ?? 'secret'), (err, decoded) => void [err, decoded])
+const decoded = decode(token, { complete: true })
+if (decoded) void decoded.signature
+
+async function promises(): Promise<void> {
+  const t: string = await signAsync({ a: 1 }, 'secret', { signal: AbortSignal.timeout(1000) })
+  const p: JwtPayload | string = await verifyAsync(t, 'secret')
+  const j: Jwt = await verifyAsync(t, 'secret', { complete: true })
+  void [p, j]
+}
+void promises
+
+const signer = createSigner({ key: 'secret', algorithm: 'HS384', expiresIn: 60 })
+const verifier = createVerifier({ key: 'secret', algorithms: ['HS384'], cache: 1000, cacheTTL: 60_000 })
+const claims = verifier.verify(signer.sign({ a: 1 }))
+void claims
+
+try {
+  verify(token, 'secret')
+} catch (err) {
+  if (err instanceof TokenExpiredError) {
+    const when: Date = err.expiredAt
+    void when
+  } else if (err instanceof NotBeforeError) {
+    void err.date
+  } else if (err instanceof JsonWebTokenError) {
+    const code: ErrorCode = err.code
+    switch (code) {
+      case 'ERR_JWS_SIGNATURE_INVALID':
+      case 'ERR_JWT_EXPIRED':
+        break
+    }
+  }
+}
+
+// @ts-expect-error: not an algorithm
+sign({}, 'secret', { algorithm: 'HS999' })
+// @ts-expect-error: expiresIn is seconds or a timespan string
+sign({}, 'secret', { expiresIn: true })
+// @ts-expect-error: a token is a string
+verify(42, 'secret')
+// @ts-expect-error: unknown option
+createVerifier({ key: 'secret', cacheSize: 5 })
+// @ts-expect-error: not an error code
+const bad: ErrorCode = 'ERR_NOPE'
+void bad
