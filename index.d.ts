@@ -156,12 +156,13 @@ export interface DecodeOptions {
 
 export type SignCallback = (error: Error | null, token?: string) => void
 export type VerifyCallback<T = JwtPayload | string> = (error: JsonWebTokenError | null, decoded?: T) => void
-export type GetPublicKeyOrSecret = (
-  header: JwtHeader,
-  callback: (error: Error | null, key?: Secret) => void,
-) => void
+export type GetPublicKeyOrSecret = (header: JwtHeader, callback: (error: Error | null, key?: Secret) => void) => void
 
-export declare function sign(payload: string | Buffer | object, secretOrPrivateKey: Secret | null, options?: SignOptions): string
+export declare function sign(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: Secret | null,
+  options?: SignOptions,
+): string
 export declare function sign(
   payload: string | Buffer | object,
   secretOrPrivateKey: Secret | null,
@@ -174,8 +175,16 @@ export declare function sign(
   callback: SignCallback,
 ): void
 
-export declare function verify(token: string, secretOrPublicKey: Secret | null, options: VerifyOptions & { complete: true }): Jwt
-export declare function verify(token: string, secretOrPublicKey: Secret | null, options?: VerifyOptions): JwtPayload | string
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | null,
+  options: VerifyOptions & { complete: true },
+): Jwt
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | null,
+  options?: VerifyOptions,
+): JwtPayload | string
 export declare function verify(
   token: string,
   secretOrPublicKey: Secret | null | GetPublicKeyOrSecret,

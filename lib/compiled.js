@@ -100,7 +100,11 @@ function validateVerifierOptions(options) {
   if (options.nonce !== undefined && (typeof options.nonce !== 'string' || options.nonce.trim() === '')) {
     throw optionError('nonce must be a non-empty string')
   }
-  if (options.cache !== undefined && options.cache !== false && !(Number.isInteger(options.cache) && options.cache > 0)) {
+  if (
+    options.cache !== undefined &&
+    options.cache !== false &&
+    !(Number.isInteger(options.cache) && options.cache > 0)
+  ) {
     throw optionError('"cache" must be a positive integer (the number of tokens to keep)')
   }
   if (options.cacheTTL !== undefined && !(typeof options.cacheTTL === 'number' && options.cacheTTL > 0)) {
@@ -170,7 +174,9 @@ function createVerifier(options) {
 
   function verifyNow(token, t) {
     try {
-      return complete ? completeResult(token, verifier.verifyComplete(token, t)) : parsePayload(verifier.verify(token, t))
+      return complete
+        ? completeResult(token, verifier.verifyComplete(token, t))
+        : parsePayload(verifier.verify(token, t))
     } catch (err) {
       throw fromNative(err)
     }

@@ -125,7 +125,11 @@ function parsePayload(text) {
 }
 
 function completeResult(token, [header, payload]) {
-  return { header: JSON.parse(header), payload: parsePayload(payload), signature: token.slice(token.lastIndexOf('.') + 1) }
+  return {
+    header: JSON.parse(header),
+    payload: parsePayload(payload),
+    signature: token.slice(token.lastIndexOf('.') + 1),
+  }
 }
 
 // The structural checks jsonwebtoken makes before it looks at the key, so that a bad token reports the same
@@ -147,7 +151,8 @@ function keyEntry(token, key) {
   if (!key) return null
   try {
     const entry = verifyingKey(key)
-    if (entry.type === 'secret' && entry.pemText) throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
+    if (entry.type === 'secret' && entry.pemText)
+      throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
     if (entry.native === null) throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
     return entry
   } catch (err) {
@@ -163,7 +168,10 @@ function checkOptions(options) {
   if (options.nonce !== undefined && (typeof options.nonce !== 'string' || options.nonce.trim() === '')) {
     throw tokenError('ERR_JWT_INVALID_OPTION', 'nonce must be a non-empty string')
   }
-  if (options.allowInvalidAsymmetricKeyTypes !== undefined && typeof options.allowInvalidAsymmetricKeyTypes !== 'boolean') {
+  if (
+    options.allowInvalidAsymmetricKeyTypes !== undefined &&
+    typeof options.allowInvalidAsymmetricKeyTypes !== 'boolean'
+  ) {
     throw tokenError('ERR_JWT_INVALID_OPTION', 'allowInvalidAsymmetricKeyTypes must be a boolean')
   }
 }
@@ -233,7 +241,10 @@ function verify(token, secretOrPublicKey, options, callback) {
   }
   if (typeof callback !== 'function') {
     return done(
-      tokenError('ERR_KEY_FUNCTION_SYNC', 'verify must be called asynchronous if secret or public key is provided as a callback'),
+      tokenError(
+        'ERR_KEY_FUNCTION_SYNC',
+        'verify must be called asynchronous if secret or public key is provided as a callback',
+      ),
     )
   }
   return secretOrPublicKey(header, (err, key) => {

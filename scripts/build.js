@@ -9,7 +9,19 @@ const root = path.resolve(__dirname, '..')
 const cli = path.join(path.dirname(require.resolve('@napi-rs/cli/package.json', { paths: [root] })), 'dist', 'cli.js')
 const result = spawnSync(
   process.execPath,
-  [cli, 'build', '--release', '--platform', '--no-js', '--dts', 'native.d.ts', '--output-dir', '.', '--target-dir', 'target'],
+  [
+    cli,
+    'build',
+    '--release',
+    '--platform',
+    '--no-js',
+    '--dts',
+    'native.d.ts',
+    '--output-dir',
+    '.',
+    '--target-dir',
+    'target',
+  ],
   { cwd: root, stdio: 'inherit' },
 )
 if (result.status !== 0) process.exit(result.status ?? 1)

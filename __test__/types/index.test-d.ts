@@ -30,7 +30,11 @@ if (typeof payload !== 'string') {
 }
 const complete: Jwt = verify(token, publicKey, { complete: true })
 void complete.header.alg
-verify(token, (header, cb) => cb(null, header.kid ?? 'secret'), (err, decoded) => void [err, decoded])
+verify(
+  token,
+  (header, cb) => cb(null, header.kid ?? 'secret'),
+  (err, decoded) => void [err, decoded],
+)
 const decoded = decode(token, { complete: true })
 if (decoded) void decoded.signature
 
