@@ -43,6 +43,10 @@ export type ErrorCode =
   | 'ERR_JWT_SUBJECT_INVALID'
   | 'ERR_JWT_JWTID_INVALID'
   | 'ERR_JWT_NONCE_INVALID'
+  | 'ERR_JWKS_INVALID'
+  | 'ERR_JWKS_NO_MATCHING_KEY'
+  | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
+  | 'ERR_JWKS_FETCH_FAILED'
 
 /** One line per code, saying what failed. */
 export declare const codes: Readonly<Record<ErrorCode, string>>
@@ -256,3 +260,58 @@ export interface Verifier<T> {
 export declare function createSigner(options: SignerOptions): Signer
 export declare function createVerifier(options: VerifierOptions & { complete: true }): Verifier<Jwt>
 export declare function createVerifier(options: VerifierOptions): Verifier<JwtPayload | string>
+
+/** A public JWK as published in a JWK Set. */
+export interface PublicJwk extends JsonWebKey {
+  kid?: string
+  alg?: Algorithm
+  use?: string
+}
+
+export interface JwkSet {
+  keys: PublicJwk[]
+}
+
+export interface JwksEntry {
+  /** A public or private key in any form node:crypto reads; only its public half is written. */
+  key: string | Buffer | KeyObject | KeyInput
+  kid?: string
+  /** Checked against the key's type and curve; defaults to the curve's algorithm for EC and Ed25519 keys. */
+  alg?: Algorithm
+  use?: string
+}
+
+/**
+ * Picks the verification key for a token header. Works as verify()'s key function `(header, callback)`, as the
+ * middleware's `secret` `(req, { header, payload })`, and called directly with a header.
+ */
+export interface JwksKeyResolver<R> {
+  (header: JwtHeader, callback: (error: Error | null, key?: KeyObject) => void): void
+  (req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): R
+  (header: JwtHeader): R
+}
+
+export interface LocalJwks extends JwksKeyResolver<KeyObject> {
+  /** The verification keys the set holds. */
+  readonly keys: KeyObject[]
+}
+
+export interface RemoteJwksOptions {
+  /** How long a fetched set is used before it is fetched again, in ms. Default 600000. */
+  cacheMaxAge?: number
+  /** The least time between two fetches triggered by an unknown `kid`, in ms. Default 30000. */
+  cooldown?: number
+  /** Request timeout in ms. Default 5000. */
+  timeout?: number
+  headers?: Record<string, string>
+  fetch?: typeof fetch
+}
+
+export interface RemoteJwks extends JwksKeyResolver<Promise<KeyObject>> {
+  /** Fetches the set now. */
+  reload(): Promise<void>
+}
+
+export declare function exportJwks(entries: JwksEntry[]): JwkSet
+export declare function createLocalJwks(jwks: JwkSet): LocalJwks
+export declare function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks

@@ -7,6 +7,7 @@ const { sign, signAsync } = require('./lib/sign')
 const { verify, verifyAsync } = require('./lib/verify')
 const { decode } = require('./lib/decode')
 const { createSigner, createVerifier } = require('./lib/compiled')
+const { exportJwks, createLocalJwks, createRemoteJwks } = require('./lib/jwks')
 const { codes, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('./lib/errors')
 
 module.exports = {
@@ -17,6 +18,9 @@ module.exports = {
   verifyAsync,
   createSigner,
   createVerifier,
+  exportJwks,
+  createLocalJwks,
+  createRemoteJwks,
   codes,
   JsonWebTokenError,
   TokenExpiredError,

@@ -32,6 +32,11 @@ const codes = Object.freeze({
   ERR_JWT_SUBJECT_INVALID: '`sub` does not match `subject`',
   ERR_JWT_JWTID_INVALID: '`jti` does not match `jwtid`',
   ERR_JWT_NONCE_INVALID: '`nonce` does not match `nonce`',
+  // JSON Web Key Sets
+  ERR_JWKS_INVALID: 'the JWK Set is not `{ keys: [...] }` of JWKs',
+  ERR_JWKS_NO_MATCHING_KEY: 'no key in the JWK Set fits the token header (`kid`, `alg`, key type, curve)',
+  ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'more than one key in the JWK Set fits a header without a `kid`',
+  ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched',
 })
 
 // As in jsonwebtoken, `name` and `message` are enumerable own properties, so `JSON.stringify(err)` and

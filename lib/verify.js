@@ -4,7 +4,7 @@
 
 const native = require('./native')
 const { verifyingKey, defaultAlgorithms } = require('./keys')
-const { tokenError, optionError, fromNative } = require('./errors')
+const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
 
 const VERIFIER_CACHE_LIMIT = 64
@@ -249,7 +249,11 @@ function verify(token, secretOrPublicKey, options, callback) {
   }
   return secretOrPublicKey(header, (err, key) => {
     if (err) {
-      return done(tokenError('ERR_KEY_FUNCTION_FAILED', `error in secret or public key callback: ${err.message}`))
+      // jsonwebtoken's message; a ringjwt error from the key function (a JWK Set miss, say) keeps its own code.
+      const code = err instanceof JsonWebTokenError ? err.code : 'ERR_KEY_FUNCTION_FAILED'
+      const wrapped = tokenError(code, `error in secret or public key callback: ${err.message}`)
+      wrapped.inner = err
+      return done(wrapped)
     }
     let result
     try {

@@ -1,0 +1,27 @@
+import { generateKeyPairSync, KeyObject } from 'node:crypto'
+import { createLocalJwks, createRemoteJwks, exportJwks, verify, JwkSet } from '../..'
+
+const { publicKey } = generateKeyPairSync('ed25519')
+const set: JwkSet = exportJwks([{ key: publicKey, kid: 'k1', alg: 'EdDSA' }])
+
+const local = createLocalJwks(set)
+const key: KeyObject = local({ alg: 'EdDSA', kid: 'k1' })
+const keys: KeyObject[] = local.keys
+void key
+void keys
+verify('token', local, (err, payload) => void [err, payload])
+
+const remote = createRemoteJwks('https://auth.example/.well-known/jwks.json', { cacheMaxAge: 60_000 })
+const pending: Promise<KeyObject> = remote({ alg: 'RS256' })
+void pending
+void remote.reload()
+
+// @ts-expect-error: an entry needs a key
+exportJwks([{ kid: 'k1' }])
+// @ts-expect-error: not an algorithm
+exportJwks([{ key: publicKey, alg: 'ES999' }])
+// @ts-expect-error: a remote set's key is a Promise
+const notSync: KeyObject = remote({ alg: 'RS256' })
+void notSync
+// @ts-expect-error: unknown option
+createRemoteJwks('https://auth.example/jwks', { maxAge: 5 })
