@@ -43,7 +43,9 @@ const codes = Object.freeze({
 // `res.json(err)` show the same fields as before (plus `code`).
 class JsonWebTokenError extends Error {
   constructor(message, error, code) {
-    super(message)
+    // No message to super(): `name` then `message` become own properties in jsonwebtoken's order, so
+    // JSON.stringify(err) gives the same text as before (plus `code`).
+    super()
     this.name = 'JsonWebTokenError'
     Object.defineProperty(this, 'message', { value: message, enumerable: true, writable: true, configurable: true })
     if (error) this.inner = error

@@ -195,7 +195,8 @@ function applyClaims(payload, options, isObjectPayload) {
 
 function checkPayload(payload, options, isObjectPayload) {
   if (payload === undefined) throw payloadFailure('payload is required')
-  if (isObjectPayload) {
+  // `null` is an object to jsonwebtoken, so it fails the plain-object check.
+  if (isObjectPayload || payload === null) {
     validatePayload(payload)
     if (!options.mutatePayload) payload = Object.assign({}, payload)
   } else {
@@ -225,10 +226,11 @@ function prepare(payload, secretOrPrivateKey, options) {
     throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
   }
   const entry = secretOrPrivateKey != null ? signingKey(secretOrPrivateKey) : null
-  const alg = algorithmOf(header)
-  if (entry !== null) checkKeyKind(entry, alg, options)
+  // jsonwebtoken's order: key kind, payload, options, and only then an unknown algorithm.
+  if (entry !== null && typeof header.alg === 'string') checkKeyKind(entry, header.alg, options)
   payload = checkPayload(payload, options, isObjectPayload)
   validateOptions(options)
+  const alg = algorithmOf(header)
   if (entry === null && alg !== 'none') throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
   const signer = nativeSigner(entry, alg, options.allowInsecureKeySizes)
   applyClaims(payload, options, isObjectPayload)
@@ -279,10 +281,12 @@ function sign(payload, secretOrPrivateKey, options, callback) {
   )
 }
 
-function signAsync(payload, secretOrPrivateKey, options = {}) {
+function signAsync(payload, secretOrPrivateKey, options) {
   try {
+    options = options || {}
     const signal = options?.signal
-    if (signal?.aborted) return Promise.reject(abortError(signal))
+    const rejection = signalRejection(signal)
+    if (rejection) return rejection
     const rest = signal === undefined ? options : withoutSignal(options)
     return signPreparedAsync(prepare(payload, secretOrPrivateKey, rest), rest?.encoding, signal)
   } catch (err) {
@@ -293,6 +297,15 @@ function signAsync(payload, secretOrPrivateKey, options = {}) {
 function withoutSignal(options) {
   const { signal: _signal, ...rest } = options
   return rest
+}
+
+// A rejected promise when `signal` is not an AbortSignal or has already fired; `null` when work may start.
+function signalRejection(signal) {
+  if (signal === undefined || signal === null) return null
+  if (!(signal instanceof AbortSignal)) {
+    return Promise.reject(tokenError('ERR_JWT_INVALID_OPTION', '"signal" must be an AbortSignal'))
+  }
+  return signal.aborted ? Promise.reject(abortError(signal)) : null
 }
 
 function abortError(signal) {
@@ -315,4 +328,5 @@ module.exports = {
   algorithmOf,
   optionError,
   abortError,
+  signalRejection,
 }

@@ -47,13 +47,26 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The algorithm OID and the key of a SubjectPublicKeyInfo.
-pub fn spki(der: &[u8]) -> Option<(&[u8], &[u8])> {
+/// A SubjectPublicKeyInfo: the algorithm OID, its parameter when that is an OID (the named curve of an EC
+/// key), and the public key.
+pub struct Spki<'a> {
+    pub algorithm: &'a [u8],
+    pub parameter: Option<&'a [u8]>,
+    pub key: &'a [u8],
+}
+
+pub fn spki(der: &[u8]) -> Option<Spki<'_>> {
     let mut outer = Reader::new(Reader::new(der).expect(SEQUENCE)?);
-    let oid = Reader::new(outer.expect(SEQUENCE)?).expect(OBJECT_IDENTIFIER)?;
+    let mut algorithm = Reader::new(outer.expect(SEQUENCE)?);
+    let oid = algorithm.expect(OBJECT_IDENTIFIER)?;
+    let parameter = algorithm.expect(OBJECT_IDENTIFIER);
     let bits = outer.expect(BIT_STRING)?;
     let (&unused, key) = bits.split_first()?;
-    (unused == 0).then_some((oid, key))
+    (unused == 0).then_some(Spki {
+        algorithm: oid,
+        parameter,
+        key,
+    })
 }
 
 /// The algorithm OID and the inner private key of a PKCS#8 PrivateKeyInfo.

@@ -43,6 +43,16 @@ impl Curve {
         }
     }
 
+    /// The curve named by an EC key's algorithm parameter (RFC 5480 §2.1.1.1).
+    fn from_oid(oid: &[u8]) -> Option<Self> {
+        match oid {
+            [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07] => Some(Self::P256),
+            [0x2b, 0x81, 0x04, 0x00, 0x22] => Some(Self::P384),
+            [0x2b, 0x81, 0x04, 0x00, 0x23] => Some(Self::P521),
+            _ => None,
+        }
+    }
+
     fn for_algorithm(alg: Algorithm) -> Option<Self> {
         match alg {
             Algorithm::ES256 => Some(Self::P256),
@@ -216,7 +226,11 @@ impl Key {
     /// A public key from SPKI DER.
     pub fn from_spki(der: &[u8]) -> Result<Self> {
         let invalid = || Error::key_invalid(Role::Verify.key_name());
-        let (oid, key) = der::spki(der).ok_or_else(invalid)?;
+        let der::Spki {
+            algorithm: oid,
+            parameter,
+            key,
+        } = der::spki(der).ok_or_else(invalid)?;
         let material = match oid {
             OID_RSA | OID_RSA_PSS => {
                 let (n, _) = der::rsa_public_key(key).ok_or_else(invalid)?;
@@ -227,10 +241,12 @@ impl Key {
                 }
             }
             OID_EC => {
-                let curve = [Curve::P256, Curve::P384, Curve::P521]
-                    .into_iter()
-                    .find(|c| c.point_len() == key.len() && key.first() == Some(&4))
-                    .ok_or_else(invalid)?;
+                let curve = parameter.and_then(Curve::from_oid).ok_or_else(|| {
+                    Error::new(Code::KeyUnsupported, "unsupported elliptic curve")
+                })?;
+                if curve.point_len() != key.len() || key.first() != Some(&4) {
+                    return Err(invalid());
+                }
                 let verifier = match curve {
                     Curve::P521 => EcVerifier::P521(Box::new(
                         p521::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| invalid())?,
@@ -371,4 +387,22 @@ fn p521_signing_key(ec_private_key: &[u8]) -> Option<p521::ecdsa::SigningKey> {
     // ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET STRING, ... } (RFC 5915)
     let scalar = der::ec_private_key_scalar(ec_private_key)?;
     p521::ecdsa::SigningKey::from_slice(scalar).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::{engine::general_purpose::STANDARD, Engine};
+
+    #[test]
+    fn ec_public_keys_are_read_by_their_named_curve() {
+        let p256 = STANDARD.decode("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEchIhoCq5z4SSlAnNtq7v6oBNJyB5qSVEcjW+IQuu94rGuugJcOVCJilUxABIcexmEaDkjr1jtvN2lkeaP8rfcA==").unwrap();
+        let key = Key::from_spki(&p256).unwrap();
+        assert!(key.check(Algorithm::ES256, Role::Verify, false).is_ok());
+
+        // secp256k1 has the same point length as P-256: only the curve OID tells them apart.
+        let k256 = STANDARD.decode("MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEM2ToI85p1q5bAVElr+/OBk7HuWNrjTGXLwo/NtWrqDjiOu+/kY/LQh8GoKbnvG3urPi2VdOdVm0cqV91tWBBtQ==").unwrap();
+        let err = Key::from_spki(&k256).err().unwrap();
+        assert_eq!(err.code, Code::KeyUnsupported);
+    }
 }

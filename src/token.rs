@@ -67,7 +67,12 @@ pub fn decode(token: &str) -> Result<Decoded<'_>> {
     else {
         return Err(Error::new(Code::Malformed, "jwt malformed"));
     };
-    if h.is_empty() || p.is_empty() {
+    // The JWS compact form allows only base64url characters in each part; anything else is not a token.
+    let base64url = |part: &str| {
+        part.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if h.is_empty() || p.is_empty() || ![h, p, s].into_iter().all(base64url) {
         return Err(Error::malformed());
     }
     let header_bytes = B64.decode(h).map_err(|_| Error::malformed())?;
@@ -215,6 +220,9 @@ mod tests {
             ("!!.e30.", "invalid token"),
             ("e30.!!.", "invalid token"),
             (".e30.", "invalid token"),
+            ("e30.e30.ab!", "invalid token"),
+            ("e30.e30.ab=", "invalid token"),
+            ("e30.e30.ab\n", "invalid token"),
         ] {
             assert_eq!(
                 verify(token, Some(&key), &p, 0.0).unwrap_err().message,
