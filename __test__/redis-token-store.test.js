@@ -1,0 +1,169 @@
+'use strict'
+// createRedisTokenStore(client) against a real redis-server on 127.0.0.1: every key expires with the token it
+// concerns, nothing is written for expired tokens, and a lookup is one MGET.
+const { createClient } = require('redis')
+const jwt = require('..')
+const { createRedisTokenStore } = jwt
+const { startRedis } = require('./helpers/redis')
+
+const secret = 'a shared secret that is long enough for HS256'
+// A whole second, so remaining lives come out as whole seconds.
+const START = Date.UTC(2030, 0, 1, 12, 0, 0)
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+// Only Date is faked: the client's sockets and timers run for real, Redis keeps its own time for TTLs.
+const REAL = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+]
+
+let redis
+let client
+let storeCount = 0
+// A fresh key prefix per store keeps the tests apart on one server.
+const newStore = (options) => {
+  const prefix = `test${++storeCount}:`
+  return { prefix, store: createRedisTokenStore(client, { prefix, ...options }) }
+}
+
+beforeAll(async () => {
+  redis = await startRedis()
+  client = createClient({ url: redis.url })
+  await client.connect()
+})
+afterAll(async () => {
+  await client?.quit()
+  await redis?.stop()
+})
+beforeEach(() => {
+  jest.useFakeTimers({ now: START, doNotFake: REAL })
+})
+afterEach(() => {
+  jest.useRealTimers()
+})
+
+describe('revoke', () => {
+  test('writes one key whose TTL is the token remaining life', async () => {
+    const { prefix, store } = newStore()
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: 600, jwtid: 'a' })
+    await expect(store.revoke(token)).resolves.toBe(true)
+    expect(await client.get(`${prefix}jti:a`)).toBe('1')
+    expect(await client.ttl(`${prefix}jti:a`)).toBe(600)
+    await expect(store.isRevoked(jwt.decode(token))).resolves.toBe(true)
+    await expect(store.isRevoked({ jti: 'b', sub: 'u1', iat: nowSeconds() })).resolves.toBe(false)
+  })
+
+  test('adds clockTolerance to the TTL and rounds a part second up', async () => {
+    const { prefix, store } = newStore({ clockTolerance: 30 })
+    jest.setSystemTime(START + 400)
+    await store.revoke({ jti: 'a', exp: START / 1000 + 600 })
+    expect(await client.ttl(`${prefix}jti:a`)).toBe(630)
+  })
+
+  test('writes nothing for a token that has already expired', async () => {
+    const { prefix, store } = newStore()
+    await expect(store.revoke({ jti: 'a', exp: nowSeconds() })).resolves.toBe(false)
+    await expect(store.revoke({ jti: 'b', exp: nowSeconds() - 60 })).resolves.toBe(false)
+    expect(await client.keys(`${prefix}*`)).toEqual([])
+  })
+
+  test('accepts the middleware form isRevoked(req, { header, payload })', async () => {
+    const { store } = newStore()
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: 60, jwtid: 'a' })
+    await store.revoke(jwt.decode(token, { complete: true }))
+    await expect(store.isRevoked({}, jwt.decode(token, { complete: true }))).resolves.toBe(true)
+  })
+})
+
+describe('revokeAllFor', () => {
+  test('stores the cut-off with the longest token life as TTL', async () => {
+    const { prefix, store } = newStore({ maxTokenLifetime: '1h' })
+    await expect(store.revokeAllFor('u1')).resolves.toBe(true)
+    expect(await client.get(`${prefix}sub:u1`)).toBe(String(START))
+    expect(await client.ttl(`${prefix}sub:u1`)).toBe(3600)
+  })
+
+  test('refuses the tokens of that subject issued before the cut-off, and only those', async () => {
+    const { store } = newStore()
+    await store.revokeAllFor('u1', START + 500)
+    await expect(store.isRevoked({ sub: 'u1', iat: nowSeconds() })).resolves.toBe(true)
+    await expect(store.isRevoked({ sub: 'u1' })).resolves.toBe(true)
+    await expect(store.isRevoked({ sub: 'u1', iat: nowSeconds() + 1 })).resolves.toBe(false)
+    await expect(store.isRevoked({ sub: 'u2', iat: nowSeconds() })).resolves.toBe(false)
+  })
+
+  test('keeps the later cut-off when an earlier one arrives afterwards', async () => {
+    const { prefix, store } = newStore({ maxTokenLifetime: 3600 })
+    await store.revokeAllFor('u1', START + 60_000)
+    await store.revokeAllFor('u1', START)
+    expect(await client.get(`${prefix}sub:u1`)).toBe(String(START + 60_000))
+    expect(await client.ttl(`${prefix}sub:u1`)).toBe(3660)
+  })
+
+  test('writes nothing for a cut-off older than the longest token life', async () => {
+    const { prefix, store } = newStore({ maxTokenLifetime: 60 })
+    await expect(store.revokeAllFor('u1', START - 60_000)).resolves.toBe(false)
+    expect(await client.keys(`${prefix}*`)).toEqual([])
+  })
+})
+
+test('a lookup reads the jti and the subject cut-off in one MGET', async () => {
+  const calls = []
+  const counting = {
+    set: (...args) => client.set(...args),
+    eval: (...args) => client.eval(...args),
+    mGet: (keys) => {
+      calls.push(keys)
+      return client.mGet(keys)
+    },
+  }
+  const store = createRedisTokenStore(counting, { prefix: 'counted:' })
+  await store.revokeAllFor('u1')
+  await expect(store.isRevoked({ jti: 'a', sub: 'u1', iat: nowSeconds() - 1 })).resolves.toBe(true)
+  await expect(store.isRevoked({ iat: nowSeconds() })).resolves.toBe(false)
+  expect(calls).toEqual([['counted:jti:a', 'counted:sub:u1']])
+})
+
+describe('bad arguments', () => {
+  const thrown = (fn) => {
+    try {
+      fn()
+    } catch (err) {
+      return err
+    }
+    throw new Error('expected a throw')
+  }
+
+  test('a client that is not a node-redis client is a TypeError', () => {
+    const err = thrown(() => createRedisTokenStore({ get() {} }))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
+    expect(err.message).toBe('createRedisTokenStore() expects a node-redis v5 client (from the "redis" package)')
+  })
+
+  test('a prefix that is not a string is a TypeError', () => {
+    const err = thrown(() => createRedisTokenStore(client, { prefix: 1 }))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
+    expect(err.message).toBe('"prefix" must be a string')
+  })
+
+  test('revoke() of a token without jti rejects with a TypeError and writes nothing', async () => {
+    const { prefix, store } = newStore()
+    const rejection = store.revoke({ sub: 'u1', exp: nowSeconds() + 60 })
+    await expect(rejection).rejects.toThrow(TypeError)
+    await expect(rejection).rejects.toMatchObject({
+      code: 'ERR_JWT_INVALID_OPTION',
+      message: 'revoke() needs a token with a "jti" claim: sign with a jwtid, or use revokeAllFor(sub)',
+    })
+    expect(await client.keys(`${prefix}*`)).toEqual([])
+  })
+})

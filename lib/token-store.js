@@ -1,0 +1,123 @@
+'use strict'
+// createTokenStore(): the in-process record of revoked tokens. Revoked `jti`s and per-subject cut-offs live in
+// Rust (src/revocation.rs) until the tokens they concern have expired and are then dropped, so memory follows
+// the number of tokens still alive. Time comes from Date.now(), so fake timers drive expiry.
+//
+// The helpers below are shared with the Redis store, so both read tokens and options the same way.
+
+const ms = require('ms')
+const { NativeRevocationList } = require('./native')
+const { decode } = require('./decode')
+const { optionError } = require('./errors')
+
+// A cut-off must outlive every token it can refuse. Tokens living longer than this need the option raised.
+const DEFAULT_MAX_TOKEN_LIFETIME = 30 * 24 * 60 * 60
+
+const STORE_OPTIONS = ['clockTolerance', 'maxTokenLifetime']
+
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+}
+
+// Validated once at creation: `clockTolerance` in seconds (default 0), `maxTokenLifetime` in seconds or an `ms`
+// timespan string.
+function storeOptions(options, allowed = STORE_OPTIONS) {
+  if (options === undefined) options = {}
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  const { clockTolerance = 0, maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME } = options
+  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
+    throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
+  }
+  const lifetime = typeof maxTokenLifetime === 'string' ? ms(maxTokenLifetime) / 1000 : maxTokenLifetime
+  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime <= 0) {
+    throw optionError('"maxTokenLifetime" must be a positive number of seconds or a timespan string such as "1d"')
+  }
+  return { clockTolerance, maxTokenLifetime: lifetime }
+}
+
+function nowSeconds() {
+  return Date.now() / 1000
+}
+
+// The payload of what revoke() is given: a token string (decoded, not verified), a `{ header, payload }` pair as
+// the middleware and verify({ complete: true }) produce, or a payload.
+function payloadOf(tokenOrPayload) {
+  if (typeof tokenOrPayload === 'string') {
+    const payload = decode(tokenOrPayload)
+    if (payload === null) throw optionError('revoke() was given a string that is not a token')
+    return payload
+  }
+  if (isPlainObject(tokenOrPayload) && isPlainObject(tokenOrPayload.header) && 'payload' in tokenOrPayload) {
+    return tokenOrPayload.payload
+  }
+  return tokenOrPayload
+}
+
+// What a revocation records: the `jti`, kept until `exp` plus the clock tolerance the verifier allows.
+function revocationOf(tokenOrPayload, clockTolerance) {
+  const payload = payloadOf(tokenOrPayload)
+  if (!isPlainObject(payload)) throw optionError('revoke() expects a token, a payload object or { header, payload }')
+  if (typeof payload.jti !== 'string' || payload.jti === '') {
+    throw optionError('revoke() needs a token with a "jti" claim: sign with a jwtid, or use revokeAllFor(sub)')
+  }
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
+    throw optionError('revoke() needs a token with an "exp" claim: without one it would have to be kept forever')
+  }
+  return { jti: payload.jti, until: payload.exp + clockTolerance }
+}
+
+// A cut-off: tokens of `sub` issued before `when` (a Date or epoch milliseconds) are refused until the last of
+// them has expired.
+function cutoffOf(sub, when, { clockTolerance, maxTokenLifetime }) {
+  if (typeof sub !== 'string' || sub === '') throw optionError('revokeAllFor() expects "sub" to be a non-empty string')
+  const time = when instanceof Date ? when.getTime() : when === undefined ? Date.now() : when
+  if (typeof time !== 'number' || !Number.isFinite(time)) {
+    throw optionError('revokeAllFor() expects "when" to be a Date or a number of milliseconds since the epoch')
+  }
+  const issuedBefore = time / 1000
+  return { sub, time, issuedBefore, until: issuedBefore + maxTokenLifetime + clockTolerance }
+}
+
+// The claims a lookup reads. isRevoked(payload), or isRevoked(req, { header, payload }) as express-jwt calls it.
+function lookupOf(args) {
+  const payload = args.length >= 2 ? args[1]?.payload : args[0]
+  if (payload === null || typeof payload !== 'object') return { jti: undefined, sub: undefined, iat: undefined }
+  return {
+    jti: typeof payload.jti === 'string' ? payload.jti : undefined,
+    sub: typeof payload.sub === 'string' ? payload.sub : undefined,
+    iat: typeof payload.iat === 'number' ? payload.iat : undefined,
+  }
+}
+
+// Methods return plain values; `await` works on them too, so code written for the Redis store runs unchanged.
+function createTokenStore(options) {
+  const settings = storeOptions(options)
+  const list = new NativeRevocationList()
+
+  return {
+    revoke(tokenOrPayload) {
+      const { jti, until } = revocationOf(tokenOrPayload, settings.clockTolerance)
+      return list.revoke(jti, until, nowSeconds())
+    },
+    isRevoked(...args) {
+      const { jti, sub, iat } = lookupOf(args)
+      if (jti === undefined && sub === undefined) return false
+      return list.isRevoked(jti, sub, iat, nowSeconds())
+    },
+    revokeAllFor(sub, when) {
+      const cutoff = cutoffOf(sub, when, settings)
+      return list.revokeAllFor(cutoff.sub, cutoff.issuedBefore, cutoff.until, nowSeconds())
+    },
+    prune() {
+      return list.prune(nowSeconds())
+    },
+    get size() {
+      return list.size
+    },
+  }
+}
+
+module.exports = { createTokenStore, storeOptions, revocationOf, cutoffOf, lookupOf, nowSeconds, STORE_OPTIONS }
