@@ -315,3 +315,58 @@ export interface RemoteJwks extends JwksKeyResolver<Promise<KeyObject>> {
 export declare function exportJwks(entries: JwksEntry[]): JwkSet
 export declare function createLocalJwks(jwks: JwkSet): LocalJwks
 export declare function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks
+
+export * from './express'
+
+/** What revoke() takes: a token string (decoded, not verified), a payload, or `{ header, payload }`. */
+export type RevocableToken = string | JwtPayload | { header: JwtHeader; payload: JwtPayload }
+
+export interface TokenStoreOptions {
+  /** Seconds entries are kept past `exp`: the `clockTolerance` your verifier allows. Default 0. */
+  clockTolerance?: number
+  /** The longest life of any token you issue (seconds, or a timespan such as `'1d'`). Default 30 days. */
+  maxTokenLifetime?: number | string
+}
+
+export interface RedisTokenStoreOptions extends TokenStoreOptions {
+  /** Key prefix. Default `'ringjwt:revoked:'`. */
+  prefix?: string
+}
+
+/**
+ * The in-process store. Methods return plain values (which `await` also accepts). `isRevoked` works both as
+ * `isRevoked(payload)` and as the middleware's `isRevoked(req, { header, payload })`.
+ */
+export interface TokenStore {
+  /** Revokes the token until its `exp`; false when it has already expired. A TypeError without `jti` or `exp`. */
+  revoke(token: RevocableToken): boolean
+  isRevoked(payload: JwtPayload | string): boolean
+  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): boolean
+  /** Revokes every token of `sub` issued before `when` (a Date or epoch ms; default now). */
+  revokeAllFor(sub: string, when?: Date | number): boolean
+  /** Drops entries whose tokens have expired; returns how many went. */
+  prune(): number
+  /** Entries held. */
+  readonly size: number
+}
+
+/** The same interface on Redis, every method returning a promise. */
+export interface RedisTokenStore {
+  revoke(token: RevocableToken): Promise<boolean>
+  isRevoked(payload: JwtPayload | string): Promise<boolean>
+  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): Promise<boolean>
+  revokeAllFor(sub: string, when?: Date | number): Promise<boolean>
+}
+
+/** The node-redis v5 client methods the Redis store uses (a `createClient()` result, connected). */
+export interface RedisClientLike {
+  set(key: string, value: string, options: { expiration: { type: 'EX'; value: number } }): Promise<unknown>
+  mGet(keys: string[]): Promise<ReadonlyArray<unknown>>
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+}
+
+export declare function createTokenStore(options?: TokenStoreOptions): TokenStore
+export declare function createRedisTokenStore(
+  client: RedisClientLike,
+  options?: RedisTokenStoreOptions,
+): RedisTokenStore

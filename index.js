@@ -9,6 +9,9 @@ const { decode } = require('./lib/decode')
 const { createSigner, createVerifier } = require('./lib/compiled')
 const { exportJwks, createLocalJwks, createRemoteJwks } = require('./lib/jwks')
 const { codes, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('./lib/errors')
+const { expressjwt, UnauthorizedError, ExtractJwt } = require('./express')
+const { createTokenStore } = require('./lib/token-store')
+const { createRedisTokenStore } = require('./lib/redis-token-store')
 
 module.exports = {
   sign,
@@ -25,4 +28,9 @@ module.exports = {
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
+  expressjwt,
+  UnauthorizedError,
+  ExtractJwt,
+  createTokenStore,
+  createRedisTokenStore,
 }

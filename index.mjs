@@ -16,5 +16,10 @@ export const {
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
+  expressjwt,
+  UnauthorizedError,
+  ExtractJwt,
+  createTokenStore,
+  createRedisTokenStore,
 } = ringjwt
 export default ringjwt

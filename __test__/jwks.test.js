@@ -253,3 +253,38 @@ describe('createRemoteJwks', () => {
     expectError(fn, TypeError, 'ERR_JWT_INVALID_OPTION', message)
   })
 })
+
+describe('a JWK Set as the middleware secret', () => {
+  const { startApp, bearer } = require('./helpers/express-apps')
+  const { expressjwt, UnauthorizedError } = require('../express')
+  let app
+
+  beforeAll(async () => {
+    const secret = jwt.createLocalJwks(published)
+    app = await startApp('Express 5', expressjwt({ secret, algorithms: ['RS256', 'ES256', 'EdDSA'] }))
+  })
+  afterAll(() => app.close())
+
+  test('a token signed with a published key reaches the route', async () => {
+    const token = jwt.sign({ sub: 'u1' }, p256.privateKey, { algorithm: 'ES256', keyid: 'ec-1' })
+    const { status, body } = await app.request('/', bearer(token))
+    expect(status).toBe(200)
+    expect(body.auth).toMatchObject({ sub: 'u1' })
+  })
+
+  test.each([
+    [
+      'an unknown kid',
+      () => jwt.sign({ sub: 'u1' }, rsaNext.privateKey, { algorithm: 'RS256', keyid: 'rsa-9' }),
+      { code: 'ERR_JWKS_NO_MATCHING_KEY', message: 'no applicable key found in the JSON Web Key Set' },
+    ],
+    ['a token that does not decode', () => 'not.a.token', { code: 'ERR_JWT_MALFORMED', message: 'jwt malformed' }],
+  ])('%s is a 401 invalid_token', async (_, makeToken, inner) => {
+    const { status, body } = await app.request('/', bearer(makeToken()))
+    expect(status).toBe(401)
+    expect(body).toMatchObject({ code: 'invalid_token', message: inner.message, inner })
+    const err = app.errors.at(-1)
+    expect(err).toBeInstanceOf(UnauthorizedError)
+    expect(err.inner).toBeInstanceOf(JsonWebTokenError)
+  })
+})

@@ -131,8 +131,10 @@ function resolver(getKey) {
       )
       return undefined
     }
-    const header = second !== undefined && second !== null && typeof second === 'object' ? second.header : first
-    return getKey(header)
+    if (arguments.length < 2) return getKey(first)
+    // The middleware's call: `second` is the decoded token, or nothing when the token does not decode.
+    if (second === undefined || second === null) throw tokenError('ERR_JWT_MALFORMED', 'jwt malformed')
+    return getKey(second.header)
   }
 }
 

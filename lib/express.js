@@ -1,0 +1,302 @@
+'use strict'
+// expressjwt(): express-jwt 8's middleware (its options, token lookup, error codes and messages) on ringjwt's
+// compiled verifiers. Options are checked and keys parsed when the middleware is made; a request only looks up
+// its token and runs the checks. Requests that need nothing asynchronous are handled without a promise.
+
+const { unless } = require('express-unless')
+const { createVerifier } = require('./compiled')
+const { verify } = require('./verify')
+const { decode } = require('./decode')
+const { verifyingKey } = require('./keys')
+const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
+
+// express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
+// error for `invalid_token`, a `{ message }` object otherwise).
+class UnauthorizedError extends Error {
+  constructor(code, error) {
+    super(error.message)
+    this.code = code
+    this.status = 401
+    this.name = 'UnauthorizedError'
+    this.inner = error
+  }
+}
+
+// The options express-jwt hands on to jsonwebtoken's verify(); the rest are the middleware's own.
+const VERIFY_OPTIONS = [
+  'algorithms',
+  'audience',
+  'issuer',
+  'subject',
+  'jwtid',
+  'nonce',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'clockTolerance',
+  'clockTimestamp',
+  'maxAge',
+  'allowInvalidAsymmetricKeyTypes',
+  'allowInsecureKeySizes',
+  // ringjwt's verified-token cache (off unless `cache` is set): see createVerifier.
+  'cache',
+  'cacheTTL',
+  'cacheErrors',
+]
+
+// A function secret may return a new key string per request (a JWKS client, say): keep the newest ones.
+const STRING_KEY_LIMIT = 100
+
+const BAD_FORMAT = 'Format is Authorization: Bearer [token]'
+// Returned by the header lookup when a non-Bearer scheme is let through (`credentialsRequired: false`).
+const PASS = Symbol('pass')
+
+function isThenable(value) {
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function'
+  )
+}
+
+// Runs `then` on a value now, or once it settles when it is a promise.
+function after(value, then) {
+  return isThenable(value) ? Promise.resolve(value).then(then) : then(value)
+}
+
+// A token error from a key function (a JWK Set with no key for the token's `kid`, say) is the token's fault: a
+// 401 like any other invalid token. Other errors (a key store that is down) go to the app unchanged.
+function fromKeyFunction(err) {
+  return err instanceof JsonWebTokenError ? new UnauthorizedError('invalid_token', err) : err
+}
+
+function optionalFunction(options, name) {
+  const value = options[name]
+  if (value !== undefined && value !== null && typeof value !== 'function') {
+    throw optionError(`"${name}" must be a function`)
+  }
+  return value ?? undefined
+}
+
+function pickVerifyOptions(options) {
+  const picked = {}
+  for (const name of VERIFY_OPTIONS) {
+    if (options[name] !== undefined) picked[name] = options[name]
+  }
+  return picked
+}
+
+// `requestProperty` as a setter. Dotted and bracketed paths create the objects (or arrays, before a numeric
+// segment) they go through, as express-jwt does.
+function propertySetter(requestProperty) {
+  if (requestProperty === undefined || requestProperty === null) requestProperty = 'auth'
+  if (typeof requestProperty !== 'string') throw optionError('"requestProperty" must be a string')
+  const path = requestProperty.match(/[^.[\]]+/g)
+  if (path === null) throw optionError('"requestProperty" must name a property')
+  const last = path[path.length - 1]
+  if (path.length === 1) {
+    return (req, value) => {
+      req[last] = value
+    }
+  }
+  return (req, value) => {
+    let target = req
+    for (let i = 0; i < path.length - 1; i++) {
+      const current = target[path[i]]
+      if (Object(current) === current) {
+        target = current
+      } else {
+        target = target[path[i]] = /^\d+$/.test(path[i + 1]) ? [] : {}
+      }
+    }
+    target[last] = value
+  }
+}
+
+function isAuthorizationPreflight(req) {
+  if (req.method !== 'OPTIONS' || !('access-control-request-headers' in req.headers)) return false
+  return req.headers['access-control-request-headers']
+    .split(',')
+    .some((name) => name.trim().toLowerCase() === 'authorization')
+}
+
+// A verifier that runs the one-shot verify(): for keys that cannot be compiled, so that the error (and which
+// error wins when the token is also bad) is exactly jsonwebtoken's.
+function uncompiledVerifier(key, verifyOptions) {
+  return { verify: (token) => verify(token, key, verifyOptions) }
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze(value[key])
+  }
+  return value
+}
+
+// With the token cache on, requests that present the same token get the one object kept for it. It is frozen
+// the first time it is returned, so no request can change what the next one sees; a copy per request would
+// cost about as much as verifying again.
+function compile(options) {
+  const verifier = createVerifier(options)
+  if (!options.cache) return verifier
+  return { verify: (token) => deepFreeze(verifier.verify(token)) }
+}
+
+// Compiled verifiers for the keys a secret function returns, parsed once per key. Strings are kept by value
+// (bounded); objects by identity, and reused only while the key cache still maps them to the same parsed key
+// (a Buffer changed in place gets a new verifier).
+function keyedVerifiers(verifyOptions) {
+  const byString = new Map()
+  const byObject = new WeakMap()
+
+  function compileFor(key) {
+    try {
+      return compile({ ...verifyOptions, key })
+    } catch {
+      return null
+    }
+  }
+
+  return function verifierFor(key) {
+    if (typeof key === 'string' && key !== '') {
+      let verifier = byString.get(key)
+      if (verifier === undefined) {
+        verifier = compileFor(key)
+        if (verifier === null) return uncompiledVerifier(key, verifyOptions)
+        if (byString.size >= STRING_KEY_LIMIT) byString.delete(byString.keys().next().value)
+        byString.set(key, verifier)
+      }
+      return verifier
+    }
+    if (key !== null && typeof key === 'object') {
+      let entry
+      try {
+        entry = verifyingKey(key)
+      } catch {
+        return uncompiledVerifier(key, verifyOptions)
+      }
+      const cached = byObject.get(key)
+      if (cached !== undefined && cached.entry === entry) return cached.verifier
+      const verifier = compileFor(key)
+      if (verifier === null) return uncompiledVerifier(key, verifyOptions)
+      byObject.set(key, { entry, verifier })
+      return verifier
+    }
+    return uncompiledVerifier(key, verifyOptions)
+  }
+}
+
+function expressjwt(options) {
+  if (!options?.secret) throw new RangeError('express-jwt: `secret` is a required option')
+  if (!options.algorithms) throw new RangeError('express-jwt: `algorithms` is a required option')
+  if (!Array.isArray(options.algorithms)) throw new RangeError('express-jwt: `algorithms` must be an array')
+
+  const { secret, credentialsRequired = true } = options
+  if (typeof credentialsRequired !== 'boolean') throw optionError('"credentialsRequired" must be a boolean')
+  const getToken = optionalFunction(options, 'getToken')
+  const isRevoked = optionalFunction(options, 'isRevoked')
+  const onExpired = optionalFunction(options, 'onExpired')
+  const setAuth = propertySetter(options.requestProperty)
+  const verifyOptions = pickVerifyOptions(options)
+
+  // A static key is compiled now; for a key function the options are checked now and each key it returns is
+  // compiled on first use. isRevoked needs the whole token, the rest only the payload.
+  const keyFunction = typeof secret === 'function' ? secret : null
+  const staticVerifier = keyFunction === null ? compile({ ...verifyOptions, key: secret, complete: !!isRevoked }) : null
+  const verifierFor = keyFunction === null ? null : keyedVerifiers(verifyOptions)
+  if (keyFunction !== null) createVerifier(verifyOptions)
+
+  function tokenFromHeader(req) {
+    const headers = req.headers
+    const value = headers && headers['Authorization' in headers ? 'Authorization' : 'authorization']
+    if (!value) return undefined
+    // Exactly one space, as express-jwt's `split(' ').length == 2`.
+    const space = value.indexOf(' ')
+    if (space === -1 || value.indexOf(' ', space + 1) !== -1) {
+      throw new UnauthorizedError('credentials_bad_format', { message: BAD_FORMAT })
+    }
+    if (space === 6 && value.slice(0, 6).toLowerCase() === 'bearer') return value.slice(7)
+    if (credentialsRequired) throw new UnauthorizedError('credentials_bad_scheme', { message: BAD_FORMAT })
+    return PASS
+  }
+
+  function accept(req, payload, jwt) {
+    if (isRevoked === undefined) return setAuth(req, payload)
+    return after(isRevoked(req, jwt), (revoked) => {
+      if (revoked) throw new UnauthorizedError('revoked_token', { message: 'The token has been revoked.' })
+      setAuth(req, payload)
+    })
+  }
+
+  // `decoded` is the token as decode() read it when the key function needed it first.
+  function check(req, token, verifier, decoded) {
+    let result
+    try {
+      result = verifier.verify(token)
+    } catch (err) {
+      const error = new UnauthorizedError('invalid_token', err)
+      if (onExpired === undefined || !(err instanceof TokenExpiredError)) throw error
+      // A handler that returns lets the expired token through, as express-jwt does.
+      return after(onExpired(req, error), () => {
+        const jwt = decoded ?? decode(token, { complete: true })
+        return accept(req, jwt.payload, jwt)
+      })
+    }
+    if (decoded !== undefined) return accept(req, decoded.payload, decoded)
+    return isRevoked === undefined ? setAuth(req, result) : accept(req, result.payload, result)
+  }
+
+  function withToken(req, token) {
+    if (token === PASS) return undefined
+    if (!token) {
+      if (credentialsRequired) {
+        throw new UnauthorizedError('credentials_required', { message: 'No authorization token was found' })
+      }
+      return undefined
+    }
+    if (staticVerifier !== null) return check(req, token, staticVerifier, undefined)
+    let decoded
+    try {
+      decoded = decode(token, { complete: true }) ?? undefined
+    } catch (err) {
+      throw new UnauthorizedError('invalid_token', err)
+    }
+    let key
+    try {
+      key = keyFunction(req, decoded)
+    } catch (err) {
+      throw fromKeyFunction(err)
+    }
+    if (isThenable(key)) key = Promise.resolve(key).catch((err) => Promise.reject(fromKeyFunction(err)))
+    return after(key, (resolved) => check(req, token, verifierFor(resolved), decoded))
+  }
+
+  // undefined when the request was handled synchronously, else a promise.
+  function authenticate(req) {
+    if (isAuthorizationPreflight(req)) return undefined
+    if (getToken !== undefined) return after(getToken(req), (token) => withToken(req, token))
+    return withToken(req, tokenFromHeader(req))
+  }
+
+  function middleware(req, res, next) {
+    let pending
+    try {
+      pending = authenticate(req)
+    } catch (err) {
+      return next(err)
+    }
+    if (pending === undefined) return next()
+    // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure.
+    return pending.then(
+      () => {
+        setImmediate(next)
+      },
+      (err) => {
+        setImmediate(next, err)
+      },
+    )
+  }
+
+  middleware.unless = unless
+  return middleware
+}
+
+module.exports = { expressjwt, UnauthorizedError }
