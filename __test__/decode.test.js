@@ -63,12 +63,10 @@ describe('tokens that decode', () => {
     expect(reference.decode(token, { json: true })).toStrictEqual(value)
   })
 
-  test('{json: true} on a payload that is not JSON throws the SyntaxError jsonwebtoken throws', () => {
+  test('{json: true} on a payload that is not JSON is null (jsonwebtoken lets a SyntaxError escape)', () => {
     const token = reference.sign('hello', secret)
-    const expected = thrown(() => reference.decode(token, { json: true }))
-    const err = thrown(() => jwt.decode(token, { json: true }))
-    expect(err).toBeInstanceOf(SyntaxError)
-    expect(err.message).toBe(expected.message)
+    expect(thrown(() => reference.decode(token, { json: true }))).toBeInstanceOf(SyntaxError)
+    expect(jwt.decode(token, { json: true })).toBeNull()
   })
 
   test('a token given as a Buffer', () => {

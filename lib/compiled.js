@@ -13,17 +13,34 @@ const {
   signPrepared,
   signPreparedAsync,
   algorithmOf,
-  abortError,
+  signalRejection,
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey } = require('./keys')
 const { tokenError, optionError, fromNative } = require('./errors')
+const { timespan } = require('./timespan')
+
+// An option error found while preparing (a timespan, the header's alg, an audience RegExp) is a TypeError at
+// creation like the others.
+function asOptionError(err) {
+  return err?.code === 'ERR_JWT_INVALID_OPTION' && !(err instanceof TypeError) ? optionError(err.message) : err
+}
 
 function createSigner(options) {
   if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
   const { key, ...signOptions } = options
   validateOptions(signOptions, optionError)
-  const alg = algorithmOf(Object.assign({ alg: signOptions.algorithm || 'HS256' }, signOptions.header))
+  for (const name of ['expiresIn', 'notBefore']) {
+    if (signOptions[name] !== undefined && timespan(signOptions[name], 1) === undefined) {
+      throw optionError(`"${name}" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60`)
+    }
+  }
+  let alg
+  try {
+    alg = algorithmOf(Object.assign({ alg: signOptions.algorithm || 'HS256' }, signOptions.header))
+  } catch (err) {
+    throw asOptionError(err)
+  }
   if (!key && alg !== 'none') throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
   const entry = key ? signingKey(key) : null
   if (entry !== null) checkKeyKind(entry, alg, signOptions)
@@ -43,8 +60,10 @@ function createSigner(options) {
     sign(payload) {
       return signPrepared(prepare(payload), encoding)
     },
-    signAsync(payload, { signal } = {}) {
-      if (signal?.aborted) return Promise.reject(abortError(signal))
+    signAsync(payload, options) {
+      const rejection = signalRejection(options)
+      if (rejection) return rejection
+      const signal = options?.signal
       try {
         return signPreparedAsync(prepare(payload), encoding, signal)
       } catch (err) {
@@ -137,7 +156,7 @@ function createCache(size, ttlMs, maxAge) {
       if (payload !== null && typeof payload === 'object') {
         if (typeof payload.exp === 'number') expiresAt = Math.min(expiresAt, payload.exp + tolerance)
         if (maxAge !== undefined && typeof payload.iat === 'number') {
-          expiresAt = Math.min(expiresAt, payload.iat + maxAge + tolerance)
+          expiresAt = Math.min(expiresAt, timespan(maxAge, payload.iat) + tolerance)
         }
       }
       if (entries.size >= size) entries.delete(entries.keys().next().value)
@@ -159,11 +178,15 @@ function createVerifier(options) {
   if (entry !== null && entry.native === null) {
     throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
   }
-  const verifier = nativeVerifier(entry, policy, optionError)
+  let verifier
+  try {
+    verifier = nativeVerifier(entry, policy, optionError)
+  } catch (err) {
+    throw asOptionError(err)
+  }
   const pooled = entry !== null && entry.type !== 'secret'
   const tolerance = typeof policy.clockTolerance === 'number' ? policy.clockTolerance : 0
-  const maxAgeSeconds = typeof policy.maxAge === 'number' ? policy.maxAge : undefined
-  const cache = cacheSize ? createCache(cacheSize, cacheTTL ?? DEFAULT_CACHE_TTL, maxAgeSeconds) : null
+  const cache = cacheSize ? createCache(cacheSize, cacheTTL ?? DEFAULT_CACHE_TTL, policy.maxAge) : null
 
   const now = () => clockTimestamp || Math.floor(Date.now() / 1000)
   const finish = (token, parts) => (complete ? completeResult(token, parts) : parsePayload(parts[1]))
@@ -201,8 +224,10 @@ function createVerifier(options) {
     return value
   }
 
-  function verifyAsync(token, { signal } = {}) {
-    if (signal?.aborted) return Promise.reject(abortError(signal))
+  function verifyAsync(token, options) {
+    const rejection = signalRejection(options)
+    if (rejection) return rejection
+    const signal = options?.signal
     try {
       if (!pooled) return Promise.resolve(verify(token))
       checkToken(token)

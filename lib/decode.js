@@ -18,7 +18,12 @@ function decode(token, options) {
   const header = JSON.parse(parts[0])
   let payload = parts[1]
   if (header.typ === 'JWT' || options.json) {
-    payload = JSON.parse(payload)
+    // Not JSON although it must be: not a decodable token (jsonwebtoken lets a SyntaxError escape).
+    try {
+      payload = JSON.parse(payload)
+    } catch {
+      return null
+    }
   } else {
     try {
       const value = JSON.parse(payload)

@@ -4,7 +4,7 @@
 
 const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
 const native = require('./native')
-const { tokenError } = require('./errors')
+const { tokenError, fromNative } = require('./errors')
 
 const STRING_CACHE_LIMIT = 1000
 
@@ -29,13 +29,21 @@ function describe(keyObject, pemText) {
     signers: new Map(),
     verifiers: new Map(),
   }
+  // The backend serves three curves; any other (secp256k1, brainpool, ...) fits no algorithm.
+  if (entry.asymmetricKeyType === 'ec' && !(entry.curve in EC_ALGS)) {
+    throw tokenError('ERR_KEY_UNSUPPORTED', `Unsupported elliptic curve "${entry.curve}".`)
+  }
   const supported = ['rsa', 'rsa-pss', 'ec', 'ed25519'].includes(entry.asymmetricKeyType)
-  if (entry.type === 'secret') {
-    entry.native = native.NativeKey.secret(keyObject.export())
-  } else if (entry.type === 'private' && supported) {
-    entry.native = native.NativeKey.privateKey(keyObject.export({ type: 'pkcs8', format: 'der' }), entry.curve)
-  } else if (entry.type === 'public' && supported) {
-    entry.native = native.NativeKey.publicKey(keyObject.export({ type: 'spki', format: 'der' }))
+  try {
+    if (entry.type === 'secret') {
+      entry.native = native.NativeKey.secret(keyObject.export())
+    } else if (entry.type === 'private' && supported) {
+      entry.native = native.NativeKey.privateKey(keyObject.export({ type: 'pkcs8', format: 'der' }), entry.curve)
+    } else if (entry.type === 'public' && supported) {
+      entry.native = native.NativeKey.publicKey(keyObject.export({ type: 'spki', format: 'der' }))
+    }
+  } catch (err) {
+    throw fromNative(err)
   }
   return entry
 }
@@ -49,8 +57,9 @@ function fromOctJwk(input) {
 function normalise(input, createAsymmetric, role) {
   if (input instanceof KeyObject) return describe(input, false)
   if (isOctJwk(input)) return describe(fromOctJwk(input), false)
+  let keyObject
   try {
-    return describe(createAsymmetric(input), false)
+    keyObject = createAsymmetric(input)
   } catch {
     let secret
     try {
@@ -61,6 +70,8 @@ function normalise(input, createAsymmetric, role) {
     const bytes = typeof input === 'string' ? Buffer.from(input) : Buffer.from(secret.export())
     return describe(secret, isPemText(bytes))
   }
+  // Outside the try: a key node:crypto reads but the backend refuses is that error, not a secret.
+  return describe(keyObject, false)
 }
 
 function makeCache(createAsymmetric, role) {

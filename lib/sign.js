@@ -69,7 +69,8 @@ const TIMESPAN_HINT = ' eg: "1d", "20h", 60'
 function validate(schema, allowUnknown, object, name, fail, extra) {
   if (!isPlainObject(object)) throw fail(`Expected "${name}" to be a plain object.`)
   for (const key of Object.keys(object)) {
-    const rule = schema[key]
+    // Own rules only: a claim or option named "constructor" or "toString" is not Object.prototype's.
+    const rule = Object.hasOwn(schema, key) ? schema[key] : undefined
     if (rule === undefined) {
       if (!allowUnknown && !(extra && key in extra)) throw fail(`"${key}" is not allowed in "${name}"`)
       continue
@@ -198,7 +199,11 @@ function checkPayload(payload, options, isObjectPayload) {
   // `null` is an object to jsonwebtoken, so it fails the plain-object check.
   if (isObjectPayload || payload === null) {
     validatePayload(payload)
-    if (!options.mutatePayload) payload = Object.assign({}, payload)
+    // A spread keeps V8's fast properties (an Object.assign copy of a few dozen claims is a slow dictionary-mode
+    // object for JSON.stringify); an own "__proto__" claim still goes through Object.assign, as in jsonwebtoken.
+    if (!options.mutatePayload) {
+      payload = Object.hasOwn(payload, '__proto__') ? Object.assign({}, payload) : { ...payload }
+    }
   } else {
     const invalid = OBJECT_ONLY_OPTIONS.filter((opt) => options[opt] !== undefined)
     if (invalid.length > 0) {
@@ -237,8 +242,7 @@ function prepare(payload, secretOrPrivateKey, options) {
   return { signer, header: headerText(alg, isObjectPayload, options), payload, alg }
 }
 
-function signPrepared({ signer, header, payload }, encoding) {
-  const text = payloadText(payload)
+function signPrepared({ signer, header, payload }, encoding, text = payloadText(payload)) {
   try {
     return isUtf8(encoding) ? signer.sign(header, text) : signer.signBytes(header, Buffer.from(text, encoding))
   } catch (err) {
@@ -251,7 +255,7 @@ const POOL_THRESHOLD = 8 * 1024
 function signPreparedAsync(prepared, encoding, signal) {
   const text = payloadText(prepared.payload)
   if (!isUtf8(encoding) || (prepared.alg.startsWith('HS') && text.length < POOL_THRESHOLD) || prepared.alg === 'none') {
-    return Promise.resolve().then(() => signPrepared(prepared, encoding))
+    return Promise.resolve().then(() => signPrepared(prepared, encoding, text))
   }
   return prepared.signer.signAsync(prepared.header, text, signal).catch((err) => {
     throw require('./errors').fromNative(err)
@@ -284,9 +288,9 @@ function sign(payload, secretOrPrivateKey, options, callback) {
 function signAsync(payload, secretOrPrivateKey, options) {
   try {
     options = options || {}
-    const signal = options?.signal
-    const rejection = signalRejection(signal)
+    const rejection = signalRejection(options)
     if (rejection) return rejection
+    const signal = options.signal
     const rest = signal === undefined ? options : withoutSignal(options)
     return signPreparedAsync(prepare(payload, secretOrPrivateKey, rest), rest?.encoding, signal)
   } catch (err) {
@@ -299,13 +303,19 @@ function withoutSignal(options) {
   return rest
 }
 
-// A rejected promise when `signal` is not an AbortSignal or has already fired; `null` when work may start.
-function signalRejection(signal) {
-  if (signal === undefined || signal === null) return null
-  if (!(signal instanceof AbortSignal)) {
-    return Promise.reject(tokenError('ERR_JWT_INVALID_OPTION', '"signal" must be an AbortSignal'))
+// A rejected promise when `options.signal` is not an AbortSignal or has already fired (or reading it throws);
+// `null` when work may start. Promise-returning functions report everything through the promise.
+function signalRejection(options) {
+  try {
+    const signal = options?.signal
+    if (signal === undefined || signal === null) return null
+    if (!(signal instanceof AbortSignal)) {
+      return Promise.reject(tokenError('ERR_JWT_INVALID_OPTION', '"signal" must be an AbortSignal'))
+    }
+    return signal.aborted ? Promise.reject(abortError(signal)) : null
+  } catch (err) {
+    return Promise.reject(err)
   }
-  return signal.aborted ? Promise.reject(abortError(signal)) : null
 }
 
 function abortError(signal) {

@@ -6,6 +6,8 @@ const native = require('./native')
 const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
+// Resolved once: a require() on every call costs more than an HMAC check.
+const { signalRejection } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -24,17 +26,26 @@ const POLICY_OPTIONS = [
   'allowInsecureKeySizes',
 ]
 
-function describeValue(value) {
-  if (value instanceof RegExp) return `re:${value}`
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(',')}]`
-  return `${typeof value}:${value}`
+// Cache keys that two different option values never share: strings are length-prefixed, so no value can
+// imitate a separator. Values no valid option takes (objects, functions, nested arrays) give `null`: such
+// options are never cached, and their validation reports the error.
+function describeValue(value, nested) {
+  if (typeof value === 'string') return `s${value.length}:${value}`
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return `${typeof value}:${value};`
+  if (value instanceof RegExp) return `r${String(value).length}:${value}`
+  if (!Array.isArray(value) || nested) return null
+  const items = value.map((item) => describeValue(item, true))
+  return items.includes(null) ? null : `a${items.length}[${items.join('')}]`
 }
 
 function policyKey(options) {
   let key = ''
   for (const name of POLICY_OPTIONS) {
     const value = options[name]
-    if (value !== undefined) key += `${name}=${describeValue(value)};`
+    if (value === undefined) continue
+    const text = describeValue(value, false)
+    if (text === null) return null
+    key += `${name}=${text}`
   }
   return key
 }
@@ -100,7 +111,7 @@ const unsecuredVerifiers = new Map()
 function nativeVerifier(entry, options, fail = tokenOptionFailure) {
   const cache = entry === null ? unsecuredVerifiers : entry.verifiers
   const key = policyKey(options)
-  let verifier = cache.get(key)
+  let verifier = key === null ? undefined : cache.get(key)
   if (verifier === undefined) {
     const algorithms = options.algorithms ?? (entry === null ? [] : defaultAlgorithms(entry))
     const policy = policyOptions(options, algorithms, fail)
@@ -109,6 +120,7 @@ function nativeVerifier(entry, options, fail = tokenOptionFailure) {
     } catch (err) {
       throw fromNative(err)
     }
+    if (key === null) return verifier
     if (cache.size >= VERIFIER_CACHE_LIMIT) cache.clear()
     cache.set(key, verifier)
   }
@@ -188,8 +200,10 @@ function now(options) {
 
 // verify() with a key in hand (not a key function).
 function verifyWithKey(token, key, options, clockTimestamp) {
-  const entry = keyEntry(token, key)
-  const verifier = nativeVerifier(entry, options)
+  return runVerifier(nativeVerifier(keyEntry(token, key), options), token, options, clockTimestamp)
+}
+
+function runVerifier(verifier, token, options, clockTimestamp) {
   try {
     if (options.complete) return completeResult(token, verifier.verifyComplete(token, clockTimestamp))
     return parsePayload(verifier.verify(token, clockTimestamp))
@@ -276,8 +290,9 @@ function decodeParts(token) {
 // verifyAsync: the same checks; asymmetric signatures are checked on the libuv thread pool.
 function verifyAsync(token, secretOrPublicKey, options = {}) {
   options = options || {}
+  const rejection = signalRejection(options)
+  if (rejection) return rejection
   const signal = options.signal
-  if (signal?.aborted) return Promise.reject(require('./sign').abortError(signal))
   if (typeof secretOrPublicKey === 'function') {
     return new Promise((resolve, reject) => {
       verify(token, secretOrPublicKey, options, (err, result) => (err ? reject(err) : resolve(result)))
@@ -290,7 +305,7 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
     const entry = keyEntry(token, secretOrPublicKey)
     const verifier = nativeVerifier(entry, options)
     if (entry === null || entry.type === 'secret') {
-      return Promise.resolve(verifyWithKey(token, secretOrPublicKey, options, clockTimestamp))
+      return Promise.resolve(runVerifier(verifier, token, options, clockTimestamp))
     }
     return verifier.verifyAsync(token, clockTimestamp, signal).then(
       (parts) => (options.complete ? completeResult(token, parts) : parsePayload(parts[1])),
