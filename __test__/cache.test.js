@@ -1,0 +1,255 @@
+'use strict'
+// The verified-token cache of createVerifier({ cache }): off by default, bounded, keyed by the whole token, and
+// never serving an entry past the token's `exp` or `maxAge` deadline, `cacheTTL`, or for a token that differs.
+// A hit returns the very object the first verification returned, which is how these tests tell hits from misses.
+
+const jwt = require('..')
+const { keys, secret } = require('./helpers/keys')
+
+const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
+const NOW = 1_700_000_000
+
+beforeEach(() => jest.useFakeTimers({ now: NOW * 1000 }))
+afterEach(() => jest.useRealTimers())
+
+const at = (seconds) => jest.setSystemTime(seconds * 1000)
+
+function thrown(fn) {
+  try {
+    fn()
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected a throw')
+}
+
+// The same signature bytes with one base64url character in the middle changed.
+function tamperSignature(token) {
+  const [head, body, signature] = token.split('.')
+  const i = signature.length >> 1
+  return `${head}.${body}.${signature.slice(0, i)}${signature[i] === 'A' ? 'B' : 'A'}${signature.slice(i + 1)}`
+}
+
+test('is off by default: every call verifies again', () => {
+  const verifier = jwt.createVerifier({ key: secret })
+  const token = jwt.sign({ sub: 'u1' }, secret)
+  const first = verifier.verify(token)
+  expect(verifier.verify(token)).toEqual(first)
+  expect(verifier.verify(token)).not.toBe(first)
+})
+
+test('cache: false is off too', () => {
+  const verifier = jwt.createVerifier({ key: secret, cache: false })
+  const token = jwt.sign({ sub: 'u1' }, secret)
+  expect(verifier.verify(token)).not.toBe(verifier.verify(token))
+})
+
+test('a hit returns the first result, sync and async, and with complete', async () => {
+  const verifier = jwt.createVerifier({ key: keys.rsa.publicKey, cache: 10 })
+  const token = jwt.sign({ sub: 'u1' }, keys.rsa.privateKey, { algorithm: 'RS256' })
+  const first = await verifier.verifyAsync(token)
+  expect(first).toEqual({ sub: 'u1', iat: NOW })
+  expect(verifier.verify(token)).toBe(first)
+  expect(await verifier.verifyAsync(token)).toBe(first)
+
+  const complete = jwt.createVerifier({ key: secret, cache: 10, complete: true })
+  const hsToken = jwt.sign({ sub: 'u1' }, secret)
+  const result = complete.verify(hsToken)
+  expect(result.payload).toEqual({ sub: 'u1', iat: NOW })
+  expect(complete.verify(hsToken)).toBe(result)
+})
+
+describe('no entry outlives the token', () => {
+  test('exp: the first call at exp verifies again and fails', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10 })
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: 30 })
+    const first = verifier.verify(token)
+    at(NOW + 29)
+    expect(verifier.verify(token)).toBe(first)
+    at(NOW + 30)
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(TokenExpiredError)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_EXPIRED',
+      message: 'jwt expired',
+      expiredAt: new Date((NOW + 30) * 1000),
+    })
+  })
+
+  test('exp with clockTolerance: the entry lives as long as the token verifies', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, clockTolerance: 5 })
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: 30 })
+    const first = verifier.verify(token)
+    at(NOW + 34)
+    expect(verifier.verify(token)).toBe(first)
+    at(NOW + 35)
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(TokenExpiredError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_EXPIRED', message: 'jwt expired' })
+  })
+
+  test.each([
+    ['seconds', 20],
+    ['a timespan string', '20s'],
+    ['a timespan with a fraction of a second', '20500ms'],
+  ])('maxAge in %s: the entry ends at the maxAge deadline', (_, maxAge) => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, maxAge })
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: '1h' })
+    const first = verifier.verify(token)
+    at(NOW + 19)
+    expect(verifier.verify(token)).toBe(first)
+    at(NOW + 20)
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(TokenExpiredError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_EXPIRED', message: 'maxAge exceeded' })
+    expect(thrown(() => jwt.verify(token, secret, { maxAge }))).toMatchObject({ message: 'maxAge exceeded' })
+  })
+
+  test('cacheTTL ends an entry early; the token then verifies afresh', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, cacheTTL: 5000 })
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: '1h' })
+    const first = verifier.verify(token)
+    at(NOW + 4)
+    expect(verifier.verify(token)).toBe(first)
+    at(NOW + 5)
+    const second = verifier.verify(token)
+    expect(second).toEqual(first)
+    expect(second).not.toBe(first)
+  })
+
+  test('the async form sees the same expiry', async () => {
+    const verifier = jwt.createVerifier({ key: keys.p256.publicKey, cache: 10 })
+    const token = jwt.sign({ sub: 'u1' }, keys.p256.privateKey, { algorithm: 'ES256', expiresIn: 30 })
+    const first = await verifier.verifyAsync(token)
+    at(NOW + 30)
+    let err
+    try {
+      await verifier.verifyAsync(token)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(TokenExpiredError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_EXPIRED', message: 'jwt expired' })
+    expect(first).toEqual({ sub: 'u1', iat: NOW, exp: NOW + 30 })
+  })
+})
+
+describe('keyed by the whole token', () => {
+  test('a different token never hits, even with the same claims', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10 })
+    const a = jwt.sign({ sub: 'u1' }, secret)
+    const b = jwt.sign({ sub: 'u1' }, secret, { keyid: 'k2' })
+    const first = verifier.verify(a)
+    const other = verifier.verify(b)
+    expect(other).toEqual(first)
+    expect(other).not.toBe(first)
+    expect(verifier.verify(a)).toBe(first)
+    expect(verifier.verify(b)).toBe(other)
+  })
+
+  test('a token with a changed signature is never served from the cache', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10 })
+    const token = jwt.sign({ sub: 'u1' }, secret)
+    verifier.verify(token)
+    const tampered = tamperSignature(token)
+    for (let i = 0; i < 2; i++) {
+      const err = thrown(() => verifier.verify(tampered))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+    }
+  })
+
+  test('a token with a changed payload and the old signature is never served from the cache', async () => {
+    const verifier = jwt.createVerifier({ key: keys.ed25519.publicKey, cache: 10 })
+    const token = jwt.sign({ sub: 'u1' }, keys.ed25519.privateKey, { algorithm: 'EdDSA' })
+    await verifier.verifyAsync(token)
+    const [head, , signature] = token.split('.')
+    const forged = `${head}.${Buffer.from(JSON.stringify({ sub: 'admin', iat: NOW })).toString('base64url')}.${signature}`
+    let err
+    try {
+      await verifier.verifyAsync(forged)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+  })
+})
+
+describe('errors', () => {
+  test('are not cached by default: a token that becomes active verifies', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10 })
+    const token = jwt.sign({ sub: 'u1' }, secret, { notBefore: 10 })
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(NotBeforeError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_NOT_ACTIVE', message: 'jwt not active' })
+    expect(thrown(() => verifier.verify(token))).not.toBe(err)
+    at(NOW + 10)
+    expect(verifier.verify(token)).toEqual({ sub: 'u1', iat: NOW, nbf: NOW + 10 })
+  })
+
+  test('with cacheErrors, the first error is thrown again until the entry ends', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, cacheErrors: true, cacheTTL: 60_000 })
+    const bad = tamperSignature(jwt.sign({ sub: 'u1' }, secret))
+    const err = thrown(() => verifier.verify(bad))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+    expect(thrown(() => verifier.verify(bad))).toBe(err)
+    at(NOW + 60)
+    const later = thrown(() => verifier.verify(bad))
+    expect(later).not.toBe(err)
+    expect(later).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+  })
+
+  test('with cacheErrors, async rejections are cached too', async () => {
+    const verifier = jwt.createVerifier({ key: keys.rsa.publicKey, cache: 10, cacheErrors: true })
+    const bad = tamperSignature(jwt.sign({ sub: 'u1' }, keys.rsa.privateKey, { algorithm: 'RS256' }))
+    const reasons = []
+    for (let i = 0; i < 2; i++) {
+      try {
+        await verifier.verifyAsync(bad)
+      } catch (e) {
+        reasons.push(e)
+      }
+    }
+    expect(reasons).toHaveLength(2)
+    expect(reasons[0]).toBeInstanceOf(JsonWebTokenError)
+    expect(reasons[0]).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+    expect(reasons[1]).toBe(reasons[0])
+  })
+
+  test('argument errors are never cached', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, cacheErrors: true })
+    const errors = [thrown(() => verifier.verify(undefined)), thrown(() => verifier.verify(undefined))]
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_JWT_REQUIRED', message: 'jwt must be provided' })
+    }
+    expect(errors[1]).not.toBe(errors[0])
+  })
+})
+
+describe('bounded', () => {
+  const tokens = ['a', 'b', 'c'].map((sub) => jwt.sign({ sub }, secret))
+
+  test('holds at most `cache` tokens, dropping the least recently used', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 2 })
+    const [a, b, c] = tokens
+    const first = { a: verifier.verify(a), b: verifier.verify(b) }
+    expect(verifier.verify(a)).toBe(first.a) // a is now the most recently used
+    verifier.verify(c) // evicts b
+    expect(verifier.verify(a)).toBe(first.a)
+    const again = verifier.verify(b)
+    expect(again).toEqual(first.b)
+    expect(again).not.toBe(first.b)
+  })
+
+  test('a cache of one keeps only the last token', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 1 })
+    const [a, b] = tokens
+    const firstA = verifier.verify(a)
+    expect(verifier.verify(a)).toBe(firstA)
+    verifier.verify(b)
+    expect(verifier.verify(a)).not.toBe(firstA)
+  })
+})
