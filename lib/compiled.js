@@ -14,6 +14,7 @@ const {
   signPreparedAsync,
   algorithmOf,
   signalRejection,
+  fromPool,
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey } = require('./keys')
@@ -234,15 +235,14 @@ function createVerifier(options) {
       const t = now()
       const hit = cache?.get(token, t)
       if (hit !== undefined) return hit.isError ? Promise.reject(hit.value) : Promise.resolve(hit.value)
-      return verifier.verifyAsync(token, t, signal).then(
+      return fromPool(verifier.verifyAsync(token, t, signal), signal).then(
         (parts) => {
           const value = finish(token, parts)
           remember(token, t, value, false)
           return value
         },
-        (err) => {
-          const error = fromNative(err)
-          remember(token, t, error, true)
+        (error) => {
+          if (!signal?.aborted) remember(token, t, error, true)
           throw error
         },
       )

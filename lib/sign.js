@@ -5,7 +5,7 @@
 const native = require('./native')
 const { signingKey } = require('./keys')
 const { timespan } = require('./timespan')
-const { tokenError, optionError } = require('./errors')
+const { tokenError, optionError, fromNative } = require('./errors')
 
 const SUPPORTED_ALGS = [
   'RS256',
@@ -151,7 +151,7 @@ function callNative(fn) {
   try {
     return fn()
   } catch (err) {
-    throw require('./errors').fromNative(err)
+    throw fromNative(err)
   }
 }
 
@@ -246,7 +246,7 @@ function signPrepared({ signer, header, payload }, encoding, text = payloadText(
   try {
     return isUtf8(encoding) ? signer.sign(header, text) : signer.signBytes(header, Buffer.from(text, encoding))
   } catch (err) {
-    throw require('./errors').fromNative(err)
+    throw fromNative(err)
   }
 }
 
@@ -257,8 +257,14 @@ function signPreparedAsync(prepared, encoding, signal) {
   if (!isUtf8(encoding) || (prepared.alg.startsWith('HS') && text.length < POOL_THRESHOLD) || prepared.alg === 'none') {
     return Promise.resolve().then(() => signPrepared(prepared, encoding, text))
   }
-  return prepared.signer.signAsync(prepared.header, text, signal).catch((err) => {
-    throw require('./errors').fromNative(err)
+  return fromPool(prepared.signer.signAsync(prepared.header, text, signal), signal)
+}
+
+// A promise settled by the thread pool, as a promise of this realm (so `instanceof Promise` holds in Jest's
+// sandbox too), with native errors made ours: a task its signal cancelled rejects with the signal's reason.
+function fromPool(promise, signal) {
+  return new Promise((resolve, reject) => {
+    promise.then(resolve, (err) => reject(signal?.aborted ? abortError(signal) : fromNative(err)))
   })
 }
 
@@ -291,7 +297,7 @@ function signAsync(payload, secretOrPrivateKey, options) {
     const rejection = signalRejection(options)
     if (rejection) return rejection
     const signal = options.signal
-    const rest = signal === undefined ? options : withoutSignal(options)
+    const rest = 'signal' in options ? withoutSignal(options) : options
     return signPreparedAsync(prepare(payload, secretOrPrivateKey, rest), rest?.encoding, signal)
   } catch (err) {
     return Promise.reject(err)
@@ -318,8 +324,10 @@ function signalRejection(options) {
   }
 }
 
+// The signal's reason, as fetch() and node:timers/promises reject: an `AbortError` DOMException unless the caller
+// gave another reason.
 function abortError(signal) {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError')
+  return signal.reason
 }
 
 module.exports = {
@@ -339,4 +347,5 @@ module.exports = {
   optionError,
   abortError,
   signalRejection,
+  fromPool,
 }

@@ -7,7 +7,7 @@ const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
-const { signalRejection } = require('./sign')
+const { signalRejection, fromPool } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -307,11 +307,8 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
     if (entry === null || entry.type === 'secret') {
       return Promise.resolve(runVerifier(verifier, token, options, clockTimestamp))
     }
-    return verifier.verifyAsync(token, clockTimestamp, signal).then(
-      (parts) => (options.complete ? completeResult(token, parts) : parsePayload(parts[1])),
-      (err) => {
-        throw fromNative(err)
-      },
+    return fromPool(verifier.verifyAsync(token, clockTimestamp, signal), signal).then((parts) =>
+      options.complete ? completeResult(token, parts) : parsePayload(parts[1]),
     )
   } catch (err) {
     return Promise.reject(err)
