@@ -480,3 +480,28 @@ describe('errors, as jsonwebtoken reports them', () => {
     expect(err).toMatchObject({ code, message })
   })
 })
+
+describe('options used again', () => {
+  test('an options object changed in place between calls is read again', () => {
+    const options = { audience: ['api'], clockTimestamp: NOW }
+    expect(jwt.verify(token, secret, options)).toEqual(claims)
+    options.audience.push('other')
+    expect(jwt.verify(token, secret, options)).toEqual(claims)
+    options.audience.splice(0, 2, 'other')
+    const err = thrown(() => jwt.verify(token, secret, options))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_AUDIENCE_INVALID', message: 'jwt audience invalid. expected: other' })
+    options.audience = /^no/
+    expect(thrown(() => jwt.verify(token, secret, options))).toMatchObject({ code: 'ERR_JWT_AUDIENCE_INVALID' })
+    options.audience = /^web$/
+    expect(jwt.verify(token, secret, options)).toEqual(claims)
+  })
+
+  test('equal literals on every call give the same answers', () => {
+    for (const issuer of [claims.iss, 'someone else', claims.iss]) {
+      const run = () => jwt.verify(token, secret, { issuer: [issuer], clockTimestamp: NOW })
+      if (issuer === claims.iss) expect(run()).toEqual(claims)
+      else expect(thrown(run)).toMatchObject({ code: 'ERR_JWT_ISSUER_INVALID' })
+    }
+  })
+})

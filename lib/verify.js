@@ -110,6 +110,9 @@ const tokenOptionFailure = (message) => tokenError('ERR_JWT_INVALID_OPTION', mes
 const unsecuredVerifiers = new Map()
 function nativeVerifier(entry, options, fail = tokenOptionFailure) {
   const cache = entry === null ? unsecuredVerifiers : entry.verifiers
+  // Most callers pass the same options on every call: compare with the last ones before building a cache key.
+  const last = lastUsed.get(cache)
+  if (last !== undefined && sameOptions(last.values, options)) return last.verifier
   const key = policyKey(options)
   let verifier = key === null ? undefined : cache.get(key)
   if (verifier === undefined) {
@@ -124,7 +127,32 @@ function nativeVerifier(entry, options, fail = tokenOptionFailure) {
     if (cache.size >= VERIFIER_CACHE_LIMIT) cache.clear()
     cache.set(key, verifier)
   }
+  if (key !== null) lastUsed.set(cache, { values: POLICY_OPTIONS.map((name) => copyValue(options[name])), verifier })
   return verifier
+}
+
+// The last options a verifier cache served, as copies of their values (the caller may change its objects later).
+const lastUsed = new WeakMap()
+
+function copyValue(value) {
+  return Array.isArray(value) ? value.slice() : value
+}
+
+function sameOptions(values, options) {
+  for (let i = 0; i < POLICY_OPTIONS.length; i++) {
+    const value = options[POLICY_OPTIONS[i]]
+    const seen = values[i]
+    if (value === seen) continue
+    if (!Array.isArray(value) || !Array.isArray(seen) || value.length !== seen.length) return false
+    for (let j = 0; j < value.length; j++) {
+      if (value[j] !== seen[j] && !sameRegExp(value[j], seen[j])) return false
+    }
+  }
+  return true
+}
+
+function sameRegExp(a, b) {
+  return a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags
 }
 
 function parsePayload(text) {

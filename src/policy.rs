@@ -57,7 +57,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Value>
 /// The registered claims; others are skipped without being built. A JSON `null` is kept as `Some(Null)`,
 /// which jsonwebtoken treats as present (`typeof null === 'object'`), so `"exp": null` is rejected.
 #[derive(Deserialize, Default)]
-struct Claims {
+pub struct Claims {
     #[serde(default, deserialize_with = "present")]
     exp: Option<Value>,
     #[serde(default, deserialize_with = "present")]
@@ -74,6 +74,19 @@ struct Claims {
     jti: Option<Value>,
     #[serde(default, deserialize_with = "present")]
     nonce: Option<Value>,
+}
+
+impl Claims {
+    /// Reads the registered claims of a payload in one pass that also checks the whole text is JSON. A payload
+    /// that is not a JSON object has no claims, as in jsonwebtoken; duplicate registered claims are refused
+    /// rather than resolved (RFC 7519 §4 allows either; refusing leaves nothing ambiguous).
+    pub fn parse(payload: &str) -> Result<Self> {
+        if payload.trim_start().starts_with('{') {
+            serde_json::from_str(payload).map_err(|_| Error::malformed())
+        } else {
+            Ok(Self::default())
+        }
+    }
 }
 
 fn number(value: &Option<Value>) -> Option<f64> {
@@ -127,13 +140,11 @@ pub fn audience_pattern(source: &str, flags: &str) -> std::result::Result<Regex,
 impl Policy {
     /// Runs the claim checks on a decoded payload. `now` is unix seconds from the JS clock.
     pub fn check_claims(&self, payload: &str, now: f64) -> Result<()> {
-        // A payload that is not a JSON object has no claims, as in jsonwebtoken; duplicate registered claims
-        // are refused rather than resolved (RFC 7519 §4 allows either; refusing leaves nothing ambiguous).
-        let claims: Claims = if payload.trim_start().starts_with('{') {
-            serde_json::from_str(payload).map_err(|_| Error::malformed())?
-        } else {
-            Claims::default()
-        };
+        self.check(&Claims::parse(payload)?, now)
+    }
+
+    /// Runs the claim checks on claims already read from the payload.
+    pub fn check(&self, claims: &Claims, now: f64) -> Result<()> {
         let tolerance = self.clock_tolerance;
 
         if !self.ignore_not_before {

@@ -9,7 +9,7 @@ use crate::algorithm::Algorithm;
 use crate::error::{Code, Error, Result};
 use crate::jws;
 use crate::key::{Key, Role};
-use crate::policy::Policy;
+use crate::policy::{Claims, Policy};
 
 /// Signs a token. `header` and `payload` are the exact bytes to encode, so the caller decides the JSON
 /// (jsonwebtoken's member order gives byte-identical tokens).
@@ -57,50 +57,67 @@ pub struct Decoded<'a> {
     pub signing_input: &'a str,
     pub signature: &'a str,
     alg: Option<Value>,
+    /// The registered claims, when reading the payload as JSON was already needed to decode it.
+    claims: Option<Claims>,
 }
 
 /// Splits and decodes a token the way jsonwebtoken's `decode` does, without checking anything else.
 pub fn decode(token: &str) -> Result<Decoded<'_>> {
+    split(token, false)
+}
+
+/// `decode`, and for `verify` (`with_claims`) the registered claims read in the same pass over the payload that
+/// checks it is JSON.
+fn split(token: &str, with_claims: bool) -> Result<Decoded<'_>> {
     let mut parts = token.splitn(4, '.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(Error::new(Code::Malformed, "jwt malformed"));
     };
-    // The JWS compact form allows only base64url characters in each part; anything else is not a token.
-    let base64url = |part: &str| {
-        part.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    if h.is_empty() || p.is_empty() || ![h, p, s].into_iter().all(base64url) {
+    // The JWS compact form allows only base64url characters in each part; anything else is not a token. The
+    // decoder refuses them in the header and payload; the signature is decoded later, so it is checked here.
+    let base64url = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if h.is_empty() || p.is_empty() || !base64url {
         return Err(Error::malformed());
     }
-    let header_bytes = B64.decode(h).map_err(|_| Error::malformed())?;
-    let payload_bytes = B64.decode(p).map_err(|_| Error::malformed())?;
-    let fields: HeaderFields =
-        serde_json::from_slice(&header_bytes).map_err(|_| Error::malformed())?;
-    let payload = String::from_utf8_lossy(&payload_bytes).into_owned();
+    let header = text(B64.decode(h).map_err(|_| Error::malformed())?);
+    let payload = text(B64.decode(p).map_err(|_| Error::malformed())?);
+    let fields: HeaderFields = serde_json::from_str(&header).map_err(|_| Error::malformed())?;
     // jsonwebtoken parses the payload as JSON when the header says `typ: JWT`; a payload that is not JSON
     // is then an invalid token, otherwise it stays a string.
-    if matches!(&fields.typ, Some(Value::String(t)) if t == "JWT")
-        && serde_json::from_str::<serde::de::IgnoredAny>(&payload).is_err()
-    {
-        return Err(Error::malformed());
+    let mut claims = None;
+    if matches!(&fields.typ, Some(Value::String(t)) if t == "JWT") {
+        if with_claims {
+            claims = Some(Claims::parse(&payload)?);
+        }
+        if claims.is_none() || !payload.trim_start().starts_with('{') {
+            serde_json::from_str::<serde::de::IgnoredAny>(&payload)
+                .map_err(|_| Error::malformed())?;
+        }
     }
     Ok(Decoded {
-        header: String::from_utf8_lossy(&header_bytes).into_owned(),
+        header,
         payload,
         signing_input: &token[..h.len() + 1 + p.len()],
         signature: s,
         alg: fields.alg,
+        claims,
     })
+}
+
+/// Decoded bytes as text, without a copy when they are UTF-8 (as they are in any token a JWT library made).
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Verifies a token: structure, algorithm allow-list, key fit, signature, then the claims. `now` is unix
 /// seconds from the JS clock. Checks run in jsonwebtoken's order, so a token with several faults reports
 /// the same one.
 pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Result<Verified> {
-    let decoded = decode(token)?;
+    let decoded = split(token, true)?;
     let has_signature = !decoded.signature.is_empty();
     match (has_signature, key) {
         (false, Some(_)) => {
@@ -143,7 +160,10 @@ pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Resu
     if !valid {
         return Err(Error::invalid_signature());
     }
-    policy.check_claims(&decoded.payload, now)?;
+    match &decoded.claims {
+        Some(claims) => policy.check(claims, now)?,
+        None => policy.check_claims(&decoded.payload, now)?,
+    }
     Ok(Verified {
         header: decoded.header,
         payload: decoded.payload,
