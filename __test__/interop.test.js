@@ -527,8 +527,8 @@ describe('key safety', () => {
       expectJsonwebtokenMessage(() => jsonwebtoken.sign({}, small.privatePem, { algorithm: alg }), message)
     })
 
-    test.each(['RS256', 'PS256', 'RS512'])('with allowInsecureKeySizes, signing %s says ring cannot', (alg) => {
-      const message = `a 1024-bit RSA key cannot be used for ${alg}: the ring backend does not sign with RSA keys under 2048 bits`
+    test.each(['RS256', 'PS256', 'RS512'])('with allowInsecureKeySizes, signing %s says the backend cannot', (alg) => {
+      const message = `a 1024-bit RSA key cannot be used for ${alg}: the AWS-LC backend does not sign with RSA keys under 2048 bits`
       const options = { algorithm: alg, allowInsecureKeySizes: true }
       expectError(() => jwt.sign({}, small.privatePem, options), 'ERR_KEY_UNSUPPORTED', message)
       expectError(() => jwt.createSigner({ key: small.privateKey, ...options }), 'ERR_KEY_UNSUPPORTED', message)

@@ -27,18 +27,25 @@ pub fn sign(key: &Key, alg: Algorithm, input: &[u8]) -> Result<Vec<u8>> {
             },
             _,
         ) => {
-            let padding: &dyn signature::RsaEncoding = match alg {
-                Algorithm::RS256 => &signature::RSA_PKCS1_SHA256,
-                Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
-                Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
-                Algorithm::PS256 => &signature::RSA_PSS_SHA256,
-                Algorithm::PS384 => &signature::RSA_PSS_SHA384,
-                Algorithm::PS512 => &signature::RSA_PSS_SHA512,
+            use aws_lc_rs::signature as lc;
+            let padding: &'static dyn lc::RsaEncoding = match alg {
+                Algorithm::RS256 => &lc::RSA_PKCS1_SHA256,
+                Algorithm::RS384 => &lc::RSA_PKCS1_SHA384,
+                Algorithm::RS512 => &lc::RSA_PKCS1_SHA512,
+                Algorithm::PS256 => &lc::RSA_PSS_SHA256,
+                Algorithm::PS384 => &lc::RSA_PSS_SHA384,
+                Algorithm::PS512 => &lc::RSA_PSS_SHA512,
                 _ => return Err(unusable(alg)),
             };
-            let mut out = vec![0; pair.public().modulus_len()];
-            pair.sign(padding, &*RNG, input, &mut out)
-                .map_err(|_| Error::new(Code::KeyUnsupported, "RSA signing failed"))?;
+            let mut out = vec![0; pair.public_modulus_len()];
+            // AWS-LC draws the PSS salt from its own generator: the argument is there for ring's signature.
+            pair.sign(
+                padding,
+                &aws_lc_rs::rand::SystemRandom::new(),
+                input,
+                &mut out,
+            )
+            .map_err(|_| Error::new(Code::KeyUnsupported, "RSA signing failed"))?;
             Ok(out)
         }
         (Material::EcPrivate(_, EcSigner::Ring(pair)), Algorithm::ES256 | Algorithm::ES384) => pair
@@ -111,4 +118,46 @@ fn rsa_verification(alg: Algorithm, bits: usize) -> Option<&'static signature::R
         Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+    use aws_lc_rs::signature::{KeyPair, RsaKeyPair};
+    use ring::signature::{self as ring_sig, RsaKeyPair as RingRsaKeyPair};
+
+    use super::{sign, verify};
+    use crate::algorithm::Algorithm;
+    use crate::key::Key;
+
+    const INPUT: &[u8] = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9";
+
+    #[test]
+    fn rsa_signatures_verify_on_ring_and_match_its_pkcs1_bytes() {
+        let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        let pkcs8: Pkcs8V1Der = pair.as_der().unwrap();
+        let spki: PublicKeyX509Der = pair.public_key().as_der().unwrap();
+        let private = Key::from_pkcs8(pkcs8.as_ref(), None).unwrap();
+        let public = Key::from_spki(spki.as_ref()).unwrap();
+        let names = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
+        for alg in names.map(|name| Algorithm::parse(name).unwrap()) {
+            let sig = sign(&private, alg, INPUT).unwrap();
+            assert_eq!(sig.len(), 256);
+            assert!(verify(&public, alg, INPUT, &sig).unwrap(), "{alg}");
+            assert!(!verify(&public, alg, b"tampered", &sig).unwrap(), "{alg}");
+        }
+
+        // PKCS#1 v1.5 is deterministic: the same key must give ring's bytes exactly.
+        let ring_pair = RingRsaKeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let mut expected = vec![0; 256];
+        ring_pair
+            .sign(
+                &ring_sig::RSA_PKCS1_SHA256,
+                &*crate::key::RNG,
+                INPUT,
+                &mut expected,
+            )
+            .unwrap();
+        assert_eq!(sign(&private, Algorithm::RS256, INPUT).unwrap(), expected);
+    }
 }

@@ -1,4 +1,4 @@
-//! ringjwt's `CryptoProvider` for the `jsonwebtoken` crate: its `encode`/`decode` run on the same ring code
+//! ringjwt's `CryptoProvider` for the `jsonwebtoken` crate: its `encode`/`decode` run on the same code
 //! as ringjwt's own signer and verifier.
 
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
@@ -92,7 +92,7 @@ fn signing_key(alg: Algorithm, key: &EncodingKey) -> Result<Key> {
 }
 
 fn invalid_rsa() -> jsonwebtoken::errors::Error {
-    ErrorKind::InvalidRsaKey("not an RSA key ring can use".into()).into()
+    ErrorKind::InvalidRsaKey("not a usable RSA key".into()).into()
 }
 
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -300,5 +300,20 @@ mod tests {
             &EncodingKey::from_ed_der(ed.as_ref()),
             &DecodingKey::from_ed_der(pair.public_key().as_ref()),
         );
+
+        use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+        use aws_lc_rs::signature::KeyPair as _;
+        let rsa = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        let pkcs8: Pkcs8V1Der = rsa.as_der().unwrap();
+        let spki: PublicKeyX509Der = rsa.public_key().as_der().unwrap();
+        let (_, pkcs1) = crate::der::pkcs8(pkcs8.as_ref()).unwrap();
+        let public = crate::der::spki(spki.as_ref()).unwrap().key;
+        for alg in [Algorithm::RS256, Algorithm::PS256, Algorithm::RS512] {
+            round_trip(
+                alg,
+                &EncodingKey::from_rsa_der(pkcs1),
+                &DecodingKey::from_rsa_der(public),
+            );
+        }
     }
 }
