@@ -99,13 +99,6 @@ pub fn rsa_private_key_public_part(der: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((unsigned(n), unsigned(e)))
 }
 
-/// The private scalar of a SEC1 ECPrivateKey (RFC 5915).
-pub fn ec_private_key_scalar(der: &[u8]) -> Option<&[u8]> {
-    let mut seq = Reader::new(Reader::new(der).expect(SEQUENCE)?);
-    seq.expect(INTEGER)?;
-    seq.expect(OCTET_STRING)
-}
-
 /// The number of bits in a big-endian unsigned integer.
 pub fn bit_length(int: &[u8]) -> usize {
     let int = unsigned(int);

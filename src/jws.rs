@@ -52,11 +52,11 @@ pub fn sign(key: &Key, alg: Algorithm, input: &[u8]) -> Result<Vec<u8>> {
             .sign(&*RNG, input)
             .map(|sig| sig.as_ref().to_vec())
             .map_err(|_| Error::new(Code::KeyUnsupported, "ECDSA signing failed")),
-        (Material::EcPrivate(_, EcSigner::P521(key)), Algorithm::ES512) => {
-            use p521::ecdsa::signature::Signer;
-            let sig: p521::ecdsa::Signature = key.sign(input);
-            Ok(sig.to_bytes().to_vec())
-        }
+        // AWS-LC draws the nonce from its own generator: the argument is there for ring's signature.
+        (Material::EcPrivate(_, EcSigner::P521(pair)), Algorithm::ES512) => pair
+            .sign(&aws_lc_rs::rand::SystemRandom::new(), input)
+            .map(|sig| sig.as_ref().to_vec())
+            .map_err(|_| Error::new(Code::KeyUnsupported, "ECDSA signing failed")),
         (Material::EdPrivate(pair), Algorithm::EdDSA) => Ok(pair.sign(input).as_ref().to_vec()),
         _ => Err(unusable(alg)),
     }
@@ -87,11 +87,7 @@ pub fn verify(key: &Key, alg: Algorithm, input: &[u8], sig: &[u8]) -> Result<boo
                 .is_ok()
         }
         (Material::EcPublic(_, EcVerifier::P521(key)), Algorithm::ES512) => {
-            use p521::ecdsa::signature::Verifier;
-            match p521::ecdsa::Signature::from_slice(sig) {
-                Ok(sig) => key.verify(input, &sig).is_ok(),
-                Err(_) => false,
-            }
+            key.verify_sig(input, sig).is_ok()
         }
         (Material::EdPublic(point), Algorithm::EdDSA) => {
             signature::UnparsedPublicKey::new(&signature::ED25519, point)
@@ -159,5 +155,31 @@ mod tests {
             )
             .unwrap();
         assert_eq!(sign(&private, Algorithm::RS256, INPUT).unwrap(), expected);
+    }
+
+    #[test]
+    fn es512_signs_fixed_width_and_rejects_tampered_or_misshapen_signatures() {
+        use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P521_SHA512_FIXED_SIGNING};
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P521_SHA512_FIXED_SIGNING, &rng).unwrap();
+        let private = Key::from_pkcs8(pkcs8.as_ref(), Some("secp521r1")).unwrap();
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P521_SHA512_FIXED_SIGNING, pkcs8.as_ref()).unwrap();
+        let spki = pair.public_key().as_der().unwrap();
+        let public = Key::from_spki(spki.as_ref()).unwrap();
+        assert_eq!(
+            private.public_key_der().unwrap(),
+            pair.public_key().as_ref()
+        );
+
+        let sig = sign(&private, Algorithm::ES512, INPUT).unwrap();
+        assert_eq!(sig.len(), 132);
+        assert!(verify(&public, Algorithm::ES512, INPUT, &sig).unwrap());
+        assert!(!verify(&public, Algorithm::ES512, b"tampered", &sig).unwrap());
+        assert!(!verify(&public, Algorithm::ES512, INPUT, &sig[..131]).unwrap());
+        assert!(!verify(&public, Algorithm::ES512, INPUT, &[0; 132]).unwrap());
+
+        // The curve named by JS must be the one in the key.
+        assert!(Key::from_pkcs8(pkcs8.as_ref(), Some("secp384r1")).is_err());
     }
 }

@@ -15,8 +15,13 @@ pub(crate) static RNG: std::sync::LazyLock<SystemRandom> =
     std::sync::LazyLock::new(SystemRandom::new);
 
 /// RSA private keys sign on AWS-LC: its RSA-2048 signing runs about 1.8× faster than ring's here, on par with
-/// OpenSSL. Everything else, RSA verification included, stays on ring.
+/// OpenSSL. Everything else but P-521, RSA verification included, stays on ring.
 pub type RsaSigner = aws_lc_rs::signature::RsaKeyPair;
+
+/// P-521 (ES512) runs on AWS-LC, as ring has no P-521: its ECDSA there signs about 5× and verifies about 4×
+/// faster than the pure-Rust `p521` crate, and ahead of OpenSSL.
+pub type P521Signer = aws_lc_rs::signature::EcdsaKeyPair;
+pub type P521Verifier = aws_lc_rs::signature::ParsedPublicKey;
 
 /// The smallest RSA modulus accepted without `allowInsecureKeySizes` (RFC 8725 §3.5 and NIST SP 800-131A).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -97,12 +102,12 @@ impl Secret {
 #[allow(clippy::large_enum_variant)]
 pub enum EcSigner {
     Ring(EcdsaKeyPair),
-    P521(Box<p521::ecdsa::SigningKey>),
+    P521(P521Signer),
 }
 
 pub enum EcVerifier {
     Ring(Vec<u8>),
-    P521(Box<p521::ecdsa::VerifyingKey>),
+    P521(P521Verifier),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -213,9 +218,13 @@ impl Key {
                         )
                         .map_err(|_| invalid())?,
                     ),
-                    Curve::P521 => {
-                        EcSigner::P521(Box::new(p521_signing_key(inner).ok_or_else(invalid)?))
-                    }
+                    Curve::P521 => EcSigner::P521(
+                        P521Signer::from_pkcs8(
+                            &aws_lc_rs::signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+                            der,
+                        )
+                        .map_err(|_| invalid())?,
+                    ),
                 };
                 Material::EcPrivate(curve, signer)
             }
@@ -252,9 +261,10 @@ impl Key {
                     return Err(invalid());
                 }
                 let verifier = match curve {
-                    Curve::P521 => EcVerifier::P521(Box::new(
-                        p521::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| invalid())?,
-                    )),
+                    Curve::P521 => EcVerifier::P521(
+                        P521Verifier::new(&aws_lc_rs::signature::ECDSA_P521_SHA512_FIXED, key)
+                            .map_err(|_| invalid())?,
+                    ),
                     _ => EcVerifier::Ring(key.to_vec()),
                 };
                 Material::EcPublic(curve, verifier)
@@ -269,6 +279,10 @@ impl Key {
     pub fn public_key_der(&self) -> Option<Vec<u8>> {
         match &self.material {
             Material::EcPrivate(_, EcSigner::Ring(pair)) => {
+                Some(pair.public_key().as_ref().to_vec())
+            }
+            Material::EcPrivate(_, EcSigner::P521(pair)) => {
+                use aws_lc_rs::signature::KeyPair as _;
                 Some(pair.public_key().as_ref().to_vec())
             }
             Material::EdPrivate(pair) => Some(pair.public_key().as_ref().to_vec()),
@@ -393,12 +407,6 @@ impl Key {
         }
         Ok(())
     }
-}
-
-fn p521_signing_key(ec_private_key: &[u8]) -> Option<p521::ecdsa::SigningKey> {
-    // ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET STRING, ... } (RFC 5915)
-    let scalar = der::ec_private_key_scalar(ec_private_key)?;
-    p521::ecdsa::SigningKey::from_slice(scalar).ok()
 }
 
 #[cfg(test)]
