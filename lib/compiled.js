@@ -14,7 +14,7 @@ const {
   signPreparedAsync,
   algorithmOf,
   signalRejection,
-  fromPool,
+  inPool,
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey } = require('./keys')
@@ -235,7 +235,7 @@ function createVerifier(options) {
       const t = now()
       const hit = cache?.get(token, t)
       if (hit !== undefined) return hit.isError ? Promise.reject(hit.value) : Promise.resolve(hit.value)
-      return fromPool(verifier.verifyAsync(token, t, signal), signal).then(
+      return inPool(verifier, 'verifyAsync', [token, t], signal).then(
         (parts) => {
           const value = finish(token, parts)
           remember(token, t, value, false)

@@ -3,6 +3,7 @@
 // Rust. `createSigner` (lib/compiled.js) reuses the same steps with the option work done once.
 
 const native = require('./native')
+const { Cancellation } = native
 const { signingKey } = require('./keys')
 const { timespan } = require('./timespan')
 const { tokenError, optionError, fromNative } = require('./errors')
@@ -257,14 +258,33 @@ function signPreparedAsync(prepared, encoding, signal) {
   if (!isUtf8(encoding) || (prepared.alg.startsWith('HS') && text.length < POOL_THRESHOLD) || prepared.alg === 'none') {
     return Promise.resolve().then(() => signPrepared(prepared, encoding, text))
   }
-  return fromPool(prepared.signer.signAsync(prepared.header, text, signal), signal)
+  return inPool(prepared.signer, 'signAsync', [prepared.header, text], signal)
 }
 
-// A promise settled by the thread pool, as a promise of this realm (so `instanceof Promise` holds in Jest's
-// sandbox too), with native errors made ours: a task its signal cancelled rejects with the signal's reason.
-function fromPool(promise, signal) {
+// Calls `native[method](...args)`, which queues work on the thread pool, and settles as a promise of this realm
+// (so `instanceof Promise` holds in Jest's sandbox too), with native errors made ours. With a signal it calls the
+// method's `Cancellable` form: an abort cancels the work if it has not started, and the promise rejects with the
+// signal's reason.
+function inPool(native, method, args, signal) {
+  if (signal === undefined || signal === null) {
+    return new Promise((resolve, reject) => {
+      native[method](...args).then(resolve, (err) => reject(fromNative(err)))
+    })
+  }
+  const cancellation = new Cancellation()
+  const cancel = () => cancellation.cancel()
+  signal.addEventListener('abort', cancel, { once: true })
   return new Promise((resolve, reject) => {
-    promise.then(resolve, (err) => reject(signal?.aborted ? abortError(signal) : fromNative(err)))
+    native[`${method}Cancellable`](...args, cancellation).then(
+      (value) => {
+        signal.removeEventListener('abort', cancel)
+        resolve(value)
+      },
+      (err) => {
+        signal.removeEventListener('abort', cancel)
+        reject(signal.aborted ? abortError(signal) : fromNative(err))
+      },
+    )
   })
 }
 
@@ -347,5 +367,5 @@ module.exports = {
   optionError,
   abortError,
   signalRejection,
-  fromPool,
+  inPool,
 }

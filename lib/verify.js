@@ -7,7 +7,7 @@ const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
-const { signalRejection, fromPool } = require('./sign')
+const { signalRejection, inPool } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -335,7 +335,7 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
     if (entry === null || entry.type === 'secret') {
       return Promise.resolve(runVerifier(verifier, token, options, clockTimestamp))
     }
-    return fromPool(verifier.verifyAsync(token, clockTimestamp, signal), signal).then((parts) =>
+    return inPool(verifier, 'verifyAsync', [token, clockTimestamp], signal).then((parts) =>
       options.complete ? completeResult(token, parts) : parsePayload(parts[1]),
     )
   } catch (err) {

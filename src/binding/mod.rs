@@ -1,6 +1,7 @@
 //! The napi layer: argument conversion and error mapping only; the work happens in the core modules.
 
 mod boundary;
+mod cancellation;
 mod error;
 mod key;
 mod revocation;

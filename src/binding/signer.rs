@@ -1,12 +1,14 @@
 //! `NativeSigner`: a key and an algorithm, checked once, that turn header and payload JSON into tokens.
 
 use std::borrow::Cow;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AbortSignal, AsyncTask};
+use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Result, Task};
 use napi_derive::napi;
 
+use super::cancellation::{self, Cancellation};
 use super::error::{invalid_option, to_napi};
 use super::key::NativeKey;
 use crate::algorithm::Algorithm;
@@ -81,19 +83,36 @@ impl NativeSigner {
 
     /// `sign` on the libuv thread pool.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
-    pub fn sign_async(
+    pub fn sign_async(&self, header: String, payload: String) -> AsyncTask<SignTask> {
+        AsyncTask::new(self.task(header, payload, None))
+    }
+
+    /// `signAsync` that does not start once `cancellation` is cancelled.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn sign_async_cancellable(
         &self,
         header: String,
         payload: String,
-        signal: Option<AbortSignal>,
+        cancellation: &Cancellation,
     ) -> AsyncTask<SignTask> {
-        let task = SignTask {
+        AsyncTask::new(self.task(header, payload, Some(cancellation.flag())))
+    }
+}
+
+impl NativeSigner {
+    fn task(
+        &self,
+        header: String,
+        payload: String,
+        cancelled: Option<Arc<AtomicBool>>,
+    ) -> SignTask {
+        SignTask {
             key: self.key.clone(),
             alg: self.alg,
             header: latin1(&header).into_owned(),
             payload: payload.into_bytes(),
-        };
-        AsyncTask::with_optional_signal(task, signal)
+            cancelled,
+        }
     }
 }
 
@@ -102,6 +121,7 @@ pub struct SignTask {
     alg: Algorithm,
     header: Vec<u8>,
     payload: Vec<u8>,
+    cancelled: Option<Arc<AtomicBool>>,
 }
 
 impl Task for SignTask {
@@ -109,6 +129,7 @@ impl Task for SignTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<Self::Output> {
+        cancellation::check(&self.cancelled)?;
         Ok(token::encode(
             self.key.as_deref(),
             self.alg,

@@ -1,12 +1,14 @@
 //! `NativeVerifier`: a key and a prepared `Policy` that check tokens. Options arrive already validated and
 //! normalised by `lib/verify.js`; this layer only moves them into the core types.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AbortSignal, AsyncTask};
+use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Result, Task};
 use napi_derive::napi;
 
+use super::cancellation::{self, Cancellation};
 use super::error::{invalid_option, to_napi};
 use super::key::NativeKey;
 use crate::algorithm::{Algorithm, AlgorithmSet};
@@ -140,19 +142,31 @@ impl NativeVerifier {
 
     /// `verifyComplete` on the libuv thread pool.
     #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
-    pub fn verify_async(
+    pub fn verify_async(&self, token: String, now: f64) -> AsyncTask<VerifyTask> {
+        AsyncTask::new(self.task(token, now, None))
+    }
+
+    /// `verifyAsync` that does not start once `cancellation` is cancelled.
+    #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
+    pub fn verify_async_cancellable(
         &self,
         token: String,
         now: f64,
-        signal: Option<AbortSignal>,
+        cancellation: &Cancellation,
     ) -> AsyncTask<VerifyTask> {
-        let task = VerifyTask {
+        AsyncTask::new(self.task(token, now, Some(cancellation.flag())))
+    }
+}
+
+impl NativeVerifier {
+    fn task(&self, token: String, now: f64, cancelled: Option<Arc<AtomicBool>>) -> VerifyTask {
+        VerifyTask {
             key: self.key.clone(),
             policy: self.policy.clone(),
             token,
             now,
-        };
-        AsyncTask::with_optional_signal(task, signal)
+            cancelled,
+        }
     }
 }
 
@@ -174,6 +188,7 @@ pub struct VerifyTask {
     policy: Arc<Policy>,
     token: String,
     now: f64,
+    cancelled: Option<Arc<AtomicBool>>,
 }
 
 impl Task for VerifyTask {
@@ -181,6 +196,7 @@ impl Task for VerifyTask {
     type JsValue = Vec<String>;
 
     fn compute(&mut self) -> Result<Self::Output> {
+        cancellation::check(&self.cancelled)?;
         Ok(token::verify(
             &self.token,
             self.key.as_deref(),
