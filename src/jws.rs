@@ -4,7 +4,7 @@ use ring::{hmac, signature};
 
 use crate::algorithm::Algorithm;
 use crate::error::{Code, Error, Result};
-use crate::key::{EcSigner, EcVerifier, Key, Material, RNG};
+use crate::key::{EcSigner, EcVerifier, Key, Material, RsaVerifier, RNG};
 
 fn unusable(alg: Algorithm) -> Error {
     Error::new(
@@ -70,7 +70,24 @@ pub fn verify(key: &Key, alg: Algorithm, input: &[u8], sig: &[u8]) -> Result<boo
             let key = secret.for_algorithm(alg).ok_or_else(|| unusable(alg))?;
             hmac::verify(key, input, sig).is_ok()
         }
-        (Material::RsaPublic { pkcs1, bits, .. }, _) => {
+        (
+            Material::RsaPublic {
+                verifier: RsaVerifier::AwsLc(keys),
+                ..
+            },
+            _,
+        ) => RsaVerifier::aws_lc(keys, alg)
+            .ok_or_else(|| unusable(alg))?
+            .verify_sig(input, sig)
+            .is_ok(),
+        (
+            Material::RsaPublic {
+                verifier: RsaVerifier::Ring(pkcs1),
+                bits,
+                ..
+            },
+            _,
+        ) => {
             let params = rsa_verification(alg, *bits).ok_or_else(|| unusable(alg))?;
             signature::UnparsedPublicKey::new(params, pkcs1)
                 .verify(input, sig)
@@ -89,16 +106,13 @@ pub fn verify(key: &Key, alg: Algorithm, input: &[u8], sig: &[u8]) -> Result<boo
         (Material::EcPublic(_, EcVerifier::P521(key)), Algorithm::ES512) => {
             key.verify_sig(input, sig).is_ok()
         }
-        (Material::EdPublic(point), Algorithm::EdDSA) => {
-            signature::UnparsedPublicKey::new(&signature::ED25519, point)
-                .verify(input, sig)
-                .is_ok()
-        }
+        (Material::EdPublic(key), Algorithm::EdDSA) => key.verify_sig(input, sig).is_ok(),
         _ => return Err(unusable(alg)),
     };
     Ok(ok)
 }
 
+/// ring's parameters for the keys it still verifies with (see [`RsaVerifier::Ring`]).
 fn rsa_verification(alg: Algorithm, bits: usize) -> Option<&'static signature::RsaParameters> {
     // Keys under 2048 bits get here only with `allowInsecureKeySizes` (see `Key::check`).
     let legacy = bits < crate::key::MIN_RSA_BITS;
@@ -155,6 +169,33 @@ mod tests {
             )
             .unwrap();
         assert_eq!(sign(&private, Algorithm::RS256, INPUT).unwrap(), expected);
+    }
+
+    #[test]
+    fn rsa_and_ed25519_public_keys_are_parsed_once_for_aws_lc() {
+        let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        let spki: PublicKeyX509Der = pair.public_key().as_der().unwrap();
+        let public = Key::from_spki(spki.as_ref()).unwrap();
+        assert!(matches!(
+            public.material,
+            crate::key::Material::RsaPublic {
+                verifier: crate::key::RsaVerifier::AwsLc(_),
+                ..
+            }
+        ));
+
+        let pkcs8 = ring_sig::Ed25519KeyPair::generate_pkcs8(&*crate::key::RNG).unwrap();
+        let private = Key::from_pkcs8(pkcs8.as_ref(), None).unwrap();
+        let mut spki = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        spki.extend(private.public_key_der().unwrap());
+        let public = Key::from_spki(&spki).unwrap();
+        let sig = sign(&private, Algorithm::EdDSA, INPUT).unwrap();
+        assert!(verify(&public, Algorithm::EdDSA, INPUT, &sig).unwrap());
+        assert!(!verify(&public, Algorithm::EdDSA, b"tampered", &sig).unwrap());
+        assert!(!verify(&public, Algorithm::EdDSA, INPUT, &sig[..63]).unwrap());
+        assert!(verify(&public, Algorithm::RS256, INPUT, &sig).is_err());
     }
 
     #[test]

@@ -15,8 +15,62 @@ pub(crate) static RNG: std::sync::LazyLock<SystemRandom> =
     std::sync::LazyLock::new(SystemRandom::new);
 
 /// RSA private keys sign on AWS-LC: its RSA-2048 signing runs about 1.8× faster than ring's here, on par with
-/// OpenSSL. Everything else but P-521, RSA verification included, stays on ring.
+/// OpenSSL. HMAC, ECDSA P-256/P-384 and RSA keys under 2048 bits stay on ring.
 pub type RsaSigner = aws_lc_rs::signature::RsaKeyPair;
+
+/// RSA and Ed25519 verify on AWS-LC with keys parsed once: with the key pre-parsed it verifies RSA-2048 about
+/// 1.35× and Ed25519 about 1.1× faster than ring, which parses the key on every call.
+pub type LcVerifier = aws_lc_rs::signature::ParsedPublicKey;
+
+/// The RSA algorithms in the order of [`RsaVerifier::AwsLc`]'s keys.
+const RSA_ALGORITHMS: [Algorithm; 6] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+];
+
+pub enum RsaVerifier {
+    /// One key per algorithm, as an AWS-LC parsed key is bound to its padding and digest.
+    AwsLc(Box<[LcVerifier; 6]>),
+    /// PKCS#1 `RSAPublicKey` bytes for ring: keys under 2048 bits, which only ring's legacy RS256/RS512
+    /// verification takes, and any key AWS-LC would not parse, whose signatures ring then rejects as before.
+    Ring(Vec<u8>),
+}
+
+impl RsaVerifier {
+    fn new(pkcs1: &[u8], bits: usize) -> Self {
+        use aws_lc_rs::signature as lc;
+        const PARAMS: [&lc::RsaParameters; 6] = [
+            &lc::RSA_PKCS1_2048_8192_SHA256,
+            &lc::RSA_PKCS1_2048_8192_SHA384,
+            &lc::RSA_PKCS1_2048_8192_SHA512,
+            &lc::RSA_PSS_2048_8192_SHA256,
+            &lc::RSA_PSS_2048_8192_SHA384,
+            &lc::RSA_PSS_2048_8192_SHA512,
+        ];
+        if bits >= MIN_RSA_BITS {
+            let parsed: Option<Vec<LcVerifier>> = PARAMS
+                .iter()
+                .map(|&params| LcVerifier::new(params, pkcs1).ok())
+                .collect();
+            if let Some(keys) = parsed.and_then(|keys| keys.try_into().ok()) {
+                return Self::AwsLc(keys);
+            }
+        }
+        Self::Ring(pkcs1.to_vec())
+    }
+
+    /// The parsed key for `alg`, `None` for an algorithm that is not RSA.
+    pub fn aws_lc(keys: &[LcVerifier; 6], alg: Algorithm) -> Option<&LcVerifier> {
+        RSA_ALGORITHMS
+            .iter()
+            .position(|&a| a == alg)
+            .map(|index| &keys[index])
+    }
+}
 
 /// P-521 (ES512) runs on AWS-LC, as ring has no P-521: its ECDSA there signs about 5× and verifies about 4×
 /// faster than the pure-Rust `p521` crate, and ahead of OpenSSL.
@@ -120,14 +174,14 @@ pub enum Material {
         pss_only: bool,
     },
     RsaPublic {
-        pkcs1: Vec<u8>,
+        verifier: RsaVerifier,
         bits: usize,
         pss_only: bool,
     },
     EcPrivate(Curve, EcSigner),
     EcPublic(Curve, EcVerifier),
     EdPrivate(Ed25519KeyPair),
-    EdPublic(Vec<u8>),
+    EdPublic(LcVerifier),
 }
 
 /// Which side of the operation a key is checked for: the messages name the key as jsonwebtoken does.
@@ -247,9 +301,10 @@ impl Key {
         let material = match oid {
             OID_RSA | OID_RSA_PSS => {
                 let (n, _) = der::rsa_public_key(key).ok_or_else(invalid)?;
+                let bits = der::bit_length(n);
                 Material::RsaPublic {
-                    bits: der::bit_length(n),
-                    pkcs1: key.to_vec(),
+                    verifier: RsaVerifier::new(key, bits),
+                    bits,
                     pss_only: oid == OID_RSA_PSS,
                 }
             }
@@ -269,7 +324,9 @@ impl Key {
                 };
                 Material::EcPublic(curve, verifier)
             }
-            OID_ED25519 if key.len() == 32 => Material::EdPublic(key.to_vec()),
+            OID_ED25519 if key.len() == 32 => Material::EdPublic(
+                LcVerifier::new(&aws_lc_rs::signature::ED25519, key).map_err(|_| invalid())?,
+            ),
             _ => return Err(unsupported_type("unknown")),
         };
         Ok(Self { material })
