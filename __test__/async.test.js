@@ -4,6 +4,7 @@
 
 const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
+const { thrown, rejected } = require('./helpers/assert')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const NOW = 1_700_000_000
@@ -26,24 +27,6 @@ const FAMILIES = [
   ['EdDSA', { key: keys.ed25519.privateJwk, format: 'jwk' }, { key: keys.ed25519.publicJwk, format: 'jwk' }],
 ]
 const DETERMINISTIC = /^(HS|RS)/
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
-
-async function rejected(promise) {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a rejection')
-}
 
 // The fields an error is compared on; `expiredAt` and `date` for the time errors.
 const shape = (err) => ({

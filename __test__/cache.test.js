@@ -5,6 +5,7 @@
 
 const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
+const { thrown } = require('./helpers/assert')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const NOW = 1_700_000_000
@@ -13,15 +14,6 @@ beforeEach(() => jest.useFakeTimers({ now: NOW * 1000 }))
 afterEach(() => jest.useRealTimers())
 
 const at = (seconds) => jest.setSystemTime(seconds * 1000)
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
 
 // The same signature bytes with one base64url character in the middle changed.
 function tamperSignature(token) {

@@ -4,30 +4,13 @@
 
 const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
+const { thrown, rejected } = require('./helpers/assert')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const NOW = 1_700_000_000
 
 beforeEach(() => jest.useFakeTimers({ now: NOW * 1000 }))
 afterEach(() => jest.useRealTimers())
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
-
-async function rejected(promise) {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a rejection')
-}
 
 const shape = (err) => ({
   class: err.constructor,

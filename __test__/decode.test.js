@@ -4,18 +4,10 @@
 const jwt = require('..')
 const reference = require('jsonwebtoken')
 const { secret } = require('./helpers/keys')
+const { thrown } = require('./helpers/assert')
 
 const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
 const compact = (header, payload, signature = 'c2ln') => `${b64(header)}.${b64(payload)}.${signature}`
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
 
 const objectToken = reference.sign({ sub: 'u1', iat: 1000 }, secret, { keyid: 'k1' })
 

@@ -7,18 +7,10 @@ const path = require('node:path')
 const jwt = require('..')
 const reference = require('jsonwebtoken')
 const { keys, secret } = require('./helpers/keys')
+const { thrown } = require('./helpers/assert')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError, codes } = jwt
 const ROOT = path.join(__dirname, '..')
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
 
 const hsToken = reference.sign({ a: 1, iat: 100, nbf: 100, exp: 200 }, secret)
 const rsToken = reference.sign({ a: 1 }, keys.rsa.privatePem, { algorithm: 'RS256' })

@@ -10,6 +10,7 @@ const jsonwebtoken = require('jsonwebtoken')
 const jwt = require('..')
 const native = require('../lib/native')
 const { keys, secret, secretBuffer } = require('./helpers/keys')
+const { expectError: expectThrown } = require('./helpers/assert')
 
 const { JsonWebTokenError } = jwt
 
@@ -384,14 +385,7 @@ describe('EdDSA (jsonwebtoken has none): node:crypto and jose', () => {
 })
 
 function expectError(fn, code, message, Class = JsonWebTokenError) {
-  let error
-  try {
-    fn()
-  } catch (err) {
-    error = err
-  }
-  expect(error).toBeInstanceOf(Class)
-  expect(error).toMatchObject({ name: Class.name, code, message })
+  expectThrown(fn, Class, code, message)
 }
 
 // jsonwebtoken throws a plain Error from sign(); ringjwt a JsonWebTokenError with the same message.

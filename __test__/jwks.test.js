@@ -2,6 +2,7 @@
 const http = require('node:http')
 const { generateKeyPairSync, KeyObject } = require('node:crypto')
 const jwt = require('..')
+const { expectError } = require('./helpers/assert')
 const { JsonWebTokenError } = jwt
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -14,17 +15,6 @@ const published = jwt.exportJwks([
   { key: p256.privateKey, kid: 'ec-1' },
   { key: ed.publicKey, kid: 'ed-1' },
 ])
-
-function expectError(fn, Class, code, message) {
-  let caught
-  try {
-    fn()
-  } catch (err) {
-    caught = err
-  }
-  expect(caught).toBeInstanceOf(Class)
-  expect(caught).toMatchObject({ code, message })
-}
 
 function verifyWith(token, key, options = {}) {
   return new Promise((resolve, reject) => jwt.verify(token, key, options, (err, p) => (err ? reject(err) : resolve(p))))

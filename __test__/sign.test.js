@@ -4,6 +4,7 @@
 const jwt = require('..')
 const reference = require('jsonwebtoken')
 const { keys, secret, signingKeyFor } = require('./helpers/keys')
+const { thrown } = require('./helpers/assert')
 
 const { JsonWebTokenError } = jwt
 const NOW = 1_700_000_000
@@ -13,15 +14,6 @@ beforeEach(() => jest.useFakeTimers({ now: NOW * 1000 }))
 afterEach(() => jest.useRealTimers())
 
 const part = (token, index) => Buffer.from(token.split('.')[index], 'base64url').toString()
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
 
 function signWithCallback(...args) {
   return new Promise((resolve, reject) => jwt.sign(...args, (err, token) => (err ? reject(err) : resolve(token))))

@@ -5,20 +5,9 @@
 
 const crypto = require('node:crypto')
 const jwt = require('..')
+const { expectError } = require('./helpers/assert')
 
 const { JsonWebTokenError, TokenExpiredError } = jwt
-
-function expectError(fn, Class, code, message) {
-  let error
-  try {
-    fn()
-  } catch (err) {
-    error = err
-  }
-  expect(error).toBeInstanceOf(Class)
-  expect(error).toMatchObject({ name: Class.name, code, message })
-  return error
-}
 
 // The JWS Payload of A.1–A.3 and A.5: JSON with CRLF line breaks, as the octets in the RFC.
 const RFC7515_PAYLOAD_TEXT = '{"iss":"joe",\r\n "exp":1300819380,\r\n "http://example.com/is_root":true}'

@@ -5,6 +5,7 @@ const { createHmac } = require('node:crypto')
 const jwt = require('..')
 const reference = require('jsonwebtoken')
 const { keys, secret, signingKeyFor } = require('./helpers/keys')
+const { thrown } = require('./helpers/assert')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const NOW = 1_700_000_000
@@ -21,15 +22,6 @@ function hs256(payload, header = { alg: 'HS256', typ: 'JWT' }) {
 }
 
 const unsigned = (payload) => reference.sign(payload, null, { algorithm: 'none' })
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
 
 function verifyWithCallback(...args) {
   return new Promise((resolve, reject) => jwt.verify(...args, (err, payload) => (err ? reject(err) : resolve(payload))))

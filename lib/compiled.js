@@ -15,6 +15,7 @@ const {
   algorithmOf,
   signalRejection,
   inPool,
+  timespanMessage,
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey } = require('./keys')
@@ -33,7 +34,7 @@ function createSigner(options) {
   validateOptions(signOptions, optionError)
   for (const name of ['expiresIn', 'notBefore']) {
     if (signOptions[name] !== undefined && timespan(signOptions[name], 1) === undefined) {
-      throw optionError(`"${name}" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60`)
+      throw optionError(timespanMessage(name))
     }
   }
   let alg
@@ -254,4 +255,4 @@ function createVerifier(options) {
   return { verify, verifyAsync }
 }
 
-module.exports = { createSigner, createVerifier }
+module.exports = { createSigner, createVerifier, VERIFIER_OPTIONS }

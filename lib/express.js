@@ -4,7 +4,7 @@
 // its token and runs the checks. Requests that need nothing asynchronous are handled without a promise.
 
 const { unless } = require('express-unless')
-const { createVerifier } = require('./compiled')
+const { createVerifier, VERIFIER_OPTIONS } = require('./compiled')
 const { verify } = require('./verify')
 const { decode } = require('./decode')
 const { verifyingKey } = require('./keys')
@@ -22,26 +22,9 @@ class UnauthorizedError extends Error {
   }
 }
 
-// The options express-jwt hands on to jsonwebtoken's verify(); the rest are the middleware's own.
-const VERIFY_OPTIONS = [
-  'algorithms',
-  'audience',
-  'issuer',
-  'subject',
-  'jwtid',
-  'nonce',
-  'ignoreExpiration',
-  'ignoreNotBefore',
-  'clockTolerance',
-  'clockTimestamp',
-  'maxAge',
-  'allowInvalidAsymmetricKeyTypes',
-  'allowInsecureKeySizes',
-  // ringjwt's verified-token cache (off unless `cache` is set): see createVerifier.
-  'cache',
-  'cacheTTL',
-  'cacheErrors',
-]
+// The options express-jwt hands on to jsonwebtoken's verify() (and ringjwt's verified-token cache): those of
+// createVerifier but its key and result shape; the rest are the middleware's own.
+const VERIFY_OPTIONS = [...VERIFIER_OPTIONS].filter((name) => name !== 'key' && name !== 'complete')
 
 // A function secret may return a new key string per request (a JWKS client, say): keep the newest ones.
 const STRING_KEY_LIMIT = 100

@@ -64,6 +64,9 @@ const REGISTERED_CLAIMS = {
 const OPTIONS_TO_CLAIMS = { audience: 'aud', issuer: 'iss', subject: 'sub', jwtid: 'jti' }
 const OBJECT_ONLY_OPTIONS = ['expiresIn', 'notBefore', 'noTimestamp', 'audience', 'issuer', 'subject', 'jwtid']
 const TIMESPAN_HINT = ' eg: "1d", "20h", 60'
+// jsonwebtoken's message for a timespan option it cannot read (`expiresIn`, `notBefore`, verify's `maxAge`).
+const timespanMessage = (name) =>
+  `"${name}" should be a number of seconds or string representing a timespan${TIMESPAN_HINT}`
 
 // Validates `object` against `schema`; `fail(message)` builds the error (a token error for sign(), a
 // TypeError for createSigner()).
@@ -175,13 +178,13 @@ function applyClaims(payload, options, isObjectPayload) {
   if (options.notBefore !== undefined) {
     payload.nbf = timespan(options.notBefore, timestamp)
     if (payload.nbf === undefined) {
-      throw optionFailure(`"notBefore" should be a number of seconds or string representing a timespan${TIMESPAN_HINT}`)
+      throw optionFailure(timespanMessage('notBefore'))
     }
   }
   if (options.expiresIn !== undefined && typeof payload === 'object') {
     payload.exp = timespan(options.expiresIn, timestamp)
     if (payload.exp === undefined) {
-      throw optionFailure(`"expiresIn" should be a number of seconds or string representing a timespan${TIMESPAN_HINT}`)
+      throw optionFailure(timespanMessage('expiresIn'))
     }
   }
   for (const option in OPTIONS_TO_CLAIMS) {
@@ -261,28 +264,31 @@ function signPreparedAsync(prepared, encoding, signal) {
   return inPool(prepared.signer, 'signAsync', [prepared.header, text], signal)
 }
 
-// Calls `native[method](...args)`, which queues work on the thread pool, and settles as a promise of this realm
+// Calls `target[method](...args)`, which queues work on the thread pool, and settles as a promise of this realm
 // (so `instanceof Promise` holds in Jest's sandbox too), with native errors made ours. With a signal it calls the
 // method's `Cancellable` form: an abort cancels the work if it has not started, and the promise rejects with the
 // signal's reason.
-function inPool(native, method, args, signal) {
+function inPool(target, method, args, signal) {
+  let pending
+  let release = () => {}
   if (signal === undefined || signal === null) {
-    return new Promise((resolve, reject) => {
-      native[method](...args).then(resolve, (err) => reject(fromNative(err)))
-    })
+    pending = target[method](...args)
+  } else {
+    const cancellation = new Cancellation()
+    const cancel = () => cancellation.cancel()
+    signal.addEventListener('abort', cancel, { once: true })
+    release = () => signal.removeEventListener('abort', cancel)
+    pending = target[`${method}Cancellable`](...args, cancellation)
   }
-  const cancellation = new Cancellation()
-  const cancel = () => cancellation.cancel()
-  signal.addEventListener('abort', cancel, { once: true })
   return new Promise((resolve, reject) => {
-    native[`${method}Cancellable`](...args, cancellation).then(
+    pending.then(
       (value) => {
-        signal.removeEventListener('abort', cancel)
+        release()
         resolve(value)
       },
       (err) => {
-        signal.removeEventListener('abort', cancel)
-        reject(signal.aborted ? abortError(signal) : fromNative(err))
+        release()
+        reject(signal?.aborted ? abortError(signal) : fromNative(err))
       },
     )
   })
@@ -368,4 +374,5 @@ module.exports = {
   abortError,
   signalRejection,
   inPool,
+  timespanMessage,
 }

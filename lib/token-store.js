@@ -9,15 +9,12 @@ const ms = require('ms')
 const { NativeRevocationList } = require('./native')
 const { decode } = require('./decode')
 const { optionError } = require('./errors')
+const { isPlainObject } = require('./sign')
 
 // A cut-off must outlive every token it can refuse. Tokens living longer than this need the option raised.
 const DEFAULT_MAX_TOKEN_LIFETIME = 30 * 24 * 60 * 60
 
 const STORE_OPTIONS = ['clockTolerance', 'maxTokenLifetime']
-
-function isPlainObject(value) {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
-}
 
 // Validated once at creation: `clockTolerance` in seconds (default 0), `maxTokenLifetime` in seconds or an `ms`
 // timespan string.

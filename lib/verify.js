@@ -7,7 +7,7 @@ const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
-const { signalRejection, inPool } = require('./sign')
+const { SUPPORTED_ALGS, signalRejection, inPool, timespanMessage } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -90,7 +90,7 @@ function policyOptions(options, algorithms, fail) {
     } else {
       const milliseconds = typeof options.maxAge === 'string' ? ms(options.maxAge) : undefined
       if (milliseconds === undefined) {
-        throw fail('"maxAge" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60')
+        throw fail(timespanMessage('maxAge'))
       }
       policy.maxAgeMillis = milliseconds
     }
@@ -99,7 +99,7 @@ function policyOptions(options, algorithms, fail) {
   return policy
 }
 
-const KNOWN_ALGORITHMS = new Set(require('./sign').SUPPORTED_ALGS)
+const KNOWN_ALGORITHMS = new Set(SUPPORTED_ALGS)
 function isKnownAlgorithm(alg) {
   return KNOWN_ALGORITHMS.has(alg)
 }

@@ -22,15 +22,18 @@ pub type RsaSigner = aws_lc_rs::signature::RsaKeyPair;
 /// 1.35× and Ed25519 about 1.1× faster than ring, which parses the key on every call.
 pub type LcVerifier = aws_lc_rs::signature::ParsedPublicKey;
 
-/// The RSA algorithms in the order of [`RsaVerifier::AwsLc`]'s keys.
-const RSA_ALGORITHMS: [Algorithm; 6] = [
-    Algorithm::RS256,
-    Algorithm::RS384,
-    Algorithm::RS512,
-    Algorithm::PS256,
-    Algorithm::PS384,
-    Algorithm::PS512,
-];
+/// The RSA algorithms with AWS-LC's verification parameters, in the order of [`RsaVerifier::AwsLc`]'s keys.
+const RSA_VERIFICATION: [(Algorithm, &aws_lc_rs::signature::RsaParameters); 6] = {
+    use aws_lc_rs::signature as lc;
+    [
+        (Algorithm::RS256, &lc::RSA_PKCS1_2048_8192_SHA256),
+        (Algorithm::RS384, &lc::RSA_PKCS1_2048_8192_SHA384),
+        (Algorithm::RS512, &lc::RSA_PKCS1_2048_8192_SHA512),
+        (Algorithm::PS256, &lc::RSA_PSS_2048_8192_SHA256),
+        (Algorithm::PS384, &lc::RSA_PSS_2048_8192_SHA384),
+        (Algorithm::PS512, &lc::RSA_PSS_2048_8192_SHA512),
+    ]
+};
 
 pub enum RsaVerifier {
     /// One key per algorithm, as an AWS-LC parsed key is bound to its padding and digest.
@@ -42,19 +45,10 @@ pub enum RsaVerifier {
 
 impl RsaVerifier {
     fn new(pkcs1: &[u8], bits: usize) -> Self {
-        use aws_lc_rs::signature as lc;
-        const PARAMS: [&lc::RsaParameters; 6] = [
-            &lc::RSA_PKCS1_2048_8192_SHA256,
-            &lc::RSA_PKCS1_2048_8192_SHA384,
-            &lc::RSA_PKCS1_2048_8192_SHA512,
-            &lc::RSA_PSS_2048_8192_SHA256,
-            &lc::RSA_PSS_2048_8192_SHA384,
-            &lc::RSA_PSS_2048_8192_SHA512,
-        ];
         if bits >= MIN_RSA_BITS {
-            let parsed: Option<Vec<LcVerifier>> = PARAMS
+            let parsed: Option<Vec<LcVerifier>> = RSA_VERIFICATION
                 .iter()
-                .map(|&params| LcVerifier::new(params, pkcs1).ok())
+                .map(|&(_, params)| LcVerifier::new(params, pkcs1).ok())
                 .collect();
             if let Some(keys) = parsed.and_then(|keys| keys.try_into().ok()) {
                 return Self::AwsLc(keys);
@@ -65,9 +59,9 @@ impl RsaVerifier {
 
     /// The parsed key for `alg`, `None` for an algorithm that is not RSA.
     pub fn aws_lc(keys: &[LcVerifier; 6], alg: Algorithm) -> Option<&LcVerifier> {
-        RSA_ALGORITHMS
+        RSA_VERIFICATION
             .iter()
-            .position(|&a| a == alg)
+            .position(|&(a, _)| a == alg)
             .map(|index| &keys[index])
     }
 }
