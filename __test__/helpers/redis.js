@@ -1,6 +1,7 @@
 'use strict'
 // A throwaway redis-server (the Debian package) on 127.0.0.1 and a free port, without persistence, working in
-// a temporary directory that is removed when it stops.
+// a temporary directory that is removed when it stops. Jest's global setup (setup/global-setup.js) finds the
+// program or installs it; without it, starting fails with a message that says how to provide one.
 
 const { spawn } = require('node:child_process')
 const fs = require('node:fs')
@@ -8,7 +9,7 @@ const net = require('node:net')
 const os = require('node:os')
 const path = require('node:path')
 
-const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server'
+const { program } = require('./system')
 const START_ATTEMPTS = 5
 
 function freePort() {
@@ -25,7 +26,7 @@ function freePort() {
 // Resolves once the server says it accepts connections; rejects if it exits first (a port taken meanwhile).
 function launch(port, dir) {
   const child = spawn(
-    REDIS_SERVER,
+    program('redis-server'),
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -50,6 +51,7 @@ function launch(port, dir) {
 }
 
 async function startRedis() {
+  program('redis-server')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-redis-'))
   let lastError
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
