@@ -25,6 +25,13 @@ pub enum Code {
     SubjectInvalid,
     JwtidInvalid,
     NonceInvalid,
+    DecryptionFailed,
+    JweHeaderInvalid,
+    Pbes2CountInvalid,
+    ZipNotAllowed,
+    InflateLimit,
+    NestedKeyRequired,
+    NestedRequired,
 }
 
 impl Code {
@@ -50,6 +57,13 @@ impl Code {
             Self::SubjectInvalid => "ERR_JWT_SUBJECT_INVALID",
             Self::JwtidInvalid => "ERR_JWT_JWTID_INVALID",
             Self::NonceInvalid => "ERR_JWT_NONCE_INVALID",
+            Self::DecryptionFailed => "ERR_JWE_DECRYPTION_FAILED",
+            Self::JweHeaderInvalid => "ERR_JWE_HEADER_INVALID",
+            Self::Pbes2CountInvalid => "ERR_JWE_PBES2_COUNT",
+            Self::ZipNotAllowed => "ERR_JWE_ZIP_NOT_ALLOWED",
+            Self::InflateLimit => "ERR_JWE_INFLATE_LIMIT",
+            Self::NestedKeyRequired => "ERR_JWE_NESTED_KEY_REQUIRED",
+            Self::NestedRequired => "ERR_JWE_NESTED_REQUIRED",
         }
     }
 }
@@ -86,6 +100,11 @@ impl Error {
 
     pub fn invalid_signature() -> Self {
         Self::new(Code::SignatureInvalid, "invalid signature")
+    }
+
+    /// Every failure to decrypt a JWE, whatever step failed, so that no step can serve as an oracle.
+    pub fn decryption_failed() -> Self {
+        Self::new(Code::DecryptionFailed, "decryption failed")
     }
 
     pub fn key_invalid(what: &str) -> Self {

@@ -6,6 +6,7 @@
 pub mod algorithm;
 pub mod der;
 pub mod error;
+pub mod jwe;
 pub mod jws;
 pub mod key;
 pub mod policy;

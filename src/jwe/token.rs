@@ -1,0 +1,501 @@
+//! Compact JWE (RFC 7516 §7.1): `encrypt` builds one, `decrypt` opens one and checks what is inside (the claims,
+//! or for a nested token the signed JWT through `token::verify`).
+
+use std::num::NonZeroU32;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::algorithm::{ContentEncryption, ContentEncryptionSet, KeyManagement, KeyManagementSet};
+use super::content::{self, GcmKey};
+use super::ecdh;
+use super::header::{self, Header, PartyInfo};
+use super::key::{Direction, JweKey, Material};
+use super::random::{Entropy, Purpose, SystemEntropy};
+use super::{compression, keywrap, pbes2, rsa};
+use crate::error::{Code, Error, Result};
+use crate::key::Key;
+use crate::policy::Policy;
+
+/// How new tokens are made. `pbes2_count` applies to PBES2 only.
+#[derive(Debug, Clone, Copy)]
+pub struct EncryptOptions {
+    pub alg: KeyManagement,
+    pub enc: ContentEncryption,
+    /// Compress the plaintext with DEFLATE before encrypting (`zip: "DEF"`).
+    pub zip: bool,
+    pub pbes2_count: NonZeroU32,
+}
+
+/// The content key of one token: fresh and wiped after use, or the `dir` secret itself.
+enum ContentKey<'a> {
+    Owned(Zeroizing<Vec<u8>>),
+    Direct(&'a [u8], Option<&'a GcmKey>),
+}
+
+impl ContentKey<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Owned(bytes) => bytes,
+            Self::Direct(bytes, _) => bytes,
+        }
+    }
+
+    /// The already expanded AES-GCM key of a `dir` secret, when `enc` is AES-GCM of that size.
+    fn gcm(&self, enc: ContentEncryption) -> Option<&GcmKey> {
+        match (self, enc) {
+            (Self::Direct(_, gcm), ContentEncryption::Gcm(_)) => *gcm,
+            _ => None,
+        }
+    }
+}
+
+fn random(entropy: &dyn Entropy, purpose: Purpose, len: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(vec![0u8; len]);
+    entropy.fill(purpose, &mut bytes)?;
+    Ok(bytes)
+}
+
+fn key_management_failed() -> Error {
+    Error::new(Code::KeyInvalid, "the content key could not be encrypted")
+}
+
+/// What key management produced for a new token: the content key, the encrypted key, and the header members it
+/// adds (`epk`, `iv`/`tag`, `p2s`/`p2c`).
+struct Management<'a> {
+    cek: ContentKey<'a>,
+    encrypted_key: Vec<u8>,
+    members: String,
+}
+
+fn manage_for_encryption<'a>(
+    key: &'a JweKey,
+    options: &EncryptOptions,
+    party: &PartyInfo,
+    entropy: &dyn Entropy,
+) -> Result<Management<'a>> {
+    let EncryptOptions { alg, enc, .. } = *options;
+    let fresh = || random(entropy, Purpose::ContentKey, enc.key_len());
+    let mut members = String::new();
+    let (cek, encrypted_key) = match (&key.material, alg) {
+        (Material::Secret(secret), KeyManagement::Dir) => (
+            ContentKey::Direct(&secret.bytes, secret.gcm.as_ref()),
+            Vec::new(),
+        ),
+        (Material::Secret(secret), KeyManagement::AesKw(_)) => {
+            let cek = fresh()?;
+            let wrapped =
+                keywrap::wrap(&secret.bytes, &cek).map_err(|_| key_management_failed())?;
+            (ContentKey::Owned(cek), wrapped)
+        }
+        (Material::Secret(secret), KeyManagement::AesGcmKw(_)) => {
+            let cek = fresh()?;
+            let iv = random(entropy, Purpose::WrapIv, 12)?;
+            let (wrapped, tag) =
+                keywrap::gcm_wrap(&secret.bytes, &iv, &cek).map_err(|_| key_management_failed())?;
+            members = format!(
+                r#""iv":"{}","tag":"{}""#,
+                B64.encode(iv.as_slice()),
+                B64.encode(tag)
+            );
+            (ContentKey::Owned(cek), wrapped)
+        }
+        (Material::Secret(secret), KeyManagement::Pbes2(size)) => {
+            let salt = random(entropy, Purpose::Salt, pbes2::SALT_LEN)?;
+            let kek = pbes2::derive(size, &secret.bytes, &salt, options.pbes2_count);
+            let cek = fresh()?;
+            let wrapped = keywrap::wrap(&kek, &cek).map_err(|_| key_management_failed())?;
+            members = format!(
+                r#""p2s":"{}","p2c":{}"#,
+                B64.encode(salt.as_slice()),
+                options.pbes2_count
+            );
+            (ContentKey::Owned(cek), wrapped)
+        }
+        (
+            Material::EcdhPublic(curve, point),
+            KeyManagement::EcdhEs | KeyManagement::EcdhEsKw(_),
+        ) => {
+            let (z, epk) = ecdh::agree_as_sender(*curve, point, entropy)?;
+            members = format!(r#""epk":{epk}"#);
+            match alg {
+                KeyManagement::EcdhEsKw(size) => {
+                    let kek =
+                        ecdh::concat_kdf(&z, alg.name(), &party.apu, &party.apv, size.bytes());
+                    let cek = fresh()?;
+                    let wrapped = keywrap::wrap(&kek, &cek).map_err(|_| key_management_failed())?;
+                    (ContentKey::Owned(cek), wrapped)
+                }
+                _ => {
+                    let cek =
+                        ecdh::concat_kdf(&z, enc.name(), &party.apu, &party.apv, enc.key_len());
+                    (ContentKey::Owned(cek), Vec::new())
+                }
+            }
+        }
+        (Material::RsaPublic(public), _) => {
+            let cek = fresh()?;
+            let encrypted = rsa::encrypt_key(alg, public, &cek)?;
+            (ContentKey::Owned(cek), encrypted)
+        }
+        _ => return Err(key_management_failed()),
+    };
+    Ok(Management {
+        cek,
+        encrypted_key,
+        members,
+    })
+}
+
+/// Encrypts `plaintext` into a compact JWE. `header` is the protected header JSON the caller wants (its member
+/// order is kept); the members key management generates are added at its end.
+pub fn encrypt(
+    key: &JweKey,
+    options: &EncryptOptions,
+    header: &str,
+    plaintext: &[u8],
+) -> Result<String> {
+    let party = header::check_for_encryption(header, options.alg, options.enc, options.zip)?;
+    encrypt_with(key, options, &party, plaintext, &SystemEntropy, |members| {
+        Ok(header::with_members(header, members))
+    })
+}
+
+/// `encrypt` with the randomness and the final header text supplied: the RFC examples fix both.
+pub fn encrypt_with(
+    key: &JweKey,
+    options: &EncryptOptions,
+    party: &PartyInfo,
+    plaintext: &[u8],
+    entropy: &dyn Entropy,
+    make_header: impl FnOnce(&str) -> Result<String>,
+) -> Result<String> {
+    key.check(options.alg, options.enc, Direction::Encrypt)?;
+    let Management {
+        cek,
+        encrypted_key,
+        members,
+    } = manage_for_encryption(key, options, party, entropy)?;
+    let header = make_header(&members)?;
+    let compressed;
+    let plaintext = if options.zip {
+        compressed = compression::deflate(plaintext)?;
+        &compressed[..]
+    } else {
+        plaintext
+    };
+    let enc = options.enc;
+    let iv = random(entropy, Purpose::ContentIv, enc.iv_len())?;
+    let mut token = String::with_capacity(
+        (header.len() + encrypted_key.len() + plaintext.len() + 64) * 4 / 3 + 8,
+    );
+    B64.encode_string(header.as_bytes(), &mut token);
+    let aad_len = token.len();
+    let (ciphertext, tag) = match cek.gcm(enc) {
+        Some(gcm) => {
+            let mut in_out = plaintext.to_vec();
+            let tag = gcm.seal(&iv, &token.as_bytes()[..aad_len], &mut in_out)?;
+            (in_out, tag.to_vec())
+        }
+        None => content::seal(
+            enc,
+            cek.bytes(),
+            &iv,
+            &token.as_bytes()[..aad_len],
+            plaintext.to_vec(),
+        )?,
+    };
+    for part in [&encrypted_key[..], &iv, &ciphertext, &tag] {
+        token.push('.');
+        B64.encode_string(part, &mut token);
+    }
+    Ok(token)
+}
+
+/// What `decrypt` accepts besides the key. Each cap is off (`None`) by default, and then the tokens that need it
+/// are refused.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DecryptPolicy {
+    /// Allowed `alg` values (RFC 8725 §3.1).
+    pub algorithms: KeyManagementSet,
+    /// Allowed `enc` values.
+    pub encryptions: ContentEncryptionSet,
+    /// The highest PBES2 iteration count (`p2c`) accepted: a token's count is work the recipient does, so PBES2
+    /// is refused without a cap.
+    pub max_pbes2_count: Option<u32>,
+    /// The largest payload a `zip: "DEF"` token may inflate to: compressed tokens are refused without a cap.
+    pub max_inflated_size: Option<usize>,
+}
+
+/// The five segments of a compact JWE, decoded.
+struct Segments<'a> {
+    header_b64: &'a str,
+    header_text: String,
+    encrypted_key: Vec<u8>,
+    iv: Vec<u8>,
+    ciphertext: Vec<u8>,
+    tag: Vec<u8>,
+}
+
+fn is_base64url(part: &str) -> bool {
+    part.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn decode(part: &str) -> Result<Vec<u8>> {
+    B64.decode(part).map_err(|_| Error::malformed())
+}
+
+fn split(token: &str) -> Result<Segments<'_>> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(k), Some(i), Some(c), Some(t), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(Error::new(Code::Malformed, "jwt malformed"));
+    };
+    if h.is_empty() || ![h, k, i, c, t].iter().all(|part| is_base64url(part)) {
+        return Err(Error::malformed());
+    }
+    let header_text = String::from_utf8(decode(h)?).map_err(|_| Error::malformed())?;
+    Ok(Segments {
+        header_b64: h,
+        header_text,
+        encrypted_key: decode(k)?,
+        iv: decode(i)?,
+        ciphertext: decode(c)?,
+        tag: decode(t)?,
+    })
+}
+
+fn pbes2_count(header: &Header, max: Option<u32>) -> Result<NonZeroU32> {
+    let count = match &header.p2c {
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
+            Error::new(Code::JweHeaderInvalid, "\"p2c\" must be a positive integer")
+        })?,
+        _ => {
+            return Err(Error::new(
+                Code::JweHeaderInvalid,
+                "\"p2c\" must be a positive integer",
+            ))
+        }
+    };
+    let max = max.unwrap_or(0);
+    if count < u64::from(pbes2::MIN_COUNT) || count > u64::from(max) {
+        return Err(Error::new(
+            Code::Pbes2CountInvalid,
+            format!(
+                "\"p2c\" must be between {} and maxPbes2Count ({max}), got {count}",
+                pbes2::MIN_COUNT
+            ),
+        ));
+    }
+    NonZeroU32::new(count as u32)
+        .ok_or_else(|| Error::new(Code::Pbes2CountInvalid, "\"p2c\" must be positive"))
+}
+
+/// Recovers the content key; `None` when the encrypted key does not decrypt or unwrap, which the caller hides
+/// behind a random key so that the failure surfaces only as the one tag failure.
+fn manage_for_decryption<'a>(
+    key: &'a JweKey,
+    alg: KeyManagement,
+    enc: ContentEncryption,
+    header: &Header,
+    segments: &Segments<'_>,
+    max_pbes2_count: Option<u32>,
+) -> Result<Option<ContentKey<'a>>> {
+    let encrypted = &segments.encrypted_key[..];
+    if alg.has_encrypted_key() == encrypted.is_empty() {
+        return Ok(None);
+    }
+    let owned = |cek: Option<Zeroizing<Vec<u8>>>| {
+        cek.filter(|cek| cek.len() == enc.key_len())
+            .map(ContentKey::Owned)
+    };
+    Ok(match (&key.material, alg) {
+        (Material::Secret(secret), KeyManagement::Dir) => {
+            Some(ContentKey::Direct(&secret.bytes, secret.gcm.as_ref()))
+        }
+        (Material::Secret(secret), KeyManagement::AesKw(_)) => {
+            owned(keywrap::unwrap(&secret.bytes, encrypted))
+        }
+        (Material::Secret(secret), KeyManagement::AesGcmKw(_)) => {
+            let (Some(iv), Some(tag)) = (&header.iv, &header.tag) else {
+                return Err(Error::new(
+                    Code::JweHeaderInvalid,
+                    "\"iv\" and \"tag\" are required with AES-GCM key wrapping",
+                ));
+            };
+            owned(keywrap::gcm_unwrap(&secret.bytes, iv, tag, encrypted))
+        }
+        (Material::Secret(secret), KeyManagement::Pbes2(size)) => {
+            let salt = header
+                .p2s
+                .as_ref()
+                .filter(|salt| salt.len() >= pbes2::MIN_SALT_LEN)
+                .ok_or_else(|| {
+                    Error::new(
+                        Code::JweHeaderInvalid,
+                        "\"p2s\" must be a salt of at least 8 bytes",
+                    )
+                })?;
+            let count = pbes2_count(header, max_pbes2_count)?;
+            let kek = pbes2::derive(size, &secret.bytes, salt, count);
+            owned(keywrap::unwrap(&kek, encrypted))
+        }
+        (
+            Material::EcdhPrivate(curve, private),
+            KeyManagement::EcdhEs | KeyManagement::EcdhEsKw(_),
+        ) => {
+            let epk = header.epk.as_ref().ok_or_else(|| {
+                Error::new(Code::JweHeaderInvalid, "\"epk\" is required with ECDH-ES")
+            })?;
+            let point = ecdh::epk_point(*curve, epk)?;
+            let z = ecdh::agree_as_recipient(*curve, private, &point)?;
+            match alg {
+                KeyManagement::EcdhEsKw(size) => {
+                    let kek =
+                        ecdh::concat_kdf(&z, alg.name(), &header.apu, &header.apv, size.bytes());
+                    owned(keywrap::unwrap(&kek, encrypted))
+                }
+                _ => Some(ContentKey::Owned(ecdh::concat_kdf(
+                    &z,
+                    enc.name(),
+                    &header.apu,
+                    &header.apv,
+                    enc.key_len(),
+                ))),
+            }
+        }
+        (Material::RsaPrivate(private), _) => owned(rsa::decrypt_key(alg, private, encrypted)),
+        _ => None,
+    })
+}
+
+/// An opened token: its protected header and plaintext as text.
+#[derive(Debug)]
+pub struct Decrypted {
+    pub header: String,
+    pub plaintext: String,
+    pub nested: bool,
+}
+
+/// Decrypts a compact JWE: structure, header, allow-lists, key fit, key management, content, decompression.
+/// Whatever fails once the key is applied is `decryption failed`, at the same step (the tag check).
+pub fn decrypt(token: &str, key: &JweKey, policy: &DecryptPolicy) -> Result<Decrypted> {
+    let segments = split(token)?;
+    let header = header::read(&segments.header_text)?;
+    let alg = header
+        .alg
+        .filter(|alg| policy.algorithms.contains(*alg))
+        .ok_or_else(|| Error::new(Code::AlgorithmNotAllowed, "invalid algorithm"))?;
+    let enc = header
+        .enc
+        .filter(|enc| policy.encryptions.contains(*enc))
+        .ok_or_else(|| Error::new(Code::AlgorithmNotAllowed, "invalid encryption"))?;
+    let inflate_limit = match &header.zip {
+        None => None,
+        Some(Value::String(zip)) if zip == "DEF" => {
+            Some(policy.max_inflated_size.ok_or_else(|| {
+                Error::new(
+                    Code::ZipNotAllowed,
+                    "compressed tokens (zip) are refused unless maxInflatedSize is set",
+                )
+            })?)
+        }
+        Some(_) => {
+            return Err(Error::new(
+                Code::JweHeaderInvalid,
+                "\"zip\" must be \"DEF\"",
+            ))
+        }
+    };
+    key.check(alg, enc, Direction::Decrypt)?;
+
+    let cek =
+        match manage_for_decryption(key, alg, enc, &header, &segments, policy.max_pbes2_count)? {
+            Some(cek) => cek,
+            None => ContentKey::Owned(random(&SystemEntropy, Purpose::ContentKey, enc.key_len())?),
+        };
+    let aad = segments.header_b64.as_bytes();
+    let mut plaintext = segments.ciphertext;
+    let len = match cek.gcm(enc) {
+        Some(gcm) => gcm
+            .open(&segments.iv, aad, &mut plaintext, &segments.tag)
+            .map(|_| plaintext.len())?,
+        None => content::open(
+            enc,
+            cek.bytes(),
+            &segments.iv,
+            aad,
+            &mut plaintext,
+            &segments.tag,
+        )?,
+    };
+    plaintext.truncate(len);
+    if let Some(limit) = inflate_limit {
+        plaintext = compression::inflate(&plaintext, limit)?;
+    }
+    let plaintext = String::from_utf8(plaintext).map_err(|_| Error::malformed())?;
+    Ok(Decrypted {
+        header: segments.header_text,
+        plaintext,
+        nested: header.nested,
+    })
+}
+
+/// What a decrypted payload must satisfy: claims, or a signed JWT inside (`cty: "JWT"`) verified with its own key
+/// and policy.
+pub enum Payload<'a> {
+    Claims(&'a Policy),
+    Nested { key: &'a Key, policy: &'a Policy },
+}
+
+/// A token that passed `decrypt_and_check`: the JWE header, the claims text, and for a nested token the JWS
+/// header and signature.
+#[derive(Debug)]
+pub struct Opened {
+    pub header: String,
+    pub payload: String,
+    pub signed: Option<(String, String)>,
+}
+
+/// Decrypts a token and checks its payload at `now` (unix seconds from the JS clock).
+pub fn decrypt_and_check(
+    token: &str,
+    key: &JweKey,
+    policy: &DecryptPolicy,
+    payload: &Payload<'_>,
+    now: f64,
+) -> Result<Opened> {
+    let decrypted = decrypt(token, key, policy)?;
+    match (payload, decrypted.nested) {
+        (Payload::Claims(claims), false) => {
+            claims.check_claims(&decrypted.plaintext, now)?;
+            Ok(Opened { header: decrypted.header, payload: decrypted.plaintext, signed: None })
+        }
+        (Payload::Claims(_), true) => Err(Error::new(
+            Code::NestedKeyRequired,
+            "the token is a nested JWT (cty: \"JWT\"): give verify: { key, algorithms } to check its signature",
+        )),
+        (Payload::Nested { key, policy }, true) => {
+            let verified = crate::token::verify(&decrypted.plaintext, Some(key), policy, now)?;
+            let signature = decrypted.plaintext.rsplit('.').next().unwrap_or_default().to_owned();
+            Ok(Opened {
+                header: decrypted.header,
+                payload: verified.payload,
+                signed: Some((verified.header, signature)),
+            })
+        }
+        (Payload::Nested { .. }, false) => Err(Error::new(
+            Code::NestedRequired,
+            "a nested JWT (cty: \"JWT\") was required, but the token's payload is not one",
+        )),
+    }
+}
