@@ -7,6 +7,8 @@ const { sign, signAsync } = require('./lib/sign')
 const { verify, verifyAsync } = require('./lib/verify')
 const { decode } = require('./lib/decode')
 const { createSigner, createVerifier } = require('./lib/compiled')
+const { encrypt, encryptAsync, createEncrypter } = require('./lib/encrypt')
+const { decrypt, decryptAsync, createDecrypter } = require('./lib/decrypt')
 const { exportJwks, createLocalJwks, createRemoteJwks } = require('./lib/jwks')
 const { codes, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('./lib/errors')
 const { expressjwt, UnauthorizedError, ExtractJwt } = require('./express')
@@ -21,6 +23,12 @@ module.exports = {
   verifyAsync,
   createSigner,
   createVerifier,
+  encrypt,
+  decrypt,
+  encryptAsync,
+  decryptAsync,
+  createEncrypter,
+  createDecrypter,
   exportJwks,
   createLocalJwks,
   createRemoteJwks,

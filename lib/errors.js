@@ -9,7 +9,7 @@ const codes = Object.freeze({
   // token shape
   ERR_JWT_REQUIRED: 'no token was given',
   ERR_JWT_NOT_STRING: 'the token is not a string',
-  ERR_JWT_MALFORMED: 'the token is not three base64url parts with a JSON header',
+  ERR_JWT_MALFORMED: 'the token is not three (JWS) or five (JWE) base64url parts with a JSON object header',
   // signature and algorithm
   ERR_JWS_SIGNATURE_REQUIRED: 'the token has no signature but a key was given',
   ERR_JWS_SIGNATURE_INVALID: 'the signature does not match',
@@ -18,7 +18,7 @@ const codes = Object.freeze({
   // keys
   ERR_KEY_REQUIRED: 'no key was given',
   ERR_KEY_INVALID: 'the key is not valid key material',
-  ERR_KEY_TYPE_MISMATCH: 'the key type or curve does not fit the algorithm',
+  ERR_KEY_TYPE_MISMATCH: 'the key type, curve or size does not fit the algorithm',
   ERR_KEY_TOO_SMALL: 'the RSA key is under 2048 bits',
   ERR_KEY_UNSUPPORTED: 'the key cannot be used by the cryptography backend',
   ERR_KEY_FUNCTION_SYNC: 'a key function was given to the synchronous verify()',
@@ -32,6 +32,14 @@ const codes = Object.freeze({
   ERR_JWT_SUBJECT_INVALID: '`sub` does not match `subject`',
   ERR_JWT_JWTID_INVALID: '`jti` does not match `jwtid`',
   ERR_JWT_NONCE_INVALID: '`nonce` does not match `nonce`',
+  // encrypted tokens (JWE)
+  ERR_JWE_DECRYPTION_FAILED: 'the token does not decrypt: wrong key, or a changed encrypted key, IV, ciphertext or tag',
+  ERR_JWE_HEADER_INVALID: 'a JWE header member has the wrong type or value, or `crit` names an extension',
+  ERR_JWE_PBES2_COUNT: 'the PBES2 `p2c` is under 1000 or above `maxPbes2Count`',
+  ERR_JWE_ZIP_NOT_ALLOWED: 'a compressed token (`zip`) and no `maxInflatedSize` was given',
+  ERR_JWE_INFLATE_LIMIT: 'the compressed payload inflates past `maxInflatedSize`',
+  ERR_JWE_NESTED_KEY_REQUIRED: 'the token holds a signed JWT (`cty: "JWT"`) and no `verify` key was given',
+  ERR_JWE_NESTED_REQUIRED: '`verify` was given but the token does not hold a signed JWT',
   // JSON Web Key Sets
   ERR_JWKS_INVALID: 'the JWK Set is not `{ keys: [...] }` of JWKs',
   ERR_JWKS_NO_MATCHING_KEY: 'no key in the JWK Set fits the token header (`kid`, `alg`, key type, curve)',

@@ -54,9 +54,9 @@ function fromOctJwk(input) {
 
 // jsonwebtoken's order: try the key as an asymmetric key, then as a secret. A secret that is PEM text is
 // remembered as such: RFC 8725 §3.1 forbids using a public key's text as an HMAC secret.
-function normalise(input, createAsymmetric, role) {
-  if (input instanceof KeyObject) return describe(input, false)
-  if (isOctJwk(input)) return describe(fromOctJwk(input), false)
+function normalise(input, createAsymmetric, role, describeKey) {
+  if (input instanceof KeyObject) return describeKey(input, false)
+  if (isOctJwk(input)) return describeKey(fromOctJwk(input), false)
   let keyObject
   try {
     keyObject = createAsymmetric(input)
@@ -68,13 +68,15 @@ function normalise(input, createAsymmetric, role) {
       throw tokenError('ERR_KEY_INVALID', `${role} is not valid key material`)
     }
     const bytes = typeof input === 'string' ? Buffer.from(input) : Buffer.from(secret.export())
-    return describe(secret, isPemText(bytes))
+    return describeKey(secret, isPemText(bytes))
   }
   // Outside the try: a key node:crypto reads but the backend refuses is that error, not a secret.
-  return describe(keyObject, false)
+  return describeKey(keyObject, false)
 }
 
-function makeCache(createAsymmetric, role) {
+// A cache of key entries for one use: `describeKey(keyObject, pemText)` makes the entry (JWS keys by default;
+// lib/jwe-keys.js makes JWE keys the same way).
+function makeCache(createAsymmetric, role, describeKey = describe) {
   const strings = new Map()
   const objects = new WeakMap()
 
@@ -82,20 +84,20 @@ function makeCache(createAsymmetric, role) {
     if (typeof input === 'string') {
       let entry = strings.get(input)
       if (entry === undefined) {
-        entry = normalise(input, createAsymmetric, role)
+        entry = normalise(input, createAsymmetric, role, describeKey)
         if (strings.size >= STRING_CACHE_LIMIT) strings.clear()
         strings.set(input, entry)
       }
       return entry
     }
     if (input === null || (typeof input !== 'object' && typeof input !== 'function')) {
-      return normalise(input, createAsymmetric, role)
+      return normalise(input, createAsymmetric, role, describeKey)
     }
     // Buffers and `{ key, passphrase }` objects are mutable: an entry is reused only while what it was made
     // from is unchanged.
     const cached = objects.get(input)
     if (cached !== undefined && cached.matches(input)) return cached.entry
-    const entry = normalise(input, createAsymmetric, role)
+    const entry = normalise(input, createAsymmetric, role, describeKey)
     objects.set(input, { entry, matches: snapshot(input) })
     return entry
   }
@@ -142,4 +144,4 @@ function defaultAlgorithms(entry) {
   }
 }
 
-module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS }
+module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS, makeCache }

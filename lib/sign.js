@@ -375,4 +375,5 @@ module.exports = {
   signalRejection,
   inPool,
   timespanMessage,
+  payloadText,
 }

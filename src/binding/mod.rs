@@ -3,6 +3,7 @@
 mod boundary;
 mod cancellation;
 mod error;
+mod jwe;
 mod key;
 mod revocation;
 mod signer;

@@ -44,7 +44,7 @@ pub struct VerifierOptions {
     pub allow_insecure_key_sizes: Option<bool>,
 }
 
-fn policy(options: VerifierOptions) -> Result<Policy> {
+pub(super) fn policy(options: VerifierOptions) -> Result<Policy> {
     let mut algorithms = AlgorithmSet::default();
     for name in &options.algorithms {
         algorithms.insert(
@@ -97,8 +97,8 @@ fn policy(options: VerifierOptions) -> Result<Policy> {
 
 #[napi]
 pub struct NativeVerifier {
-    key: Option<Arc<Key>>,
-    policy: Arc<Policy>,
+    pub(super) key: Option<Arc<Key>>,
+    pub(super) policy: Arc<Policy>,
 }
 
 #[napi]

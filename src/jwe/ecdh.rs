@@ -1,4 +1,5 @@
-//! ECDH-ES (RFC 7518 §4.6) on AWS-LC: an ephemeral key agreed with the recipient's static key, then the Concat
+//! ECDH-ES (RFC 7518 §4.6) on AWS-LC (ring has no P-521 and no static-key agreement; AWS-LC's ephemeral agreement
+//! is also faster: 1.17x ring on P-256, 3.6x on P-384, 2.2x on X25519, src/jwe/backends.rs): an ephemeral key agreed with the recipient's static key, then the Concat
 //! KDF of NIST SP 800-56A. The ephemeral public key of a token is checked to lie on the recipient's curve before
 //! any agreement (invalid-curve attacks), and an all-zero X25519 result is refused (RFC 7748 §6.1).
 

@@ -38,7 +38,7 @@ pub fn wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>> {
 /// Unwraps a wrapped key; `None` when it does not unwrap under `kek` (the caller turns that into the one
 /// decryption error).
 pub fn unwrap(kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if wrapped.len() < 24 || wrapped.len() % 8 != 0 {
+    if wrapped.len() < 24 || !wrapped.len().is_multiple_of(8) {
         return None;
     }
     let mut out = Zeroizing::new(vec![0u8; wrapped.len() - 8]);
@@ -56,7 +56,7 @@ pub fn unwrap(kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
 }
 
 fn wrap_192(kek: &[u8], cek: &[u8], out: &mut [u8]) -> Result<()> {
-    if cek.len() < 16 || cek.len() % 8 != 0 {
+    if cek.len() < 16 || !cek.len().is_multiple_of(8) {
         return Err(failed());
     }
     let key = UnboundCipherKey::new(&AES_192, kek)

@@ -23,3 +23,6 @@ pub use token::{
 
 #[cfg(test)]
 mod vectors;
+
+#[cfg(test)]
+mod backends;

@@ -1,0 +1,287 @@
+'use strict'
+// decrypt() and createDecrypter(): open a compact JWE, with `algorithms` and `encryptions` allow-lists, and check
+// what is inside with verify()'s claim options. A nested token (`cty: "JWT"`) is verified in the same native call
+// with `verify: { key, algorithms }`.
+
+const { decryptionKey, defaultAlgorithms, KEY_MANAGEMENT, CONTENT_ENCRYPTION, isPbes2 } = require('./jwe-keys')
+const { verifyingKey } = require('./keys')
+const { nativeVerifier, policyOptions, parsePayload } = require('./verify')
+const { isPlainObject, signalRejection, inPool } = require('./sign')
+const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
+
+const CLAIM_OPTIONS = [
+  'audience',
+  'issuer',
+  'subject',
+  'jwtid',
+  'nonce',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'clockTolerance',
+  'maxAge',
+]
+const DECRYPT_OPTIONS = new Set([
+  'algorithms',
+  'encryptions',
+  'maxPbes2Count',
+  'maxInflatedSize',
+  'verify',
+  'complete',
+  'clockTimestamp',
+  ...CLAIM_OPTIONS,
+])
+const VERIFY_OPTIONS = ['key', 'algorithms', 'allowInsecureKeySizes']
+const isUint32 = (v) => Number.isInteger(v) && v > 0 && v <= 0xffffffff
+
+function validateOptions(options, extra = []) {
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (!DECRYPT_OPTIONS.has(name) && !extra.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  const list = (name, known) => {
+    const value = options[name]
+    if (value === undefined) return
+    if (!Array.isArray(value) || value.length === 0 || !value.every((item) => known.includes(item))) {
+      throw optionError(`"${name}" must be a non-empty array of: ${known.join(', ')}`)
+    }
+  }
+  list('algorithms', KEY_MANAGEMENT)
+  list('encryptions', CONTENT_ENCRYPTION)
+  if (options.maxPbes2Count !== undefined && !(isUint32(options.maxPbes2Count) && options.maxPbes2Count >= 1000)) {
+    throw optionError('"maxPbes2Count" must be an integer of at least 1000')
+  }
+  if (options.algorithms?.some(isPbes2) && options.maxPbes2Count === undefined) {
+    throw optionError('"maxPbes2Count" is required to allow PBES2: each token names its own PBKDF2 iteration count')
+  }
+  if (options.maxInflatedSize !== undefined && !isUint32(options.maxInflatedSize)) {
+    throw optionError('"maxInflatedSize" must be a positive integer number of bytes')
+  }
+  if (options.complete !== undefined && typeof options.complete !== 'boolean') {
+    throw optionError('"complete" must be a boolean')
+  }
+  if (options.clockTimestamp !== undefined && typeof options.clockTimestamp !== 'number') {
+    throw optionError('clockTimestamp must be a number')
+  }
+  if (options.nonce !== undefined && (typeof options.nonce !== 'string' || options.nonce.trim() === '')) {
+    throw optionError('nonce must be a non-empty string')
+  }
+  for (const name of ['ignoreExpiration', 'ignoreNotBefore']) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean')
+      throw optionError(`"${name}" must be a boolean`)
+  }
+  if (options.verify !== undefined) {
+    if (!isPlainObject(options.verify)) throw optionError('"verify" must be an object: { key, algorithms }')
+    for (const name of Object.keys(options.verify)) {
+      if (!VERIFY_OPTIONS.includes(name)) throw optionError(`"${name}" is not allowed in "verify"`)
+    }
+    if (!options.verify.key) throw optionError('"verify.key" is required: the key that checks the inner signature')
+    if (typeof options.verify.key === 'function') {
+      throw optionError('"verify.key" must be key material, not a function')
+    }
+  }
+}
+
+function claimOptions(options) {
+  const claims = {}
+  for (const name of CLAIM_OPTIONS) if (options[name] !== undefined) claims[name] = options[name]
+  return claims
+}
+
+// A cache key for the options that shape a native decrypter, or null for values that are never cached.
+function optionsKey(options, verifier) {
+  const parts = []
+  for (const name of [...DECRYPT_OPTIONS].sort()) {
+    const value = options[name]
+    if (value === undefined || name === 'verify' || name === 'complete' || name === 'clockTimestamp') continue
+    const items = Array.isArray(value) ? value : [value]
+    if (items.some((item) => item !== null && typeof item === 'object' && !(item instanceof RegExp))) return null
+    parts.push(
+      `${name}=${JSON.stringify(items.map((item) => (item instanceof RegExp ? `/${item.source}/${item.flags}` : item)))}`,
+    )
+  }
+  if (verifier !== null) parts.push(`verify=${verifierId(verifier)}`)
+  return parts.join('&')
+}
+
+const verifierIds = new WeakMap()
+let nextVerifierId = 1
+function verifierId(verifier) {
+  let id = verifierIds.get(verifier)
+  if (id === undefined) {
+    id = nextVerifierId++
+    verifierIds.set(verifier, id)
+  }
+  return id
+}
+
+// The native verifier for the signed token inside a nested JWE: verify()'s own, with its key and algorithms.
+function innerVerifier(options) {
+  if (options.verify === undefined) return null
+  const { key, ...rest } = options.verify
+  const entry = verifyingKey(key)
+  if (entry.type === 'secret' && entry.pemText)
+    throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
+  if (entry.native === null) throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
+  return nativeVerifier(entry, { ...claimOptions(options), ...rest }, optionError)
+}
+
+function nativeDecrypter(entry, options) {
+  if (entry.type === 'secret' && entry.pemText)
+    throw tokenError('ERR_KEY_INVALID', 'decryption key is not valid key material')
+  const verifier = innerVerifier(options)
+  const cacheKey = optionsKey(options, verifier)
+  let decrypter = cacheKey === null ? undefined : entry.decrypters.get(cacheKey)
+  if (decrypter !== undefined) return decrypter
+  const settings = {
+    algorithms: options.algorithms ?? defaultAlgorithms(entry),
+    encryptions: options.encryptions ?? CONTENT_ENCRYPTION,
+    maxPbes2Count: options.maxPbes2Count,
+    maxInflatedSize: options.maxInflatedSize,
+  }
+  try {
+    decrypter =
+      verifier === null
+        ? entry.native.decrypter(settings, policyOptions(claimOptions(options), [], optionError))
+        : entry.native.nestedDecrypter(settings, verifier)
+  } catch (err) {
+    throw fromNative(err)
+  }
+  decrypter.pooled = entry.type !== 'secret' || settings.algorithms.some(isPbes2)
+  if (cacheKey !== null) {
+    if (entry.decrypters.size >= 64) entry.decrypters.clear()
+    entry.decrypters.set(cacheKey, decrypter)
+  }
+  return decrypter
+}
+
+function checkToken(token) {
+  if (!token) throw tokenError('ERR_JWT_REQUIRED', 'jwt must be provided')
+  if (typeof token !== 'string') throw tokenError('ERR_JWT_NOT_STRING', 'jwt must be a string')
+}
+
+function completeResult(parts) {
+  const result = { header: JSON.parse(parts[0]), payload: parsePayload(parts[1]) }
+  if (parts.length === 4) result.signed = { header: JSON.parse(parts[2]), signature: parts[3] }
+  return result
+}
+
+const now = (options) => options.clockTimestamp || Math.floor(Date.now() / 1000)
+
+function run(decrypter, token, options) {
+  try {
+    const t = now(options)
+    return options.complete
+      ? completeResult(decrypter.decryptComplete(token, t))
+      : parsePayload(decrypter.decrypt(token, t))
+  } catch (err) {
+    throw fromNative(err)
+  }
+}
+
+function runAsync(decrypter, token, options, signal) {
+  if (!decrypter.pooled) return Promise.resolve().then(() => run(decrypter, token, options))
+  return inPool(decrypter, 'decryptAsync', [token, now(options)], signal).then((parts) =>
+    options.complete ? completeResult(parts) : parsePayload(parts[1]),
+  )
+}
+
+// The protected header a key function is asked with; decryption checks it again in full.
+function protectedHeader(token) {
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
+    if (isPlainObject(header)) return header
+  } catch {
+    // reported below
+  }
+  throw tokenError('ERR_JWT_MALFORMED', 'invalid token')
+}
+
+function keyFromFunction(key, token) {
+  let resolved
+  try {
+    resolved = key(protectedHeader(token))
+  } catch (err) {
+    throw keyFunctionError(err)
+  }
+  return resolved
+}
+
+function keyFunctionError(err) {
+  if (err?.code === 'ERR_JWT_MALFORMED') return err
+  const code = err instanceof JsonWebTokenError ? err.code : 'ERR_KEY_FUNCTION_FAILED'
+  const wrapped = tokenError(code, `error in decryption key function: ${err?.message}`)
+  wrapped.inner = err
+  return wrapped
+}
+
+function decrypterFor(key, options) {
+  if (key === undefined || key === null || key === '')
+    throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
+  return nativeDecrypter(decryptionKey(key), options)
+}
+
+const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'
+
+/**
+ * Decrypts a compact JWE and returns its claims (`{ header, payload }` with `complete`).
+ */
+function decrypt(token, key, options = {}) {
+  validateOptions(options)
+  checkToken(token)
+  if (typeof key === 'function') {
+    key = keyFromFunction(key, token)
+    if (isThenable(key)) {
+      throw tokenError('ERR_KEY_FUNCTION_SYNC', 'a key function that returns a Promise needs decryptAsync()')
+    }
+  }
+  return run(decrypterFor(key, options), token, options)
+}
+
+/**
+ * `decrypt` returning a Promise; RSA, ECDH-ES and PBES2 run on the libuv thread pool. Takes `signal`.
+ */
+function decryptAsync(token, key, options = {}) {
+  try {
+    const rejection = signalRejection(options)
+    if (rejection) return rejection
+    validateOptions(options ?? {}, ['signal'])
+    options = options ?? {}
+    checkToken(token)
+    const pending = typeof key === 'function' ? keyFromFunction(key, token) : key
+    return Promise.resolve(pending).then(
+      (resolved) => runAsync(decrypterFor(resolved, options), token, options, options.signal),
+      (err) => Promise.reject(keyFunctionError(err)),
+    )
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+/**
+ * Validates the options and parses the keys once: `{ decrypt(token), decryptAsync(token, { signal }) }`.
+ */
+function createDecrypter(options) {
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  const { key, ...rest } = options
+  validateOptions(rest)
+  if (typeof key === 'function') throw optionError('"key" must be key material; key functions are for decrypt()')
+  const decrypter = decrypterFor(key, rest)
+  return {
+    decrypt(token) {
+      checkToken(token)
+      return run(decrypter, token, rest)
+    },
+    decryptAsync(token, callOptions) {
+      const rejection = signalRejection(callOptions)
+      if (rejection) return rejection
+      try {
+        checkToken(token)
+        return runAsync(decrypter, token, rest, callOptions?.signal)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    },
+  }
+}
+
+module.exports = { decrypt, decryptAsync, createDecrypter }
