@@ -115,7 +115,14 @@ function claimsText(payload, options) {
   const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
   payload = checkPayload(payload, options, isObjectPayload)
   applyClaims(payload, options, isObjectPayload)
-  return payloadText(payload)
+  try {
+    return payloadText(payload)
+  } catch (err) {
+    // JSON.stringify throws on a BigInt or a cycle.
+    const error = tokenError('ERR_JWT_PAYLOAD_INVALID', `payload cannot be written as JSON: ${err.message}`)
+    error.inner = err
+    throw error
+  }
 }
 
 // Work that pays for a thread hop: public-key operations and PBKDF2.

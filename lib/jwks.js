@@ -3,7 +3,7 @@
 // fits a token's header. `exportJwks` writes a set; `createLocalJwks` and `createRemoteJwks` return a key resolver
 // that works as verify()'s key function and as the middleware's `secret`.
 
-const { KeyObject, createPublicKey } = require('node:crypto')
+const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
 const { tokenError, optionError } = require('./errors')
 
 // The key type and curve each algorithm needs (RFC 7518 §3.1, RFC 8037 §3.1).
@@ -19,6 +19,31 @@ const ALGORITHM_KEYS = {
   ES512: { kty: 'EC', crv: 'P-521' },
   EdDSA: { kty: 'OKP', crv: 'Ed25519' },
 }
+// JWE key management (RFC 7518 §4): RSA, an ECDH curve, or a secret.
+const ECDH_KEYS = [
+  { kty: 'EC', crv: 'P-256' },
+  { kty: 'EC', crv: 'P-384' },
+  { kty: 'EC', crv: 'P-521' },
+  { kty: 'OKP', crv: 'X25519' },
+]
+for (const alg of ['RSA-OAEP', 'RSA-OAEP-256', 'RSA1_5']) ALGORITHM_KEYS[alg] = { kty: 'RSA' }
+for (const alg of ['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']) ALGORITHM_KEYS[alg] = ECDH_KEYS
+for (const alg of [
+  'dir',
+  'A128KW',
+  'A192KW',
+  'A256KW',
+  'A128GCMKW',
+  'A192GCMKW',
+  'A256GCMKW',
+  'PBES2-HS256+A128KW',
+  'PBES2-HS384+A192KW',
+  'PBES2-HS512+A256KW',
+]) {
+  ALGORITHM_KEYS[alg] = { kty: 'oct' }
+}
+// `key_ops` values that let a key serve encrypted tokens (RFC 7517 §4.3).
+const ENCRYPTION_OPS = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey', 'deriveKey', 'deriveBits']
 
 const ALGORITHM_FOR_KEY = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512', Ed25519: 'EdDSA' }
 
@@ -42,12 +67,13 @@ function exportJwks(entries) {
       if (entry.alg !== undefined && !fits(jwk, entry.alg)) {
         throw optionError(`exportJwks(): entry ${index} cannot be used with "${entry.alg}"`)
       }
-      const alg = entry.alg ?? ALGORITHM_FOR_KEY[jwk.crv]
+      const use = entry.use ?? 'sig'
+      const alg = entry.alg ?? (use === 'sig' ? ALGORITHM_FOR_KEY[jwk.crv] : undefined)
       return {
         ...jwk,
         ...(entry.kid !== undefined && { kid: String(entry.kid) }),
         ...(alg !== undefined && { alg }),
-        use: entry.use ?? 'sig',
+        use,
       }
     }),
   }
@@ -64,8 +90,22 @@ function publicHalf(key) {
 }
 
 function fits(jwk, alg) {
-  const wanted = ALGORITHM_KEYS[alg]
-  return wanted !== undefined && wanted.kty === jwk.kty && (wanted.crv === undefined || wanted.crv === jwk.crv)
+  const wanted = Object.hasOwn(ALGORITHM_KEYS, alg) ? [ALGORITHM_KEYS[alg]].flat() : []
+  return wanted.some(({ kty, crv }) => kty === jwk.kty && (crv === undefined || crv === jwk.crv))
+}
+
+// The key an encrypted token's recipient (or sender) uses: the private key or secret when the set holds one, so
+// that one set serves decrypt(), else the public key, which serves encrypt().
+function encryptionKeyOf(jwk, material) {
+  if (jwk.use !== undefined && jwk.use !== 'enc') return undefined
+  if (Array.isArray(jwk.key_ops) && !jwk.key_ops.some((op) => ENCRYPTION_OPS.includes(op))) return undefined
+  try {
+    if (jwk.kty === 'oct') return createSecretKey(Buffer.from(String(jwk.k ?? ''), 'base64url'))
+    const input = { key: material, format: 'jwk' }
+    return jwk.d === undefined ? createPublicKey(input) : createPrivateKey(input)
+  } catch {
+    return undefined
+  }
 }
 
 // Parses a set once: each usable signing key becomes a KeyObject (and from there a cached native key on first use).
@@ -78,40 +118,47 @@ function importSet(jwks) {
     if (jwk === null || typeof jwk !== 'object' || typeof jwk.kty !== 'string') {
       throw tokenError('ERR_JWKS_INVALID', 'JSON Web Key Set malformed')
     }
-    if (jwk.use !== undefined && jwk.use !== 'sig') continue
-    if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) continue
+    const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !METADATA.includes(name)))
+    const encryptionKey = encryptionKeyOf(jwk, material)
     let keyObject
-    try {
-      const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !METADATA.includes(name)))
-      keyObject = createPublicKey({ key: material, format: 'jwk' })
-    } catch {
-      // A key type this process cannot read (or a private or secret member set) is not a verification key.
-      continue
+    if (
+      (jwk.use === undefined || jwk.use === 'sig') &&
+      (!Array.isArray(jwk.key_ops) || jwk.key_ops.includes('verify'))
+    ) {
+      try {
+        keyObject = createPublicKey({ key: material, format: 'jwk' })
+      } catch {
+        // A key type this process cannot read (or a private or secret member set) is not a verification key.
+      }
     }
-    keys.push({ jwk, keyObject })
+    if (keyObject !== undefined || encryptionKey !== undefined) keys.push({ jwk, keyObject, encryptionKey })
   }
   return keys
 }
 
 // RFC 7517 §4.5: with a `kid` in the header the key must carry the same `kid`; `alg` on the key, when present,
-// must equal the token's. Type and curve must fit the algorithm. Exactly one key may match.
+// must equal the token's. Type and curve must fit the algorithm. Exactly one key may match. A header with `enc`
+// is an encrypted token's: it is served by the set's encryption keys, any other by its verification keys.
 function select(keys, header) {
   if (header === null || typeof header !== 'object' || typeof header.alg !== 'string') {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
   }
-  const candidates = keys.filter(
-    ({ jwk }) =>
-      (header.kid === undefined || jwk.kid === header.kid) &&
-      (jwk.alg === undefined || jwk.alg === header.alg) &&
-      fits(jwk, header.alg),
-  )
+  const usage = typeof header.enc === 'string' ? 'encryptionKey' : 'keyObject'
+  const candidates = keys
+    .filter((entry) => entry[usage] !== undefined)
+    .filter(
+      ({ jwk }) =>
+        (header.kid === undefined || jwk.kid === header.kid) &&
+        (jwk.alg === undefined || jwk.alg === header.alg) &&
+        fits(jwk, header.alg),
+    )
   if (candidates.length === 0) {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
   }
   if (candidates.length > 1) {
     throw tokenError('ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'multiple matching keys found in the JSON Web Key Set')
   }
-  return candidates[0].keyObject
+  return candidates[0][usage]
 }
 
 // One function for every caller: verify() calls `(header, callback)`, the middleware calls `(req, { header,
@@ -144,7 +191,7 @@ function resolver(getKey) {
 function createLocalJwks(jwks) {
   const keys = importSet(jwks)
   const jwksKey = resolver((header) => select(keys, header))
-  jwksKey.keys = keys.map(({ keyObject }) => keyObject)
+  jwksKey.keys = keys.filter(({ keyObject }) => keyObject !== undefined).map(({ keyObject }) => keyObject)
   return jwksKey
 }
 
