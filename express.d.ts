@@ -1,6 +1,14 @@
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Algorithm, Jwt, JwtPayload, Secret, VerifyOptions } from './index'
+import type {
+  Algorithm,
+  ContentEncryptionAlgorithm,
+  Jwt,
+  JwtPayload,
+  KeyManagementAlgorithm,
+  Secret,
+  VerifyOptions,
+} from './index'
 
 /**
  * The request as the middleware and its callbacks see it: Node's request plus whatever the framework adds
@@ -44,7 +52,19 @@ export type ExpressJwtOptions<R = Request> = {
   /** Required, as in express-jwt. */
   algorithms: Algorithm[]
   onExpired?: ExpirationHandler<R>
+  /** Accept encrypted tokens (JWE) too: decrypted with `key`, the signed JWT inside verified with `secret`. */
+  decrypt?: ExpressJwtDecryptOptions
 } & Omit<VerifyOptions, 'algorithms' | 'complete'>
+
+export interface ExpressJwtDecryptOptions {
+  key: Secret
+  algorithms: KeyManagementAlgorithm[]
+  encryptions?: ContentEncryptionAlgorithm[]
+  maxPbes2Count?: number
+  maxInflatedSize?: number
+  /** Default true: only nested tokens (signed, then encrypted); false also accepts tokens that are only encrypted. */
+  requireSigned?: boolean
+}
 /** express-jwt's name for the options. */
 export type Params<R = Request> = ExpressJwtOptions<R>
 

@@ -47,6 +47,13 @@ export type ErrorCode =
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
   | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_JWE_DECRYPTION_FAILED'
+  | 'ERR_JWE_HEADER_INVALID'
+  | 'ERR_JWE_PBES2_COUNT'
+  | 'ERR_JWE_ZIP_NOT_ALLOWED'
+  | 'ERR_JWE_INFLATE_LIMIT'
+  | 'ERR_JWE_NESTED_KEY_REQUIRED'
+  | 'ERR_JWE_NESTED_REQUIRED'
 
 /** One line per code, saying what failed. */
 export declare const codes: Readonly<Record<ErrorCode, string>>
@@ -370,3 +377,150 @@ export declare function createRedisTokenStore(
   client: RedisClientLike,
   options?: RedisTokenStoreOptions,
 ): RedisTokenStore
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encrypted tokens (JWE, RFC 7516)
+
+/** JWE key management (`alg`). `RSA1_5` and PBES2 are decrypted only when listed by name. */
+export type KeyManagementAlgorithm =
+  | 'dir'
+  | 'A128KW'
+  | 'A192KW'
+  | 'A256KW'
+  | 'A128GCMKW'
+  | 'A192GCMKW'
+  | 'A256GCMKW'
+  | 'ECDH-ES'
+  | 'ECDH-ES+A128KW'
+  | 'ECDH-ES+A192KW'
+  | 'ECDH-ES+A256KW'
+  | 'RSA-OAEP'
+  | 'RSA-OAEP-256'
+  | 'RSA1_5'
+  | 'PBES2-HS256+A128KW'
+  | 'PBES2-HS384+A192KW'
+  | 'PBES2-HS512+A256KW'
+
+/** JWE content encryption (`enc`). */
+export type ContentEncryptionAlgorithm =
+  | 'A128GCM'
+  | 'A192GCM'
+  | 'A256GCM'
+  | 'A128CBC-HS256'
+  | 'A192CBC-HS384'
+  | 'A256CBC-HS512'
+
+export interface JweHeader {
+  alg: KeyManagementAlgorithm | string
+  enc: ContentEncryptionAlgorithm | string
+  zip?: 'DEF'
+  cty?: string
+  kid?: string
+  typ?: string
+  epk?: Record<string, string>
+  [name: string]: unknown
+}
+
+/** The key a resolver (a JWK Set, say) is asked for: the header being written or read. */
+export type JweKeyFunction = (header: Partial<JweHeader>) => Secret | Promise<Secret>
+/** A key for encrypt() and decrypt(): key material, a key function, or a JWK Set resolver. */
+export type JweKeyInput = Secret | JweKeyFunction | JwksKeyResolver<KeyObject> | JwksKeyResolver<Promise<KeyObject>>
+
+export interface EncryptOptions {
+  /** Key management; required. */
+  algorithm: KeyManagementAlgorithm
+  /** Content encryption. Default `A256GCM`. */
+  encryption?: ContentEncryptionAlgorithm
+  /** Compress the payload before encrypting; recipients must set `maxInflatedSize`. */
+  zip?: 'DEF'
+  /** PBKDF2 iterations for PBES2 (at least 1000). Default 100000. */
+  pbes2Count?: number
+  expiresIn?: number | string
+  notBefore?: number | string
+  audience?: string | string[]
+  issuer?: string
+  subject?: string
+  jwtid?: string
+  noTimestamp?: boolean
+  /** More protected header members; those encryption writes (alg, enc, zip, epk, iv, tag, p2s, p2c, crit) are refused. */
+  header?: Record<string, unknown>
+  keyid?: string
+  /** Sign the claims first and encrypt the signed token (a nested JWT, `cty: "JWT"`). */
+  sign?: { key: Secret; algorithm: Algorithm; header?: Partial<JwtHeader>; keyid?: string; allowInsecureKeySizes?: boolean }
+}
+
+export interface DecryptOptions {
+  /** Allowed `alg` values. Default: those the key can serve, never `RSA1_5` or PBES2. */
+  algorithms?: KeyManagementAlgorithm[]
+  /** Allowed `enc` values. Default: all six. */
+  encryptions?: ContentEncryptionAlgorithm[]
+  /** The highest PBES2 `p2c` accepted; required when `algorithms` lists a PBES2 algorithm. */
+  maxPbes2Count?: number
+  /** The largest payload a compressed token may inflate to, in bytes; compressed tokens are refused without it. */
+  maxInflatedSize?: number
+  /** For nested tokens: the key and algorithms that verify the signed JWT inside. */
+  verify?: { key: Secret; algorithms?: Algorithm[]; allowInsecureKeySizes?: boolean }
+  audience?: string | RegExp | Array<string | RegExp>
+  issuer?: string | string[]
+  subject?: string
+  jwtid?: string
+  nonce?: string
+  ignoreExpiration?: boolean
+  ignoreNotBefore?: boolean
+  clockTolerance?: number
+  maxAge?: number | string
+  clockTimestamp?: number
+  complete?: boolean
+}
+
+export interface DecryptedJwe {
+  header: JweHeader
+  payload: JwtPayload | string
+  /** For nested tokens: the inner JWS header and signature. */
+  signed?: { header: JwtHeader; signature: string }
+}
+
+export declare function encrypt(
+  payload: string | Buffer | object,
+  key: JweKeyInput,
+  options: EncryptOptions,
+): string
+export declare function encryptAsync(
+  payload: string | Buffer | object,
+  key: JweKeyInput,
+  options: EncryptOptions & AsyncOptions,
+): Promise<string>
+export declare function decrypt(
+  token: string,
+  key: JweKeyInput,
+  options: DecryptOptions & { complete: true },
+): DecryptedJwe
+export declare function decrypt(
+  token: string,
+  key: JweKeyInput,
+  options?: DecryptOptions,
+): JwtPayload | string
+export declare function decryptAsync(
+  token: string,
+  key: JweKeyInput,
+  options: DecryptOptions & AsyncOptions & { complete: true },
+): Promise<DecryptedJwe>
+export declare function decryptAsync(
+  token: string,
+  key: JweKeyInput,
+  options?: DecryptOptions & AsyncOptions,
+): Promise<JwtPayload | string>
+
+export interface Encrypter {
+  readonly algorithm: KeyManagementAlgorithm
+  readonly encryption: ContentEncryptionAlgorithm
+  encrypt(payload: string | Buffer | object): string
+  encryptAsync(payload: string | Buffer | object, options?: AsyncOptions): Promise<string>
+}
+export interface Decrypter<Result = JwtPayload | string> {
+  decrypt(token: string): Result
+  decryptAsync(token: string, options?: AsyncOptions): Promise<Result>
+}
+export declare function createEncrypter(options: EncryptOptions & { key: Secret }): Encrypter
+export declare function createDecrypter(options: DecryptOptions & { key: Secret; complete: true }): Decrypter<DecryptedJwe>
+export declare function createDecrypter(options: DecryptOptions & { key: Secret }): Decrypter

@@ -9,6 +9,7 @@ const { verify } = require('./verify')
 const { decode } = require('./decode')
 const { verifyingKey } = require('./keys')
 const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
+const { createDecrypter } = require('./decrypt')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -167,6 +168,76 @@ function keyedVerifiers(verifyOptions) {
   }
 }
 
+// The claim options of verify() that a decrypter applies to the claims inside an encrypted token.
+const DECRYPT_CLAIM_OPTIONS = [
+  'audience',
+  'issuer',
+  'subject',
+  'jwtid',
+  'nonce',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'clockTolerance',
+  'clockTimestamp',
+  'maxAge',
+]
+const DECRYPT_OPTIONS = ['key', 'algorithms', 'encryptions', 'maxPbes2Count', 'maxInflatedSize', 'requireSigned']
+
+// `decrypt: { key, algorithms, encryptions, maxPbes2Count, maxInflatedSize, requireSigned }`: encrypted tokens
+// (five segments) are decrypted with `key` under these allow-lists. A nested token's signed JWT is then verified
+// with `secret` and `algorithms` like any other token; a token that is only encrypted is accepted only with
+// `requireSigned: false` (anyone holding a public encryption key can make one). Everything else is unchanged.
+function jweHandler(options, isRevoked) {
+  const settings = options.decrypt
+  if (settings === undefined || settings === null) return null
+  if (typeof settings !== 'object' || Array.isArray(settings)) {
+    throw optionError('"decrypt" must be an object: { key, algorithms, encryptions }')
+  }
+  for (const name of Object.keys(settings)) {
+    if (!DECRYPT_OPTIONS.includes(name)) throw optionError(`"${name}" is not allowed in "decrypt"`)
+  }
+  if (!Array.isArray(settings.algorithms)) throw optionError('"decrypt.algorithms" must be an array')
+  if (settings.requireSigned !== undefined && typeof settings.requireSigned !== 'boolean') {
+    throw optionError('"decrypt.requireSigned" must be a boolean')
+  }
+  if (typeof options.secret === 'function') {
+    throw optionError('"decrypt" needs a static "secret" to verify the signed tokens inside encrypted ones')
+  }
+  const { requireSigned = true, ...decryptOptions } = settings
+  const claims = {}
+  for (const name of DECRYPT_CLAIM_OPTIONS) if (options[name] !== undefined) claims[name] = options[name]
+  const verify = { key: options.secret, algorithms: options.algorithms }
+  if (options.allowInsecureKeySizes !== undefined) verify.allowInsecureKeySizes = options.allowInsecureKeySizes
+  const make = (extra) => {
+    const nested = createDecrypter({ ...decryptOptions, ...claims, ...extra, verify, complete: true })
+    const plain = requireSigned ? null : createDecrypter({ ...decryptOptions, ...claims, ...extra, complete: true })
+    return (token) => {
+      try {
+        return nested.decrypt(token)
+      } catch (err) {
+        if (plain === null || err.code !== 'ERR_JWE_NESTED_REQUIRED') throw err
+        return plain.decrypt(token)
+      }
+    }
+  }
+  const decrypt = make({})
+  let ignoringExpiry = null
+  return {
+    // A verifier-shaped object: the claims, or the whole token for isRevoked.
+    verify(token) {
+      const result = decrypt(token)
+      return isRevoked ? result : result.payload
+    },
+    // For onExpired: the token as decrypt() reads it once expiry is not checked.
+    readExpired(token) {
+      ignoringExpiry ??= make({ ignoreExpiration: true })
+      return ignoringExpiry(token)
+    },
+  }
+}
+
+const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
+
 function expressjwt(options) {
   if (!options?.secret) throw new RangeError('express-jwt: `secret` is a required option')
   if (!options.algorithms) throw new RangeError('express-jwt: `algorithms` is a required option')
@@ -186,6 +257,7 @@ function expressjwt(options) {
   const staticVerifier = keyFunction === null ? compile({ ...verifyOptions, key: secret, complete: !!isRevoked }) : null
   const verifierFor = keyFunction === null ? null : keyedVerifiers(verifyOptions)
   if (keyFunction !== null) createVerifier(verifyOptions)
+  const jwe = jweHandler(options, !!isRevoked)
 
   function tokenFromHeader(req) {
     const headers = req.headers
@@ -235,6 +307,7 @@ function expressjwt(options) {
       }
       return undefined
     }
+    if (jwe !== null && isEncrypted(token)) return checkEncrypted(req, token)
     if (staticVerifier !== null) return check(req, token, staticVerifier, undefined)
     let decoded
     try {
@@ -250,6 +323,21 @@ function expressjwt(options) {
     }
     if (isThenable(key)) key = Promise.resolve(key).catch((err) => Promise.reject(fromKeyFunction(err)))
     return after(key, (resolved) => check(req, token, verifierFor(resolved), decoded))
+  }
+
+  function checkEncrypted(req, token) {
+    let result
+    try {
+      result = jwe.verify(token)
+    } catch (err) {
+      const error = new UnauthorizedError('invalid_token', err)
+      if (onExpired === undefined || !(err instanceof TokenExpiredError)) throw error
+      return after(onExpired(req, error), () => {
+        const jwt = jwe.readExpired(token)
+        return accept(req, jwt.payload, jwt)
+      })
+    }
+    return isRevoked === undefined ? setAuth(req, result) : accept(req, result.payload, result)
   }
 
   // undefined when the request was handled synchronously, else a promise.
