@@ -403,12 +403,7 @@ export type KeyManagementAlgorithm =
 
 /** JWE content encryption (`enc`). */
 export type ContentEncryptionAlgorithm =
-  | 'A128GCM'
-  | 'A192GCM'
-  | 'A256GCM'
-  | 'A128CBC-HS256'
-  | 'A192CBC-HS384'
-  | 'A256CBC-HS512'
+  'A128GCM' | 'A192GCM' | 'A256GCM' | 'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512'
 
 export interface JweHeader {
   alg: KeyManagementAlgorithm | string
@@ -446,7 +441,13 @@ export interface EncryptOptions {
   header?: Record<string, unknown>
   keyid?: string
   /** Sign the claims first and encrypt the signed token (a nested JWT, `cty: "JWT"`). */
-  sign?: { key: Secret; algorithm: Algorithm; header?: Partial<JwtHeader>; keyid?: string; allowInsecureKeySizes?: boolean }
+  sign?: {
+    key: Secret
+    algorithm: Algorithm
+    header?: Partial<JwtHeader>
+    keyid?: string
+    allowInsecureKeySizes?: boolean
+  }
 }
 
 export interface DecryptOptions {
@@ -480,11 +481,7 @@ export interface DecryptedJwe {
   signed?: { header: JwtHeader; signature: string }
 }
 
-export declare function encrypt(
-  payload: string | Buffer | object,
-  key: JweKeyInput,
-  options: EncryptOptions,
-): string
+export declare function encrypt(payload: string | Buffer | object, key: JweKeyInput, options: EncryptOptions): string
 export declare function encryptAsync(
   payload: string | Buffer | object,
   key: JweKeyInput,
@@ -495,11 +492,7 @@ export declare function decrypt(
   key: JweKeyInput,
   options: DecryptOptions & { complete: true },
 ): DecryptedJwe
-export declare function decrypt(
-  token: string,
-  key: JweKeyInput,
-  options?: DecryptOptions,
-): JwtPayload | string
+export declare function decrypt(token: string, key: JweKeyInput, options?: DecryptOptions): JwtPayload | string
 export declare function decryptAsync(
   token: string,
   key: JweKeyInput,
@@ -522,5 +515,7 @@ export interface Decrypter<Result = JwtPayload | string> {
   decryptAsync(token: string, options?: AsyncOptions): Promise<Result>
 }
 export declare function createEncrypter(options: EncryptOptions & { key: Secret }): Encrypter
-export declare function createDecrypter(options: DecryptOptions & { key: Secret; complete: true }): Decrypter<DecryptedJwe>
+export declare function createDecrypter(
+  options: DecryptOptions & { key: Secret; complete: true },
+): Decrypter<DecryptedJwe>
 export declare function createDecrypter(options: DecryptOptions & { key: Secret }): Decrypter

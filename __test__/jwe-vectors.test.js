@@ -45,8 +45,15 @@ describe.each(Object.entries(vectors))('%s', (name, vector) => {
 test('RSA1_5 (RFC 7520 5.1) is decrypted only when listed by name: it is never a default', () => {
   const vector = vectors['rfc7520-5.1']
   const key = decryptionKey(vector)
-  expectError(() => jwt.decrypt(vector.compact, key), jwt.JsonWebTokenError, 'ERR_JOSE_ALG_NOT_ALLOWED', 'invalid algorithm')
-  expect(jwt.decrypt(vector.compact, key, { algorithms: ['RSA1_5'], encryptions: ['A128CBC-HS256'] })).toBe(vector.plaintext)
+  expectError(
+    () => jwt.decrypt(vector.compact, key),
+    jwt.JsonWebTokenError,
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    'invalid algorithm',
+  )
+  expect(jwt.decrypt(vector.compact, key, { algorithms: ['RSA1_5'], encryptions: ['A128CBC-HS256'] })).toBe(
+    vector.plaintext,
+  )
 })
 
 test('the RFC 7516 A.3 key decrypts nothing once a segment changes', () => {

@@ -192,7 +192,13 @@ describe('tampering with each of the five segments is refused', () => {
         continue
       }
       failed(() => jwt.decrypt(parts.map((p, j) => (j === i ? flip(p) : p)).join('.'), decryptionKey, options))
-      failed(() => jwt.decrypt(parts.map((p, j) => (j === i ? b64(Buffer.from(p, 'base64url').subarray(0, -1)) : p)).join('.'), decryptionKey, options))
+      failed(() =>
+        jwt.decrypt(
+          parts.map((p, j) => (j === i ? b64(Buffer.from(p, 'base64url').subarray(0, -1)) : p)).join('.'),
+          decryptionKey,
+          options,
+        ),
+      )
     }
     expect(jwt.decrypt(token, decryptionKey, options)).toMatchObject(claims)
   })
