@@ -6,11 +6,10 @@
 
 const { spawnSync } = require('node:child_process')
 const path = require('node:path')
-const { types } = require('node:util')
 const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
 
-const { BAD_VALUES, CallerError, problemWith, cyclic, throwingGetter } = require('./helpers/bad-values')
+const { BAD_VALUES, CallerError, syncProblems, asyncProblems, cyclic, throwingGetter } = require('./helpers/bad-values')
 
 const { JsonWebTokenError } = jwt
 
@@ -147,43 +146,13 @@ const withFlag = (rows) => rows.map(([position, call, callbackPosition = false])
 
 describe('every argument position', () => {
   test.each(withFlag(SYNC_POSITIONS))('%s', (position, call, callbackPosition) => {
-    const problems = []
-    for (const [label, value, runsCallerCode] of valuesFor(position, callbackPosition)) {
-      try {
-        call(value)
-      } catch (err) {
-        const problem = problemWith(err, runsCallerCode)
-        if (problem !== null) problems.push(`${label}: ${problem}`)
-      }
-    }
-    expect(problems).toEqual([])
+    expect(syncProblems(call, valuesFor(position, callbackPosition))).toEqual([])
   })
 
   test.each(withFlag(ASYNC_POSITIONS))(
     '%s: a promise, never a synchronous throw',
     async (position, call, callbackPosition) => {
-      const problems = []
-      for (const [label, value, runsCallerCode] of valuesFor(position, callbackPosition)) {
-        let promise
-        try {
-          promise = call(value)
-        } catch (err) {
-          problems.push(`${label}: threw synchronously ${err?.name}: ${err?.message}`)
-          continue
-        }
-        // Promises made by the addon belong to Node's realm, not to Jest's: no instanceof here.
-        if (!types.isPromise(promise)) {
-          problems.push(`${label}: returned ${typeof promise}`)
-          continue
-        }
-        const error = await promise.then(
-          () => null,
-          (err) => err,
-        )
-        const problem = error === null ? null : problemWith(error, runsCallerCode)
-        if (problem !== null) problems.push(`${label}: ${problem}`)
-      }
-      expect(problems).toEqual([])
+      expect(await asyncProblems(call, valuesFor(position, callbackPosition))).toEqual([])
     },
   )
 })

@@ -5,21 +5,12 @@
 
 const { decryptionKey, defaultAlgorithms, KEY_MANAGEMENT, CONTENT_ENCRYPTION, isPbes2 } = require('./jwe-keys')
 const { verifyingKey } = require('./keys')
-const { nativeVerifier, policyOptions, parsePayload } = require('./verify')
+const { nativeVerifier, policyOptions, parsePayload, POLICY_OPTIONS } = require('./verify')
 const { isPlainObject, signalRejection, inPool } = require('./sign')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 
-const CLAIM_OPTIONS = [
-  'audience',
-  'issuer',
-  'subject',
-  'jwtid',
-  'nonce',
-  'ignoreExpiration',
-  'ignoreNotBefore',
-  'clockTolerance',
-  'maxAge',
-]
+// verify()'s claim options; `algorithms` and key sizes belong to the signed token inside (`verify`).
+const CLAIM_OPTIONS = POLICY_OPTIONS.filter((name) => name !== 'algorithms' && name !== 'allowInsecureKeySizes')
 const DECRYPT_OPTIONS = new Set([
   'algorithms',
   'encryptions',
@@ -284,4 +275,4 @@ function createDecrypter(options) {
   }
 }
 
-module.exports = { decrypt, decryptAsync, createDecrypter }
+module.exports = { decrypt, decryptAsync, createDecrypter, CLAIM_OPTIONS }

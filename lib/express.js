@@ -9,7 +9,7 @@ const { verify } = require('./verify')
 const { decode } = require('./decode')
 const { verifyingKey } = require('./keys')
 const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
-const { createDecrypter } = require('./decrypt')
+const { createDecrypter, CLAIM_OPTIONS } = require('./decrypt')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -169,18 +169,7 @@ function keyedVerifiers(verifyOptions) {
 }
 
 // The claim options of verify() that a decrypter applies to the claims inside an encrypted token.
-const DECRYPT_CLAIM_OPTIONS = [
-  'audience',
-  'issuer',
-  'subject',
-  'jwtid',
-  'nonce',
-  'ignoreExpiration',
-  'ignoreNotBefore',
-  'clockTolerance',
-  'clockTimestamp',
-  'maxAge',
-]
+const DECRYPT_CLAIM_OPTIONS = [...CLAIM_OPTIONS, 'clockTimestamp']
 const DECRYPT_OPTIONS = ['key', 'algorithms', 'encryptions', 'maxPbes2Count', 'maxInflatedSize', 'requireSigned']
 
 // `decrypt: { key, algorithms, encryptions, maxPbes2Count, maxInflatedSize, requireSigned }`: encrypted tokens

@@ -63,20 +63,15 @@ const encryptionKey = makeCache(createPublicKey, 'encryption key', (keyObject, p
 const decryptionKey = makeCache(createPrivateKey, 'decryption key', entryFor)
 
 const SECRET_ALGORITHMS = { 16: ['A128KW', 'A128GCMKW'], 24: ['A192KW', 'A192GCMKW'], 32: ['A256KW', 'A256GCMKW'] }
-const DIRECT_SIZES = {
-  16: 'A128GCM',
-  24: 'A192GCM',
-  32: ['A256GCM', 'A128CBC-HS256'],
-  48: 'A192CBC-HS384',
-  64: 'A256CBC-HS512',
-}
+// The content key sizes of the six encryptions: a secret of one of them can serve `dir`.
+const DIRECT_KEY_BYTES = new Set([16, 24, 32, 48, 64])
 const ECDH = ['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']
 
 // The `algorithms` decrypt() uses when given none: those the key can serve, never RSA1_5 or PBES2 (each must be
 // asked for by name).
 function defaultAlgorithms(entry) {
   if (entry.type === 'secret') {
-    return [...(DIRECT_SIZES[entry.bytes] ? ['dir'] : []), ...(SECRET_ALGORITHMS[entry.bytes] ?? [])]
+    return [...(DIRECT_KEY_BYTES.has(entry.bytes) ? ['dir'] : []), ...(SECRET_ALGORITHMS[entry.bytes] ?? [])]
   }
   return entry.asymmetricKeyType === 'rsa' ? ['RSA-OAEP', 'RSA-OAEP-256'] : ECDH
 }

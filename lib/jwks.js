@@ -5,6 +5,7 @@
 
 const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
 const { tokenError, optionError } = require('./errors')
+const { KEY_MANAGEMENT } = require('./jwe-keys')
 
 // The key type and curve each algorithm needs (RFC 7518 §3.1, RFC 8037 §3.1).
 const ALGORITHM_KEYS = {
@@ -28,20 +29,7 @@ const ECDH_KEYS = [
 ]
 for (const alg of ['RSA-OAEP', 'RSA-OAEP-256', 'RSA1_5']) ALGORITHM_KEYS[alg] = { kty: 'RSA' }
 for (const alg of ['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']) ALGORITHM_KEYS[alg] = ECDH_KEYS
-for (const alg of [
-  'dir',
-  'A128KW',
-  'A192KW',
-  'A256KW',
-  'A128GCMKW',
-  'A192GCMKW',
-  'A256GCMKW',
-  'PBES2-HS256+A128KW',
-  'PBES2-HS384+A192KW',
-  'PBES2-HS512+A256KW',
-]) {
-  ALGORITHM_KEYS[alg] = { kty: 'oct' }
-}
+for (const alg of KEY_MANAGEMENT.filter((name) => !/^(?:RSA|ECDH)/.test(name))) ALGORITHM_KEYS[alg] = { kty: 'oct' }
 // `key_ops` values that let a key serve encrypted tokens (RFC 7517 §4.3).
 const ENCRYPTION_OPS = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey', 'deriveKey', 'deriveBits']
 

@@ -348,6 +348,7 @@ module.exports = {
   verifyAsync,
   nativeVerifier,
   policyOptions,
+  POLICY_OPTIONS,
   parsePayload,
   completeResult,
   checkToken,

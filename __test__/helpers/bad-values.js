@@ -76,4 +76,44 @@ function problemWith(error, runsCallerCode) {
   return `${error?.constructor?.name}: ${error?.message}`
 }
 
-module.exports = { BAD_VALUES, CallerError, problemWith, cyclic, throwingGetter }
+// The problems of calling `call` with each `[label, value, runsCallerCode]`: what it threw that it may not.
+function syncProblems(call, values) {
+  const problems = []
+  for (const [label, value, runsCallerCode] of values) {
+    try {
+      call(value)
+    } catch (err) {
+      const problem = problemWith(err, runsCallerCode)
+      if (problem !== null) problems.push(`${label}: ${problem}`)
+    }
+  }
+  return problems
+}
+
+// The same for a function that must return a promise and never throw.
+async function asyncProblems(call, values) {
+  const problems = []
+  for (const [label, value, runsCallerCode] of values) {
+    let promise
+    try {
+      promise = call(value)
+    } catch (err) {
+      problems.push(`${label}: threw synchronously ${err?.name}: ${err?.message}`)
+      continue
+    }
+    // Promises made by the addon belong to Node's realm, not to Jest's: no instanceof here.
+    if (!types.isPromise(promise)) {
+      problems.push(`${label}: returned ${typeof promise}`)
+      continue
+    }
+    const error = await promise.then(
+      () => null,
+      (err) => err,
+    )
+    const problem = error === null ? null : problemWith(error, runsCallerCode)
+    if (problem !== null) problems.push(`${label}: ${problem}`)
+  }
+  return problems
+}
+
+module.exports = { BAD_VALUES, CallerError, problemWith, syncProblems, asyncProblems, cyclic, throwingGetter }

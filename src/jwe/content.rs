@@ -162,13 +162,7 @@ pub fn open(
 mod tests {
     use super::*;
     use crate::error::Code;
-
-    fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::jwe::hex;
 
     /// RFC 7518 Appendix B.1: AES_128_CBC_HMAC_SHA_256.
     #[test]

@@ -124,13 +124,7 @@ pub fn gcm_unwrap(kek: &[u8], iv: &[u8], tag: &[u8], wrapped: &[u8]) -> Option<Z
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::jwe::hex;
 
     /// RFC 3394 §4.1–4.3: 128 bits of key data under 128-, 192- and 256-bit KEKs.
     #[test]

@@ -26,3 +26,12 @@ mod vectors;
 
 #[cfg(test)]
 mod backends;
+
+/// Hex test vectors (RFC 3394, RFC 7518 Appendix B) as bytes.
+#[cfg(test)]
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
