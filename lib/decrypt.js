@@ -116,6 +116,16 @@ function innerVerifier(options) {
   return nativeVerifier(entry, { ...claimOptions(options), ...rest }, optionError)
 }
 
+// The allow-lists and caps, as the native decrypter takes them.
+function nativeSettings(entry, options) {
+  return {
+    algorithms: options.algorithms ?? defaultAlgorithms(entry),
+    encryptions: options.encryptions ?? CONTENT_ENCRYPTION,
+    maxPbes2Count: options.maxPbes2Count,
+    maxInflatedSize: options.maxInflatedSize,
+  }
+}
+
 function nativeDecrypter(entry, options) {
   if (entry.type === 'secret' && entry.pemText)
     throw tokenError('ERR_KEY_INVALID', 'decryption key is not valid key material')
@@ -123,12 +133,7 @@ function nativeDecrypter(entry, options) {
   const cacheKey = optionsKey(options, verifier)
   let decrypter = cacheKey === null ? undefined : entry.decrypters.get(cacheKey)
   if (decrypter !== undefined) return decrypter
-  const settings = {
-    algorithms: options.algorithms ?? defaultAlgorithms(entry),
-    encryptions: options.encryptions ?? CONTENT_ENCRYPTION,
-    maxPbes2Count: options.maxPbes2Count,
-    maxInflatedSize: options.maxInflatedSize,
-  }
+  const settings = nativeSettings(entry, options)
   try {
     decrypter =
       verifier === null
@@ -275,4 +280,30 @@ function createDecrypter(options) {
   }
 }
 
-module.exports = { decrypt, decryptAsync, createDecrypter, CLAIM_OPTIONS }
+// For the middleware with a key function as `secret`: decrypts a nested token and returns the signed JWT inside,
+// unverified, for the middleware to verify with the key it then picks from that token. Not exported from the
+// package: a caller of its own would be tempted to skip the verification.
+function createInnerTokenDecrypter(options) {
+  const { key, ...rest } = options
+  validateOptions(rest)
+  if (key === undefined || key === null || key === '')
+    throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
+  const entry = decryptionKey(key)
+  let decrypter
+  try {
+    decrypter = entry.native.innerTokenDecrypter(nativeSettings(entry, rest))
+  } catch (err) {
+    throw fromNative(err)
+  }
+  return {
+    decrypt(token) {
+      try {
+        return decrypter.decrypt(token, 0)
+      } catch (err) {
+        throw fromNative(err)
+      }
+    },
+  }
+}
+
+module.exports = { decrypt, decryptAsync, createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS }

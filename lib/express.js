@@ -9,7 +9,7 @@ const { verify } = require('./verify')
 const { decode } = require('./decode')
 const { verifyingKey } = require('./keys')
 const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
-const { createDecrypter, CLAIM_OPTIONS } = require('./decrypt')
+const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -174,8 +174,9 @@ const DECRYPT_OPTIONS = ['key', 'algorithms', 'encryptions', 'maxPbes2Count', 'm
 
 // `decrypt: { key, algorithms, encryptions, maxPbes2Count, maxInflatedSize, requireSigned }`: encrypted tokens
 // (five segments) are decrypted with `key` under these allow-lists. A nested token's signed JWT is then verified
-// with `secret` and `algorithms` like any other token; a token that is only encrypted is accepted only with
-// `requireSigned: false` (anyone holding a public encryption key can make one). Everything else is unchanged.
+// with `secret` and `algorithms` like any other token (with a key function as `secret`, the function picks the key
+// from the signed token); a token that is only encrypted is accepted only with `requireSigned: false` (anyone
+// holding a public encryption key can make one). Everything else is unchanged.
 function jweHandler(options, isRevoked) {
   const settings = options.decrypt
   if (settings === undefined || settings === null) return null
@@ -189,24 +190,33 @@ function jweHandler(options, isRevoked) {
   if (settings.requireSigned !== undefined && typeof settings.requireSigned !== 'boolean') {
     throw optionError('"decrypt.requireSigned" must be a boolean')
   }
-  if (typeof options.secret === 'function') {
-    throw optionError('"decrypt" needs a static "secret" to verify the signed tokens inside encrypted ones')
-  }
   const { requireSigned = true, ...decryptOptions } = settings
   const claims = {}
   for (const name of DECRYPT_CLAIM_OPTIONS) if (options[name] !== undefined) claims[name] = options[name]
+  const plainDecrypter = (extra) =>
+    requireSigned ? null : createDecrypter({ ...decryptOptions, ...claims, ...extra, complete: true })
+  // Tokens that are only encrypted, when allowed: `plain` decrypts those the nested decrypter refuses as such.
+  const withPlain = (decryptNested, plain) => (token) => {
+    try {
+      return decryptNested(token)
+    } catch (err) {
+      if (plain === null || err.code !== 'ERR_JWE_NESTED_REQUIRED') throw err
+      return { plain: plain.decrypt(token) }
+    }
+  }
+
+  if (typeof options.secret === 'function') {
+    const inner = createInnerTokenDecrypter(decryptOptions)
+    return { open: withPlain((token) => ({ signed: inner.decrypt(token) }), plainDecrypter({})) }
+  }
   const verify = { key: options.secret, algorithms: options.algorithms }
   if (options.allowInsecureKeySizes !== undefined) verify.allowInsecureKeySizes = options.allowInsecureKeySizes
   const make = (extra) => {
     const nested = createDecrypter({ ...decryptOptions, ...claims, ...extra, verify, complete: true })
-    const plain = requireSigned ? null : createDecrypter({ ...decryptOptions, ...claims, ...extra, complete: true })
+    const open = withPlain((token) => nested.decrypt(token), plainDecrypter(extra))
     return (token) => {
-      try {
-        return nested.decrypt(token)
-      } catch (err) {
-        if (plain === null || err.code !== 'ERR_JWE_NESTED_REQUIRED') throw err
-        return plain.decrypt(token)
-      }
+      const result = open(token)
+      return result.plain ?? result
     }
   }
   const decrypt = make({})
@@ -296,7 +306,22 @@ function expressjwt(options) {
       }
       return undefined
     }
-    if (jwe !== null && isEncrypted(token)) return checkEncrypted(req, token)
+    if (jwe !== null && isEncrypted(token)) {
+      if (staticVerifier !== null) return checkEncrypted(req, token)
+      let opened
+      try {
+        opened = jwe.open(token)
+      } catch (err) {
+        throw new UnauthorizedError('invalid_token', err)
+      }
+      if (opened.plain !== undefined) {
+        return isRevoked === undefined
+          ? setAuth(req, opened.plain.payload)
+          : accept(req, opened.plain.payload, opened.plain)
+      }
+      // The signed token inside goes through the key function and the checks below like any other.
+      token = opened.signed
+    }
     if (staticVerifier !== null) return check(req, token, staticVerifier, undefined)
     let decoded
     try {

@@ -170,6 +170,20 @@ impl NativeJweKey {
 }
 
 #[napi]
+impl NativeJweKey {
+    /// A decrypter that returns the signed JWT inside a nested token without verifying it: for the middleware,
+    /// which verifies it next with the key its key function picks. Not exported to users.
+    #[napi(catch_unwind)]
+    pub fn inner_token_decrypter(&self, options: DecrypterOptions) -> Result<NativeDecrypter> {
+        Ok(NativeDecrypter {
+            key: self.inner.clone(),
+            policy: Arc::new(decrypt_policy(options)?),
+            payload: PayloadCheck::InnerToken,
+        })
+    }
+}
+
+#[napi]
 pub struct NativeEncrypter {
     key: Arc<JweKey>,
     options: EncryptOptions,
@@ -249,6 +263,7 @@ impl Task for EncryptTask {
 enum PayloadCheck {
     Claims(Arc<Policy>),
     Nested(Arc<Key>, Arc<Policy>),
+    InnerToken,
 }
 
 impl PayloadCheck {
@@ -256,6 +271,7 @@ impl PayloadCheck {
         match self {
             Self::Claims(policy) => Payload::Claims(policy),
             Self::Nested(key, policy) => Payload::Nested { key, policy },
+            Self::InnerToken => Payload::InnerToken,
         }
     }
 }

@@ -454,7 +454,13 @@ pub fn decrypt(token: &str, key: &JweKey, policy: &DecryptPolicy) -> Result<Decr
 /// and policy.
 pub enum Payload<'a> {
     Claims(&'a Policy),
-    Nested { key: &'a Key, policy: &'a Policy },
+    Nested {
+        key: &'a Key,
+        policy: &'a Policy,
+    },
+    /// The signed JWT inside a nested token, returned unverified to a caller that verifies it next with a key
+    /// it can only choose from that token (the middleware with a key function).
+    InnerToken,
 }
 
 /// A token that passed `decrypt_and_check`: the JWE header, the claims text, and for a nested token the JWS
@@ -493,9 +499,123 @@ pub fn decrypt_and_check(
                 signed: Some((verified.header, signature)),
             })
         }
-        (Payload::Nested { .. }, false) => Err(Error::new(
+        (Payload::InnerToken, true) => Ok(Opened {
+            header: decrypted.header,
+            payload: decrypted.plaintext,
+            signed: None,
+        }),
+        (Payload::Nested { .. } | Payload::InnerToken, false) => Err(Error::new(
             Code::NestedRequired,
             "a nested JWT (cty: \"JWT\") was required, but the token's payload is not one",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::algorithm::Algorithm;
+    use crate::jwe::AesSize;
+
+    const SECRET: [u8; 32] = [7u8; 32];
+
+    fn dir() -> (JweKey, EncryptOptions, DecryptPolicy) {
+        let enc = ContentEncryption::Gcm(AesSize::A256);
+        let options = EncryptOptions {
+            alg: KeyManagement::Dir,
+            enc,
+            zip: false,
+            pbes2_count: NonZeroU32::new(1000).unwrap(),
+        };
+        let policy = DecryptPolicy {
+            algorithms: [KeyManagement::Dir].into_iter().collect(),
+            encryptions: [enc].into_iter().collect(),
+            ..DecryptPolicy::default()
+        };
+        (JweKey::secret(&SECRET), options, policy)
+    }
+
+    fn nested_token() -> (String, String, Key) {
+        let signing = Key::secret(b"signing secret");
+        let jws = crate::token::encode(
+            Some(&signing),
+            Algorithm::HS256,
+            br#"{"alg":"HS256"}"#,
+            br#"{"sub":"u1"}"#,
+        )
+        .unwrap();
+        let (key, options, _) = dir();
+        let header = r#"{"alg":"dir","enc":"A256GCM","cty":"JWT"}"#;
+        (
+            encrypt(&key, &options, header, jws.as_bytes()).unwrap(),
+            jws,
+            signing,
+        )
+    }
+
+    #[test]
+    fn payload_checks_match_the_nesting() {
+        let (key, _, policy) = dir();
+        let (token, jws, signing) = nested_token();
+        let claims = Policy::default();
+        let err =
+            decrypt_and_check(&token, &key, &policy, &Payload::Claims(&claims), 0.0).unwrap_err();
+        assert_eq!(err.code, Code::NestedKeyRequired);
+        let verify = Policy {
+            algorithms: [Algorithm::HS256].into_iter().collect(),
+            algorithms_given: true,
+            ..Policy::default()
+        };
+        let nested = Payload::Nested {
+            key: &signing,
+            policy: &verify,
+        };
+        let opened = decrypt_and_check(&token, &key, &policy, &nested, 0.0).unwrap();
+        assert_eq!(opened.payload, r#"{"sub":"u1"}"#);
+        assert_eq!(opened.signed.unwrap().0, r#"{"alg":"HS256"}"#);
+        let inner = decrypt_and_check(&token, &key, &policy, &Payload::InnerToken, 0.0).unwrap();
+        assert_eq!(inner.payload, jws);
+    }
+
+    #[test]
+    fn plain_tokens_are_not_nested_tokens() {
+        let (key, options, policy) = dir();
+        let token = encrypt(
+            &key,
+            &options,
+            r#"{"alg":"dir","enc":"A256GCM"}"#,
+            br#"{"exp":5}"#,
+        )
+        .unwrap();
+        let err = decrypt_and_check(&token, &key, &policy, &Payload::InnerToken, 0.0).unwrap_err();
+        assert_eq!(err.code, Code::NestedRequired);
+        let claims = Policy::default();
+        let err =
+            decrypt_and_check(&token, &key, &policy, &Payload::Claims(&claims), 5.0).unwrap_err();
+        assert_eq!((err.code, err.date), (Code::Expired, Some(5.0)));
+    }
+
+    #[test]
+    fn a_wrong_content_key_length_from_key_management_is_the_tag_failure() {
+        // An AES-KW token whose wrapped key unwraps to 16 bytes where A256GCM needs 32: a random key takes its
+        // place and the tag check fails, as for any other wrong key.
+        let kek = [1u8; 16];
+        let wrapped = keywrap::wrap(&kek, &[2u8; 16]).unwrap();
+        let header = B64.encode(br#"{"alg":"A128KW","enc":"A256GCM"}"#);
+        let token = format!(
+            "{header}.{}.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA",
+            B64.encode(wrapped)
+        );
+        let policy = DecryptPolicy {
+            algorithms: [KeyManagement::AesKw(crate::jwe::AesSize::A128)]
+                .into_iter()
+                .collect(),
+            encryptions: [ContentEncryption::Gcm(crate::jwe::AesSize::A256)]
+                .into_iter()
+                .collect(),
+            ..DecryptPolicy::default()
+        };
+        let err = decrypt(&token, &JweKey::secret(&kek), &policy).unwrap_err();
+        assert_eq!(err.code, Code::DecryptionFailed);
     }
 }
