@@ -3,6 +3,8 @@
 // JsonWebTokenError carrying a known code (Promise forms reject, never throw), and never takes the process down.
 
 const crypto = require('node:crypto')
+const { spawnSync } = require('node:child_process')
+const path = require('node:path')
 const jwt = require('..')
 const { BAD_VALUES, syncProblems, asyncProblems } = require('./helpers/bad-values')
 const { expectError } = require('./helpers/assert')
@@ -263,4 +265,25 @@ describe('the errors for the common mistakes', () => {
   ])('%s', (_, fn, Class, code, message) => {
     expectError(fn, Class, code, message)
   })
+})
+
+describe('random inputs in a child process', () => {
+  test('thousands of decryptions of changed and hostile tokens end with exit code 0 and no signal', () => {
+    const seed = Number(process.env.RINGJWT_FUZZ_SEED ?? 20261129)
+    const iterations = 3000
+    const child = spawnSync(
+      process.execPath,
+      [path.join(__dirname, 'helpers', 'jwe-fuzz.js'), path.join(__dirname, '..'), String(seed), String(iterations)],
+      { encoding: 'utf8', timeout: 120_000 },
+    )
+    expect(child.stderr).toBe('')
+    expect(child.signal).toBeNull()
+    expect(child.status).toBe(0)
+    const counts = JSON.parse(child.stdout)
+    expect(counts.calls).toBe(iterations)
+    // Not vacuous: the inputs reach both successful decryptions and refusals of each kind.
+    expect(counts.ok).toBeGreaterThan(20)
+    expect(counts.JsonWebTokenError).toBeGreaterThan(500)
+    expect(counts.TypeError).toBeGreaterThan(50)
+  }, 150_000)
 })
