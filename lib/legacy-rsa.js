@@ -8,6 +8,7 @@
 
 const crypto = require('node:crypto')
 const native = require('./native')
+const { tokenError } = require('./errors')
 
 const HASHES = {
   RS256: 'sha256',
@@ -17,6 +18,7 @@ const HASHES = {
   PS384: 'sha384',
   PS512: 'sha512',
 }
+const HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 }
 
 function keyOptions(keyObject, alg) {
   return alg.startsWith('PS')
@@ -29,10 +31,15 @@ function keyOptions(keyObject, alg) {
 }
 
 // The native signer's methods, for a private key whose native checks (type, size allowed) passed for `alg`.
-function legacySigner(keyObject, alg) {
+function legacySigner(keyObject, alg, bits) {
   const unsigned = native.NativeSigner.unsecured()
   const key = keyOptions(keyObject, alg)
   const hash = HASHES[alg]
+  // PSS with a salt as long as the hash needs an encoded message of 2 × hash + 2 bytes (RFC 8017 §9.1.1): PS512
+  // cannot be made with a 1024-bit key at all. jsonwebtoken lets OpenSSL's error through on every call.
+  if (alg.startsWith('PS') && Math.ceil((bits - 1) / 8) < 2 * HASH_BYTES[hash] + 2) {
+    throw tokenError('ERR_KEY_TOO_SMALL', `a ${bits}-bit RSA key is too small for ${alg}`)
+  }
   // `unsigned` writes `header.payload.`: the signing input and the separator before the signature.
   const finish = (prefix) => prefix + crypto.sign(hash, Buffer.from(prefix.slice(0, -1)), key).toString('base64url')
   const finishAsync = (prefix) =>

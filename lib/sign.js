@@ -148,7 +148,7 @@ function nativeSigner(entry, alg, allowInsecureKeySizes) {
   let signer = entry.signers.get(cacheKey)
   if (signer === undefined) {
     signer = callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true))
-    if (entry.legacyRsa !== null) signer = legacySigner(entry.legacyRsa, alg)
+    if (entry.legacyRsa !== null) signer = legacySigner(entry.legacyRsa, alg, entry.bits)
     entry.signers.set(cacheKey, signer)
   }
   return signer
