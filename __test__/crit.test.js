@@ -8,7 +8,7 @@ const reference = require('jsonwebtoken')
 const { expressjwt } = require('../express')
 const { hmacToken } = require('./helpers/tokens')
 const { expectError } = require('./helpers/assert')
-const { startApp, bearer } = require('./helpers/express-apps')
+const { withApp, expectInvalidToken } = require('./helpers/express-apps')
 
 const { JsonWebTokenError } = jwt
 const secret = 'a shared secret of at least thirty-two bytes'
@@ -113,16 +113,8 @@ describe('where crit is checked', () => {
   })
 
   test('by the middleware: a 401 with the verify error as inner', async () => {
-    const app = await startApp('Express 5', expressjwt({ secret, algorithms: ['HS256'] }))
-    try {
-      const { status, body } = await app.request('/', bearer(critToken))
-      expect(status).toBe(401)
-      expect(body).toMatchObject({
-        code: 'invalid_token',
-        inner: { code: 'ERR_JWS_CRIT_UNSUPPORTED', message: 'unsupported critical header parameter "b64"' },
-      })
-    } finally {
-      await app.close()
-    }
+    await withApp(expressjwt({ secret, algorithms: ['HS256'] }), (app) =>
+      expectInvalidToken(app, critToken, 'ERR_JWS_CRIT_UNSUPPORTED', 'unsupported critical header parameter "b64"'),
+    )
   })
 })

@@ -9,7 +9,7 @@ const reference = require('jsonwebtoken')
 const { expressjwt } = require('../express')
 const { hmacToken } = require('./helpers/tokens')
 const { expectError } = require('./helpers/assert')
-const { startApp, bearer } = require('./helpers/express-apps')
+const { withApp, expectInvalidToken } = require('./helpers/express-apps')
 
 const { JsonWebTokenError } = jwt
 const secret = 'a shared secret of at least thirty-two bytes'
@@ -109,15 +109,7 @@ test('a payload signed in another encoding is not UTF-8 and is refused', () => {
 
 test('the middleware answers 401 with the verify error as inner', async () => {
   const token = hmacToken({ alg: 'HS256', typ: 'JWT' }, jsonWith('sub', [0xc0, 0xaf]), secret)
-  const app = await startApp('Express 5', expressjwt({ secret, algorithms: ['HS256'] }))
-  try {
-    const { status, body } = await app.request('/', bearer(token))
-    expect(status).toBe(401)
-    expect(body).toMatchObject({
-      code: 'invalid_token',
-      inner: { code: 'ERR_JWT_INVALID_UTF8', message: 'jwt payload is not valid UTF-8' },
-    })
-  } finally {
-    await app.close()
-  }
+  await withApp(expressjwt({ secret, algorithms: ['HS256'] }), (app) =>
+    expectInvalidToken(app, token, 'ERR_JWT_INVALID_UTF8', 'jwt payload is not valid UTF-8'),
+  )
 })
