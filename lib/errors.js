@@ -25,7 +25,7 @@ const codes = Object.freeze({
   ERR_KEY_REQUIRED: 'no key was given',
   ERR_KEY_INVALID: 'the key is not valid key material',
   ERR_KEY_TYPE_MISMATCH: 'the key type or curve does not fit the algorithm',
-  ERR_KEY_TOO_SMALL: 'the RSA key is under 2048 bits',
+  ERR_KEY_TOO_SMALL: 'the RSA key is under 2048 bits (and allowInsecureKeySizes is not set), or too small for PS512',
   ERR_KEY_UNSUPPORTED: 'the key cannot be used by the cryptography backend',
   ERR_KEY_SECRET_TOO_SHORT: 'with `strict`, the HMAC secret is shorter than the hash output (32, 48, 64 bytes)',
   ERR_KEY_CURVE_UNKNOWN: 'explicit elliptic-curve parameters that are not exactly P-256, P-384 or P-521',
