@@ -24,15 +24,22 @@ export type ErrorCode =
   | 'ERR_JWT_REQUIRED'
   | 'ERR_JWT_NOT_STRING'
   | 'ERR_JWT_MALFORMED'
+  | 'ERR_JWT_HEADER_INVALID'
+  | 'ERR_JWT_INVALID_UTF8'
+  | 'ERR_JWT_PAYLOAD_NOT_OBJECT'
   | 'ERR_JWS_SIGNATURE_REQUIRED'
   | 'ERR_JWS_SIGNATURE_INVALID'
   | 'ERR_JWS_UNSIGNED_NOT_ALLOWED'
   | 'ERR_JOSE_ALG_NOT_ALLOWED'
+  | 'ERR_JWS_CRIT_INVALID'
+  | 'ERR_JWS_CRIT_UNSUPPORTED'
   | 'ERR_KEY_REQUIRED'
   | 'ERR_KEY_INVALID'
   | 'ERR_KEY_TYPE_MISMATCH'
   | 'ERR_KEY_TOO_SMALL'
   | 'ERR_KEY_UNSUPPORTED'
+  | 'ERR_KEY_SECRET_TOO_SHORT'
+  | 'ERR_KEY_CURVE_UNKNOWN'
   | 'ERR_KEY_FUNCTION_SYNC'
   | 'ERR_KEY_FUNCTION_FAILED'
   | 'ERR_JWT_EXPIRED'
@@ -156,8 +163,14 @@ export interface VerifyOptions {
   /** The current time in seconds; default `Math.floor(Date.now() / 1000)`. */
   clockTimestamp?: number
   allowInvalidAsymmetricKeyTypes?: boolean
-  /** Accept RSA keys under 2048 bits (only RS256 and RS512 can then be verified). */
+  /** Accept RSA keys under 2048 bits (verified by node:crypto). */
   allowInsecureKeySizes?: boolean
+  /**
+   * The JWT profile of RFC 7519 and RFC 8725 (default false): the payload must be a JSON object, `exp`/`nbf`/`iat`
+   * numbers, `aud` a string or array of strings, `iss`/`sub`/`jti` strings, and an HMAC secret at least as long
+   * as the hash output (32, 48, 64 bytes).
+   */
+  strict?: boolean
 }
 
 export interface DecodeOptions {

@@ -149,13 +149,6 @@ describe('createVerifier checks every option at creation', () => {
     expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
   })
 
-  test('an audience RegExp the matcher cannot run is refused at creation', () => {
-    const err = thrown(() => jwt.createVerifier({ key: secret, audience: /^(?=api)/ }))
-    expect(err).toBeInstanceOf(TypeError)
-    expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
-    expect(err.message).toMatch(/^audience RegExp \/\^\(\?=api\)\/ is not supported: .*look-around/s)
-  })
-
   test('PEM text that is not a key is not taken as a secret', () => {
     const pem = '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n'
     const err = thrown(() => jwt.createVerifier({ key: pem }))

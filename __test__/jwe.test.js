@@ -376,8 +376,23 @@ describe('the protected header', () => {
     malformed(craftDir('{"alg":"dir","alg":"dir","enc":"A256GCM"}', '{}', dirKey))
     malformed(craftDir('{"alg":"dir","enc":"A256GCM"', '{}', dirKey))
     malformed(['/w', '', 'AAAA', 'AAAA', 'AAAA'].join('.'))
-    malformed(craftDir(Buffer.from('{"alg":"dir","enc":"A256GCM","kid":"\xff"}', 'latin1'), '{}', dirKey))
-    malformed(craftDir('{"alg":"dir","enc":"A256GCM"}', Buffer.from([0x7b, 0xff, 0x7d]), dirKey))
+    // Invalid UTF-8 is refused, never replaced (as verify() does).
+    expectError(
+      () =>
+        jwt.decrypt(
+          craftDir(Buffer.from('{"alg":"dir","enc":"A256GCM","kid":"\xff"}', 'latin1'), '{}', dirKey),
+          dirKey,
+        ),
+      JsonWebTokenError,
+      'ERR_JWT_INVALID_UTF8',
+      'jwt header is not valid UTF-8',
+    )
+    expectError(
+      () => jwt.decrypt(craftDir('{"alg":"dir","enc":"A256GCM"}', Buffer.from([0x7b, 0xff, 0x7d]), dirKey), dirKey),
+      JsonWebTokenError,
+      'ERR_JWT_INVALID_UTF8',
+      'jwt payload is not valid UTF-8',
+    )
     malformed('a.b.c.d', 'jwt malformed')
     malformed('a.b.c.d.e.f', 'jwt malformed')
     malformed('eyJhbGciOiJkaXIifQ..a+b.c.d')

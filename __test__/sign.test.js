@@ -149,15 +149,6 @@ describe('algorithm and keys', () => {
     expect(token.endsWith('.')).toBe(true)
   })
 
-  test('allowInsecureKeySizes lets the 2048-bit check pass; the backend still does not sign with 1024 bits', () => {
-    const err = thrown(() => jwt.sign({}, keys.rsa1024.privatePem, { algorithm: 'RS256', allowInsecureKeySizes: true }))
-    expect(err).toBeInstanceOf(JsonWebTokenError)
-    expect(err.code).toBe('ERR_KEY_UNSUPPORTED')
-    expect(err.message).toBe(
-      'a 1024-bit RSA key cannot be used for RS256: the AWS-LC backend does not sign with RSA keys under 2048 bits',
-    )
-  })
-
   test('allowInvalidAsymmetricKeyTypes is accepted; key type and curve are still enforced', () => {
     const token = jwt.sign({}, keys.p256.privatePem, { algorithm: 'ES256', allowInvalidAsymmetricKeyTypes: true })
     expect(jwt.verify(token, keys.p256.publicPem)).toStrictEqual({ iat: NOW })

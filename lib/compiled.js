@@ -91,6 +91,7 @@ const VERIFIER_OPTIONS = new Set([
   'maxAge',
   'allowInvalidAsymmetricKeyTypes',
   'allowInsecureKeySizes',
+  'strict',
   'cache',
   'cacheTTL',
   'cacheErrors',
@@ -102,6 +103,7 @@ const BOOLEAN_OPTIONS = [
   'ignoreNotBefore',
   'allowInvalidAsymmetricKeyTypes',
   'allowInsecureKeySizes',
+  'strict',
   'cacheErrors',
 ]
 

@@ -9,24 +9,33 @@ const codes = Object.freeze({
   // token shape
   ERR_JWT_REQUIRED: 'no token was given',
   ERR_JWT_NOT_STRING: 'the token is not a string',
-  ERR_JWT_MALFORMED: 'the token is not three (JWS) or five (JWE) base64url parts with a JSON object header',
+  ERR_JWT_MALFORMED: 'the token is not three (JWS) or five (JWE) base64url parts with a JSON header',
+  ERR_JWT_HEADER_INVALID: 'the header is JSON but not a JSON object (an array, a string, `null`)',
+  ERR_JWT_INVALID_UTF8:
+    'the header or the payload is not valid UTF-8 (overlong forms, surrogates, truncated sequences)',
+  ERR_JWT_PAYLOAD_NOT_OBJECT: 'with `strict`, the payload is not a JSON object',
   // signature and algorithm
   ERR_JWS_SIGNATURE_REQUIRED: 'the token has no signature but a key was given',
   ERR_JWS_SIGNATURE_INVALID: 'the signature does not match',
   ERR_JWS_UNSIGNED_NOT_ALLOWED: 'an unsigned token and "none" is not in `algorithms`',
   ERR_JOSE_ALG_NOT_ALLOWED: 'the header `alg` is not in `algorithms`',
+  ERR_JWS_CRIT_INVALID: 'the header `crit` is not a non-empty list of distinct extension parameters the header holds',
+  ERR_JWS_CRIT_UNSUPPORTED: 'the header `crit` names an extension ringjwt does not implement (it implements none)',
   // keys
   ERR_KEY_REQUIRED: 'no key was given',
   ERR_KEY_INVALID: 'the key is not valid key material',
   ERR_KEY_TYPE_MISMATCH: 'the key type, curve or size does not fit the algorithm',
-  ERR_KEY_TOO_SMALL: 'the RSA key is under 2048 bits',
+  ERR_KEY_TOO_SMALL: 'the RSA key is under 2048 bits (and allowInsecureKeySizes is not set), or too small for PS512',
   ERR_KEY_UNSUPPORTED: 'the key cannot be used by the cryptography backend',
+  ERR_KEY_SECRET_TOO_SHORT: 'with `strict`, the HMAC secret is shorter than the hash output (32, 48, 64 bytes)',
+  ERR_KEY_CURVE_UNKNOWN: 'explicit elliptic-curve parameters that are not exactly P-256, P-384 or P-521',
   ERR_KEY_FUNCTION_SYNC: 'a key function was given to the synchronous verify()',
   ERR_KEY_FUNCTION_FAILED: 'the key function reported an error',
   // claims
   ERR_JWT_EXPIRED: '`exp` (or `maxAge` counted from `iat`) has passed',
   ERR_JWT_NOT_ACTIVE: '`nbf` is in the future',
-  ERR_JWT_CLAIM_INVALID: 'a time claim (`exp`, `nbf`, `iat`) is missing or not a number',
+  ERR_JWT_CLAIM_INVALID:
+    'a time claim (`exp`, `nbf`) is not a number, `iat` is missing for `maxAge`, or with `strict` a registered claim has the wrong type',
   ERR_JWT_AUDIENCE_INVALID: '`aud` does not match `audience`',
   ERR_JWT_ISSUER_INVALID: '`iss` does not match `issuer`',
   ERR_JWT_SUBJECT_INVALID: '`sub` does not match `subject`',

@@ -7,6 +7,7 @@ const native = require('./native')
 const { tokenError, fromNative } = require('./errors')
 
 const STRING_CACHE_LIMIT = 1000
+const MIN_RSA_BITS = 2048
 
 function isPemText(bytes) {
   const text = bytes.subarray(0, 64).toString('latin1').trimStart()
@@ -17,34 +18,42 @@ function isOctJwk(input) {
   return input !== null && typeof input === 'object' && input.format === 'jwk' && input.key?.kty === 'oct'
 }
 
-// The facts the checks need, taken once from the KeyObject.
+// The facts the checks need, taken once from the KeyObject. An EC key's curve is what the native key read from
+// the DER (a named curve, or explicit parameters that are exactly P-256, P-384 or P-521), not node's
+// `namedCurve`, which is only used to name a curve the backend does not serve in the refusal.
 function describe(keyObject, pemText) {
+  const details = keyObject.asymmetricKeyDetails
   const entry = {
     type: keyObject.type,
     asymmetricKeyType: keyObject.asymmetricKeyType,
-    curve: keyObject.asymmetricKeyDetails?.namedCurve,
-    bits: keyObject.asymmetricKeyDetails?.modulusLength,
+    curve: undefined,
+    bits: details?.modulusLength,
     pemText,
     native: null,
+    // RSA keys under 2048 bits are signed and verified by node:crypto (lib/legacy-rsa.js), with this KeyObject.
+    legacyRsa: null,
     signers: new Map(),
     verifiers: new Map(),
   }
-  // The backend serves three curves; any other (secp256k1, brainpool, ...) fits no algorithm.
-  if (entry.asymmetricKeyType === 'ec' && !(entry.curve in EC_ALGS)) {
-    throw tokenError('ERR_KEY_UNSUPPORTED', `Unsupported elliptic curve "${entry.curve}".`)
+  // A curve OpenSSL knows by name but the backend does not serve (secp256k1, brainpool, ...) fits no algorithm.
+  const named = details?.namedCurve
+  if (entry.asymmetricKeyType === 'ec' && named !== undefined && named !== 'UNDEF' && !(named in EC_ALGS)) {
+    throw tokenError('ERR_KEY_UNSUPPORTED', `Unsupported elliptic curve "${named}".`)
   }
   const supported = ['rsa', 'rsa-pss', 'ec', 'ed25519'].includes(entry.asymmetricKeyType)
   try {
     if (entry.type === 'secret') {
       entry.native = native.NativeKey.secret(keyObject.export())
     } else if (entry.type === 'private' && supported) {
-      entry.native = native.NativeKey.privateKey(keyObject.export({ type: 'pkcs8', format: 'der' }), entry.curve)
+      entry.native = native.NativeKey.privateKey(keyObject.export({ type: 'pkcs8', format: 'der' }))
     } else if (entry.type === 'public' && supported) {
       entry.native = native.NativeKey.publicKey(keyObject.export({ type: 'spki', format: 'der' }))
     }
   } catch (err) {
     throw fromNative(err)
   }
+  if (entry.asymmetricKeyType === 'ec') entry.curve = entry.native.curve
+  if (entry.bits !== undefined && entry.bits < MIN_RSA_BITS) entry.legacyRsa = keyObject
   return entry
 }
 

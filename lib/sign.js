@@ -5,6 +5,7 @@
 const native = require('./native')
 const { Cancellation } = native
 const { signingKey } = require('./keys')
+const { legacySigner } = require('./legacy-rsa')
 const { timespan } = require('./timespan')
 const { tokenError, optionError, fromNative } = require('./errors')
 
@@ -136,7 +137,8 @@ function checkKeyKind(entry, alg, options) {
   }
 }
 
-// The native signer for a key and algorithm: it runs the full RFC 8725 checks (type, curve, size) once.
+// The native signer for a key and algorithm: it runs the full RFC 8725 checks (type, curve, size) once. An RSA key
+// under 2048 bits that passed them (`allowInsecureKeySizes`) signs through node:crypto.
 function nativeSigner(entry, alg, allowInsecureKeySizes) {
   if (alg === 'none') return native.NativeSigner.unsecured()
   if (entry.native === null) {
@@ -146,6 +148,7 @@ function nativeSigner(entry, alg, allowInsecureKeySizes) {
   let signer = entry.signers.get(cacheKey)
   if (signer === undefined) {
     signer = callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true))
+    if (entry.legacyRsa !== null) signer = legacySigner(entry.legacyRsa, alg, entry.bits)
     entry.signers.set(cacheKey, signer)
   }
   return signer

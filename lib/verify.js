@@ -4,6 +4,7 @@
 
 const native = require('./native')
 const { verifyingKey, defaultAlgorithms } = require('./keys')
+const { legacyVerifier } = require('./legacy-rsa')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
@@ -24,6 +25,7 @@ const POLICY_OPTIONS = [
   'clockTolerance',
   'maxAge',
   'allowInsecureKeySizes',
+  'strict',
 ]
 
 // Cache keys that two different option values never share: strings are length-prefixed, so no value can
@@ -57,12 +59,13 @@ function policyOptions(options, algorithms, fail) {
   }
   const policy = { algorithms: algorithms.filter(isKnownAlgorithm), algorithmsGiven: options.algorithms !== undefined }
   if (options.audience) {
-    const audiences = Array.isArray(options.audience) ? options.audience : [options.audience]
-    policy.audience = audiences.map((aud) => {
-      if (aud instanceof RegExp) return { value: aud.source, flags: aud.flags }
-      if (typeof aud === 'string') return { value: aud }
+    const audiences = audienceList(options.audience)
+    if (audiences.some((aud) => typeof aud !== 'string' && !(aud instanceof RegExp))) {
       throw fail('"audience" must be a string, a RegExp or an array of them')
-    })
+    }
+    // Strings are matched natively; with a RegExp among them, JS matches the whole option (see withAudience).
+    if (hasRegExp(options.audience)) policy.audienceByCaller = true
+    else policy.audience = audiences
     policy.audienceExpected = audiences.join(' or ')
   }
   if (options.issuer) {
@@ -96,7 +99,52 @@ function policyOptions(options, algorithms, fail) {
     }
   }
   policy.allowInsecureKeySizes = options.allowInsecureKeySizes === true
+  policy.strict = options.strict === true
   return policy
+}
+
+function audienceList(audience) {
+  return Array.isArray(audience) ? audience : [audience]
+}
+
+function hasRegExp(audience) {
+  return audience instanceof RegExp || (Array.isArray(audience) && audience.some((aud) => aud instanceof RegExp))
+}
+
+// jsonwebtoken's audience check, call for call: its targets in order, each against the audiences in order, stopping
+// at the first match. RegExp.test keeps state between calls (`lastIndex`, with the g and y flags) and a RegExp
+// subclass may do anything in `exec`, so only the same calls in the same order give the same verdict.
+function audienceMatches(audiences, payload) {
+  const aud = payload.aud
+  const targets = Array.isArray(aud) ? aud : [aud]
+  return targets.some((target) =>
+    audiences.some((audience) => (audience instanceof RegExp ? audience.test(target) : audience === target)),
+  )
+}
+
+// A verifier whose options hold a RegExp audience. Only JavaScript runs a RegExp with JavaScript's semantics, so
+// the native checks stop before the audience step; the RegExps then run on the payload the caller gets, for
+// tokens that got that far (as in jsonwebtoken, where a token that fails earlier never reaches them), and the
+// native verifier runs the audience step with that verdict and the checks after it.
+function withAudience(verifier, audience) {
+  const audiences = audienceList(audience)
+  const finish = (payloadText, now) =>
+    verifier.finishAudience(payloadText, now, audienceMatches(audiences, parsePayload(payloadText)))
+  const finishParts = (parts, now) => {
+    finish(parts[1], now)
+    return parts
+  }
+  return {
+    verify(token, now) {
+      const payload = verifier.verify(token, now)
+      finish(payload, now)
+      return payload
+    },
+    verifyComplete: (token, now) => finishParts(verifier.verifyComplete(token, now), now),
+    verifyAsync: (token, now) => verifier.verifyAsync(token, now).then((parts) => finishParts(parts, now)),
+    verifyAsyncCancellable: (token, now, cancellation) =>
+      verifier.verifyAsyncCancellable(token, now, cancellation).then((parts) => finishParts(parts, now)),
+  }
 }
 
 const KNOWN_ALGORITHMS = new Set(SUPPORTED_ALGS)
@@ -106,9 +154,16 @@ function isKnownAlgorithm(alg) {
 
 const tokenOptionFailure = (message) => tokenError('ERR_JWT_INVALID_OPTION', message)
 
-// The native verifier for a key entry (or none) and options, built once and cached on the entry.
-const unsecuredVerifiers = new Map()
+// The verifier for a key entry (or none) and options: the native one, built once and cached on the entry; for an
+// RSA key under 2048 bits with `allowInsecureKeySizes`, the same with node:crypto's signature check; with a
+// RegExp audience, bound to this call's RegExps (they carry state, so they are never shared through the cache).
 function nativeVerifier(entry, options, fail = tokenOptionFailure) {
+  const verifier = preparedVerifier(entry, options, fail)
+  return options.audience && hasRegExp(options.audience) ? withAudience(verifier, options.audience) : verifier
+}
+
+const unsecuredVerifiers = new Map()
+function preparedVerifier(entry, options, fail) {
   const cache = entry === null ? unsecuredVerifiers : entry.verifiers
   // Most callers pass the same options on every call: compare with the last ones before building a cache key.
   const last = lastUsed.get(cache)
@@ -122,6 +177,9 @@ function nativeVerifier(entry, options, fail = tokenOptionFailure) {
       verifier = entry === null ? native.NativeVerifier.unsecured(policy) : entry.native.verifier(policy)
     } catch (err) {
       throw fromNative(err)
+    }
+    if (entry !== null && entry.legacyRsa !== null && policy.allowInsecureKeySizes) {
+      verifier = legacyVerifier(verifier, entry.legacyRsa)
     }
     if (key === null) return verifier
     if (cache.size >= VERIFIER_CACHE_LIMIT) cache.clear()
@@ -213,6 +271,9 @@ function checkOptions(options) {
     typeof options.allowInvalidAsymmetricKeyTypes !== 'boolean'
   ) {
     throw tokenError('ERR_JWT_INVALID_OPTION', 'allowInvalidAsymmetricKeyTypes must be a boolean')
+  }
+  if (options.strict !== undefined && typeof options.strict !== 'boolean') {
+    throw tokenError('ERR_JWT_INVALID_OPTION', 'strict must be a boolean')
   }
 }
 
@@ -347,6 +408,10 @@ module.exports = {
   verify,
   verifyAsync,
   nativeVerifier,
+  preparedVerifier,
+  hasRegExp,
+  audienceList,
+  audienceMatches,
   policyOptions,
   POLICY_OPTIONS,
   parsePayload,

@@ -84,6 +84,16 @@ impl Algorithm {
         }
     }
 
+    /// The bytes of an HMAC algorithm's hash output, the least secret length RFC 7518 §3.2 allows.
+    pub fn hmac_output_len(self) -> Option<usize> {
+        match self {
+            Self::HS256 => Some(32),
+            Self::HS384 => Some(48),
+            Self::HS512 => Some(64),
+            _ => None,
+        }
+    }
+
     pub fn is_pss(self) -> bool {
         matches!(self, Self::PS256 | Self::PS384 | Self::PS512)
     }

@@ -3,13 +3,22 @@
 use ring::{hmac, signature};
 
 use crate::algorithm::Algorithm;
+use crate::curve::Curve;
 use crate::error::{Code, Error, Result};
-use crate::key::{EcSigner, EcVerifier, Key, Material, RsaVerifier, RNG};
+use crate::key::{rsa_key_for, EcSigner, EcVerifier, Key, Material, RNG};
 
 fn unusable(alg: Algorithm) -> Error {
     Error::new(
         Code::KeyTypeMismatch,
         format!("the key cannot be used with {alg}"),
+    )
+}
+
+/// RSA keys under 2048 bits reach here only if the JS layer's node:crypto path was bypassed.
+fn legacy_rsa() -> Error {
+    Error::new(
+        Code::KeyUnsupported,
+        "RSA keys under 2048 bits are used through node:crypto, with allowInsecureKeySizes",
     )
 }
 
@@ -48,12 +57,14 @@ pub fn sign(key: &Key, alg: Algorithm, input: &[u8]) -> Result<Vec<u8>> {
             .map_err(|_| Error::new(Code::KeyUnsupported, "RSA signing failed"))?;
             Ok(out)
         }
-        (Material::EcPrivate(_, EcSigner::Ring(pair)), Algorithm::ES256 | Algorithm::ES384) => pair
+        (Material::RsaPrivate { signer: None, .. }, _) => Err(legacy_rsa()),
+        (Material::EcPrivate(Curve::P256, EcSigner::Ring(pair)), Algorithm::ES256)
+        | (Material::EcPrivate(Curve::P384, EcSigner::Ring(pair)), Algorithm::ES384) => pair
             .sign(&*RNG, input)
             .map(|sig| sig.as_ref().to_vec())
             .map_err(|_| Error::new(Code::KeyUnsupported, "ECDSA signing failed")),
         // AWS-LC draws the nonce from its own generator: the argument is there for ring's signature.
-        (Material::EcPrivate(_, EcSigner::P521(pair)), Algorithm::ES512) => pair
+        (Material::EcPrivate(Curve::P521, EcSigner::P521(pair)), Algorithm::ES512) => pair
             .sign(&aws_lc_rs::rand::SystemRandom::new(), input)
             .map(|sig| sig.as_ref().to_vec())
             .map_err(|_| Error::new(Code::KeyUnsupported, "ECDSA signing failed")),
@@ -72,62 +83,36 @@ pub fn verify(key: &Key, alg: Algorithm, input: &[u8], sig: &[u8]) -> Result<boo
         }
         (
             Material::RsaPublic {
-                verifier: RsaVerifier::AwsLc(keys),
+                verifier: Some(keys),
                 ..
             },
             _,
-        ) => RsaVerifier::aws_lc(keys, alg)
+        ) => rsa_key_for(keys, alg)
             .ok_or_else(|| unusable(alg))?
             .verify_sig(input, sig)
             .is_ok(),
-        (
-            Material::RsaPublic {
-                verifier: RsaVerifier::Ring(pkcs1),
-                bits,
-                ..
-            },
-            _,
-        ) => {
-            let params = rsa_verification(alg, *bits).ok_or_else(|| unusable(alg))?;
-            signature::UnparsedPublicKey::new(params, pkcs1)
-                .verify(input, sig)
-                .is_ok()
+        (Material::RsaPublic { bits, .. }, _) if *bits < crate::key::MIN_RSA_BITS => {
+            return Err(legacy_rsa())
         }
-        (Material::EcPublic(_, EcVerifier::Ring(point)), Algorithm::ES256) => {
+        // A key AWS-LC does not take (over 8192 bits, say): no signature verifies.
+        (Material::RsaPublic { .. }, alg) if alg.family() == crate::algorithm::Family::Rsa => false,
+        (Material::EcPublic(Curve::P256, EcVerifier::Ring(point)), Algorithm::ES256) => {
             signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)
                 .verify(input, sig)
                 .is_ok()
         }
-        (Material::EcPublic(_, EcVerifier::Ring(point)), Algorithm::ES384) => {
+        (Material::EcPublic(Curve::P384, EcVerifier::Ring(point)), Algorithm::ES384) => {
             signature::UnparsedPublicKey::new(&signature::ECDSA_P384_SHA384_FIXED, point)
                 .verify(input, sig)
                 .is_ok()
         }
-        (Material::EcPublic(_, EcVerifier::P521(key)), Algorithm::ES512) => {
+        (Material::EcPublic(Curve::P521, EcVerifier::P521(key)), Algorithm::ES512) => {
             key.verify_sig(input, sig).is_ok()
         }
         (Material::EdPublic(key), Algorithm::EdDSA) => key.verify_sig(input, sig).is_ok(),
         _ => return Err(unusable(alg)),
     };
     Ok(ok)
-}
-
-/// ring's parameters for the keys it still verifies with (see [`RsaVerifier::Ring`]).
-fn rsa_verification(alg: Algorithm, bits: usize) -> Option<&'static signature::RsaParameters> {
-    // Keys under 2048 bits get here only with `allowInsecureKeySizes` (see `Key::check`).
-    let legacy = bits < crate::key::MIN_RSA_BITS;
-    Some(match alg {
-        Algorithm::RS256 if legacy => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
-        Algorithm::RS512 if legacy => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
-        _ if legacy => return None,
-        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-        Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -147,7 +132,7 @@ mod tests {
         let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
         let pkcs8: Pkcs8V1Der = pair.as_der().unwrap();
         let spki: PublicKeyX509Der = pair.public_key().as_der().unwrap();
-        let private = Key::from_pkcs8(pkcs8.as_ref(), None).unwrap();
+        let private = Key::from_pkcs8(pkcs8.as_ref()).unwrap();
         let public = Key::from_spki(spki.as_ref()).unwrap();
         let names = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
         for alg in names.map(|name| Algorithm::parse(name).unwrap()) {
@@ -179,13 +164,13 @@ mod tests {
         assert!(matches!(
             public.material,
             crate::key::Material::RsaPublic {
-                verifier: crate::key::RsaVerifier::AwsLc(_),
+                verifier: Some(_),
                 ..
             }
         ));
 
         let pkcs8 = ring_sig::Ed25519KeyPair::generate_pkcs8(&*crate::key::RNG).unwrap();
-        let private = Key::from_pkcs8(pkcs8.as_ref(), None).unwrap();
+        let private = Key::from_pkcs8(pkcs8.as_ref()).unwrap();
         let mut spki = vec![
             0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
         ];
@@ -203,7 +188,7 @@ mod tests {
         use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P521_SHA512_FIXED_SIGNING};
         let rng = aws_lc_rs::rand::SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P521_SHA512_FIXED_SIGNING, &rng).unwrap();
-        let private = Key::from_pkcs8(pkcs8.as_ref(), Some("secp521r1")).unwrap();
+        let private = Key::from_pkcs8(pkcs8.as_ref()).unwrap();
         let pair =
             EcdsaKeyPair::from_pkcs8(&ECDSA_P521_SHA512_FIXED_SIGNING, pkcs8.as_ref()).unwrap();
         let spki = pair.public_key().as_der().unwrap();
@@ -220,7 +205,8 @@ mod tests {
         assert!(!verify(&public, Algorithm::ES512, INPUT, &sig[..131]).unwrap());
         assert!(!verify(&public, Algorithm::ES512, INPUT, &[0; 132]).unwrap());
 
-        // The curve named by JS must be the one in the key.
-        assert!(Key::from_pkcs8(pkcs8.as_ref(), Some("secp384r1")).is_err());
+        // A key serves only its own curve's algorithm, even where the backend could be asked otherwise.
+        assert!(sign(&private, Algorithm::ES384, INPUT).is_err());
+        assert!(verify(&public, Algorithm::ES256, INPUT, &sig).is_err());
     }
 }

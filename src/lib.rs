@@ -4,8 +4,12 @@
 //! layer that converts JS arguments, calls one core function and maps its error.
 
 pub mod algorithm;
+pub mod claims;
+pub mod curve;
 pub mod der;
 pub mod error;
+pub mod header;
+pub mod json;
 pub mod jwe;
 pub mod jws;
 pub mod key;

@@ -1,17 +1,20 @@
 //! The claim checks of `verify`, prepared once from the options and run on every token, in jsonwebtoken's
 //! order (nbf, exp, aud, iss, sub, jti, nonce, maxAge) and with its messages.
 
-use regex::Regex;
-use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::algorithm::AlgorithmSet;
+use crate::claims::{Claims, Payload};
 use crate::error::{Code, Error, Result};
 
-pub enum AudienceMatcher {
-    Exact(String),
-    /// A JS `RegExp`, translated to the `regex` crate's syntax with its `i`, `m` and `s` flags.
-    Pattern(Regex),
+/// How `aud` is matched.
+pub enum Audience {
+    /// Exact strings, compared here.
+    Exact(Vec<String>),
+    /// By the caller: `audience` holds a JS `RegExp`, which only JavaScript runs with JavaScript's semantics
+    /// (and its `lastIndex` state). Checks then stop before the audience step and [`Policy::check_from_audience`]
+    /// takes the caller's verdict, so the RegExps run only for tokens that get that far, as in jsonwebtoken.
+    Caller,
 }
 
 pub enum Issuer {
@@ -33,8 +36,8 @@ pub struct Policy {
     pub algorithms: AlgorithmSet,
     /// Whether `algorithms` came from the caller: without it, unsigned tokens get a dedicated message.
     pub algorithms_given: bool,
-    /// The audiences to match and the text after "expected: " in the error.
-    pub audience: Option<(Vec<AudienceMatcher>, String)>,
+    /// How to match audiences, and the text after "expected: " in the error.
+    pub audience: Option<(Audience, String)>,
     pub issuer: Option<(Issuer, String)>,
     pub subject: Option<String>,
     pub jwtid: Option<String>,
@@ -46,47 +49,12 @@ pub struct Policy {
     /// Seconds of clock skew tolerated on `exp`, `nbf` and `maxAge`.
     pub clock_tolerance: f64,
     pub max_age: Option<MaxAge>,
-    /// Accept RSA keys under 2048 bits (where the backend can use them at all).
+    /// Accept RSA keys under 2048 bits (verified by node:crypto in the JS layer, never here).
     pub allow_insecure_key_sizes: bool,
-}
-
-fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
-}
-
-/// The registered claims; others are skipped without being built. A JSON `null` is kept as `Some(Null)`,
-/// which jsonwebtoken treats as present (`typeof null === 'object'`), so `"exp": null` is rejected.
-#[derive(Deserialize, Default)]
-pub struct Claims {
-    #[serde(default, deserialize_with = "present")]
-    exp: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    nbf: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    iat: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    aud: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    iss: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    sub: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    jti: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    nonce: Option<Value>,
-}
-
-impl Claims {
-    /// Reads the registered claims of a payload in one pass that also checks the whole text is JSON. A payload
-    /// that is not a JSON object has no claims, as in jsonwebtoken; duplicate registered claims are refused
-    /// rather than resolved (RFC 7519 §4 allows either; refusing leaves nothing ambiguous).
-    pub fn parse(payload: &str) -> Result<Self> {
-        if payload.trim_start().starts_with('{') {
-            serde_json::from_str(payload).map_err(|_| Error::malformed())
-        } else {
-            Ok(Self::default())
-        }
-    }
+    /// The JWT profile of RFC 7519 and RFC 8725 where jsonwebtoken is lenient: the payload is a JSON object,
+    /// registered claims have their registered types, and an HMAC secret is at least as long as the hash
+    /// output (RFC 7518 §3.2). Off by default, so that jsonwebtoken's behaviour is kept.
+    pub strict: bool,
 }
 
 fn number(value: &Option<Value>) -> Option<f64> {
@@ -97,56 +65,26 @@ fn is_str(value: &Option<Value>, expected: &str) -> bool {
     matches!(value, Some(Value::String(s)) if s == expected)
 }
 
-/// `String(value)` as JS would print it, for matching a `RegExp` audience against a non-string claim.
-fn js_string(value: Option<&Value>) -> std::borrow::Cow<'_, str> {
-    match value {
-        None => "undefined".into(),
-        Some(Value::String(s)) => s.as_str().into(),
-        Some(Value::Null) => "null".into(),
-        Some(Value::Bool(b)) => b.to_string().into(),
-        Some(Value::Number(n)) => n.to_string().into(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| match v {
-                Value::Null => String::new(),
-                v => js_string(Some(v)).into_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-            .into(),
-        Some(Value::Object(_)) => "[object Object]".into(),
-    }
-}
-
-impl AudienceMatcher {
-    fn matches(&self, target: Option<&Value>) -> bool {
-        match self {
-            Self::Exact(expected) => matches!(target, Some(Value::String(s)) if s == expected),
-            Self::Pattern(re) => re.is_match(&js_string(target)),
-        }
-    }
-}
-
-/// Builds the `regex` equivalent of a JS `RegExp` source and flags.
-pub fn audience_pattern(source: &str, flags: &str) -> std::result::Result<Regex, String> {
-    regex::RegexBuilder::new(source)
-        .case_insensitive(flags.contains('i'))
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
-        .build()
-        .map_err(|e| format!("audience RegExp /{source}/{flags} is not supported: {e}"))
-}
-
 impl Policy {
-    /// Runs the claim checks on a decoded payload. `now` is unix seconds from the JS clock.
-    pub fn check_claims(&self, payload: &str, now: f64) -> Result<()> {
-        self.check(&Claims::parse(payload)?, now)
+    /// Runs every claim check on a payload. `now` is unix seconds from the JS clock. With
+    /// [`Audience::Caller`], `audience_matched` is the caller's verdict (`None` counts as no match).
+    pub fn check(&self, payload: &Payload, now: f64, audience_matched: Option<bool>) -> Result<()> {
+        self.check_until_audience(payload, now)?;
+        self.check_from_audience(&payload.claims, now, audience_matched)
     }
 
-    /// Runs the claim checks on claims already read from the payload.
-    pub fn check(&self, claims: &Claims, now: f64) -> Result<()> {
-        let tolerance = self.clock_tolerance;
+    /// Whether the caller matches the audience (see [`Audience::Caller`]).
+    pub fn audience_by_caller(&self) -> bool {
+        matches!(self.audience, Some((Audience::Caller, _)))
+    }
 
+    /// The checks before the audience step: the strict profile, then `nbf` and `exp`.
+    pub fn check_until_audience(&self, payload: &Payload, now: f64) -> Result<()> {
+        if self.strict {
+            payload.check_strict()?;
+        }
+        let claims = &payload.claims;
+        let tolerance = self.clock_tolerance;
         if !self.ignore_not_before {
             if let Some(nbf) = &claims.nbf {
                 let nbf = nbf
@@ -167,15 +105,30 @@ impl Policy {
                 }
             }
         }
-        if let Some((matchers, expected)) = &self.audience {
-            let targets: Vec<Option<&Value>> = match &claims.aud {
-                Some(Value::Array(items)) => items.iter().map(Some).collect(),
-                other => vec![other.as_ref()],
+        Ok(())
+    }
+
+    /// The audience step and the checks after it: `iss`, `sub`, `jti`, `nonce`, `maxAge`.
+    pub fn check_from_audience(
+        &self,
+        claims: &Claims,
+        now: f64,
+        audience_matched: Option<bool>,
+    ) -> Result<()> {
+        if let Some((audience, expected)) = &self.audience {
+            let matched = match audience {
+                Audience::Exact(list) => {
+                    let matches =
+                        |target: &Value| matches!(target, Value::String(s) if list.contains(s));
+                    match &claims.aud {
+                        Some(Value::Array(items)) => items.iter().any(matches),
+                        Some(target) => matches(target),
+                        None => false,
+                    }
+                }
+                Audience::Caller => audience_matched == Some(true),
             };
-            if !targets
-                .iter()
-                .any(|t| matchers.iter().any(|m| m.matches(*t)))
-            {
+            if !matched {
                 return Err(Error::new(
                     Code::AudienceInvalid,
                     format!("jwt audience invalid. expected: {expected}"),
@@ -219,7 +172,7 @@ impl Policy {
                 MaxAge::Seconds(seconds) => base + seconds,
                 MaxAge::Millis(ms) => (base + ms / 1000.0).floor(),
             };
-            if now >= deadline + tolerance {
+            if now >= deadline + self.clock_tolerance {
                 return Err(Error::at(Code::Expired, "maxAge exceeded", deadline));
             }
         }
@@ -235,24 +188,28 @@ mod tests {
         Policy::default()
     }
 
+    fn check(policy: &Policy, payload: &str, now: f64) -> Result<()> {
+        policy.check(&Payload::parse(payload, false)?, now, None)
+    }
+
     #[test]
     fn expiry_uses_the_given_clock_and_tolerance() {
         let p = policy();
-        assert!(p.check_claims(r#"{"exp":100}"#, 99.0).is_ok());
-        let err = p.check_claims(r#"{"exp":100}"#, 100.0).unwrap_err();
+        assert!(check(&p, r#"{"exp":100}"#, 99.0).is_ok());
+        let err = check(&p, r#"{"exp":100}"#, 100.0).unwrap_err();
         assert_eq!((err.code, err.date), (Code::Expired, Some(100.0)));
         let tolerant = Policy {
             clock_tolerance: 5.0,
             ..policy()
         };
-        assert!(tolerant.check_claims(r#"{"exp":100}"#, 104.0).is_ok());
+        assert!(check(&tolerant, r#"{"exp":100}"#, 104.0).is_ok());
     }
 
     #[test]
     fn non_numeric_time_claims_are_invalid() {
-        let err = policy().check_claims(r#"{"nbf":null}"#, 1.0).unwrap_err();
+        let err = check(&policy(), r#"{"nbf":null}"#, 1.0).unwrap_err();
         assert_eq!(err.message, "invalid nbf value");
-        let err = policy().check_claims(r#"{"exp":"soon"}"#, 1.0).unwrap_err();
+        let err = check(&policy(), r#"{"exp":"soon"}"#, 1.0).unwrap_err();
         assert_eq!(err.message, "invalid exp value");
     }
 
@@ -260,21 +217,73 @@ mod tests {
     fn audience_matches_any_of_any() {
         let p = Policy {
             audience: Some((
-                vec![
-                    AudienceMatcher::Exact("a".into()),
-                    AudienceMatcher::Pattern(audience_pattern("^urn:x:", "").unwrap()),
-                ],
-                "a or /^urn:x:/".into(),
+                Audience::Exact(vec!["a".into(), "c".into()]),
+                "a or c".into(),
             )),
             ..policy()
         };
-        assert!(p.check_claims(r#"{"aud":["b","a"]}"#, 1.0).is_ok());
-        assert!(p.check_claims(r#"{"aud":"urn:x:y"}"#, 1.0).is_ok());
-        let err = p.check_claims(r#"{"aud":"b"}"#, 1.0).unwrap_err();
+        assert!(check(&p, r#"{"aud":["b","a"]}"#, 1.0).is_ok());
+        assert!(check(&p, r#"{"aud":"c"}"#, 1.0).is_ok());
+        for payload in [
+            r#"{"aud":"b"}"#,
+            r#"{"aud":["A"]}"#,
+            r#"{"aud":[["a"]]}"#,
+            "{}",
+            "a",
+        ] {
+            let err = check(&p, payload, 1.0).unwrap_err();
+            assert_eq!(err.message, "jwt audience invalid. expected: a or c");
+        }
+    }
+
+    #[test]
+    fn a_caller_matched_audience_takes_the_callers_verdict() {
+        let p = Policy {
+            audience: Some((Audience::Caller, "/^a/".into())),
+            issuer: Some((Issuer::One("i".into()), "i".into())),
+            ..policy()
+        };
+        assert!(p.audience_by_caller());
+        let payload = Payload::parse(r#"{"aud":"x","iss":"i"}"#, true).unwrap();
+        assert!(p.check(&payload, 1.0, Some(true)).is_ok());
+        for verdict in [Some(false), None] {
+            let err = p.check(&payload, 1.0, verdict).unwrap_err();
+            assert_eq!(
+                (err.code, err.message.as_ref()),
+                (
+                    Code::AudienceInvalid,
+                    "jwt audience invalid. expected: /^a/"
+                )
+            );
+        }
+        // The steps before the audience do not need the verdict; those after it come after it.
+        let expired = Payload::parse(r#"{"exp":1,"iss":"j"}"#, true).unwrap();
         assert_eq!(
-            err.message,
-            "jwt audience invalid. expected: a or /^urn:x:/"
+            p.check_until_audience(&expired, 5.0).unwrap_err().code,
+            Code::Expired
         );
+        let err = p
+            .check_from_audience(&expired.claims, 0.0, Some(true))
+            .unwrap_err();
+        assert_eq!(err.code, Code::IssuerInvalid);
+    }
+
+    #[test]
+    fn strict_runs_first() {
+        let p = Policy {
+            strict: true,
+            ..policy()
+        };
+        let err = check(&p, r#"{"exp":1,"iss":5}"#, 10.0).unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_ref()),
+            (Code::ClaimInvalid, "invalid iss value")
+        );
+        assert_eq!(
+            check(&p, "text", 1.0).unwrap_err().code,
+            Code::PayloadNotObject
+        );
+        assert!(check(&policy(), "text", 1.0).is_ok());
     }
 
     #[test]
@@ -283,27 +292,25 @@ mod tests {
             max_age: Some(MaxAge::Seconds(10.0)),
             ..policy()
         };
-        assert!(p.check_claims(r#"{"iat":100}"#, 109.0).is_ok());
-        let err = p.check_claims(r#"{"iat":100}"#, 110.0).unwrap_err();
+        assert!(check(&p, r#"{"iat":100}"#, 109.0).is_ok());
+        let err = check(&p, r#"{"iat":100}"#, 110.0).unwrap_err();
         assert_eq!(
             (err.message.as_ref(), err.date),
             ("maxAge exceeded", Some(110.0))
         );
-        let err = p.check_claims(r#"{}"#, 110.0).unwrap_err();
+        let err = check(&p, r#"{}"#, 110.0).unwrap_err();
         assert_eq!(err.message, "iat required when maxAge is specified");
     }
 
     #[test]
     fn duplicate_claims_are_refused() {
-        let err = policy()
-            .check_claims(r#"{"exp":1,"exp":999}"#, 5.0)
-            .unwrap_err();
+        let err = check(&policy(), r#"{"exp":1,"exp":999}"#, 5.0).unwrap_err();
         assert_eq!(err.code, Code::Malformed);
     }
 
     #[test]
     fn non_object_payloads_have_no_claims() {
-        assert!(policy().check_claims("hello", 5.0).is_ok());
-        assert!(policy().check_claims("[1,2]", 5.0).is_ok());
+        assert!(check(&policy(), "hello", 5.0).is_ok());
+        assert!(check(&policy(), "[1,2]", 5.0).is_ok());
     }
 }

@@ -9,9 +9,10 @@ use jsonwebtoken::{Algorithm as JwtAlgorithm, DecodingKey, DecodingKeyKind, Enco
 use ring::digest;
 
 use crate::algorithm::Algorithm;
-use crate::der;
+use crate::curve::Curve;
+use crate::der::{self, tlv};
 use crate::jws;
-use crate::key::Key;
+use crate::key::{Key, Role};
 
 fn algorithm(alg: &JwtAlgorithm) -> Result<Algorithm> {
     let name = match alg {
@@ -77,40 +78,19 @@ fn signing_key(alg: Algorithm, key: &EncodingKey) -> Result<Key> {
     match alg.family() {
         crate::algorithm::Family::Hmac => Ok(Key::secret(bytes)),
         crate::algorithm::Family::Rsa => {
-            Key::from_pkcs8(&pkcs8_rsa(bytes), None).map_err(|_| invalid_rsa())
+            Key::from_pkcs8(&pkcs8_rsa(bytes)).map_err(|_| invalid_rsa())
         }
-        crate::algorithm::Family::Ec => {
-            let curve = if alg == Algorithm::ES256 {
-                "prime256v1"
-            } else {
-                "secp384r1"
-            };
-            Key::from_pkcs8(bytes, Some(curve)).map_err(|_| ErrorKind::InvalidEcdsaKey.into())
-        }
-        _ => Key::from_pkcs8(bytes, None).map_err(|_| ErrorKind::InvalidEddsaKey.into()),
+        // The key's own curve must be the algorithm's.
+        crate::algorithm::Family::Ec => Key::from_pkcs8(bytes)
+            .ok()
+            .filter(|key| key.check(alg, Role::Sign, false).is_ok())
+            .ok_or_else(|| ErrorKind::InvalidEcdsaKey.into()),
+        _ => Key::from_pkcs8(bytes).map_err(|_| ErrorKind::InvalidEddsaKey.into()),
     }
 }
 
 fn invalid_rsa() -> jsonwebtoken::errors::Error {
     ErrorKind::InvalidRsaKey("not a usable RSA key".into()).into()
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 const RSA_ALGORITHM_ID: &[u8] = &[
@@ -205,12 +185,15 @@ fn rsa_from_public(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 }
 
 fn ec_from_private(der: &[u8], alg: JwtAlgorithm) -> Result<(EllipticCurve, Vec<u8>, Vec<u8>)> {
-    let (curve, name, half) = match alg {
-        JwtAlgorithm::ES256 => (EllipticCurve::P256, "prime256v1", 32),
-        JwtAlgorithm::ES384 => (EllipticCurve::P384, "secp384r1", 48),
+    let (curve, expected, half) = match alg {
+        JwtAlgorithm::ES256 => (EllipticCurve::P256, Curve::P256, 32),
+        JwtAlgorithm::ES384 => (EllipticCurve::P384, Curve::P384, 48),
         _ => return Err(ErrorKind::InvalidEcdsaKey.into()),
     };
-    let key = Key::from_pkcs8(der, Some(name)).map_err(|_| ErrorKind::InvalidEcdsaKey)?;
+    let key = Key::from_pkcs8(der)
+        .ok()
+        .filter(|key| key.curve() == Some(expected))
+        .ok_or(ErrorKind::InvalidEcdsaKey)?;
     let point = key.public_key_der().ok_or(ErrorKind::InvalidEcdsaKey)?;
     let (x, y) = point
         .get(1..)
@@ -223,7 +206,7 @@ fn ed_from_private(der: &[u8], curve: &EllipticCurve) -> Result<Vec<u8>> {
     if *curve != EllipticCurve::Ed25519 {
         return Err(ErrorKind::InvalidAlgorithm.into());
     }
-    let key = Key::from_pkcs8(der, None).map_err(|_| ErrorKind::InvalidEddsaKey)?;
+    let key = Key::from_pkcs8(der).map_err(|_| ErrorKind::InvalidEddsaKey)?;
     key.public_key_der()
         .ok_or_else(|| ErrorKind::InvalidEddsaKey.into())
 }
@@ -306,7 +289,7 @@ mod tests {
         let rsa = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
         let pkcs8: Pkcs8V1Der = rsa.as_der().unwrap();
         let spki: PublicKeyX509Der = rsa.public_key().as_der().unwrap();
-        let (_, pkcs1) = crate::der::pkcs8(pkcs8.as_ref()).unwrap();
+        let pkcs1 = crate::der::pkcs8(pkcs8.as_ref()).unwrap().private_key;
         let public = crate::der::spki(spki.as_ref()).unwrap().key;
         for alg in [Algorithm::RS256, Algorithm::PS256, Algorithm::RS512] {
             round_trip(

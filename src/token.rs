@@ -2,14 +2,15 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::algorithm::Algorithm;
+use crate::claims::Payload;
 use crate::error::{Code, Error, Result};
+use crate::header::Header;
 use crate::jws;
 use crate::key::{Key, Role};
-use crate::policy::{Claims, Policy};
+use crate::policy::Policy;
 
 /// Signs a token. `header` and `payload` are the exact bytes to encode, so the caller decides the JSON
 /// (jsonwebtoken's member order gives byte-identical tokens).
@@ -40,14 +41,10 @@ pub fn encode(key: Option<&Key>, alg: Algorithm, header: &[u8], payload: &[u8]) 
 pub struct Verified {
     pub header: String,
     pub payload: String,
-}
-
-#[derive(Deserialize)]
-struct HeaderFields {
-    #[serde(default)]
-    alg: Option<Value>,
-    #[serde(default)]
-    typ: Option<Value>,
+    /// The policy leaves the audience to the caller ([`Audience::Caller`](crate::policy::Audience::Caller)):
+    /// every check before the audience step passed, and the token is verified only once [`finish_audience`]
+    /// passes too.
+    pub audience_pending: bool,
 }
 
 /// The parts of a compact JWS, decoded but not checked.
@@ -56,12 +53,14 @@ pub struct Decoded<'a> {
     pub payload: String,
     pub signing_input: &'a str,
     pub signature: &'a str,
-    alg: Option<Value>,
-    /// The registered claims, when reading the payload as JSON was already needed to decode it.
-    claims: Option<Claims>,
+    fields: Header,
+    /// The payload read as claims, when `verify` decodes a `typ: JWT` token (reading it is then part of
+    /// checking that it is JSON).
+    claims: Option<Payload>,
 }
 
-/// Splits and decodes a token the way jsonwebtoken's `decode` does, without checking anything else.
+/// Splits and decodes a token the way jsonwebtoken's `decode` does, without checking anything else. Header and
+/// payload must be UTF-8 and the header a JSON object; `crit` is not looked at (nothing is verified).
 pub fn decode(token: &str) -> Result<Decoded<'_>> {
     split(token, false)
 }
@@ -83,17 +82,18 @@ fn split(token: &str, with_claims: bool) -> Result<Decoded<'_>> {
     if h.is_empty() || p.is_empty() || !base64url {
         return Err(Error::malformed());
     }
-    let header = text(B64.decode(h).map_err(|_| Error::malformed())?);
-    let payload = text(B64.decode(p).map_err(|_| Error::malformed())?);
-    let fields: HeaderFields = serde_json::from_str(&header).map_err(|_| Error::malformed())?;
+    let header = B64.decode(h).map_err(|_| Error::malformed())?;
+    let payload = B64.decode(p).map_err(|_| Error::malformed())?;
+    let header = utf8(header, "header")?;
+    let fields = Header::parse(&header)?;
+    let payload = utf8(payload, "payload")?;
     // jsonwebtoken parses the payload as JSON when the header says `typ: JWT`; a payload that is not JSON
     // is then an invalid token, otherwise it stays a string.
     let mut claims = None;
-    if matches!(&fields.typ, Some(Value::String(t)) if t == "JWT") {
+    if fields.typ_is_jwt() {
         if with_claims {
-            claims = Some(Claims::parse(&payload)?);
-        }
-        if claims.is_none() || !payload.trim_start().starts_with('{') {
+            claims = Some(Payload::parse(&payload, true)?);
+        } else {
             serde_json::from_str::<serde::de::IgnoredAny>(&payload)
                 .map_err(|_| Error::malformed())?;
         }
@@ -103,20 +103,52 @@ fn split(token: &str, with_claims: bool) -> Result<Decoded<'_>> {
         payload,
         signing_input: &token[..h.len() + 1 + p.len()],
         signature: s,
-        alg: fields.alg,
+        fields,
         claims,
     })
 }
 
-/// Decoded bytes as text, without a copy when they are UTF-8 (as they are in any token a JWT library made).
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+/// Decoded bytes as text. RFC 7515 §2 makes the header UTF-8, and RFC 7519 §7.2 the claims set: invalid
+/// sequences (overlong forms, surrogates, truncated characters) are refused, never replaced, so no two
+/// different byte strings read as the same claims. Valid UTF-8 is taken without a copy.
+pub(crate) fn utf8(bytes: Vec<u8>, part: &'static str) -> Result<String> {
+    String::from_utf8(bytes)
+        .map_err(|_| Error::new(Code::InvalidUtf8, format!("jwt {part} is not valid UTF-8")))
 }
 
-/// Verifies a token: structure, algorithm allow-list, key fit, signature, then the claims. `now` is unix
-/// seconds from the JS clock. Checks run in jsonwebtoken's order, so a token with several faults reports
+/// Verifies a token: structure, `crit`, algorithm allow-list, key fit, signature, then the claims. `now` is
+/// unix seconds from the JS clock. Checks run in jsonwebtoken's order, so a token with several faults reports
 /// the same one.
 pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Result<Verified> {
+    verify_with(token, key, policy, now, None)
+}
+
+/// `verify` for an RSA key under 2048 bits, allowed by `allowInsecureKeySizes`: the backends here do not use
+/// such keys, so the caller has checked the signature (with node:crypto) and gives its verdict, which is used
+/// at the signature step. For any other key or policy the verdict is refused, never used.
+pub fn verify_legacy_rsa(
+    token: &str,
+    key: &Key,
+    policy: &Policy,
+    now: f64,
+    signature_valid: bool,
+) -> Result<Verified> {
+    if !(key.is_legacy_rsa() && policy.allow_insecure_key_sizes) {
+        return Err(Error::new(
+            Code::KeyUnsupported,
+            "a signature checked elsewhere is taken only for RSA keys under 2048 bits with allowInsecureKeySizes",
+        ));
+    }
+    verify_with(token, Some(key), policy, now, Some(signature_valid))
+}
+
+fn verify_with(
+    token: &str,
+    key: Option<&Key>,
+    policy: &Policy,
+    now: f64,
+    signature_valid: Option<bool>,
+) -> Result<Verified> {
     let decoded = split(token, true)?;
     let has_signature = !decoded.signature.is_empty();
     match (has_signature, key) {
@@ -140,7 +172,8 @@ pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Resu
         }
         _ => {}
     }
-    let alg = match &decoded.alg {
+    decoded.fields.check_crit(&decoded.header)?;
+    let alg = match &decoded.fields.alg {
         Some(Value::String(name)) => Algorithm::parse(name),
         _ => None,
     }
@@ -150,9 +183,15 @@ pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Resu
     let valid = match key {
         Some(key) => {
             key.check(alg, Role::Verify, policy.allow_insecure_key_sizes)?;
-            match B64.decode(decoded.signature) {
-                Ok(sig) => jws::verify(key, alg, decoded.signing_input.as_bytes(), &sig)?,
-                Err(_) => false,
+            if policy.strict {
+                key.check_secret_length(alg, Role::Verify)?;
+            }
+            match signature_valid {
+                Some(valid) => valid,
+                None => match B64.decode(decoded.signature) {
+                    Ok(sig) => jws::verify(key, alg, decoded.signing_input.as_bytes(), &sig)?,
+                    Err(_) => false,
+                },
             }
         }
         None => alg == Algorithm::None,
@@ -160,14 +199,27 @@ pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Resu
     if !valid {
         return Err(Error::invalid_signature());
     }
-    match &decoded.claims {
-        Some(claims) => policy.check(claims, now)?,
-        None => policy.check_claims(&decoded.payload, now)?,
+    let payload = match decoded.claims {
+        Some(payload) => payload,
+        None => Payload::parse(&decoded.payload, false)?,
+    };
+    policy.check_until_audience(&payload, now)?;
+    let audience_pending = policy.audience_by_caller();
+    if !audience_pending {
+        policy.check_from_audience(&payload.claims, now, None)?;
     }
     Ok(Verified {
         header: decoded.header,
         payload: decoded.payload,
+        audience_pending,
     })
+}
+
+/// The rest of `verify` for a token whose audience the caller matched: the audience step with the caller's
+/// verdict, then the checks after it. `payload` is the text `verify` returned.
+pub fn finish_audience(payload: &str, policy: &Policy, now: f64, matched: bool) -> Result<()> {
+    let payload = Payload::parse(payload, false)?;
+    policy.check_from_audience(&payload.claims, now, Some(matched))
 }
 
 #[cfg(test)]
@@ -266,5 +318,216 @@ mod tests {
         assert!(verify(&token, None, &allowed, 0.0).is_ok());
         let err = verify(&token, Some(&Key::secret(b"k")), &allowed, 0.0).unwrap_err();
         assert_eq!(err.code, Code::SignatureRequired);
+    }
+
+    /// A token over exactly these header and payload bytes, signed with `key`.
+    fn signed(key: &Key, header: &[u8], payload: &[u8]) -> String {
+        encode(Some(key), Algorithm::HS256, header, payload).unwrap()
+    }
+
+    fn refusal(token: &str, key: &Key, policy: &Policy) -> (Code, String) {
+        let err = verify(token, Some(key), policy, 0.0).unwrap_err();
+        (err.code, err.message.into_owned())
+    }
+
+    #[test]
+    fn a_header_or_claims_set_that_is_not_an_object_is_refused_despite_a_valid_signature() {
+        let key = Key::secret(b"k");
+        let p = hs256_policy();
+        for header in [
+            &br#"["HS256","JWT"]"#[..],
+            b" [\"HS256\"]",
+            b"\"HS256\"",
+            b"null",
+        ] {
+            assert_eq!(
+                refusal(&signed(&key, header, b"{}"), &key, &p),
+                (
+                    Code::HeaderInvalid,
+                    "jwt header must be a JSON object".into()
+                )
+            );
+        }
+        // A claims set that is a JSON array, or a string holding an object, has no claims: `exp` is not read.
+        let header = br#"{"alg":"HS256","typ":"JWT"}"#;
+        for payload in [&br#"[{"exp":1}]"#[..], br#""{\"exp\":1}""#] {
+            let verified = verify(&signed(&key, header, payload), Some(&key), &p, 5.0).unwrap();
+            assert_eq!(verified.payload.as_bytes(), payload);
+        }
+        let strict = Policy {
+            strict: true,
+            ..hs256_policy()
+        };
+        let key = Key::secret(&[7; 32]);
+        assert_eq!(
+            refusal(&signed(&key, header, br#"[{"exp":1}]"#), &key, &strict),
+            (
+                Code::PayloadNotObject,
+                "jwt payload must be a JSON object".into()
+            )
+        );
+    }
+
+    #[test]
+    fn crit_is_checked_before_the_algorithm_and_the_signature() {
+        let key = Key::secret(b"k");
+        let token = signed(
+            &key,
+            br#"{"alg":"HS256","b64":false,"crit":["b64"]}"#,
+            b"{}",
+        );
+        assert_eq!(
+            refusal(&token, &key, &hs256_policy()),
+            (
+                Code::CritUnsupported,
+                "unsupported critical header parameter \"b64\"".into()
+            )
+        );
+        let forged = format!("{}AAAA", &token[..token.rfind('.').unwrap() + 1]);
+        assert_eq!(
+            refusal(&forged, &key, &hs256_policy()).0,
+            Code::CritUnsupported
+        );
+        let token = signed(&key, br#"{"alg":"HS256","crit":[]}"#, b"{}");
+        assert_eq!(refusal(&token, &key, &hs256_policy()).0, Code::CritInvalid);
+        // decode verifies nothing, `crit` included.
+        assert!(decode(&token).is_ok());
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused_never_replaced() {
+        let key = Key::secret(b"k");
+        let p = hs256_policy();
+        let bad: [&[u8]; 5] = [
+            b"\xc0\xaf",     // overlong "/"
+            b"\xe0\x80\xaf", // overlong, three bytes
+            b"\xed\xa0\x80", // a UTF-16 surrogate
+            b"\xe2\x82",     // truncated
+            b"\xff",         // never valid
+        ];
+        for bytes in bad {
+            let payload = [br#"{"a":""#, bytes, br#""}"#].concat();
+            let token = signed(&key, br#"{"alg":"HS256"}"#, &payload);
+            assert_eq!(
+                refusal(&token, &key, &p),
+                (Code::InvalidUtf8, "jwt payload is not valid UTF-8".into())
+            );
+            assert_eq!(decode(&token).err().unwrap().code, Code::InvalidUtf8);
+            let header = [br#"{"alg":"HS256","kid":""#, bytes, br#""}"#].concat();
+            let token = signed(&key, &header, b"{}");
+            assert_eq!(
+                refusal(&token, &key, &p),
+                (Code::InvalidUtf8, "jwt header is not valid UTF-8".into())
+            );
+        }
+        let token = signed(
+            &key,
+            "{\"alg\":\"HS256\",\"kid\":\"é\"}".as_bytes(),
+            "ü".as_bytes(),
+        );
+        assert_eq!(verify(&token, Some(&key), &p, 0.0).unwrap().payload, "ü");
+    }
+
+    #[test]
+    fn strict_refuses_short_hmac_secrets_before_the_signature() {
+        let strict = Policy {
+            strict: true,
+            ..hs256_policy()
+        };
+        let short = Key::secret(&[1; 31]);
+        let token = signed(&short, br#"{"alg":"HS256"}"#, b"{}");
+        assert_eq!(
+            refusal(&token, &short, &strict),
+            (
+                Code::SecretTooShort,
+                "secretOrPublicKey must be at least 32 bytes long for HS256".into()
+            )
+        );
+        assert!(verify(&token, Some(&short), &hs256_policy(), 0.0).is_ok());
+        let long = Key::secret(&[1; 32]);
+        assert!(verify(
+            &signed(&long, br#"{"alg":"HS256"}"#, b"{}"),
+            Some(&long),
+            &strict,
+            0.0
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn a_signature_verdict_from_elsewhere_is_only_taken_for_legacy_rsa_keys() {
+        let key = Key::secret(b"k");
+        let forged = "eyJhbGciOiJIUzI1NiJ9.e30.AAAA";
+        let allowed = Policy {
+            allow_insecure_key_sizes: true,
+            ..hs256_policy()
+        };
+        let err = verify_legacy_rsa(forged, &key, &allowed, 0.0, true).unwrap_err();
+        assert_eq!(err.code, Code::KeyUnsupported);
+
+        use base64::engine::general_purpose::STANDARD;
+        let pem = include_str!("../__test__/fixtures/rsa-1024-public.pem");
+        let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let small = Key::from_spki(&STANDARD.decode(der).unwrap()).unwrap();
+        let rs256 = Policy {
+            algorithms: [Algorithm::RS256].into_iter().collect(),
+            ..Policy::default()
+        };
+        let token = "eyJhbGciOiJSUzI1NiJ9.e30.AAAA";
+        let err = verify(token, Some(&small), &rs256, 0.0).unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_ref()),
+            (
+                Code::KeyTooSmall,
+                "secretOrPublicKey has a minimum key size of 2048 bits for RS256"
+            )
+        );
+        let err = verify_legacy_rsa(token, &small, &rs256, 0.0, true).unwrap_err();
+        assert_eq!(err.code, Code::KeyUnsupported);
+        let insecure = Policy {
+            allow_insecure_key_sizes: true,
+            ..rs256
+        };
+        // Without the caller's verdict the backends here do not use the key.
+        assert_eq!(
+            verify(token, Some(&small), &insecure, 0.0)
+                .unwrap_err()
+                .code,
+            Code::KeyUnsupported
+        );
+        assert!(verify_legacy_rsa(token, &small, &insecure, 0.0, true).is_ok());
+        let err = verify_legacy_rsa(token, &small, &insecure, 0.0, false).unwrap_err();
+        assert_eq!(err.code, Code::SignatureInvalid);
+        let es256 = "eyJhbGciOiJFUzI1NiJ9.e30.AAAA";
+        let all = Policy {
+            algorithms: [Algorithm::RS256, Algorithm::ES256].into_iter().collect(),
+            allow_insecure_key_sizes: true,
+            ..Policy::default()
+        };
+        let err = verify_legacy_rsa(es256, &small, &all, 0.0, true).unwrap_err();
+        assert_eq!(err.code, Code::KeyTypeMismatch);
+    }
+
+    #[test]
+    fn a_caller_matched_audience_stops_before_the_audience_step() {
+        use crate::policy::{Audience, Issuer};
+        let key = Key::secret(b"k");
+        let p = Policy {
+            audience: Some((Audience::Caller, "/^a/".into())),
+            issuer: Some((Issuer::One("i".into()), "i".into())),
+            ..hs256_policy()
+        };
+        let token = signed(&key, br#"{"alg":"HS256"}"#, br#"{"aud":"ab","iss":"x"}"#);
+        let verified = verify(&token, Some(&key), &p, 0.0).unwrap();
+        assert!(verified.audience_pending);
+        let err = finish_audience(&verified.payload, &p, 0.0, false).unwrap_err();
+        assert_eq!(err.code, Code::AudienceInvalid);
+        let err = finish_audience(&verified.payload, &p, 0.0, true).unwrap_err();
+        assert_eq!(err.code, Code::IssuerInvalid);
+        assert!(
+            !verify(&token, Some(&key), &hs256_policy(), 0.0)
+                .unwrap()
+                .audience_pending
+        );
     }
 }

@@ -102,4 +102,21 @@ async function startApp(framework, middleware, { respond = defaultRespond, jsonB
 
 const bearer = (token) => ({ headers: { authorization: `Bearer ${token}` } })
 
-module.exports = { FRAMEWORK_NAMES, startApp, listen, bearer, errorBody }
+// Runs `fn(app)` with `middleware` served on `framework`, and closes the server afterwards.
+async function withApp(middleware, fn, framework = 'Express 5') {
+  const app = await startApp(framework, middleware)
+  try {
+    return await fn(app)
+  } finally {
+    await app.close()
+  }
+}
+
+// The answer to a token that verify refuses: a 401 `invalid_token` with the verify error's code and message as inner.
+async function expectInvalidToken(app, token, code, message) {
+  const { status, body } = await app.request('/', bearer(token))
+  expect(status).toBe(401)
+  expect(body).toMatchObject({ code: 'invalid_token', inner: { code, message } })
+}
+
+module.exports = { FRAMEWORK_NAMES, startApp, listen, bearer, errorBody, withApp, expectInvalidToken }

@@ -323,6 +323,17 @@ impl NativeDecrypter {
         .map_err(to_napi)
     }
 
+    /// The audience step, with JS's verdict on a RegExp audience, and the checks after it, for the payload text
+    /// `decrypt` returned (see `token::finish_audience`).
+    #[napi(catch_unwind)]
+    pub fn finish_audience(&self, payload: String, now: f64, matched: bool) -> Result<()> {
+        let policy = match &self.payload {
+            PayloadCheck::Claims(policy) | PayloadCheck::Nested(_, policy) => policy,
+            PayloadCheck::InnerToken => return Ok(()),
+        };
+        crate::token::finish_audience(&payload, policy, now, matched).map_err(to_napi)
+    }
+
     /// `decryptComplete` on the libuv thread pool.
     #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
     pub fn decrypt_async(&self, token: String, now: f64) -> AsyncTask<DecryptTask> {

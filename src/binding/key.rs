@@ -25,8 +25,8 @@ impl NativeKey {
 
     /// A private key from PKCS#8 DER, as `KeyObject.export({ type: 'pkcs8', format: 'der' })` gives it.
     #[napi(factory, catch_unwind)]
-    pub fn private_key(pkcs8: &[u8], curve: Option<String>) -> Result<Self> {
-        let key = Key::from_pkcs8(pkcs8, curve.as_deref()).map_err(to_napi)?;
+    pub fn private_key(pkcs8: &[u8]) -> Result<Self> {
+        let key = Key::from_pkcs8(pkcs8).map_err(to_napi)?;
         Ok(Self {
             inner: Arc::new(key),
         })
@@ -39,6 +39,13 @@ impl NativeKey {
         Ok(Self {
             inner: Arc::new(key),
         })
+    }
+
+    /// The curve of an EC key as read from its DER (OpenSSL's name: `prime256v1`, `secp384r1`, `secp521r1`),
+    /// `null` for other keys.
+    #[napi(getter)]
+    pub fn curve(&self) -> Option<&'static str> {
+        self.inner.curve().map(|curve| curve.openssl_name())
     }
 
     /// The modulus size of an RSA key, `null` for other keys.

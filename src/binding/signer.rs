@@ -1,6 +1,5 @@
 //! `NativeSigner`: a key and an algorithm, checked once, that turn header and payload JSON into tokens.
 
-use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -24,16 +23,6 @@ pub struct NativeSigner {
 fn parse_algorithm(alg: &str) -> Result<Algorithm> {
     Algorithm::parse(alg)
         .ok_or_else(|| invalid_option("\"algorithm\" must be a valid string enum value"))
-}
-
-/// jsonwebtoken encodes the header as `binary` (latin1): one byte per UTF-16 unit. Headers are ASCII in
-/// practice, so that case borrows.
-fn latin1(text: &str) -> Cow<'_, [u8]> {
-    if text.is_ascii() {
-        Cow::Borrowed(text.as_bytes())
-    } else {
-        Cow::Owned(text.encode_utf16().map(|unit| unit as u8).collect())
-    }
 }
 
 #[napi]
@@ -63,13 +52,15 @@ impl NativeSigner {
         }
     }
 
-    /// Signs a token from the header JSON and the payload text (UTF-8).
+    /// Signs a token from the header JSON and the payload text, both written as UTF-8 (RFC 7515 §5.1).
+    /// jsonwebtoken writes the header as latin1, which differs only for non-ASCII header values: those would
+    /// not be UTF-8, and `verify` refuses such headers.
     #[napi(catch_unwind)]
     pub fn sign(&self, header: String, payload: String) -> Result<String> {
         token::encode(
             self.key.as_deref(),
             self.alg,
-            &latin1(&header),
+            header.as_bytes(),
             payload.as_bytes(),
         )
         .map_err(to_napi)
@@ -78,7 +69,7 @@ impl NativeSigner {
     /// Signs a token whose payload is already encoded bytes (an `encoding` other than UTF-8).
     #[napi(catch_unwind)]
     pub fn sign_bytes(&self, header: String, payload: &[u8]) -> Result<String> {
-        token::encode(self.key.as_deref(), self.alg, &latin1(&header), payload).map_err(to_napi)
+        token::encode(self.key.as_deref(), self.alg, header.as_bytes(), payload).map_err(to_napi)
     }
 
     /// `sign` on the libuv thread pool.
@@ -109,7 +100,7 @@ impl NativeSigner {
         SignTask {
             key: self.key.clone(),
             alg: self.alg,
-            header: latin1(&header).into_owned(),
+            header: header.into_bytes(),
             payload: payload.into_bytes(),
             cancelled,
         }

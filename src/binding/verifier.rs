@@ -13,22 +13,18 @@ use super::error::{invalid_option, to_napi};
 use super::key::NativeKey;
 use crate::algorithm::{Algorithm, AlgorithmSet};
 use crate::key::Key;
-use crate::policy::{audience_pattern, AudienceMatcher, Issuer, MaxAge, Policy};
+use crate::policy::{Audience, Issuer, MaxAge, Policy};
 use crate::token;
-
-/// One entry of `audience`: a string, or a RegExp given as its `source` and `flags`.
-#[napi(object)]
-pub struct AudienceOption {
-    pub value: String,
-    pub flags: Option<String>,
-}
 
 /// `verify` options, normalised by the JS layer.
 #[napi(object)]
 pub struct VerifierOptions {
     pub algorithms: Vec<String>,
     pub algorithms_given: bool,
-    pub audience: Option<Vec<AudienceOption>>,
+    /// The audience strings, matched in Rust; absent when `audience_by_caller`.
+    pub audience: Option<Vec<String>>,
+    /// `audience` holds a RegExp: JS matches the whole audience option (see `Audience::Caller`).
+    pub audience_by_caller: Option<bool>,
     pub audience_expected: Option<String>,
     pub issuer: Option<Vec<String>>,
     pub issuer_is_list: Option<bool>,
@@ -42,6 +38,7 @@ pub struct VerifierOptions {
     pub max_age_seconds: Option<f64>,
     pub max_age_millis: Option<f64>,
     pub allow_insecure_key_sizes: Option<bool>,
+    pub strict: Option<bool>,
 }
 
 pub(super) fn policy(options: VerifierOptions) -> Result<Policy> {
@@ -51,20 +48,11 @@ pub(super) fn policy(options: VerifierOptions) -> Result<Policy> {
             Algorithm::parse(name).ok_or_else(|| invalid_option("\"algorithms\" must be valid"))?,
         );
     }
-    let audience = match options.audience {
-        Some(list) => {
-            let matchers = list
-                .into_iter()
-                .map(|aud| match aud.flags {
-                    Some(flags) => audience_pattern(&aud.value, &flags)
-                        .map(AudienceMatcher::Pattern)
-                        .map_err(invalid_option),
-                    None => Ok(AudienceMatcher::Exact(aud.value)),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Some((matchers, options.audience_expected.unwrap_or_default()))
-        }
-        None => None,
+    let expected = options.audience_expected.unwrap_or_default();
+    let audience = match (options.audience_by_caller, options.audience) {
+        (Some(true), _) => Some((Audience::Caller, expected)),
+        (_, Some(list)) => Some((Audience::Exact(list), expected)),
+        _ => None,
     };
     let issuer = options.issuer.map(|mut list| {
         let expected = options.issuer_expected.unwrap_or_default();
@@ -92,6 +80,7 @@ pub(super) fn policy(options: VerifierOptions) -> Result<Policy> {
         clock_tolerance: options.clock_tolerance.unwrap_or(0.0),
         max_age,
         allow_insecure_key_sizes: options.allow_insecure_key_sizes.unwrap_or(false),
+        strict: options.strict.unwrap_or(false),
     })
 }
 
@@ -124,7 +113,8 @@ impl NativeVerifier {
         })
     }
 
-    /// Verifies a token at `now` (unix seconds from the JS clock) and returns the payload text.
+    /// Verifies a token at `now` (unix seconds from the JS clock) and returns the payload text. When the options
+    /// hold a RegExp audience, the checks stop before the audience step: JS then calls `finishAudience`.
     #[napi(catch_unwind)]
     pub fn verify(&self, token: String, now: f64) -> Result<String> {
         token::verify(&token, self.key.as_deref(), &self.policy, now)
@@ -136,6 +126,31 @@ impl NativeVerifier {
     #[napi(catch_unwind)]
     pub fn verify_complete(&self, token: String, now: f64) -> Result<Vec<String>> {
         token::verify(&token, self.key.as_deref(), &self.policy, now)
+            .map(|verified| vec![verified.header, verified.payload])
+            .map_err(to_napi)
+    }
+
+    /// The audience step, with JS's verdict on the RegExp audience, and the checks after it, for a payload that
+    /// `verify` returned.
+    #[napi(catch_unwind)]
+    pub fn finish_audience(&self, payload: String, now: f64, matched: bool) -> Result<()> {
+        token::finish_audience(&payload, &self.policy, now, matched).map_err(to_napi)
+    }
+
+    /// `verifyComplete` for an RSA key under 2048 bits (`allowInsecureKeySizes`): node:crypto has checked the
+    /// signature, and `signatureValid` is its verdict.
+    #[napi(catch_unwind)]
+    pub fn verify_legacy_rsa(
+        &self,
+        token: String,
+        now: f64,
+        signature_valid: bool,
+    ) -> Result<Vec<String>> {
+        let key = self
+            .key
+            .as_deref()
+            .ok_or_else(|| invalid_option("a legacy RSA verifier needs a key"))?;
+        token::verify_legacy_rsa(&token, key, &self.policy, now, signature_valid)
             .map(|verified| vec![verified.header, verified.payload])
             .map_err(to_napi)
     }

@@ -46,7 +46,7 @@ fn backends() {
                 );
                 let mut buf = plaintext.clone();
                 let nonce = ring::aead::Nonce::assume_unique_for_key([0u8; 12]);
-                black_box(
+                let _ = black_box(
                     k.seal_in_place_separate_tag(nonce, ring::aead::Aad::from(b"aad"), &mut buf)
                         .unwrap(),
                 );
@@ -61,7 +61,7 @@ fn backends() {
                 );
                 let mut buf = plaintext.clone();
                 let nonce = aws_lc_rs::aead::Nonce::assume_unique_for_key([0u8; 12]);
-                black_box(
+                let _ = black_box(
                     k.seal_in_place_separate_tag(
                         nonce,
                         aws_lc_rs::aead::Aad::from(b"aad"),

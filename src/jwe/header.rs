@@ -4,15 +4,12 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::algorithm::{ContentEncryption, KeyManagement};
 use crate::error::{Code, Error, Result};
-
-fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
-}
+use crate::json::{self, present};
 
 /// The members this library reads; any other member is kept in the text and ignored. A member given twice is a
 /// JSON error, so nothing is ambiguous.
@@ -65,11 +62,7 @@ fn header_invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
 }
 
 fn members(text: &str) -> Result<Members> {
-    // serde reads a struct from a JSON array too (by position): only an object is a header.
-    if !text.trim_start().starts_with('{') {
-        return Err(Error::malformed());
-    }
-    serde_json::from_str(text).map_err(|_| Error::malformed())
+    json::object(text).map_err(|_| Error::malformed())
 }
 
 fn base64_member(name: &str, value: Option<Value>) -> Result<Option<Vec<u8>>> {

@@ -10,9 +10,10 @@ use zeroize::Zeroizing;
 
 use super::algorithm::{ContentEncryption, KeyManagement};
 use super::content::GcmKey;
+use crate::curve::Curve;
 use crate::der;
 use crate::error::{Code, Error, Result};
-use crate::key::{Curve, MIN_RSA_BITS};
+use crate::key::{ec_named_pkcs8, MIN_RSA_BITS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EcdhCurve {
@@ -23,16 +24,11 @@ pub enum EcdhCurve {
 }
 
 impl EcdhCurve {
-    /// The curve for node:crypto's `asymmetricKeyType` and `namedCurve`.
-    pub fn from_key_type(key_type: &str, curve: Option<&str>) -> Option<Self> {
-        match key_type {
-            "x25519" => Some(Self::X25519),
-            "ec" => match curve.and_then(Curve::from_name)? {
-                Curve::P256 => Some(Self::P256),
-                Curve::P384 => Some(Self::P384),
-                Curve::P521 => Some(Self::P521),
-            },
-            _ => None,
+    fn from_ec(curve: Curve) -> Self {
+        match curve {
+            Curve::P256 => Self::P256,
+            Curve::P384 => Self::P384,
+            Curve::P521 => Self::P521,
         }
     }
 
@@ -142,10 +138,14 @@ impl JweKey {
     }
 
     /// A private key from PKCS#8 DER; `key_type` and `curve` are node:crypto's `asymmetricKeyType` and
-    /// `namedCurve`.
+    /// `namedCurve`, for the messages only: the key type and curve are read from the DER.
     pub fn from_pkcs8(der: &[u8], key_type: &str, curve: Option<&str>) -> Result<Self> {
         let name = "decryption key";
-        let (oid, inner) = der::pkcs8(der).ok_or_else(|| invalid(name))?;
+        let der::Pkcs8 {
+            algorithm: oid,
+            parameters,
+            private_key: inner,
+        } = der::pkcs8(der).ok_or_else(|| invalid(name))?;
         let material = match (oid, key_type) {
             (OID_RSA, "rsa") => {
                 let (n, _) =
@@ -160,21 +160,21 @@ impl JweKey {
                     pkcs1: Pkcs1PrivateDecryptingKey::new(key).map_err(|_| invalid(name))?,
                 })
             }
-            (OID_EC, "ec") | (OID_X25519, "x25519") => {
-                let curve = EcdhCurve::from_key_type(key_type, curve)
-                    .ok_or_else(|| unsupported_curve(curve))?;
-                let key = if curve == EcdhCurve::X25519 {
-                    // PKCS#8 wraps the 32-byte X25519 key in an OCTET STRING of its own (RFC 8410 §7).
-                    match inner {
-                        [0x04, 0x20, raw @ ..] if raw.len() == 32 => {
-                            PrivateKey::from_private_key(curve.agreement(), raw)
-                        }
-                        _ => return Err(invalid(name)),
-                    }
-                } else {
-                    PrivateKey::from_private_key_der(curve.agreement(), der)
-                }
-                .map_err(|_| invalid(name))?;
+            (OID_X25519, "x25519") => {
+                // PKCS#8 wraps the 32-byte X25519 key in an OCTET STRING of its own (RFC 8410 §7).
+                let [0x04, 0x20, raw @ ..] = inner else {
+                    return Err(invalid(name));
+                };
+                let key = PrivateKey::from_private_key(&agreement::X25519, raw)
+                    .map_err(|_| invalid(name))?;
+                Material::EcdhPrivate(EcdhCurve::X25519, key)
+            }
+            (OID_EC, "ec") => {
+                let (curve, pkcs8) = ec_named_pkcs8(der, parameters, inner, || invalid(name))
+                    .map_err(|err| ec_curve_error(err, curve))?;
+                let curve = EcdhCurve::from_ec(curve);
+                let key = PrivateKey::from_private_key_der(curve.agreement(), &pkcs8)
+                    .map_err(|_| invalid(name))?;
                 Material::EcdhPrivate(curve, key)
             }
             _ => return Err(unsupported(key_type)),
@@ -186,7 +186,8 @@ impl JweKey {
     pub fn from_spki(der: &[u8], key_type: &str, curve: Option<&str>) -> Result<Self> {
         let name = "encryption key";
         let spki = der::spki(der).ok_or_else(|| invalid(name))?;
-        let material = match (spki.algorithm, key_type) {
+        let oid = spki.algorithm;
+        let material = match (oid, key_type) {
             (OID_RSA, "rsa") => {
                 let (n, _) = der::rsa_public_key(spki.key).ok_or_else(|| invalid(name))?;
                 let bits = der::bit_length(n);
@@ -200,8 +201,14 @@ impl JweKey {
                 })
             }
             (OID_EC, "ec") | (OID_X25519, "x25519") => {
-                let curve = EcdhCurve::from_key_type(key_type, curve)
-                    .ok_or_else(|| unsupported_curve(curve))?;
+                let curve = if oid == OID_X25519 {
+                    EcdhCurve::X25519
+                } else {
+                    EcdhCurve::from_ec(
+                        Curve::from_parameters(spki.parameters)
+                            .map_err(|err| ec_curve_error(err, curve))?,
+                    )
+                };
                 // Parsing validates the point on its curve once, here, rather than on every token.
                 agreement::ParsedPublicKey::try_from(&agreement::UnparsedPublicKey::new(
                     curve.agreement(),
@@ -306,6 +313,15 @@ enum SecretLen {
     Exactly(usize),
     Any,
     NotSecret,
+}
+
+/// A named curve the backend does not serve gets the ECDH-ES message; explicit parameters keep their own error.
+fn ec_curve_error(err: Error, curve: Option<&str>) -> Error {
+    if err.code == Code::KeyUnsupported {
+        unsupported_curve(curve)
+    } else {
+        err
+    }
 }
 
 fn unsupported_curve(curve: Option<&str>) -> Error {

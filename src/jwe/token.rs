@@ -15,6 +15,7 @@ use super::header::{self, Header, PartyInfo};
 use super::key::{Direction, JweKey, Material};
 use super::random::{Entropy, Purpose, SystemEntropy};
 use super::{compression, keywrap, pbes2, rsa};
+use crate::claims::Payload as ClaimsPayload;
 use crate::error::{Code, Error, Result};
 use crate::key::Key;
 use crate::policy::Policy;
@@ -263,7 +264,7 @@ fn split(token: &str) -> Result<Segments<'_>> {
     if h.is_empty() || ![h, k, i, c, t].iter().all(|part| is_base64url(part)) {
         return Err(Error::malformed());
     }
-    let header_text = String::from_utf8(decode(h)?).map_err(|_| Error::malformed())?;
+    let header_text = crate::token::utf8(decode(h)?, "header")?;
     Ok(Segments {
         header_b64: h,
         header_text,
@@ -442,7 +443,7 @@ pub fn decrypt(token: &str, key: &JweKey, policy: &DecryptPolicy) -> Result<Decr
     if let Some(limit) = inflate_limit {
         plaintext = compression::inflate(&plaintext, limit)?;
     }
-    let plaintext = String::from_utf8(plaintext).map_err(|_| Error::malformed())?;
+    let plaintext = crate::token::utf8(plaintext, "payload")?;
     Ok(Decrypted {
         header: segments.header_text,
         plaintext,
@@ -482,8 +483,14 @@ pub fn decrypt_and_check(
 ) -> Result<Opened> {
     let decrypted = decrypt(token, key, policy)?;
     match (payload, decrypted.nested) {
-        (Payload::Claims(claims), false) => {
-            claims.check_claims(&decrypted.plaintext, now)?;
+        (Payload::Claims(policy), false) => {
+            // With a RegExp audience the checks stop before the audience step; the caller then runs
+            // `finish_audience` with JavaScript's verdict, as verify() does.
+            let payload = ClaimsPayload::parse(&decrypted.plaintext, false)?;
+            policy.check_until_audience(&payload, now)?;
+            if !policy.audience_by_caller() {
+                policy.check_from_audience(&payload.claims, now, None)?;
+            }
             Ok(Opened { header: decrypted.header, payload: decrypted.plaintext, signed: None })
         }
         (Payload::Claims(_), true) => Err(Error::new(
