@@ -32,7 +32,7 @@ function linuxLibc() {
   return 'gnu'
 }
 
-const abi = { linux: `-${linuxLibc()}`, win32: '-msvc' }[process.platform] ?? ''
+const abi = process.platform === 'linux' ? `-${linuxLibc()}` : process.platform === 'win32' ? '-msvc' : ''
 const triple = `${process.platform}-${process.arch}${abi}`
 const names = {
   triple,

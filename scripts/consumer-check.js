@@ -63,21 +63,12 @@ function timed(label, fn) {
   return value
 }
 
-function isExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK)
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
-}
-
 // This environment without Rust: no PATH entry that holds cargo or rustc, and rustup's homes empty, so that no
 // rustup proxy left elsewhere on PATH finds a toolchain either.
 function withoutRust(tmp) {
   const tools = process.platform === 'win32' ? ['cargo.exe', 'rustc.exe'] : ['cargo', 'rustc']
   const entries = (process.env.PATH || '').split(path.delimiter)
-  const PATH = entries.filter((dir) => dir && !tools.some((tool) => isExecutable(path.join(dir, tool))))
+  const PATH = entries.filter((dir) => dir && !tools.some((tool) => fs.existsSync(path.join(dir, tool))))
   const empty = (name) => {
     const dir = path.join(tmp, name)
     fs.mkdirSync(dir)
