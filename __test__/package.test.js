@@ -111,6 +111,15 @@ describe('package.json', () => {
   test('lists no platform packages: they are added when packing', () => {
     expect(pkg.optionalDependencies).toBeUndefined()
   })
+
+  test('publishing this folder is refused: a release publishes the tarballs, which list the platform packages', () => {
+    const child = spawnSync('npm', ['publish', '--dry-run'], { cwd: root, encoding: 'utf8' })
+    expect(child.status).toBe(1)
+    expect(child.stderr).toContain(
+      'Publish the tarballs in dist/ (npm run package; see Releasing in the README): this folder lacks the platform ' +
+        'packages.\n',
+    )
+  })
 })
 
 describe('the platform packages in npm/', () => {
