@@ -3,7 +3,7 @@ const js = require('@eslint/js')
 const globals = require('globals')
 
 module.exports = [
-  { ignores: ['target/', 'node_modules/', 'native.js', 'coverage/'] },
+  { ignores: ['target/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
   {
     files: ['**/*.js'],

@@ -1,10 +1,11 @@
 'use strict'
 // The package as npm sees it: the `exports` map (CommonJS and ESM entries, types), named ESM imports of the
-// package root, and a tarball that holds everything the install-time build needs and nothing it does not.
-// (scripts/consumer-check.js installs that tarball in a new project, which takes a full build.)
+// package root, the platform packages in npm/, and a tarball that holds everything the install-time build needs
+// and nothing it does not. (`npm run check:package` installs the tarballs in new projects, with and without Rust.)
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 const jwt = require('..')
 
@@ -94,10 +95,83 @@ describe('package.json', () => {
     expect(Object.keys(jwt).filter((name) => !declared.has(name))).toEqual([])
   })
 
-  test('the build runs at install time and needs only what `dependencies` brings', () => {
-    expect(pkg.scripts.install).toBe('node scripts/build.js')
-    expect(Object.keys(pkg.dependencies)).toContain('@napi-rs/cli')
+  test('the install script builds only when no prebuilt binary loads; `npm run build` is the same script', () => {
+    expect(pkg.scripts.install).toBe('node scripts/install.js')
+    expect(pkg.scripts.build).toBe('node scripts/install.js')
     expect(pkg.engines.node).toBe('>=20')
+  })
+
+  test('`dependencies` holds only what runs at run time; the build tools are for development', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'ms'])
+    expect(Object.keys(pkg.devDependencies)).toContain('@napi-rs/cli')
+  })
+
+  // `npm install` in a clone builds the checkout's code: a platform package listed here would bring a published
+  // binary into it. scripts/package.js adds them to the packed manifest.
+  test('lists no platform packages: they are added when packing', () => {
+    expect(pkg.optionalDependencies).toBeUndefined()
+  })
+
+  test('publishing this folder is refused: a release publishes the tarballs, which list the platform packages', () => {
+    const child = spawnSync('npm', ['publish', '--dry-run'], { cwd: root, encoding: 'utf8' })
+    expect(child.status).toBe(1)
+    expect(child.stderr).toContain(
+      'Publish the tarballs in dist/ (npm run package; see Releasing in the README): this folder lacks the platform ' +
+        'packages.\n',
+    )
+  })
+})
+
+describe('the platform packages in npm/', () => {
+  const triples = fs.readdirSync(path.join(root, 'npm')).sort()
+  const LIBC = { gnu: 'glibc', musl: 'musl' }
+
+  test('one per platform of the release matrix', () => {
+    expect(triples).toEqual([
+      'darwin-arm64',
+      'darwin-x64',
+      'linux-arm64-gnu',
+      'linux-arm64-musl',
+      'linux-x64-gnu',
+      'linux-x64-musl',
+      'win32-x64-msvc',
+    ])
+    // The release workflow names Rust targets; napi-rs names each binary after the platform it fits.
+    const rustTarget = {
+      'darwin-arm64': 'aarch64-apple-darwin',
+      'darwin-x64': 'x86_64-apple-darwin',
+      'linux-arm64-gnu': 'aarch64-unknown-linux-gnu',
+      'linux-arm64-musl': 'aarch64-unknown-linux-musl',
+      'linux-x64-gnu': 'x86_64-unknown-linux-gnu',
+      'linux-x64-musl': 'x86_64-unknown-linux-musl',
+      'win32-x64-msvc': 'x86_64-pc-windows-msvc',
+    }
+    const workflow = fs.readFileSync(path.join(root, '.github', 'workflows', 'release.yml'), 'utf8')
+    const built = [...workflow.matchAll(/^ {12}target: (\S+)$/gm)].map(([, target]) => target).sort()
+    expect(built).toEqual(triples.map((triple) => rustTarget[triple]).sort())
+  })
+
+  // No version: scripts/package.js gives each the main package's own when it packs them.
+  test.each(triples)('%s: npm installs it only where it fits, and it holds only the addon', (triple) => {
+    const dir = path.join(root, 'npm', triple)
+    const platform = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
+    const [os, cpu, abi] = triple.split('-')
+    const addon = `ringjwt.${triple}.node`
+    expect(platform).toEqual({
+      name: `@ringjwt/${triple}`,
+      description: expect.stringMatching(
+        /^The ringjwt native addon for .+\. Installed by ringjwt, not for direct use\.$/,
+      ),
+      license: pkg.license,
+      os: [os],
+      cpu: [cpu],
+      ...(LIBC[abi] ? { libc: [LIBC[abi]] } : {}),
+      main: addon,
+      files: [addon],
+      engines: pkg.engines,
+      publishConfig: { access: 'public' },
+    })
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toMatch(new RegExp(`^# @ringjwt/${triple}\n`))
   })
 })
 
@@ -123,7 +197,7 @@ describe('the tarball', () => {
   }
 
   test('holds what the install-time build reads', () => {
-    const needed = ['package.json', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'scripts/build.js']
+    const needed = ['package.json', 'Cargo.toml', 'Cargo.lock', 'build.rs', '.cargo/config.toml', 'scripts/install.js']
     const rust = filesUnder('src').filter((file) => file.endsWith('.rs'))
     expect(rust).toContain('src/lib.rs')
     expect([...needed, ...rust].filter((file) => !packed.has(file))).toEqual([])
@@ -150,12 +224,83 @@ describe('the tarball', () => {
     expect(missing).toEqual([])
   })
 
-  test('leaves out build output, prebuilt addons, tests and development files', () => {
+  test('leaves out build output, prebuilt addons, platform packages, tests and development files', () => {
     const unwanted = [...packed].filter((file) =>
-      /^(?:target|node_modules|__test__|benchmark|examples|\.ci)\/|\.node$|^package-lock\.json$|^eslint\.config\.js$/.test(
+      /^(?:target|node_modules|dist|npm|__test__|benchmark|examples|\.ci|\.github)\/|\.node$|^package-lock\.json$|^eslint\.config\.js$|^scripts\/(?!install\.js$)/.test(
         file,
       ),
     )
     expect(unwanted).toEqual([])
+  })
+})
+
+describe('the release tarballs: scripts/package.js --artifacts', () => {
+  const triples = fs.readdirSync(path.join(root, 'npm')).sort()
+  let tmp
+  let packed
+
+  // What a release's build jobs upload: one addon per platform (stand-ins here: packing only copies them).
+  function artifacts(dir, only = triples) {
+    fs.mkdirSync(dir)
+    for (const triple of only) fs.writeFileSync(path.join(dir, `ringjwt.${triple}.node`), `addon for ${triple}`)
+    return dir
+  }
+
+  function packRelease(artifactDir, out) {
+    const script = path.join(root, 'scripts', 'package.js')
+    return spawnSync(process.execPath, [script, '--artifacts', artifactDir, '--out', out], { encoding: 'utf8' })
+  }
+
+  const tarball = (file) => path.join(tmp, 'out', file)
+  const list = (file) =>
+    spawnSync('tar', ['-tzf', tarball(file)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .sort()
+  const read = (file, member) => spawnSync('tar', ['-xzOf', tarball(file), member], { encoding: 'utf8' }).stdout
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-release-'))
+    packed = packRelease(artifacts(path.join(tmp, 'artifacts')), path.join(tmp, 'out'))
+  })
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+  test('the main package and one package per platform', () => {
+    expect(packed.status).toBe(0)
+    expect(fs.readdirSync(path.join(tmp, 'out')).sort()).toEqual(
+      [`ringjwt-${pkg.version}.tgz`, ...triples.map((triple) => `ringjwt-${triple}-${pkg.version}.tgz`)].sort(),
+    )
+  })
+
+  test('the main package: package.json with every platform package pinned to its own version', () => {
+    const published = JSON.parse(read(`ringjwt-${pkg.version}.tgz`, 'package/package.json'))
+    expect(published).toEqual({
+      ...pkg,
+      optionalDependencies: Object.fromEntries(triples.map((triple) => [`@ringjwt/${triple}`, pkg.version])),
+    })
+  })
+
+  test('the main package: the files npm publishes from the repository, and no addon', () => {
+    const child = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
+    const fromRepository = JSON.parse(child.stdout)[0].files.map((file) => `package/${file.path}`)
+    expect(list(`ringjwt-${pkg.version}.tgz`)).toEqual(['', ...fromRepository].sort())
+  })
+
+  test.each(triples)('%s: its package.json with the version, its README, its addon', (triple) => {
+    const file = `ringjwt-${triple}-${pkg.version}.tgz`
+    const addon = `ringjwt.${triple}.node`
+    expect(list(file)).toEqual(['', 'package/README.md', 'package/package.json', `package/${addon}`])
+    const { name, ...rest } = JSON.parse(fs.readFileSync(path.join(root, 'npm', triple, 'package.json'), 'utf8'))
+    expect(JSON.parse(read(file, 'package/package.json'))).toEqual({ name, version: pkg.version, ...rest })
+    expect(read(file, `package/${addon}`)).toBe(`addon for ${triple}`)
+  })
+
+  test('a release without one of the platforms is refused, and nothing is packed', () => {
+    const partial = artifacts(path.join(tmp, 'partial'), triples.slice(1))
+    const out = path.join(tmp, 'partial-out')
+    const child = packRelease(partial, out)
+    expect(child.status).toBe(1)
+    const missing = path.join(partial, `ringjwt.${triples[0]}.node`)
+    expect(child.stderr).toBe(`package: ${missing} is missing: every platform is released together\n`)
+    expect(fs.existsSync(out)).toBe(false)
   })
 })

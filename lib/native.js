@@ -1,7 +1,98 @@
 'use strict'
-// The addon compiled by `npm install` (scripts/build.js). One file per platform, as napi-rs names it.
+// Loads the native addon, named as napi-rs names it: `<platform>-<arch>[-abi]`, the "triple" (linux-x64-gnu).
+// It tries, in order:
+//   1. @ringjwt/<triple>: the prebuilt platform package npm installs as an optional dependency.
+//   2. ringjwt.<triple>.node in the package root: a build from source (scripts/install.js), made when no prebuilt
+//      binary loaded at install time (or RINGJWT_BUILD_FROM_SOURCE=1 asked for one: install with --omit=optional
+//      too for that build to be the one loaded).
+// If neither loads, one Error names the triple, what was tried and why it failed, and the two ways out.
+// Run as a script (`node lib/native.js`), it prints those names as JSON for scripts/install.js instead.
+
+const fs = require('node:fs')
 const path = require('node:path')
-const { platform, arch } = process
-const abi = platform === 'linux' ? (process.report?.getReport().header.glibcVersionRuntime ? '-gnu' : '-musl') : ''
-const file = path.join(__dirname, '..', `ringjwt.${platform}-${arch}${abi}.node`)
-module.exports = require(file)
+
+const root = path.join(__dirname, '..')
+
+// The C library decides which Linux binary fits. ldd is a script that names its library (cheap to read); Node's
+// own report is the fallback where there is no such script.
+function linuxLibc() {
+  try {
+    const ldd = fs.readFileSync('/usr/bin/ldd', 'latin1')
+    if (ldd.includes('musl')) return 'musl'
+    if (ldd.includes('GNU C Library')) return 'gnu'
+  } catch {
+    // no ldd at this path: ask Node
+  }
+  try {
+    const { header, sharedObjects = [] } = process.report.getReport()
+    if (header.glibcVersionRuntime) return 'gnu'
+    if (sharedObjects.some((file) => /\/(?:ld|libc)[.-]musl-/.test(file))) return 'musl'
+  } catch {
+    // no report: assume the common case
+  }
+  return 'gnu'
+}
+
+const abi = process.platform === 'linux' ? `-${linuxLibc()}` : process.platform === 'win32' ? '-msvc' : ''
+const triple = `${process.platform}-${process.arch}${abi}`
+const names = {
+  triple,
+  local: path.join(root, `ringjwt.${triple}.node`),
+  prebuilt: `@ringjwt/${triple}`,
+}
+
+// The first line of a failure is enough: dlopen's reason, or a missing file.
+const reason = (err) =>
+  err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT' ? 'not there' : String(err.message).split('\n')[0]
+
+function loadPrebuilt(manifest) {
+  let installed
+  try {
+    installed = require(`${names.prebuilt}/package.json`).version
+  } catch {
+    throw new Error('not installed')
+  }
+  // The JS layer and the addon change together: a platform package of another version is not used.
+  if (installed !== manifest.version) throw new Error(`version ${installed}, expected ${manifest.version}`)
+  return require(names.prebuilt)
+}
+
+function load() {
+  const manifest = require('../package.json')
+  const tried = []
+  try {
+    return loadPrebuilt(manifest)
+  } catch (err) {
+    tried.push(`${names.prebuilt}, the prebuilt package: ${reason(err)}`)
+  }
+  try {
+    return require(names.local)
+  } catch (err) {
+    tried.push(`${path.basename(names.local)}, a build from source in ${root}: ${reason(err)}`)
+  }
+  throw new Error(
+    [
+      `ringjwt: no native addon loads for ${triple} (Node ${process.version}). Tried:`,
+      ...tried.map((line) => `  - ${line}`),
+      'Two ways out:',
+      `  - A prebuilt binary: ${prebuiltWayOut(manifest)}`,
+      '  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, install again or run ' +
+        '`npm rebuild ringjwt` (in a clone of ringjwt: `npm run build`).',
+    ].join('\n'),
+  )
+}
+
+function prebuiltWayOut(manifest) {
+  const published = Object.keys(manifest.optionalDependencies ?? {}).map((name) => name.replace('@ringjwt/', ''))
+  if (published.includes(triple)) {
+    return (
+      `${names.prebuilt} is published for this platform: install again with optional dependencies (no ` +
+      '--omit=optional or --no-optional; a lock file written on another platform may lack it, see the README).'
+    )
+  }
+  if (published.length > 0) return `none is published for ${triple}; there are for ${published.join(', ')}.`
+  return 'this copy of ringjwt lists no platform packages (a clone of the repository?); the published one does.'
+}
+
+if (require.main === module) process.stdout.write(`${JSON.stringify(names)}\n`)
+else module.exports = load()

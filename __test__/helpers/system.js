@@ -58,7 +58,11 @@ function install(packages) {
     return 'not running as root, so apt-get cannot run'
   if (which('apt-get') === null) return 'apt-get is not available on this system'
   process.stderr.write(`\nringjwt tests: installing Debian packages ${packages.join(', ')} (apt-get)...\n`)
-  const failure = aptGet(['update', '-qq']) ?? aptGet(['install', '-y', '-qq', '--no-install-recommends', ...packages])
+  // Another apt-get or dpkg (a second test run on the same machine, say) holds the lock for a while: wait for it.
+  const wait = ['-o', 'DPkg::Lock::Timeout=300']
+  const failure =
+    aptGet([...wait, 'update', '-qq']) ??
+    aptGet([...wait, 'install', '-y', '-qq', '--no-install-recommends', ...packages])
   return failure === null ? null : `apt-get install ${packages.join(' ')} failed: ${failure}`
 }
 
