@@ -21,5 +21,8 @@ export const {
   ExtractJwt,
   createTokenStore,
   createRedisTokenStore,
+  createSessionStore,
+  createRedisSessionStore,
+  StoreUnavailableError,
 } = ringjwt
 export default ringjwt

@@ -5,6 +5,7 @@ mod cancellation;
 mod error;
 mod key;
 mod revocation;
+mod session;
 mod signer;
 mod verifier;
 
