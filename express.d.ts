@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Algorithm, Jwt, JwtPayload, Secret, VerifyOptions } from './index'
+import type { Algorithm, Jwt, JwtPayload, Secret, SessionRefusalCode, VerifyOptions } from './index'
 
 /**
  * The request as the middleware and its callbacks see it: Node's request plus whatever the framework adds
@@ -70,7 +70,12 @@ export type UnlessOptions =
 export declare function expressjwt<R = Request>(options: ExpressJwtOptions<R>): ExpressJwtMiddleware
 
 export type UnauthorizedErrorCode =
-  'credentials_bad_scheme' | 'credentials_bad_format' | 'credentials_required' | 'invalid_token' | 'revoked_token'
+  | 'credentials_bad_scheme'
+  | 'credentials_bad_format'
+  | 'credentials_required'
+  | 'invalid_token'
+  | 'revoked_token'
+  | SessionRefusalCode
 
 export type ErrorLike = Error | { message: string }
 

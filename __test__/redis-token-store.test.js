@@ -120,6 +120,7 @@ test('a lookup reads the jti and the subject cut-off in one MGET', async () => {
   const counting = {
     set: (...args) => client.set(...args),
     eval: (...args) => client.eval(...args),
+    evalSha: (...args) => client.evalSha(...args),
     mGet: (keys) => {
       calls.push(keys)
       return client.mGet(keys)

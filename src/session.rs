@@ -19,12 +19,43 @@
 
 use std::collections::HashMap;
 
+use ring::digest::{digest, SHA256};
+
 /// SHA-256 of a refresh token.
 pub type RefreshDigest = [u8; 32];
 
 /// The first 16 bytes of a retired refresh token's digest: enough to recognise it again (a collision with a
 /// random token is a 2^-128 event) at half the memory, as retired digests are the bulk of a busy session.
 type RetiredFingerprint = [u8; 16];
+
+/// Session ids and access token ids as fixed 16 bytes, so that neither needs an allocation of its own: a UUID
+/// (what the JS layer issues) is its own 16 bytes; any other string, the first 16 bytes of its SHA-256. No one
+/// can make a string whose digest prefix equals a given UUID's bytes, so the two kinds cannot be confused.
+type Key = [u8; 16];
+
+fn key_of(value: &str) -> Key {
+    uuid_bytes(value).unwrap_or_else(|| {
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&digest(&SHA256, value.as_bytes()).as_ref()[..16]);
+        out
+    })
+}
+
+/// The 16 bytes of a hyphenated UUID (either case), or None.
+fn uuid_bytes(value: &str) -> Option<Key> {
+    let text = value.as_bytes();
+    if text.len() != 36 || [8, 13, 18, 23].iter().any(|&at| text[at] != b'-') {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    let mut digits = text.iter().filter(|&&byte| byte != b'-');
+    for byte in &mut out {
+        let high = char::from(*digits.next()?).to_digit(16)?;
+        let low = char::from(*digits.next()?).to_digit(16)?;
+        *byte = u8::try_from(high * 16 + low).ok()?;
+    }
+    digits.next().is_none().then_some(out)
+}
 
 /// Below this many records the map is not swept on insert: scanning a small table buys nothing.
 const MIN_PRUNE_LEN: usize = 1024;
@@ -126,6 +157,7 @@ pub struct Issued {
 
 #[derive(Debug)]
 struct Session {
+    id: Box<str>,
     subject: Box<str>,
     metadata: Option<Box<str>>,
     created_at: f64,
@@ -136,8 +168,8 @@ struct Session {
     refresh: RefreshDigest,
     /// Retired refresh tokens, each until the instant it would have expired.
     retired: Vec<(RetiredFingerprint, f64)>,
-    /// Issued access tokens: `jti` and expiry.
-    tokens: Vec<(Box<str>, f64)>,
+    /// Issued access tokens: the key of their `jti`, and their expiry.
+    tokens: Vec<(Key, f64)>,
     ended: Option<EndReason>,
 }
 
@@ -162,9 +194,9 @@ impl Session {
         self.retired.retain(|&(_, until)| until > now);
     }
 
-    fn view(&self, id: &str) -> SessionView {
+    fn view(&self) -> SessionView {
         SessionView {
-            id: id.to_owned(),
+            id: self.id.to_string(),
             subject: self.subject.to_string(),
             created_at: self.created_at,
             last_used_at: self.last_used_at,
@@ -184,8 +216,8 @@ fn retired_fingerprint(digest: &RefreshDigest) -> RetiredFingerprint {
 #[derive(Debug)]
 pub struct SessionStore {
     lifetimes: Lifetimes,
-    sessions: HashMap<Box<str>, Session>,
-    by_subject: HashMap<Box<str>, Vec<Box<str>>>,
+    sessions: HashMap<Key, Session>,
+    by_subject: HashMap<Box<str>, Vec<Key>>,
     prune_at_len: usize,
 }
 
@@ -219,16 +251,18 @@ impl SessionStore {
         if self.sessions.len() >= self.prune_at_len {
             self.prune(now);
         }
-        if let Some(existing) = self.sessions.get(id) {
+        let key = key_of(id);
+        if let Some(existing) = self.sessions.get(&key) {
             if existing.forget_at(self.lifetimes.clock_tolerance) > now {
                 return Err(SessionError::IdTaken);
             }
-            self.remove(id);
+            self.remove(&key);
         }
         let absolute_expires_at = now + self.lifetimes.absolute;
         let expires_at = absolute_expires_at.min(now + self.lifetimes.idle);
         let token_expires_at = expires_at.min(now + self.lifetimes.access_token);
         let session = Session {
+            id: id.into(),
             subject: subject.into(),
             metadata: metadata.map(Into::into),
             created_at: now,
@@ -237,18 +271,15 @@ impl SessionStore {
             absolute_expires_at,
             refresh,
             retired: Vec::new(),
-            tokens: vec![(jti.into(), token_expires_at)],
+            tokens: vec![(key_of(jti), token_expires_at)],
             ended: None,
         };
         let issued = Issued {
-            session: session.view(id),
+            session: session.view(),
             token_expires_at,
         };
-        self.sessions.insert(id.into(), session);
-        self.by_subject
-            .entry(subject.into())
-            .or_default()
-            .push(id.into());
+        self.sessions.insert(key, session);
+        self.by_subject.entry(subject.into()).or_default().push(key);
         Ok(issued)
     }
 
@@ -266,7 +297,8 @@ impl SessionStore {
         if !now.is_finite() {
             return Err(Refusal::RefreshTokenInvalid);
         }
-        let Some(session) = self.live_record(id, now) else {
+        let key = key_of(id);
+        let Some(session) = self.live_record(&key, now) else {
             return Err(Refusal::RefreshTokenInvalid);
         };
         if session.ended.is_some() {
@@ -286,7 +318,7 @@ impl SessionStore {
             if !reused {
                 return Err(Refusal::RefreshTokenInvalid);
             }
-            self.end_record(id, EndReason::RefreshTokenReused, now);
+            self.end_record(&key, EndReason::RefreshTokenReused, now);
             return Err(Refusal::RefreshTokenReused);
         }
         session.drop_expired_entries(now, lifetimes.clock_tolerance);
@@ -298,9 +330,9 @@ impl SessionStore {
         session.last_used_at = now;
         session.expires_at = session.absolute_expires_at.min(now + lifetimes.idle);
         let token_expires_at = session.expires_at.min(now + lifetimes.access_token);
-        session.tokens.push((jti.into(), token_expires_at));
+        session.tokens.push((key_of(jti), token_expires_at));
         Ok(Issued {
-            session: session.view(id),
+            session: session.view(),
             token_expires_at,
         })
     }
@@ -315,7 +347,7 @@ impl SessionStore {
         now: f64,
     ) -> Result<(), Refusal> {
         let tolerance = self.lifetimes.clock_tolerance;
-        let session = match self.sessions.get(id) {
+        let session = match self.sessions.get(&key_of(id)) {
             Some(session) if session.forget_at(tolerance) > now => session,
             _ => return Err(Refusal::SessionUnknown),
         };
@@ -328,10 +360,11 @@ impl SessionStore {
         if subject.is_some_and(|subject| subject != &*session.subject) {
             return Err(Refusal::TokenNotIssued);
         }
+        let jti = key_of(jti);
         let issued = session
             .tokens
             .iter()
-            .any(|(issued, exp)| &**issued == jti && exp + tolerance > now);
+            .any(|&(issued, exp)| issued == jti && exp + tolerance > now);
         if issued {
             Ok(())
         } else {
@@ -341,8 +374,7 @@ impl SessionStore {
 
     /// The live session `id`, if any.
     pub fn get(&self, id: &str, now: f64) -> Option<SessionView> {
-        let session = self.sessions.get(id)?;
-        (session.ended.is_none() && session.expires_at > now).then(|| session.view(id))
+        self.live_view(&key_of(id), now)
     }
 
     /// The live sessions of `subject`, oldest first.
@@ -352,7 +384,7 @@ impl SessionStore {
             .get(subject)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.get(id, now))
+            .filter_map(|key| self.live_view(key, now))
             .collect();
         views.sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
         views
@@ -360,30 +392,26 @@ impl SessionStore {
 
     /// Ends the live session `id`; false when there is none.
     pub fn end(&mut self, id: &str, now: f64) -> bool {
-        if self.get(id, now).is_none() {
-            return false;
-        }
-        self.end_record(id, EndReason::Ended, now);
-        true
+        self.end_live(&key_of(id), now)
     }
 
     /// Ends every live session of `subject`; returns how many.
     pub fn end_all(&mut self, subject: &str, now: f64) -> usize {
-        let ids: Vec<Box<str>> = self.by_subject.get(subject).cloned().unwrap_or_default();
-        ids.iter().filter(|id| self.end(id, now)).count()
+        let keys = self.by_subject.get(subject).cloned().unwrap_or_default();
+        keys.iter().filter(|key| self.end_live(key, now)).count()
     }
 
     /// Drops every record that can no longer matter at `now`; returns how many went.
     pub fn prune(&mut self, now: f64) -> usize {
         let tolerance = self.lifetimes.clock_tolerance;
-        let gone: Vec<Box<str>> = self
+        let gone: Vec<Key> = self
             .sessions
             .iter()
             .filter(|(_, session)| session.forget_at(tolerance) <= now)
-            .map(|(id, _)| id.clone())
+            .map(|(&key, _)| key)
             .collect();
-        for id in &gone {
-            self.remove(id);
+        for key in &gone {
+            self.remove(key);
         }
         let len = self.sessions.len();
         if self.sessions.capacity() > 4 * len.max(MIN_PRUNE_LEN) {
@@ -403,20 +431,33 @@ impl SessionStore {
         self.sessions.is_empty()
     }
 
-    /// The record of `id` unless it is due to be forgotten (then it is dropped now).
-    fn live_record(&mut self, id: &str, now: f64) -> Option<&mut Session> {
+    fn live_view(&self, key: &Key, now: f64) -> Option<SessionView> {
+        let session = self.sessions.get(key)?;
+        (session.ended.is_none() && session.expires_at > now).then(|| session.view())
+    }
+
+    fn end_live(&mut self, key: &Key, now: f64) -> bool {
+        if self.live_view(key, now).is_none() {
+            return false;
+        }
+        self.end_record(key, EndReason::Ended, now);
+        true
+    }
+
+    /// The record of `key` unless it is due to be forgotten (then it is dropped now).
+    fn live_record(&mut self, key: &Key, now: f64) -> Option<&mut Session> {
         let tolerance = self.lifetimes.clock_tolerance;
-        if self.sessions.get(id)?.forget_at(tolerance) <= now {
-            self.remove(id);
+        if self.sessions.get(key)?.forget_at(tolerance) <= now {
+            self.remove(key);
             return None;
         }
-        self.sessions.get_mut(id)
+        self.sessions.get_mut(key)
     }
 
     /// Turns the record into a tombstone: only what refusing its tokens needs is kept, until they expire.
-    fn end_record(&mut self, id: &str, reason: EndReason, now: f64) {
+    fn end_record(&mut self, key: &Key, reason: EndReason, now: f64) {
         let tolerance = self.lifetimes.clock_tolerance;
-        let Some(session) = self.sessions.get_mut(id) else {
+        let Some(session) = self.sessions.get_mut(key) else {
             return;
         };
         session.drop_expired_entries(now, tolerance);
@@ -426,17 +467,17 @@ impl SessionStore {
         session.retired = Vec::new();
         session.tokens.shrink_to_fit();
         if session.forget_at(tolerance) <= now {
-            self.remove(id);
+            self.remove(key);
         }
     }
 
-    fn remove(&mut self, id: &str) {
-        let Some(session) = self.sessions.remove(id) else {
+    fn remove(&mut self, key: &Key) {
+        let Some(session) = self.sessions.remove(key) else {
             return;
         };
-        if let Some(ids) = self.by_subject.get_mut(&*session.subject) {
-            ids.retain(|held| &**held != id);
-            if ids.is_empty() {
+        if let Some(keys) = self.by_subject.get_mut(&*session.subject) {
+            keys.retain(|held| held != key);
+            if keys.is_empty() {
                 self.by_subject.remove(&*session.subject);
             }
         }
@@ -820,7 +861,7 @@ mod tests {
                 .refresh("s1", &digest(n - 1), digest(n), "j", now)
                 .unwrap();
         }
-        let session = &store.sessions["s1"];
+        let session = &store.sessions[&key_of("s1")];
         // Each retired token would have expired 30 minutes after its issue: only the last three matter.
         assert!(session.retired.len() <= 4, "held {}", session.retired.len());
         assert!(session.tokens.len() <= 3, "held {}", session.tokens.len());
@@ -870,6 +911,46 @@ mod tests {
         assert_eq!(store.list("u1", NOW + DAY).len(), 1);
         assert_eq!(store.prune(NOW + 2.0 * DAY), 1);
         assert!(store.by_subject.is_empty());
+    }
+
+    #[test]
+    fn a_uuid_is_its_own_key_and_any_other_string_is_hashed() {
+        let uuid = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff";
+        assert_eq!(
+            uuid_bytes(uuid),
+            Some([
+                0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x49, 0x78, 0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1,
+                0xe0, 0xff
+            ])
+        );
+        assert_eq!(key_of(uuid), key_of(&uuid.to_uppercase()));
+        for not_uuid in [
+            "",
+            "s1",
+            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f",
+            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0fff",
+            "0f1e2d3c4b5a-4978-8695-a4b3c2d1e0ff-",
+            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0fg",
+            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0é",
+        ] {
+            assert_eq!(uuid_bytes(not_uuid), None, "{not_uuid}");
+        }
+        assert_ne!(key_of("s1"), key_of("s2"));
+    }
+
+    #[test]
+    fn sessions_and_tokens_with_uuid_ids_work_as_any_other() {
+        let mut store = store();
+        let id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff";
+        let jti = "11111111-2222-4333-8444-555555555555";
+        store.create(id, "u1", None, digest(1), jti, NOW).unwrap();
+        assert_eq!(store.check(id, jti, Some("u1"), NOW), Ok(()));
+        assert_eq!(store.check(&id.to_uppercase(), jti, None, NOW), Ok(()));
+        assert_eq!(store.get(id, NOW).unwrap().id, id);
+        assert_eq!(
+            store.check(id, "11111111-2222-4333-8444-555555555556", None, NOW),
+            Err(Refusal::TokenNotIssued)
+        );
     }
 
     #[test]
