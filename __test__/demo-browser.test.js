@@ -1,4 +1,5 @@
 'use strict'
+/* global document, session -- the functions given to page.evaluate and waitForFunction run in the page */
 // The demo page at / in a real browser: Debian's chromium driven by playwright-core (no browser download). Sign
 // in, see /me, watch the access token renew itself, refresh, sign another session out, sign out. With
 // RINGJWT_SCREENSHOT=<file.png> set, the signed-in page is written there for a person to look at.

@@ -98,7 +98,10 @@ async function usedMemory(client) {
   return Number(/used_memory:(\d+)/.exec(info)[1])
 }
 
-async function memoryInRedis(client) {
+// Redis keeps a small hash as a compact listpack only while every value is at most `hash-max-listpack-value`
+// bytes (64 by default); a user agent in the metadata is longer, and the hash becomes a hashtable.
+async function memoryInRedis(client, listpackValue) {
+  await client.configSet('hash-max-listpack-value', String(listpackValue))
   await client.flushDb()
   const store = ringjwt.createRedisSessionStore(client, { timeout: 10_000 })
   const before = await usedMemory(client)
@@ -162,14 +165,18 @@ async function main() {
   await client.connect()
   try {
     const inProcess = await memoryInProcess()
-    const inRedis = await memoryInRedis(client)
     console.log(`\n${COUNT.toLocaleString('en')} sessions, each refreshed ${ROTATIONS} times`)
     console.log(
       `  in process  ${inProcess.bytes.toFixed(0)} bytes per session (RSS +${mb(inProcess.total)}, ${inProcess.size} records)`,
     )
-    console.log(
-      `  in Redis    ${inRedis.bytes.toFixed(0)} bytes per session (used_memory +${mb(inRedis.total)}, ${inRedis.keys} keys)`,
-    )
+    for (const listpackValue of [64, 512]) {
+      const inRedis = await memoryInRedis(client, listpackValue)
+      console.log(
+        `  in Redis    ${inRedis.bytes.toFixed(0)} bytes per session (used_memory +${mb(inRedis.total)}, ` +
+          `${inRedis.keys} keys, hash-max-listpack-value ${listpackValue})`,
+      )
+    }
+    await client.configSet('hash-max-listpack-value', '64')
     await client.flushDb()
 
     const costs = await checkCost(client)
