@@ -156,7 +156,7 @@ function createApp({
 
   // `{ email, password }` → `{ token, refreshToken, expiresIn }`. A browser sends `cookie: true` and gets the
   // refresh token as an HttpOnly cookie instead, out of reach of the page's scripts.
-  app.post('/login', ...loginLimits(limits), async (req, res) => {
+  app.post('/login', ...loginLimits({ log, ...limits }), async (req, res) => {
     const { email, password, cookie = false } = isObject(req.body) ? req.body : {}
     if (!isNonEmptyString(email) || !isNonEmptyString(password) || typeof cookie !== 'boolean') {
       return res.status(400).json(MISSING_FIELDS)

@@ -28,8 +28,10 @@ function hasEmail(req) {
   return typeof req.body?.email === 'string' && req.body.email !== ''
 }
 
-function limiter({ limit, windowMs, store, keyGenerator, skip }) {
+function limiter({ limit, windowMs, store, keyGenerator, skip, log }) {
+  const report = (error, message) => log(`${message} ${error?.message ?? error}`)
   return rateLimit({
+    logger: { error: report, warn: report },
     windowMs,
     limit,
     store,
@@ -57,18 +59,20 @@ function limiter({ limit, windowMs, store, keyGenerator, skip }) {
  * @param {number} [options.windowMs] default 15 minutes.
  * @param {(name: string) => object} [options.store] a new express-rate-limit store for each limiter; default in
  *   memory. redisAttemptStores(client) gives Redis ones.
+ * @param {(line: string) => void} [options.log] where the limiters report store errors; default console.error.
  */
 function loginLimits(options = {}) {
-  const { perAccount, perAddress, windowMs } = { ...DEFAULT_LIMITS, ...options }
+  const { perAccount, perAddress, windowMs, log = console.error } = { ...DEFAULT_LIMITS, ...options }
   const store = options.store ?? (() => undefined)
   return [
-    limiter({ limit: perAddress, windowMs, store: store('address') }),
+    limiter({ limit: perAddress, windowMs, store: store('address'), log }),
     limiter({
       limit: perAccount,
       windowMs,
       store: store('account'),
       keyGenerator: accountKey,
       skip: (req) => !hasEmail(req),
+      log,
     }),
   ]
 }
