@@ -8,23 +8,10 @@ const { createSessionStore } = jwt
 const { createApp, createUser } = require('../examples/app')
 const { verifyPassword } = require('../examples/passwords')
 const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
+const { fakeDateOnly } = require('./helpers/fake-date')
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-
-// Only Date is faked, so servers, sockets and scrypt run for real while token times are chosen by the test.
-const REAL = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-]
 
 const ENDED = { error: 'session_ended', message: 'The session has ended.' }
 const UNKNOWN = { error: 'session_unknown', message: 'The session of this token is unknown.' }
@@ -251,7 +238,7 @@ describe('with the in-process session store', () => {
     })
 
     test('with an expired token → 401 invalid_token', async () => {
-      jest.useFakeTimers({ now: START, doNotFake: REAL })
+      fakeDateOnly(START)
       const { token } = await login(app.base)
       jest.setSystemTime(START + 900_000)
       const res = await call(app.base, '/me', { token })
@@ -359,7 +346,7 @@ describe('with the in-process session store', () => {
     })
 
     test('a refresh token of a session idle past its lifetime → 401 refresh_token_invalid', async () => {
-      jest.useFakeTimers({ now: START, doNotFake: REAL })
+      fakeDateOnly(START)
       const { refreshToken } = await login(app.base)
       jest.setSystemTime(START + 7 * 24 * 3600_000)
       const res = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })

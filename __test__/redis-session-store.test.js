@@ -7,7 +7,8 @@ const { createClient } = require('redis')
 const { createRedisSessionStore } = require('..')
 const { startRedis } = require('./helpers/redis')
 const { thrown } = require('./helpers/assert')
-const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY, REAL } = require('./helpers/session-store-behaviour')
+const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY } = require('./helpers/session-store-behaviour')
+const { fakeDateOnly } = require('./helpers/fake-date')
 
 let redis
 let client
@@ -38,7 +39,7 @@ sessionStoreBehaviour((options) => newStore(options))
 
 describe('in Redis', () => {
   beforeEach(() => {
-    jest.useFakeTimers({ now: START, doNotFake: REAL })
+    fakeDateOnly(START)
   })
   afterEach(() => {
     jest.useRealTimers()

@@ -5,25 +5,13 @@
 
 const { UnauthorizedError } = require('../../express')
 const { rejected } = require('./assert')
+const { fakeDateOnly } = require('./fake-date')
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const REFRESH_TOKEN = /^([0-9a-f-]{36})\.[A-Za-z0-9_-]{43}$/
-
-const REAL = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-]
 
 const MESSAGES = {
   session_unknown: 'The session of this token is unknown.',
@@ -55,7 +43,7 @@ const at = (ms) => jest.setSystemTime(START + ms)
 
 function sessionStoreBehaviour(newStore) {
   beforeEach(() => {
-    jest.useFakeTimers({ now: START, doNotFake: REAL })
+    fakeDateOnly(START)
   })
   afterEach(() => {
     jest.useRealTimers()
@@ -348,4 +336,4 @@ function sessionStoreBehaviour(newStore) {
   })
 }
 
-module.exports = { sessionStoreBehaviour, expectRefusal, failure, START, MINUTE, DAY, REAL, REFRESH_TOKEN }
+module.exports = { sessionStoreBehaviour, expectRefusal, failure, START, MINUTE, DAY, REFRESH_TOKEN }
