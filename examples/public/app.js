@@ -10,6 +10,7 @@
 const REFRESH_LOCK = 'ringjwt-demo-refresh'
 // Renew a minute before expiry (a quarter of the lifetime for tokens shorter than four minutes).
 const RENEW_MARGIN_SECONDS = 60
+const RETRY_SECONDS = 5
 
 const session = { token: null, claims: null, renewTimer: null, countdownTimer: null }
 
@@ -59,8 +60,22 @@ function withRefreshLock(task) {
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, task) : task()
 }
 
+// A renewal that could not be done now (no network, or 503 while the server's store is down) is tried again
+// shortly; one the server refuses (401) means the session is over.
 async function renew() {
-  const { status, data } = await withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: false }))
+  let answer
+  try {
+    answer = await withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: false }))
+  } catch {
+    answer = { status: 0 }
+  }
+  const { status, data } = answer
+  if (status === 0 || status === 503) {
+    log(`Could not renew the access token now; trying again in ${RETRY_SECONDS} s.`)
+    clearTimeout(session.renewTimer)
+    session.renewTimer = setTimeout(renew, RETRY_SECONDS * 1000)
+    return false
+  }
   if (status !== 200) {
     signedOut(`Your session has ended (${data.error}). Please sign in again.`)
     return false
