@@ -17,6 +17,10 @@ module.exports = [
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
+    files: ['examples/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['__test__/**/*.js'],
     languageOptions: { globals: { ...globals.jest } },
   },

@@ -7,6 +7,7 @@ import type {
   JwtPayload,
   KeyManagementAlgorithm,
   Secret,
+  SessionRefusalCode,
   VerifyOptions,
 } from './index'
 
@@ -90,7 +91,12 @@ export type UnlessOptions =
 export declare function expressjwt<R = Request>(options: ExpressJwtOptions<R>): ExpressJwtMiddleware
 
 export type UnauthorizedErrorCode =
-  'credentials_bad_scheme' | 'credentials_bad_format' | 'credentials_required' | 'invalid_token' | 'revoked_token'
+  | 'credentials_bad_scheme'
+  | 'credentials_bad_format'
+  | 'credentials_required'
+  | 'invalid_token'
+  | 'revoked_token'
+  | SessionRefusalCode
 
 export type ErrorLike = Error | { message: string }
 

@@ -61,6 +61,7 @@ export type ErrorCode =
   | 'ERR_JWE_INFLATE_LIMIT'
   | 'ERR_JWE_NESTED_KEY_REQUIRED'
   | 'ERR_JWE_NESTED_REQUIRED'
+  | 'ERR_STORE_UNAVAILABLE'
 
 /** One line per code, saying what failed. */
 export declare const codes: Readonly<Record<ErrorCode, string>>
@@ -532,3 +533,145 @@ export declare function createDecrypter(
   options: DecryptOptions & { key: Secret; complete: true },
 ): Decrypter<DecryptedJwe>
 export declare function createDecrypter(options: DecryptOptions & { key: Secret }): Decrypter
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sessions and refresh tokens: createSessionStore(), createRedisSessionStore(client), and the Redis stores'
+// behaviour when Redis is down (StoreUnavailableError).
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Lifetimes are seconds or timespan strings such as `'15m'`. */
+export interface SessionStoreOptions {
+  /** An access token's life (capped by its session's end). Default `'15m'`. */
+  accessTokenLifetime?: number | string
+  /** A session ends this long after its last login or refresh. Default `'7d'`. */
+  idleLifetime?: number | string
+  /** A session ends this long after its login, however often refreshed. Default `'30d'`. */
+  absoluteLifetime?: number | string
+  /** Seconds records are kept past expiry: the `clockTolerance` your verifier allows. Default 0. */
+  clockTolerance?: number
+}
+
+export interface RedisSessionStoreOptions extends SessionStoreOptions {
+  /** Key prefix. Default `'ringjwt:session:'`. A hash tag in it (`'{ringjwt}:'`) puts every key in one Cluster slot. */
+  prefix?: string
+  /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
+  timeout?: number
+}
+
+/** The Redis token store takes the same `timeout`. */
+export interface RedisTokenStoreOptions {
+  /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
+  timeout?: number
+}
+
+/** The Redis token store runs its script with EVALSHA, and refuses at once while `isReady` is false. */
+export interface RedisClientLike {
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  readonly isReady?: boolean
+}
+
+/** A live session. `metadata` is what the app gave at login (`{}` when nothing). */
+export interface Session<M extends object = Record<string, unknown>> {
+  id: string
+  subject: string
+  createdAt: Date
+  /** The last login or refresh. */
+  lastUsedAt: Date
+  expiresAt: Date
+  metadata: M
+}
+
+/** The claims of a new access token, to sign as they are (plus the app's own); `exp` is whole seconds. */
+export interface SessionClaims {
+  sub: string
+  sid: string
+  jti: string
+  exp: number
+}
+
+/** What a login (`create`) or a `refresh` hands out. */
+export interface IssuedSession<M extends object = Record<string, unknown>> {
+  session: Session<M>
+  /** `<session id>.<256 random bits, base64url>`; the store keeps only its SHA-256. */
+  refreshToken: string
+  claims: SessionClaims
+}
+
+/** The codes of the UnauthorizedError a session store refuses with (status 401). */
+export type SessionRefusalCode =
+  | 'session_unknown'
+  | 'session_expired'
+  | 'session_ended'
+  | 'token_not_issued'
+  | 'refresh_token_invalid'
+  | 'refresh_token_expired'
+  | 'refresh_token_reused'
+
+/**
+ * The in-process store. Methods return plain values (which `await` also accepts). Refusals throw an
+ * UnauthorizedError whose `code` is a SessionRefusalCode; bad arguments a TypeError (`ERR_JWT_INVALID_OPTION`).
+ */
+export interface SessionStore<M extends object = Record<string, unknown>> {
+  /** Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. */
+  create(subject: string, metadata?: M): IssuedSession<M>
+  /** Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). */
+  refresh(refreshToken: string): IssuedSession<M>
+  /** The middleware check: `false` for a token its live session issued, else throws. Never `true`. */
+  isRevoked(payload: JwtPayload | string): false
+  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): false
+  /** The live session `id`, or null. */
+  get(id: string): Session<M> | null
+  /** The live sessions of `subject`, oldest first. */
+  list(subject: string): Session<M>[]
+  /** Ends a live session; false when there is none. */
+  end(id: string): boolean
+  /** Ends every live session of `subject`; returns how many. */
+  endAll(subject: string): number
+  /** Drops records that can no longer matter; returns how many. Optional: inserts prune as they go. */
+  prune(): number
+  /** Records held: live sessions and recent tombstones. */
+  readonly size: number
+}
+
+/** The same interface on Redis, every method returning a promise. Redis down: StoreUnavailableError. */
+export interface RedisSessionStore<M extends object = Record<string, unknown>> {
+  create(subject: string, metadata?: M): Promise<IssuedSession<M>>
+  refresh(refreshToken: string): Promise<IssuedSession<M>>
+  isRevoked(payload: JwtPayload | string): Promise<false>
+  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): Promise<false>
+  get(id: string): Promise<Session<M> | null>
+  list(subject: string): Promise<Session<M>[]>
+  end(id: string): Promise<boolean>
+  endAll(subject: string): Promise<number>
+}
+
+/** The node-redis v5 client methods the Redis session store uses (a `createClient()` result, connected). */
+export interface RedisSessionClientLike {
+  hmGet(key: string, fields: string[]): Promise<ReadonlyArray<string | null>>
+  sAdd(key: string, member: string): Promise<unknown>
+  sRem(key: string, members: string[]): Promise<unknown>
+  sMembers(key: string): Promise<string[]>
+  pExpire(key: string, milliseconds: number): Promise<unknown>
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  readonly isReady?: boolean
+}
+
+/**
+ * A Redis store that cannot answer: not connected, no answer within `timeout`, or an error reply. Requests fail
+ * closed; `status` 503 makes Express (and the demo) answer 503 rather than 401. `cause` is the Redis error.
+ */
+export declare class StoreUnavailableError extends Error {
+  constructor(message: string, cause?: unknown)
+  name: 'StoreUnavailableError'
+  readonly code: 'ERR_STORE_UNAVAILABLE'
+  readonly status: 503
+}
+
+export declare function createSessionStore<M extends object = Record<string, unknown>>(
+  options?: SessionStoreOptions,
+): SessionStore<M>
+export declare function createRedisSessionStore<M extends object = Record<string, unknown>>(
+  client: RedisSessionClientLike,
+  options?: RedisSessionStoreOptions,
+): RedisSessionStore<M>

@@ -14,6 +14,9 @@ const { codes, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require(
 const { expressjwt, UnauthorizedError, ExtractJwt } = require('./express')
 const { createTokenStore } = require('./lib/token-store')
 const { createRedisTokenStore } = require('./lib/redis-token-store')
+const { createSessionStore } = require('./lib/session-store')
+const { createRedisSessionStore } = require('./lib/redis-session-store')
+const { StoreUnavailableError } = require('./lib/errors')
 
 module.exports = {
   sign,
@@ -41,4 +44,7 @@ module.exports = {
   ExtractJwt,
   createTokenStore,
   createRedisTokenStore,
+  createSessionStore,
+  createRedisSessionStore,
+  StoreUnavailableError,
 }

@@ -27,5 +27,8 @@ export const {
   ExtractJwt,
   createTokenStore,
   createRedisTokenStore,
+  createSessionStore,
+  createRedisSessionStore,
+  StoreUnavailableError,
 } = ringjwt
 export default ringjwt

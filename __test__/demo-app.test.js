@@ -1,89 +1,55 @@
 'use strict'
-// The demo app end to end over HTTP on 127.0.0.1: login, /me, logout, logout-all and every bad input, with the
-// in-process store; two instances sharing one Redis; and `npm start` (examples/server.js) itself.
-const { spawn } = require('node:child_process')
-const path = require('node:path')
-const { createClient } = require('redis')
+// The demo app end to end over HTTP on 127.0.0.1, with the in-process session store: every route, its answers
+// and its refusals; the page's files; and `npm start` (examples/server.js) itself. Redis-backed instances are in
+// demo-redis.test.js, the browser in demo-browser.test.js.
+const crypto = require('node:crypto')
 const jwt = require('..')
-const { createTokenStore, createRedisTokenStore } = jwt
+const { createSessionStore } = jwt
 const { createApp, createUser } = require('../examples/app')
-const { startRedis } = require('./helpers/redis')
+const { verifyPassword } = require('../examples/passwords')
+const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
+const { fakeDateOnly } = require('./helpers/fake-date')
 
-const secret = 'demo-app test secret, long enough for HS256 use'
-const EMAIL = 'ada@example.com'
-const PASSWORD = 'correct horse battery staple'
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-const SERVER = path.join(__dirname, '..', 'examples', 'server.js')
 
-// Only Date is faked, so servers, sockets and scrypt run for real while token times are chosen by the test.
-const REAL = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-]
-
-function listen(app) {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      resolve({
-        base: `http://127.0.0.1:${server.address().port}`,
-        close: () =>
-          new Promise((done) => {
-            server.close(() => done())
-            server.closeAllConnections()
-          }),
-      })
-    })
-    server.once('error', reject)
-  })
-}
-
-async function call(base, route, { method = 'GET', token, json, body, headers = {} } = {}) {
-  const init = { method, headers: { ...headers } }
-  if (token !== undefined) init.headers.authorization = `Bearer ${token}`
-  if (json !== undefined) {
-    init.headers['content-type'] = 'application/json'
-    init.body = JSON.stringify(json)
-  } else if (body !== undefined) {
-    init.body = body
-  }
-  const res = await fetch(base + route, init)
-  const text = await res.text()
-  return { status: res.status, text, body: JSON.parse(text) }
-}
-
-const login = async (base, credentials = { email: EMAIL, password: PASSWORD }) => {
-  const res = await call(base, '/login', { method: 'POST', json: credentials })
-  expect(res.status).toBe(200)
-  return res.body.token
-}
+const ENDED = { error: 'session_ended', message: 'The session has ended.' }
+const UNKNOWN = { error: 'session_unknown', message: 'The session of this token is unknown.' }
+const REUSED = { error: 'refresh_token_reused', message: 'The refresh token was already used: the session has ended.' }
+const INVALID_REFRESH = { error: 'refresh_token_invalid', message: 'The refresh token is not valid.' }
 
 // Nothing in a response body may look like a stack, a path, or the key.
 function expectNoLeak(res) {
-  expect(res.text).not.toContain(secret)
+  expect(res.text).not.toContain(SECRET)
   expect(res.text).not.toMatch(/\bat .*\(|node_modules|examples\/|\.js:\d+/)
+}
+
+// The refresh cookie a response sets, as { value, attributes }.
+function refreshCookieOf(res) {
+  const header = res.headers.getSetCookie().find((cookie) => cookie.startsWith('ringjwt_refresh='))
+  if (header === undefined) return undefined
+  const [pair, ...attributes] = header.split(';').map((part) => part.trim())
+  return { value: decodeURIComponent(pair.slice('ringjwt_refresh='.length)), attributes }
 }
 
 let users
 beforeAll(async () => {
-  users = [await createUser(EMAIL, PASSWORD)]
+  users = await demoUsers()
 })
 afterEach(() => {
   jest.useRealTimers()
 })
 
-describe('with the in-process store', () => {
+function demo(options = {}) {
+  return listen(
+    createApp({ secret: SECRET, sessions: createSessionStore(), users, passwordHashing: CHEAP_SCRYPT, ...options }),
+  )
+}
+
+describe('with the in-process session store', () => {
   let app
   beforeAll(async () => {
-    app = await listen(createApp({ secret, store: createTokenStore({ maxTokenLifetime: 900 }), users }))
+    app = await demo()
   })
   afterAll(() => app.close())
 
@@ -93,133 +59,443 @@ describe('with the in-process store', () => {
     expect(res.body).toEqual({ status: 'ok' })
   })
 
-  test('/login returns a short-lived token with sub, jti, iat and exp', async () => {
-    const res = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL, password: PASSWORD } })
-    expect(res.status).toBe(200)
-    expect(res.body).toEqual({ token: expect.any(String), expiresIn: 900 })
-    const claims = jwt.verify(res.body.token, secret, { algorithms: ['HS256'] })
-    expect(claims).toEqual({
-      sub: users[0].id,
-      email: EMAIL,
-      jti: expect.stringMatching(UUID),
-      iat: expect.any(Number),
-      exp: claims.iat + 900,
-      iss: 'ringjwt-demo',
+  test('/ serves the page, its script and its style, under a strict Content-Security-Policy', async () => {
+    for (const [route, type] of [
+      ['/', 'text/html'],
+      ['/app.js', 'text/javascript'],
+      ['/style.css', 'text/css'],
+    ]) {
+      const res = await fetch(app.base + route)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain(type)
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+          "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      )
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    }
+    expect(await (await fetch(app.base + '/')).text()).toContain('<form id="login-form">')
+  })
+
+  describe('POST /login', () => {
+    test('returns an access token, a refresh token and its lifetime, and starts a session', async () => {
+      const res = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD },
+        headers: { 'user-agent': 'spec-agent/1.0' },
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(res.headers.getSetCookie()).toEqual([])
+      expect(res.body).toEqual({ token: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 })
+      const claims = jwt.verify(res.body.token, SECRET, { algorithms: ['HS256'] })
+      expect(claims).toEqual({
+        sub: users[0].id,
+        sid: expect.stringMatching(UUID),
+        jti: expect.stringMatching(UUID),
+        iat: expect.any(Number),
+        exp: claims.iat + 900,
+        email: EMAIL,
+        iss: 'ringjwt-demo',
+      })
+      expect(res.body.refreshToken.startsWith(`${claims.sid}.`)).toBe(true)
+      const listed = await call(app.base, '/sessions', { token: res.body.token })
+      expect(listed.body.sessions).toContainEqual({
+        id: claims.sid,
+        createdAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+        userAgent: 'spec-agent/1.0',
+        ip: '127.0.0.1',
+        current: true,
+      })
+    })
+
+    test('with cookie: true, the refresh token comes as an HttpOnly SameSite=Strict cookie for /refresh only', async () => {
+      const res = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      expect(res.status).toBe(200)
+      expect(res.body).toEqual({ token: expect.any(String), expiresIn: 900 })
+      const cookie = refreshCookieOf(res)
+      expect(cookie.value.startsWith(`${jwt.decode(res.body.token).sid}.`)).toBe(true)
+      expect(cookie.attributes).toEqual([
+        'Path=/refresh',
+        expect.stringMatching(/^Expires=/),
+        'HttpOnly',
+        'SameSite=Strict',
+      ])
+    })
+
+    test('the email is matched without regard to case', async () => {
+      const res = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: 'ADA@Example.com', password: PASSWORD },
+      })
+      expect(res.status).toBe(200)
+    })
+
+    test('a wrong password and an unknown email get the same 401', async () => {
+      const wrong = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL, password: 'nope' } })
+      const unknown = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: 'eve@example.com', password: PASSWORD },
+      })
+      for (const res of [wrong, unknown]) {
+        expect(res.status).toBe(401)
+        expect(res.body).toEqual({ error: 'invalid_credentials', message: 'Invalid email or password.' })
+        expectNoLeak(res)
+      }
+    })
+
+    const MISSING = { error: 'invalid_request', message: 'Send a JSON object with "email" and "password" strings.' }
+    const INVALID_JSON = { error: 'invalid_json', message: 'The request body is not valid JSON.' }
+    const json = { 'content-type': 'application/json' }
+    const FORM = 'application/x-www-form-urlencoded'
+    test.each([
+      ['malformed JSON', 400, { body: '{"email": "ada@example.com",', headers: json }, INVALID_JSON],
+      ['a JSON string instead of an object', 400, { body: '"ada"', headers: json }, INVALID_JSON],
+      ['no password', 400, { json: { email: EMAIL } }, MISSING],
+      ['no email', 400, { json: { password: PASSWORD } }, MISSING],
+      ['an empty password', 400, { json: { email: EMAIL, password: '' } }, MISSING],
+      ['a password that is not a string', 400, { json: { email: EMAIL, password: 12345 } }, MISSING],
+      [
+        'a cookie flag that is not a boolean',
+        400,
+        { json: { email: EMAIL, password: PASSWORD, cookie: 'yes' } },
+        MISSING,
+      ],
+      ['a JSON array', 400, { json: [EMAIL, PASSWORD] }, MISSING],
+      ['no body', 400, { headers: json }, MISSING],
+      ['a form body', 400, { body: `email=${EMAIL}&password=x`, headers: { 'content-type': FORM } }, MISSING],
+      [
+        'a body over 10 kB',
+        413,
+        { json: { email: EMAIL, password: 'x'.repeat(20_000) } },
+        { error: 'bad_request', message: 'The request could not be read.' },
+      ],
+    ])('with %s → %i', async (_, status, request, body) => {
+      const res = await call(app.base, '/login', { method: 'POST', ...request })
+      expect(res.status).toBe(status)
+      expect(res.body).toEqual(body)
+      expectNoLeak(res)
     })
   })
 
-  test('each login gets its own jti', async () => {
-    const first = jwt.decode(await login(app.base))
-    const second = jwt.decode(await login(app.base))
-    expect(first.jti).not.toBe(second.jti)
-  })
-
-  test('the email is matched without regard to case', async () => {
-    const res = await call(app.base, '/login', {
-      method: 'POST',
-      json: { email: 'ADA@Example.com', password: PASSWORD },
+  describe('GET /me', () => {
+    test('returns the claims of a token its session issued', async () => {
+      const { token } = await login(app.base)
+      const res = await call(app.base, '/me', { token })
+      expect(res.status).toBe(200)
+      expect(res.body).toEqual(jwt.decode(token))
     })
-    expect(res.status).toBe(200)
-  })
 
-  test('/me returns the claims of the token', async () => {
-    const token = await login(app.base)
-    const res = await call(app.base, '/me', { token })
-    expect(res.status).toBe(200)
-    expect(res.body).toEqual(jwt.decode(token))
-  })
+    test('refuses a token signed with the app key whose session was never issued', async () => {
+      const forged = jwt.sign(
+        { sub: users[0].id, sid: crypto.randomUUID(), jti: crypto.randomUUID(), iss: 'ringjwt-demo' },
+        SECRET,
+        {
+          expiresIn: 600,
+        },
+      )
+      const res = await call(app.base, '/me', { token: forged })
+      expect(res.status).toBe(401)
+      expect(res.headers.get('www-authenticate')).toBe('Bearer')
+      expect(res.body).toEqual(UNKNOWN)
+    })
 
-  test('/logout revokes the token it is called with, and only that one', async () => {
-    const token = await login(app.base)
-    const other = await login(app.base)
-    const out = await call(app.base, '/logout', { method: 'POST', token })
-    expect(out.status).toBe(200)
-    expect(out.body).toEqual({ message: 'This token is revoked.' })
-    const refused = await call(app.base, '/me', { token })
-    expect(refused.status).toBe(401)
-    expect(refused.body).toEqual({ error: 'revoked_token', message: 'The token has been revoked.' })
-    expect((await call(app.base, '/me', { token: other })).status).toBe(200)
-    expect((await call(app.base, '/logout', { method: 'POST', token })).status).toBe(401)
-  })
+    test('refuses a token that copies a live session id with a jti the session never issued', async () => {
+      const { sid } = jwt.decode((await login(app.base)).token)
+      const forged = jwt.sign({ sub: users[0].id, sid, jti: crypto.randomUUID(), iss: 'ringjwt-demo' }, SECRET, {
+        expiresIn: 600,
+      })
+      const res = await call(app.base, '/me', { token: forged })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual({ error: 'token_not_issued', message: 'This token was not issued by its session.' })
+    })
 
-  test('/logout-all revokes every token of the user issued until then', async () => {
-    jest.useFakeTimers({ now: START + 500, doNotFake: REAL })
-    const first = await login(app.base)
-    const second = await login(app.base)
-    const out = await call(app.base, '/logout-all', { method: 'POST', token: second })
-    expect(out.status).toBe(200)
-    expect(out.body).toEqual({ message: 'Every token of this user issued until now is revoked.' })
-    for (const token of [first, second]) {
+    test('refuses a token without a session id', async () => {
+      const plain = jwt.sign({ sub: users[0].id, jti: crypto.randomUUID(), iss: 'ringjwt-demo' }, SECRET, {
+        expiresIn: 600,
+      })
+      const res = await call(app.base, '/me', { token: plain })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual(UNKNOWN)
+    })
+
+    test('verifies with strict: a registered claim of the wrong type is refused before any session lookup', async () => {
+      const { sid, jti } = jwt.decode((await login(app.base)).token)
+      const forged = jwt.sign({ sub: 42, sid, jti, iss: 'ringjwt-demo' }, SECRET, { expiresIn: 600 })
+      const res = await call(app.base, '/me', { token: forged })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual({ error: 'invalid_token', message: 'invalid sub value' })
+    })
+
+    const otherKey = jwt.sign({ sub: 'x', iss: 'ringjwt-demo' }, 'another key')
+    const otherIssuer = jwt.sign({ sub: 'x', iss: 'elsewhere' }, SECRET)
+    test.each([
+      ['no token', 'credentials_required', undefined, 'No authorization token was found'],
+      ['a token that is not a JWT', 'invalid_token', 'abc', 'jwt malformed'],
+      ['a token signed with another key', 'invalid_token', otherKey, 'invalid signature'],
+      ['a token from another issuer', 'invalid_token', otherIssuer, 'jwt issuer invalid. expected: ringjwt-demo'],
+    ])('with %s → 401 %s', async (_, error, token, message) => {
       const res = await call(app.base, '/me', { token })
       expect(res.status).toBe(401)
-      expect(res.body).toEqual({ error: 'revoked_token', message: 'The token has been revoked.' })
-    }
-    jest.setSystemTime(START + 1500)
-    const after = await login(app.base)
-    expect((await call(app.base, '/me', { token: after })).status).toBe(200)
-  })
-
-  test('a wrong password and an unknown email get the same 401', async () => {
-    const wrong = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL, password: 'nope' } })
-    const unknown = await call(app.base, '/login', {
-      method: 'POST',
-      json: { email: 'eve@example.com', password: PASSWORD },
-    })
-    for (const res of [wrong, unknown]) {
-      expect(res.status).toBe(401)
-      expect(res.body).toEqual({ error: 'invalid_credentials', message: 'Invalid email or password.' })
+      expect(res.body).toEqual({ error, message })
       expectNoLeak(res)
+    })
+
+    test('with an expired token → 401 invalid_token', async () => {
+      fakeDateOnly(START)
+      const { token } = await login(app.base)
+      jest.setSystemTime(START + 900_000)
+      const res = await call(app.base, '/me', { token })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual({ error: 'invalid_token', message: 'jwt expired' })
+    })
+  })
+
+  describe('POST /refresh', () => {
+    test('{ refreshToken } → a new pair; the old refresh token is retired, and reusing it ends the session', async () => {
+      const first = await login(app.base)
+      const res = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: first.refreshToken } })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(res.body).toEqual({ token: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 })
+      expect(res.body.refreshToken).not.toBe(first.refreshToken)
+      const before = jwt.decode(first.token)
+      const after = jwt.decode(res.body.token)
+      expect(after).toMatchObject({ sub: before.sub, sid: before.sid, email: EMAIL })
+      expect(after.jti).not.toBe(before.jti)
+      expect((await call(app.base, '/me', { token: res.body.token })).status).toBe(200)
+
+      const reused = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: first.refreshToken } })
+      expect(reused.status).toBe(401)
+      expect(reused.body).toEqual(REUSED)
+      for (const token of [first.token, res.body.token]) {
+        expect(await call(app.base, '/me', { token })).toMatchObject({ status: 401, body: ENDED })
+      }
+      const newest = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: res.body.refreshToken } })
+      expect(newest).toMatchObject({ status: 401, body: ENDED })
+    })
+
+    test('{} with the cookie → a new access token, and the new refresh token in the cookie only', async () => {
+      const res = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      const cookie = refreshCookieOf(res)
+      const refreshed = await call(app.base, '/refresh', {
+        method: 'POST',
+        json: {},
+        headers: { cookie: `theme=dark; ringjwt_refresh=${encodeURIComponent(cookie.value)}` },
+      })
+      expect(refreshed.status).toBe(200)
+      expect(refreshed.body).toEqual({ token: expect.any(String), expiresIn: 900 })
+      const next = refreshCookieOf(refreshed)
+      expect(next.value).not.toBe(cookie.value)
+      expect(next.attributes).toContain('HttpOnly')
+      expect(jwt.decode(refreshed.body.token).sid).toBe(jwt.decode(res.body.token).sid)
+      // The retired cookie ends the session, and the answer clears the cookie.
+      const reused = await call(app.base, '/refresh', {
+        method: 'POST',
+        json: {},
+        headers: { cookie: `ringjwt_refresh=${encodeURIComponent(cookie.value)}` },
+      })
+      expect(reused).toMatchObject({ status: 401, body: REUSED })
+      expect(refreshCookieOf(reused)).toEqual({
+        value: '',
+        attributes: ['Path=/refresh', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict'],
+      })
+    })
+
+    const BODY = {
+      error: 'invalid_request',
+      message: 'Send a JSON object: {"refreshToken": "…"}, or {} with the refresh cookie.',
     }
+    test.each([
+      [
+        'a form (what another site could send)',
+        { body: 'refreshToken=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      ],
+      ['text/plain', { body: '{}', headers: { 'content-type': 'text/plain' } }],
+      ['a JSON array', { json: [] }],
+      ['a refreshToken that is not a string', { json: { refreshToken: 42 } }],
+      ['an empty refreshToken', { json: { refreshToken: '' } }],
+    ])('with %s → 400', async (_, request) => {
+      const res = await call(app.base, '/refresh', { method: 'POST', ...request })
+      expect(res.status).toBe(400)
+      expect(res.body).toEqual(BODY)
+    })
+
+    test('a cookie without a JSON body is not read', async () => {
+      const res = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      const cookie = `ringjwt_refresh=${encodeURIComponent(refreshCookieOf(res).value)}`
+      const refused = await call(app.base, '/refresh', { method: 'POST', headers: { cookie } })
+      expect(refused).toMatchObject({ status: 400, body: BODY })
+    })
+
+    test('no refresh token → 401 refresh_token_required', async () => {
+      const res = await call(app.base, '/refresh', { method: 'POST', json: {} })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual({ error: 'refresh_token_required', message: 'No refresh token was sent.' })
+    })
+
+    test.each([
+      ['not a refresh token', 'abc'],
+      ['of no session', `${crypto.randomUUID()}.${'A'.repeat(43)}`],
+    ])('a refresh token %s → 401 refresh_token_invalid', async (_, refreshToken) => {
+      const res = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual(INVALID_REFRESH)
+    })
+
+    test('a refresh token of a session idle past its lifetime → 401 refresh_token_invalid', async () => {
+      fakeDateOnly(START)
+      const { refreshToken } = await login(app.base)
+      jest.setSystemTime(START + 7 * 24 * 3600_000)
+      const res = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })
+      expect(res).toMatchObject({ status: 401, body: INVALID_REFRESH })
+    })
   })
 
-  const MISSING = { error: 'invalid_request', message: 'Send a JSON object with "email" and "password" strings.' }
-  const INVALID_JSON = { error: 'invalid_json', message: 'The request body is not valid JSON.' }
-  const json = { 'content-type': 'application/json' }
-  const FORM = 'application/x-www-form-urlencoded'
-  test.each([
-    ['malformed JSON', 400, { body: '{"email": "ada@example.com",', headers: json }, INVALID_JSON],
-    ['a JSON string instead of an object', 400, { body: '"ada"', headers: json }, INVALID_JSON],
-    ['no password', 400, { json: { email: EMAIL } }, MISSING],
-    ['no email', 400, { json: { password: PASSWORD } }, MISSING],
-    ['an empty password', 400, { json: { email: EMAIL, password: '' } }, MISSING],
-    ['a password that is not a string', 400, { json: { email: EMAIL, password: 12345 } }, MISSING],
-    ['a JSON array', 400, { json: [EMAIL, PASSWORD] }, MISSING],
-    ['no body', 400, { headers: json }, MISSING],
-    ['a form body', 400, { body: `email=${EMAIL}&password=x`, headers: { 'content-type': FORM } }, MISSING],
-    [
-      'a body over 10 kB',
-      413,
-      { json: { email: EMAIL, password: 'x'.repeat(20_000) } },
-      { error: 'bad_request', message: 'The request could not be read.' },
-    ],
-  ])('/login with %s → %i', async (_, status, request, body) => {
-    const res = await call(app.base, '/login', { method: 'POST', ...request })
-    expect(res.status).toBe(status)
-    expect(res.body).toEqual(body)
-    expectNoLeak(res)
+  describe('sessions', () => {
+    test('GET /sessions lists the caller own sessions, the current one marked', async () => {
+      const { token } = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD },
+        headers: { 'user-agent': 'laptop' },
+      }).then((res) => res.body)
+      const phone = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD },
+        headers: { 'user-agent': 'phone' },
+      }).then((res) => res.body)
+      const res = await call(app.base, '/sessions', { token })
+      expect(res.status).toBe(200)
+      const mine = res.body.sessions.filter((session) => ['laptop', 'phone'].includes(session.userAgent))
+      expect(mine).toEqual([
+        {
+          id: jwt.decode(token).sid,
+          createdAt: expect.any(String),
+          lastUsedAt: expect.any(String),
+          userAgent: 'laptop',
+          ip: '127.0.0.1',
+          current: true,
+        },
+        {
+          id: jwt.decode(phone.token).sid,
+          createdAt: expect.any(String),
+          lastUsedAt: expect.any(String),
+          userAgent: 'phone',
+          ip: '127.0.0.1',
+          current: false,
+        },
+      ])
+      expect(new Date(mine[0].createdAt).toISOString()).toBe(mine[0].createdAt)
+    })
+
+    test('DELETE /sessions/:id ends that session: 204, and its tokens are refused', async () => {
+      const laptop = await login(app.base)
+      const phone = await login(app.base)
+      const res = await call(app.base, `/sessions/${jwt.decode(phone.token).sid}`, {
+        method: 'DELETE',
+        token: laptop.token,
+      })
+      expect(res.status).toBe(204)
+      expect(res.text).toBe('')
+      expect(await call(app.base, '/me', { token: phone.token })).toMatchObject({ status: 401, body: ENDED })
+      expect(
+        await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: phone.refreshToken } }),
+      ).toMatchObject({
+        status: 401,
+        body: ENDED,
+      })
+      expect((await call(app.base, '/me', { token: laptop.token })).status).toBe(200)
+    })
+
+    test('DELETE /sessions/:id of another user, of no session, or of one already ended → 404', async () => {
+      const bea = await listen(
+        createApp({
+          secret: SECRET,
+          sessions: createSessionStore(),
+          users: [...users, await createUser('bea@example.com', 'pw', CHEAP_SCRYPT)],
+          passwordHashing: CHEAP_SCRYPT,
+        }),
+      )
+      try {
+        const ada = await login(bea.base)
+        const other = await login(bea.base, { email: 'bea@example.com', password: 'pw' })
+        const ended = await login(bea.base)
+        await call(bea.base, `/sessions/${jwt.decode(ended.token).sid}`, { method: 'DELETE', token: ada.token })
+        for (const id of [jwt.decode(other.token).sid, crypto.randomUUID(), jwt.decode(ended.token).sid]) {
+          const res = await call(bea.base, `/sessions/${id}`, { method: 'DELETE', token: ada.token })
+          expect(res.status).toBe(404)
+          expect(res.body).toEqual({ error: 'not_found', message: 'No such session.' })
+        }
+        expect((await call(bea.base, '/me', { token: other.token })).status).toBe(200)
+      } finally {
+        await bea.close()
+      }
+    })
+
+    test('the routes need a token', async () => {
+      for (const [method, route] of [
+        ['GET', '/sessions'],
+        ['DELETE', `/sessions/${crypto.randomUUID()}`],
+        ['POST', '/logout'],
+        ['POST', '/logout-all'],
+      ]) {
+        const res = await call(app.base, route, { method })
+        expect(res.status).toBe(401)
+        expect(res.body).toEqual({ error: 'credentials_required', message: 'No authorization token was found' })
+      }
+    })
   })
 
-  const otherKey = jwt.sign({ sub: 'x', iss: 'ringjwt-demo' }, 'another key')
-  const otherIssuer = jwt.sign({ sub: 'x', iss: 'elsewhere' }, secret)
-  test.each([
-    ['no token', 'credentials_required', undefined, 'No authorization token was found'],
-    ['a token that is not a JWT', 'invalid_token', 'abc', 'jwt malformed'],
-    ['a token signed with another key', 'invalid_token', otherKey, 'invalid signature'],
-    ['a token from another issuer', 'invalid_token', otherIssuer, 'jwt issuer invalid. expected: ringjwt-demo'],
-  ])('/me with %s → 401 %s', async (_, error, token, message) => {
-    const res = await call(app.base, '/me', { token })
-    expect(res.status).toBe(401)
-    expect(res.body).toEqual({ error, message })
-    expectNoLeak(res)
-  })
+  describe('logout', () => {
+    test('/logout ends the current session, and only that one', async () => {
+      const current = await login(app.base)
+      const other = await login(app.base)
+      const out = await call(app.base, '/logout', { method: 'POST', token: current.token })
+      expect(out.status).toBe(200)
+      expect(out.body).toEqual({ message: 'Signed out: this session has ended.' })
+      expect(refreshCookieOf(out).value).toBe('')
+      expect(await call(app.base, '/me', { token: current.token })).toMatchObject({ status: 401, body: ENDED })
+      expect(
+        await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: current.refreshToken } }),
+      ).toMatchObject({
+        status: 401,
+        body: ENDED,
+      })
+      expect((await call(app.base, '/me', { token: other.token })).status).toBe(200)
+      expect((await call(app.base, '/logout', { method: 'POST', token: current.token })).status).toBe(401)
+    })
 
-  test('/me with an expired token → 401 invalid_token', async () => {
-    jest.useFakeTimers({ now: START, doNotFake: REAL })
-    const token = await login(app.base)
-    jest.setSystemTime(START + 900_000)
-    const res = await call(app.base, '/me', { token })
-    expect(res.status).toBe(401)
-    expect(res.body).toEqual({ error: 'invalid_token', message: 'jwt expired' })
+    test('/logout-all ends every session of the user; a later login works', async () => {
+      const app2 = await demo()
+      try {
+        const first = await login(app2.base)
+        const second = await login(app2.base)
+        const out = await call(app2.base, '/logout-all', { method: 'POST', token: second.token })
+        expect(out.status).toBe(200)
+        expect(out.body).toEqual({ message: 'Signed out everywhere: every session of this user has ended.', ended: 2 })
+        for (const { token, refreshToken } of [first, second]) {
+          expect(await call(app2.base, '/me', { token })).toMatchObject({ status: 401, body: ENDED })
+          expect(await call(app2.base, '/refresh', { method: 'POST', json: { refreshToken } })).toMatchObject({
+            status: 401,
+            body: ENDED,
+          })
+        }
+        const after = await login(app2.base)
+        expect((await call(app2.base, '/me', { token: after.token })).status).toBe(200)
+      } finally {
+        await app2.close()
+      }
+    })
   })
 
   test('an unknown route → 404', async () => {
@@ -229,18 +505,114 @@ describe('with the in-process store', () => {
   })
 })
 
+describe('failed sign-ins are limited', () => {
+  const TOO_MANY = /^Too many failed sign-in attempts: try again in \d+ seconds\.$/
+
+  test('per account: after 5 failures, 429 with Retry-After, even with the right password', async () => {
+    const app = await demo()
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL, password: `guess ${i}` } })
+        expect(res.status).toBe(401)
+      }
+      for (const password of ['guess 5', PASSWORD]) {
+        const res = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL.toUpperCase(), password } })
+        expect(res.status).toBe(429)
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+        expect(res.body).toEqual({ error: 'too_many_attempts', message: expect.stringMatching(TOO_MANY) })
+      }
+      // Another account from the same address is not affected.
+      const other = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: 'eve@example.com', password: 'x' },
+      })
+      expect(other.status).toBe(401)
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('per client address, across accounts; successful sign-ins and bad requests do not count', async () => {
+    const app = await demo({ loginLimits: { perAddress: 3 } })
+    try {
+      for (let i = 0; i < 4; i++) await login(app.base)
+      for (let i = 0; i < 4; i++)
+        expect((await call(app.base, '/login', { method: 'POST', json: {} })).status).toBe(400)
+      for (let i = 0; i < 3; i++) {
+        const res = await call(app.base, '/login', {
+          method: 'POST',
+          json: { email: `user${i}@example.com`, password: 'x' },
+        })
+        expect(res.status).toBe(401)
+      }
+      const res = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL, password: PASSWORD } })
+      expect(res.status).toBe(429)
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+      expect(res.body.error).toBe('too_many_attempts')
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('password hashing', () => {
+  test("by default scrypt with OWASP's parameters (N = 2^17, r = 8, p = 1), recorded in the hash", async () => {
+    const user = await createUser('grace@example.com', 'hunter2 but longer')
+    expect(user.passwordHash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/)
+    expect(await verifyPassword('hunter2 but longer', user.passwordHash)).toBe(true)
+    expect(await verifyPassword('hunter2', user.passwordHash)).toBe(false)
+    expect(user.passwordHash).not.toContain('hunter2')
+  })
+
+  test('a hash weaker than the app asks for is replaced at the next sign-in', async () => {
+    const weak = await createUser('old@example.com', 'pw', { ln: 10, r: 8, p: 1 })
+    const app = await listen(
+      createApp({
+        secret: SECRET,
+        sessions: createSessionStore(),
+        users: [weak],
+        passwordHashing: { ln: 11, r: 8, p: 1 },
+      }),
+    )
+    try {
+      await call(app.base, '/login', { method: 'POST', json: { email: 'old@example.com', password: 'wrong' } })
+      expect(weak.passwordHash).toMatch(/^\$scrypt\$ln=10,/)
+      await login(app.base, { email: 'old@example.com', password: 'pw' })
+      expect(weak.passwordHash).toMatch(/^\$scrypt\$ln=11,r=8,p=1\$/)
+      await login(app.base, { email: 'old@example.com', password: 'pw' })
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('a stored hash that is not one of ours never matches', async () => {
+    for (const stored of ['scrypt$16384$8$1$abc$def', '$scrypt$ln=40,r=8,p=1$AAAA$AAAA', '', undefined]) {
+      expect(await verifyPassword('pw', stored)).toBe(false)
+    }
+  })
+})
+
 test('a failing store gives a 500 with a generic message, and the cause goes to the log only', async () => {
   const log = jest.fn()
+  const sessions = createSessionStore()
+  const lost = () => Promise.reject(new Error('connection to 10.0.0.7:6379 lost'))
   const failing = {
-    isRevoked: () => false,
-    revoke: () => Promise.reject(new Error('connection to 10.0.0.7:6379 lost')),
-    revokeAllFor: () => Promise.reject(new Error('connection to 10.0.0.7:6379 lost')),
+    ...sessions,
+    isRevoked: sessions.isRevoked,
+    create: sessions.create,
+    end: lost,
+    endAll: lost,
+    list: lost,
   }
-  const app = await listen(createApp({ secret, store: failing, users, log }))
+  const app = await listen(createApp({ secret: SECRET, sessions: failing, users, passwordHashing: CHEAP_SCRYPT, log }))
   try {
-    const token = await login(app.base)
-    for (const route of ['/logout', '/logout-all']) {
-      const res = await call(app.base, route, { method: 'POST', token })
+    const { token } = await login(app.base)
+    for (const [method, route] of [
+      ['POST', '/logout'],
+      ['POST', '/logout-all'],
+      ['GET', '/sessions'],
+    ]) {
+      const res = await call(app.base, route, { method, token })
       expect(res.status).toBe(500)
       expect(res.body).toEqual({ error: 'internal_error', message: 'Something went wrong.' })
       expect(res.text).not.toContain('10.0.0.7')
@@ -249,126 +621,42 @@ test('a failing store gives a 500 with a generic message, and the cause goes to 
     expect(log.mock.calls).toEqual([
       ['POST /logout failed: connection to 10.0.0.7:6379 lost'],
       ['POST /logout-all failed: connection to 10.0.0.7:6379 lost'],
+      ['GET /sessions failed: connection to 10.0.0.7:6379 lost'],
     ])
   } finally {
     await app.close()
   }
 })
 
-describe('two instances sharing one Redis', () => {
-  let redis
-  const clients = []
-  let one
-  let two
-  beforeAll(async () => {
-    redis = await startRedis()
-    const instance = async () => {
-      const client = createClient({ url: redis.url })
-      await client.connect()
-      clients.push(client)
-      return listen(createApp({ secret, store: createRedisTokenStore(client, { maxTokenLifetime: 900 }), users }))
-    }
-    one = await instance()
-    two = await instance()
-  })
-  afterAll(async () => {
-    await one?.close()
-    await two?.close()
-    for (const client of clients) await client.quit()
-    await redis?.stop()
-  })
-
-  test('a token revoked through one is refused by the other', async () => {
-    const token = await login(one.base)
-    expect((await call(two.base, '/me', { token })).status).toBe(200)
-    expect((await call(one.base, '/logout', { method: 'POST', token })).status).toBe(200)
-    for (const app of [two, one]) {
-      const res = await call(app.base, '/me', { token })
-      expect(res.status).toBe(401)
-      expect(res.body).toEqual({ error: 'revoked_token', message: 'The token has been revoked.' })
-    }
-  })
-
-  test('logout-all through one refuses the older tokens on both', async () => {
-    jest.useFakeTimers({ now: START + 500, doNotFake: REAL })
-    const fromOne = await login(one.base)
-    const fromTwo = await login(two.base)
-    expect((await call(two.base, '/logout-all', { method: 'POST', token: fromTwo })).status).toBe(200)
-    for (const [app, token] of [
-      [one, fromOne],
-      [two, fromOne],
-      [one, fromTwo],
-    ]) {
-      const res = await call(app.base, '/me', { token })
-      expect(res.status).toBe(401)
-      expect(res.body.error).toBe('revoked_token')
-    }
-    jest.setSystemTime(START + 1500)
-    expect((await call(one.base, '/me', { token: await login(two.base) })).status).toBe(200)
-  })
-
-  test('npm start with REDIS_URL keeps revocations in Redis, shared with the other instances', async () => {
-    const server = await startServer({ JWT_SECRET: secret, REDIS_URL: redis.url })
-    try {
-      expect(server.stdout).toContain('(revocations kept in Redis)')
-      const token = await login(server.base)
-      expect((await call(server.base, '/logout', { method: 'POST', token })).status).toBe(200)
-      const res = await call(one.base, '/me', { token })
-      expect(res.body).toEqual({ error: 'revoked_token', message: 'The token has been revoked.' })
-    } finally {
-      await server.stop()
-    }
-  })
-})
-
-// examples/server.js as `npm start` runs it, on a free port, until it prints where it listens.
-function startServer(env) {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH, PORT: '0', DEMO_EMAIL: EMAIL, DEMO_PASSWORD: PASSWORD, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output = { stdout: '', stderr: '' }
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (output.stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (output.stderr += chunk))
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server.js exited with ${code}: ${output.stderr}`)))
-    const poll = setInterval(() => {
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)
-      if (found === null || !output.stdout.includes('curl -s')) return
-      clearInterval(poll)
-      resolve({
-        base: found[1],
-        get stdout() {
-          return output.stdout
-        },
-        get stderr() {
-          return output.stderr
-        },
-        stop: () => {
-          child.kill('SIGTERM')
-          return exited
-        },
-      })
-    }, 20)
-    child.once('exit', () => clearInterval(poll))
-  })
-}
-
 describe('npm start', () => {
-  test('prints the demo user and the curl commands, and serves the app', async () => {
-    const server = await startServer({ JWT_SECRET: secret })
+  test('prints the demo user, the page and the curl commands, and serves the app', async () => {
+    const server = await startServer({ JWT_SECRET: SECRET })
     try {
       expect(server.stdout).toContain(`demo user: ${EMAIL} / ${PASSWORD}`)
-      expect(server.stdout).toContain('(revocations kept in memory)')
+      expect(server.stdout).toContain('(sessions kept in memory)')
+      expect(server.stdout).toContain(`Open ${server.base}/ in a browser`)
       expect(server.stdout).toContain(`curl -s ${server.base}/me -H "Authorization: Bearer $TOKEN"`)
-      const token = await login(server.base)
+      const { token, refreshToken } = await login(server.base)
       expect((await call(server.base, '/me', { token })).body.email).toBe(EMAIL)
-      expect(server.stdout + server.stderr).not.toContain(secret)
+      expect((await call(server.base, '/refresh', { method: 'POST', json: { refreshToken } })).status).toBe(200)
+      expect(server.stdout + server.stderr).not.toContain(SECRET)
       expect(server.stderr).toBe('')
     } finally {
       await server.stop()
     }
+  })
+
+  test('a JWT_SECRET shorter than 32 bytes is refused at start, without showing it', async () => {
+    const short = 'only-31-bytes-of-secret-1234567'
+    const err = await startServer({ JWT_SECRET: short }).then(
+      () => new Error('the server started'),
+      (error) => error,
+    )
+    expect(err.message).toBe(
+      'server.js exited with 1: cannot start: JWT_SECRET must be at least 32 bytes for HS256 (RFC 7518 §3.2); ' +
+        `generate one with: node -p "require('crypto').randomBytes(32).toString('base64url')"\n`,
+    )
+    expect(err.message).not.toContain(short)
   })
 
   test('without JWT_SECRET it generates a key and warns', async () => {
@@ -377,8 +665,8 @@ describe('npm start', () => {
       expect(server.stderr).toBe(
         'warning: JWT_SECRET is not set: using a random key, so tokens stop working when the server restarts.\n',
       )
-      const token = await login(server.base)
-      expect(() => jwt.verify(token, secret)).toThrow('invalid signature')
+      const { token } = await login(server.base)
+      expect(() => jwt.verify(token, SECRET)).toThrow('invalid signature')
       expect((await call(server.base, '/me', { token })).status).toBe(200)
     } finally {
       await server.stop()

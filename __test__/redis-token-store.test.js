@@ -5,25 +5,12 @@ const { createClient } = require('redis')
 const jwt = require('..')
 const { createRedisTokenStore } = jwt
 const { startRedis } = require('./helpers/redis')
+const { fakeDateOnly } = require('./helpers/fake-date')
 
 const secret = 'a shared secret that is long enough for HS256'
 // A whole second, so remaining lives come out as whole seconds.
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const nowSeconds = () => Math.floor(Date.now() / 1000)
-
-// Only Date is faked: the client's sockets and timers run for real, Redis keeps its own time for TTLs.
-const REAL = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-]
 
 let redis
 let client
@@ -44,7 +31,7 @@ afterAll(async () => {
   await redis?.stop()
 })
 beforeEach(() => {
-  jest.useFakeTimers({ now: START, doNotFake: REAL })
+  fakeDateOnly(START)
 })
 afterEach(() => {
   jest.useRealTimers()
@@ -120,6 +107,7 @@ test('a lookup reads the jti and the subject cut-off in one MGET', async () => {
   const counting = {
     set: (...args) => client.set(...args),
     eval: (...args) => client.eval(...args),
+    evalSha: (...args) => client.evalSha(...args),
     mGet: (keys) => {
       calls.push(keys)
       return client.mGet(keys)
@@ -147,6 +135,15 @@ describe('bad arguments', () => {
     expect(err).toBeInstanceOf(TypeError)
     expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
     expect(err.message).toBe('createRedisTokenStore() expects a node-redis v5 client (from the "redis" package)')
+  })
+
+  test('a timeout that is not a positive whole number of milliseconds is a TypeError', () => {
+    for (const timeout of [0, -5, 2.5, '1s']) {
+      const err = thrown(() => createRedisTokenStore(client, { timeout }))
+      expect(err).toBeInstanceOf(TypeError)
+      expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
+      expect(err.message).toBe('"timeout" must be a positive whole number of milliseconds')
+    }
   })
 
   test('a prefix that is not a string is a TypeError', () => {

@@ -1,71 +1,77 @@
 'use strict'
-// The demo app: password login that issues short-lived tokens, a route protected by the ringjwt middleware,
-// and logout (this token) and logout-all (every token of the user) through a token store.
+// The demo app: password login that starts a session, short-lived access tokens checked against the session
+// store on every request, refresh tokens that rotate, the list of a user's sessions, logout of one session or
+// of all of them, and a page at / that runs the whole flow in a browser (examples/public/).
 //
-// createApp() only builds the Express app; server.js picks the key, the store and the demo user and listens.
+// createApp() only builds the Express app; server.js picks the key, the stores and the demo user and listens.
 
 const crypto = require('node:crypto')
-const { promisify } = require('node:util')
+const path = require('node:path')
 const express = require('express')
 const { createSigner } = require('ringjwt')
-const { expressjwt } = require('ringjwt/express')
+const { expressjwt, fromCookie, UnauthorizedError } = require('ringjwt/express')
+const { hashPassword, verifyPassword, needsRehash, hashParams, OWASP_SCRYPT } = require('./passwords')
+const { loginLimits } = require('./login-limits')
 
-const scrypt = promisify(crypto.scrypt)
-
-// scrypt's cost parameters (Node's defaults: N = 2^14, r = 8, p = 1, about 16 MB and tens of ms per hash).
-const SCRYPT = { N: 16384, r: 8, p: 1 }
-const HASH_BYTES = 64
-const SALT_BYTES = 16
-
-const DEFAULT_TOKEN_LIFETIME = 15 * 60
 const ISSUER = 'ringjwt-demo'
+
+// The refresh token's cookie, sent back only to /refresh: scripts cannot read it (HttpOnly), other sites cannot
+// make the browser send it (SameSite=Strict), and no other route ever sees it (Path).
+const REFRESH_COOKIE = 'ringjwt_refresh'
+const REFRESH_PATH = '/refresh'
+const refreshCookie = fromCookie(REFRESH_COOKIE)
 
 const INVALID_CREDENTIALS = { error: 'invalid_credentials', message: 'Invalid email or password.' }
 const MISSING_FIELDS = {
   error: 'invalid_request',
   message: 'Send a JSON object with "email" and "password" strings.',
 }
-
-// `scrypt$N$r$p$salt$hash`, base64url: the parameters travel with the hash so they can be raised later.
-async function hashPassword(password) {
-  const salt = crypto.randomBytes(SALT_BYTES)
-  const hash = await scrypt(password, salt, HASH_BYTES, SCRYPT)
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), hash.toString('base64url')].join('$')
+const REFRESH_BODY = {
+  error: 'invalid_request',
+  message: 'Send a JSON object: {"refreshToken": "…"}, or {} with the refresh cookie.',
+}
+const NO_REFRESH_TOKEN = { error: 'refresh_token_required', message: 'No refresh token was sent.' }
+const NO_SUCH_SESSION = { error: 'not_found', message: 'No such session.' }
+const STORE_UNAVAILABLE = {
+  error: 'store_unavailable',
+  message: 'The session store is unavailable: try again shortly.',
 }
 
-async function verifyPassword(password, stored) {
-  const [scheme, N, r, p, salt, hash] = stored.split('$')
-  if (scheme !== 'scrypt') return false
-  const expected = Buffer.from(hash, 'base64url')
-  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(N),
-    r: Number(r),
-    p: Number(p),
-  })
-  return crypto.timingSafeEqual(actual, expected)
+// The page allows only its own scripts, styles and requests: an injected script could otherwise read the
+// access token held in memory.
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
 }
 
-async function createUser(email, password) {
-  return { id: crypto.randomUUID(), email, passwordHash: await hashPassword(password) }
-}
-
-// An unknown email still costs one hash, so response times do not tell which emails have accounts.
-let decoyHash
-async function decoy() {
-  decoyHash ??= await hashPassword(crypto.randomBytes(16).toString('hex'))
-  return decoyHash
+// The id is derived from the email, so that every instance of the demo agrees on who a session belongs to.
+async function createUser(email, password, params = OWASP_SCRYPT) {
+  const id = `user-${crypto.createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 16)}`
+  return { id, email, passwordHash: await hashPassword(password, params) }
 }
 
 function isNonEmptyString(value) {
   return typeof value === 'string' && value !== ''
 }
 
+function isObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
 // Every error becomes a short JSON answer; nothing from the error object but its code reaches the client.
 function errorHandler(log) {
   return (err, req, res, _next) => {
     if (err.name === 'UnauthorizedError') {
-      res.set('WWW-Authenticate', 'Bearer')
+      if (req.path === REFRESH_PATH) clearRefreshCookie(req, res)
+      else res.set('WWW-Authenticate', 'Bearer')
       return res.status(401).json({ error: err.code, message: err.message })
+    }
+    if (err.code === 'ERR_STORE_UNAVAILABLE') {
+      log(`${req.method} ${req.path} refused: ${err.message}`)
+      return res.status(503).set('Retry-After', '1').json(STORE_UNAVAILABLE)
     }
     if (err.type === 'entity.parse.failed') {
       return res.status(400).json({ error: 'invalid_json', message: 'The request body is not valid JSON.' })
@@ -78,54 +84,164 @@ function errorHandler(log) {
   }
 }
 
+function cookieOptions(req) {
+  // Secure when the page is served over HTTPS (behind a proxy, set Express's "trust proxy" so req.secure knows).
+  return { httpOnly: true, sameSite: 'strict', path: REFRESH_PATH, secure: req.secure }
+}
+
+function setRefreshCookie(req, res, refreshToken, session) {
+  res.cookie(REFRESH_COOKIE, refreshToken, { ...cookieOptions(req), expires: session.expiresAt })
+}
+
+function clearRefreshCookie(req, res) {
+  res.clearCookie(REFRESH_COOKIE, cookieOptions(req))
+}
+
 /**
  * @param {object} options
  * @param {string | Buffer} options.secret HS256 signing key.
- * @param {object} options.store a token store (createTokenStore() or createRedisTokenStore(client)).
+ * @param {object} options.sessions a session store (createSessionStore() or createRedisSessionStore(client)).
  * @param {Array<{id: string, email: string, passwordHash: string}>} options.users from createUser().
- * @param {number} [options.tokenLifetime] seconds; default 900.
+ * @param {object} [options.loginLimits] failed sign-ins allowed: see login-limits.js (default 5 per account and
+ *   20 per address in 15 minutes, counted in memory).
+ * @param {{ln: number, r: number, p: number}} [options.passwordHashing] scrypt parameters a stored hash must
+ *   have; a weaker one is replaced at the user's next sign-in. Default OWASP's (ln 17, r 8, p 1).
  * @param {(line: string) => void} [options.log] where server errors are reported; default console.error.
  */
-function createApp({ secret, store, users, tokenLifetime = DEFAULT_TOKEN_LIFETIME, log = console.error }) {
+function createApp({
+  secret,
+  sessions,
+  users,
+  loginLimits: limits,
+  passwordHashing = OWASP_SCRYPT,
+  log = console.error,
+}) {
   const byEmail = new Map(users.map((user) => [user.email.toLowerCase(), user]))
-  const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: tokenLifetime, issuer: ISSUER })
+  const byId = new Map(users.map((user) => [user.id, user]))
+  // The session store sets each token's `exp` (its access token lifetime, never past the session's end).
+  const signer = createSigner({ key: secret, algorithm: 'HS256', issuer: ISSUER })
+  // strict: the JWT profile of RFC 7519 and RFC 8725 (claims set an object, registered claims of their types, an
+  // HMAC secret at least as long as the hash), which every token this app signs meets.
   const authenticate = expressjwt({
     secret,
     algorithms: ['HS256'],
     issuer: ISSUER,
-    isRevoked: store.isRevoked,
+    strict: true,
+    isRevoked: sessions.isRevoked,
   })
+
+  // An unknown email still costs one hash with the users' parameters, so response times do not tell which
+  // emails have accounts.
+  let decoyHash
+  const decoy = async () => {
+    decoyHash ??= await hashPassword(crypto.randomBytes(16).toString('hex'), hashParams(users[0]?.passwordHash))
+    return decoyHash
+  }
+
+  // A new access token for a session: the store's claims, plus the app's own.
+  function accessToken(user, claims) {
+    const iat = Math.floor(Date.now() / 1000)
+    return { token: signer.sign({ ...claims, iat, email: user.email }), expiresIn: claims.exp - iat }
+  }
 
   const app = express()
   app.disable('x-powered-by')
+  app.use((req, res, next) => {
+    res.set(SECURITY_HEADERS)
+    next()
+  })
+  app.use(express.static(path.join(__dirname, 'public'), { index: 'index.html' }))
   app.use(express.json({ limit: '10kb' }))
 
   app.get('/health', (req, res) => {
     res.json({ status: 'ok' })
   })
 
-  app.post('/login', async (req, res) => {
-    const { email, password } = req.body ?? {}
-    if (!isNonEmptyString(email) || !isNonEmptyString(password)) return res.status(400).json(MISSING_FIELDS)
+  // `{ email, password }` → `{ token, refreshToken, expiresIn }`. A browser sends `cookie: true` and gets the
+  // refresh token as an HttpOnly cookie instead, out of reach of the page's scripts.
+  app.post('/login', ...loginLimits({ log, ...limits }), async (req, res) => {
+    const { email, password, cookie = false } = isObject(req.body) ? req.body : {}
+    if (!isNonEmptyString(email) || !isNonEmptyString(password) || typeof cookie !== 'boolean') {
+      return res.status(400).json(MISSING_FIELDS)
+    }
     const user = byEmail.get(email.toLowerCase())
     const valid = await verifyPassword(password, user ? user.passwordHash : await decoy())
     if (!user || !valid) return res.status(401).json(INVALID_CREDENTIALS)
-    const token = signer.sign({ sub: user.id, email: user.email, jti: crypto.randomUUID() })
-    res.json({ token, expiresIn: tokenLifetime })
+    if (needsRehash(user.passwordHash, passwordHashing)) {
+      user.passwordHash = await hashPassword(password, passwordHashing)
+    }
+    const metadata = { userAgent: req.get('user-agent') ?? '', ip: req.ip }
+    const { session, refreshToken, claims } = await sessions.create(user.id, metadata)
+    res.set('Cache-Control', 'no-store')
+    if (cookie) {
+      setRefreshCookie(req, res, refreshToken, session)
+      return res.json(accessToken(user, claims))
+    }
+    res.json({ ...accessToken(user, claims), refreshToken })
+  })
+
+  // `{ refreshToken }` → a new pair, the old refresh token retired. Or `{}` with the cookie: the new refresh token
+  // goes back in the cookie only, never in the body, so a script on the page can never hold one. Only a JSON
+  // body is read, and a page on another site cannot send one without a CORS preflight this app never grants:
+  // with SameSite=Strict, that keeps cross-site requests from using the cookie.
+  app.post(REFRESH_PATH, async (req, res) => {
+    if (!req.is('application/json') || !isObject(req.body)) return res.status(400).json(REFRESH_BODY)
+    const fromBody = req.body.refreshToken
+    if (fromBody !== undefined && !isNonEmptyString(fromBody)) return res.status(400).json(REFRESH_BODY)
+    const presented = fromBody ?? refreshCookie(req)
+    if (presented === undefined) return res.status(401).json(NO_REFRESH_TOKEN)
+    const { session, refreshToken, claims } = await sessions.refresh(presented)
+    const user = byId.get(session.subject)
+    if (user === undefined) {
+      // The account is gone: so is every session of it.
+      await sessions.endAll(session.subject)
+      throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+    }
+    res.set('Cache-Control', 'no-store')
+    if (fromBody === undefined) {
+      setRefreshCookie(req, res, refreshToken, session)
+      return res.json(accessToken(user, claims))
+    }
+    res.json({ ...accessToken(user, claims), refreshToken })
   })
 
   app.get('/me', authenticate, (req, res) => {
     res.json(req.auth)
   })
 
+  app.get('/sessions', authenticate, async (req, res) => {
+    const list = await sessions.list(req.auth.sub)
+    res.json({
+      sessions: list.map((session) => ({
+        id: session.id,
+        createdAt: session.createdAt,
+        lastUsedAt: session.lastUsedAt,
+        userAgent: session.metadata.userAgent ?? '',
+        ip: session.metadata.ip ?? '',
+        current: session.id === req.auth.sid,
+      })),
+    })
+  })
+
+  // Only the caller's own sessions: another user's id is answered as if it did not exist.
+  app.delete('/sessions/:id', authenticate, async (req, res) => {
+    const session = await sessions.get(req.params.id)
+    if (session === null || session.subject !== req.auth.sub) return res.status(404).json(NO_SUCH_SESSION)
+    await sessions.end(session.id)
+    if (session.id === req.auth.sid) clearRefreshCookie(req, res)
+    res.status(204).end()
+  })
+
   app.post('/logout', authenticate, async (req, res) => {
-    await store.revoke(req.auth)
-    res.json({ message: 'This token is revoked.' })
+    await sessions.end(req.auth.sid)
+    clearRefreshCookie(req, res)
+    res.json({ message: 'Signed out: this session has ended.' })
   })
 
   app.post('/logout-all', authenticate, async (req, res) => {
-    await store.revokeAllFor(req.auth.sub)
-    res.json({ message: 'Every token of this user issued until now is revoked.' })
+    const ended = await sessions.endAll(req.auth.sub)
+    clearRefreshCookie(req, res)
+    res.json({ message: 'Signed out everywhere: every session of this user has ended.', ended })
   })
 
   app.use((req, res) => {
@@ -135,4 +251,4 @@ function createApp({ secret, store, users, tokenLifetime = DEFAULT_TOKEN_LIFETIM
   return app
 }
 
-module.exports = { createApp, createUser, hashPassword, verifyPassword, DEFAULT_TOKEN_LIFETIME }
+module.exports = { createApp, createUser, REFRESH_COOKIE }

@@ -1,23 +1,30 @@
 'use strict'
-// `npm start`: the demo app on 127.0.0.1:3000, with a demo user, and the curl commands to try it.
+// `npm start`: the demo app on 127.0.0.1:3000 (open it in a browser), with a demo user, and the curl commands to
+// try its API.
 //
 //   PORT, HOST            where to listen (default 3000, 127.0.0.1)
 //   JWT_SECRET            the HS256 key; generated at start (with a warning) when unset
 //   DEMO_EMAIL            the demo user's email (default demo@example.com)
 //   DEMO_PASSWORD         its password (default: generated and printed)
-//   REDIS_URL             keep revocations in Redis (shared by every instance) instead of in this process
+//   REDIS_URL             keep sessions and failed sign-in counts in Redis (shared by every instance) instead
+//                         of in this process
 
 const crypto = require('node:crypto')
-const { createTokenStore, createRedisTokenStore } = require('ringjwt')
-const { createApp, createUser, DEFAULT_TOKEN_LIFETIME } = require('./app')
+const { createSessionStore, createRedisSessionStore } = require('ringjwt')
+const { createApp, createUser } = require('./app')
+const { redisAttemptStores } = require('./login-limits')
 
-const MIN_SECRET_LENGTH = 32
+// RFC 7518 §3.2: an HS256 key at least as long as the hash; the app verifies with `strict`, which refuses less.
+const MIN_SECRET_BYTES = 32
 
 function signingSecret() {
   const secret = process.env.JWT_SECRET
   if (secret) {
-    if (secret.length < MIN_SECRET_LENGTH) {
-      console.warn(`warning: JWT_SECRET is shorter than ${MIN_SECRET_LENGTH} characters; use a long random value.`)
+    if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+      throw new Error(
+        `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes for HS256 (RFC 7518 §3.2); ` +
+          "generate one with: node -p \"require('crypto').randomBytes(32).toString('base64url')\"",
+      )
     }
     return secret
   }
@@ -25,29 +32,45 @@ function signingSecret() {
   return crypto.randomBytes(32).toString('base64url')
 }
 
-async function tokenStore() {
-  const options = { maxTokenLifetime: DEFAULT_TOKEN_LIFETIME }
-  if (!process.env.REDIS_URL) return { store: createTokenStore(options), kind: 'in memory', close: async () => {} }
+// Sessions and failed sign-in counts, in this process or in Redis. The Redis client rejects commands while it is
+// disconnected instead of queueing them (disableOfflineQueue), and reconnects on its own: the stores answer 503
+// at once while Redis is down, and work again when it is back.
+async function stores() {
+  if (!process.env.REDIS_URL) return { sessions: createSessionStore(), kind: 'in memory', close: async () => {} }
   const { createClient } = require('redis')
-  const client = createClient({ url: process.env.REDIS_URL })
-  client.on('error', (err) => console.error(`redis: ${err.message}`))
+  const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true })
+  let lastError
+  client.on('error', (err) => {
+    // Reconnection attempts fail the same way every few hundred ms while Redis is down: say it once.
+    if (err.message !== lastError) console.error(`redis: ${err.message}`)
+    lastError = err.message
+  })
+  client.on('ready', () => {
+    if (lastError !== undefined) console.error('redis: connected again')
+    lastError = undefined
+  })
   await client.connect()
-  return { store: createRedisTokenStore(client, options), kind: 'in Redis', close: () => client.quit() }
+  return {
+    sessions: createRedisSessionStore(client),
+    loginLimits: { store: redisAttemptStores(client) },
+    kind: 'in Redis',
+    close: () => client.quit(),
+  }
 }
 
 function usage(base, email, password) {
   const body = JSON.stringify({ email, password }).replaceAll("'", "'\\''")
   return `
-Try it (bash):
+Open ${base}/ in a browser, or try the API (bash):
 
-  login() { curl -s ${base}/login -H 'Content-Type: application/json' -d '${body}' \\
-    | node -pe 'JSON.parse(require("fs").readFileSync(0)).token'; }
-  TOKEN=$(login); OTHER=$(login)
+  field() { node -pe "JSON.parse(require('fs').readFileSync(0)).$1"; }
+  LOGIN=$(curl -s ${base}/login -H 'Content-Type: application/json' -d '${body}')
+  TOKEN=$(echo "$LOGIN" | field token); REFRESH=$(echo "$LOGIN" | field refreshToken)
   curl -s ${base}/me -H "Authorization: Bearer $TOKEN"
-  curl -s -X POST ${base}/logout -H "Authorization: Bearer $TOKEN"
-  curl -s ${base}/me -H "Authorization: Bearer $TOKEN"      # 401 revoked_token
-  curl -s -X POST ${base}/logout-all -H "Authorization: Bearer $OTHER"
-  curl -s ${base}/me -H "Authorization: Bearer $OTHER"      # 401 revoked_token
+  curl -s ${base}/sessions -H "Authorization: Bearer $TOKEN"
+  NEW=$(curl -s ${base}/refresh -H 'Content-Type: application/json' -d "{\\"refreshToken\\":\\"$REFRESH\\"}")
+  curl -s ${base}/refresh -H 'Content-Type: application/json' -d "{\\"refreshToken\\":\\"$REFRESH\\"}"   # 401 refresh_token_reused
+  curl -s ${base}/me -H "Authorization: Bearer $(echo "$NEW" | field token)"      # 401 session_ended
   curl -s ${base}/health
 `
 }
@@ -58,12 +81,12 @@ async function main() {
   const email = process.env.DEMO_EMAIL || 'demo@example.com'
   const password = process.env.DEMO_PASSWORD || crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
-  const { store, kind, close } = await tokenStore()
-  const app = createApp({ secret, store, users: [await createUser(email, password)] })
+  const { sessions, loginLimits, kind, close } = await stores()
+  const app = createApp({ secret, sessions, loginLimits, users: [await createUser(email, password)] })
 
   const server = app.listen(port, host, () => {
     const base = `http://${host}:${server.address().port}`
-    console.log(`ringjwt demo listening on ${base} (revocations kept ${kind})`)
+    console.log(`ringjwt demo listening on ${base} (sessions kept ${kind})`)
     console.log(`demo user: ${email} / ${password}`)
     console.log(usage(base, email, password))
   })

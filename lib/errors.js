@@ -54,6 +54,8 @@ const codes = Object.freeze({
   ERR_JWKS_NO_MATCHING_KEY: 'no key in the JWK Set fits the token header (`kid`, `alg`, key type, curve)',
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'more than one key in the JWK Set fits a header without a `kid`',
   ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched',
+  // token and session stores
+  ERR_STORE_UNAVAILABLE: 'Redis is not connected, did not answer in time or failed: the request is refused (503)',
 })
 
 // As in jsonwebtoken, `name` and `message` are enumerable own properties, so `JSON.stringify(err)` and
@@ -83,6 +85,17 @@ class NotBeforeError extends JsonWebTokenError {
     super(message, undefined, 'ERR_JWT_NOT_ACTIVE')
     this.name = 'NotBeforeError'
     this.date = date
+  }
+}
+
+// A store that cannot answer. Requests are refused (fail closed), with status 503 rather than 401: the token
+// may well be fine, and the client should try again shortly. `cause` is the Redis error, when there is one.
+class StoreUnavailableError extends Error {
+  constructor(message, cause) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.name = 'StoreUnavailableError'
+    this.code = 'ERR_STORE_UNAVAILABLE'
+    this.status = 503
   }
 }
 
@@ -118,6 +131,7 @@ module.exports = {
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
+  StoreUnavailableError,
   tokenError,
   optionError,
   fromNative,

@@ -14,4 +14,10 @@ function timespan(time, iat) {
   return undefined
 }
 
-module.exports = { timespan }
+// A lifetime option: seconds, or a timespan string such as '15m'. `undefined` unless a positive finite number.
+function lifetimeSeconds(value) {
+  const seconds = typeof value === 'string' ? ms(value) / 1000 : value
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined
+}
+
+module.exports = { timespan, lifetimeSeconds }

@@ -5,11 +5,11 @@
 //
 // The helpers below are shared with the Redis store, so both read tokens and options the same way.
 
-const ms = require('ms')
 const { NativeRevocationList } = require('./native')
 const { decode } = require('./decode')
 const { optionError } = require('./errors')
 const { isPlainObject } = require('./sign')
+const { lifetimeSeconds } = require('./timespan')
 
 // A cut-off must outlive every token it can refuse. Tokens living longer than this need the option raised.
 const DEFAULT_MAX_TOKEN_LIFETIME = 30 * 24 * 60 * 60
@@ -28,8 +28,8 @@ function storeOptions(options, allowed = STORE_OPTIONS) {
   if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
     throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
   }
-  const lifetime = typeof maxTokenLifetime === 'string' ? ms(maxTokenLifetime) / 1000 : maxTokenLifetime
-  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime <= 0) {
+  const lifetime = lifetimeSeconds(maxTokenLifetime)
+  if (lifetime === undefined) {
     throw optionError('"maxTokenLifetime" must be a positive number of seconds or a timespan string such as "1d"')
   }
   return { clockTolerance, maxTokenLifetime: lifetime }
@@ -78,9 +78,14 @@ function cutoffOf(sub, when, { clockTolerance, maxTokenLifetime }) {
   return { sub, time, issuedBefore, until: issuedBefore + maxTokenLifetime + clockTolerance }
 }
 
-// The claims a lookup reads. isRevoked(payload), or isRevoked(req, { header, payload }) as express-jwt calls it.
+// The payload a lookup is given: isRevoked(payload), or isRevoked(req, { header, payload }) as express-jwt calls it.
+function payloadOfCall(args) {
+  return args.length >= 2 ? args[1]?.payload : args[0]
+}
+
+// The claims a lookup reads.
 function lookupOf(args) {
-  const payload = args.length >= 2 ? args[1]?.payload : args[0]
+  const payload = payloadOfCall(args)
   if (payload === null || typeof payload !== 'object') return { jti: undefined, sub: undefined, iat: undefined }
   return {
     jti: typeof payload.jti === 'string' ? payload.jti : undefined,
@@ -117,4 +122,13 @@ function createTokenStore(options) {
   }
 }
 
-module.exports = { createTokenStore, storeOptions, revocationOf, cutoffOf, lookupOf, nowSeconds, STORE_OPTIONS }
+module.exports = {
+  createTokenStore,
+  storeOptions,
+  revocationOf,
+  cutoffOf,
+  lookupOf,
+  payloadOfCall,
+  nowSeconds,
+  STORE_OPTIONS,
+}

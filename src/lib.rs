@@ -1,6 +1,6 @@
 //! ringjwt: JSON Web Tokens for Node.js, with the cryptography on `ring` and the token checks in Rust.
 //!
-//! The crate is a pure core (`algorithm` … `revocation`) that knows nothing of Node, and a thin `binding`
+//! The crate is a pure core (`algorithm` … `session`) that knows nothing of Node, and a thin `binding`
 //! layer that converts JS arguments, calls one core function and maps its error.
 
 pub mod algorithm;
@@ -16,6 +16,7 @@ pub mod key;
 pub mod policy;
 pub mod provider;
 pub mod revocation;
+pub mod session;
 pub mod token;
 
 mod binding;

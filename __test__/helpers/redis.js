@@ -50,28 +50,65 @@ function launch(port, dir) {
   })
 }
 
+// Resolves once the process has exited (at once if it already has).
+function exited(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+  })
+}
+
+// { url, port, stop } and, for the tests of a Redis that goes away and comes back on the same address:
+//   down()    stops the server (SIGTERM) and resolves once it has exited; clients see the connection close
+//   up()      starts it again on the same port (empty: no persistence, so scripts and keys are gone)
+//   restart() down() then up()
+//   freeze()  SIGSTOP: the server keeps its connections but answers nothing, as a hung host would
+//   thaw()    SIGCONT
 async function startRedis() {
   program('redis-server')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-redis-'))
   let lastError
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     const port = await freePort()
+    let child
+    let frozen = false
     try {
-      const child = await launch(port, dir)
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        port,
-        stop: () =>
-          new Promise((resolve) => {
-            child.once('exit', () => {
-              fs.rmSync(dir, { recursive: true, force: true })
-              resolve()
-            })
-            child.kill('SIGTERM')
-          }),
-      }
+      child = await launch(port, dir)
     } catch (err) {
       lastError = err
+      continue
+    }
+    const down = async () => {
+      if (frozen) child.kill('SIGCONT')
+      frozen = false
+      const done = exited(child)
+      child.kill('SIGTERM')
+      await done
+    }
+    const up = async () => {
+      child = await launch(port, dir)
+    }
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      down,
+      up,
+      restart: async () => {
+        await down()
+        await up()
+      },
+      freeze: () => {
+        frozen = true
+        child.kill('SIGSTOP')
+      },
+      thaw: () => {
+        frozen = false
+        child.kill('SIGCONT')
+      },
+      stop: async () => {
+        await down()
+        fs.rmSync(dir, { recursive: true, force: true })
+      },
     }
   }
   fs.rmSync(dir, { recursive: true, force: true })

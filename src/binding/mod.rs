@@ -6,6 +6,7 @@ mod error;
 mod jwe;
 mod key;
 mod revocation;
+mod session;
 mod signer;
 mod verifier;
 

@@ -1,0 +1,150 @@
+'use strict'
+/* global document, session -- the functions given to page.evaluate and waitForFunction run in the page */
+// The demo page at / in a real browser: Debian's chromium driven by playwright-core (no browser download). Sign
+// in, see /me, watch the access token renew itself, refresh, sign another session out, sign out. With
+// RINGJWT_SCREENSHOT=<file.png> set, the signed-in page is written there for a person to look at.
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { chromium } = require('playwright-core')
+const jwt = require('..')
+const { createSessionStore } = jwt
+const { createApp } = require('../examples/app')
+const { program } = require('./helpers/system')
+const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, login, demoUsers } = require('./helpers/demo')
+
+// Access tokens of 8 seconds: the page renews them 2 seconds before they expire, while the test watches.
+const ACCESS_TOKEN_SECONDS = 8
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+jest.setTimeout(90_000)
+
+let app
+let browser
+let page
+let userDataDir
+
+beforeAll(async () => {
+  const sessions = createSessionStore({ accessTokenLifetime: ACCESS_TOKEN_SECONDS })
+  app = await listen(createApp({ secret: SECRET, sessions, users: await demoUsers(), passwordHashing: CHEAP_SCRYPT }))
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-chromium-'))
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: program('chromium'),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1000, height: 1100 },
+  })
+  page = browser.pages()[0] ?? (await browser.newPage())
+})
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true })
+})
+
+const shown = (selector) => page.waitForSelector(`${selector}:not([hidden])`)
+const text = (selector) => page.textContent(selector)
+// A row of the claims table. The `jti` changes with every new access token.
+const claimOnPage = (name) =>
+  page.$eval(
+    '#claims',
+    (table, claim) => [...table.rows].find((row) => row.cells[0].textContent === claim).cells[1].textContent,
+    name,
+  )
+const activityContains = (words) =>
+  page.waitForFunction((expected) => document.getElementById('activity').textContent.includes(expected), words)
+const refreshCookie = async () =>
+  (await browser.cookies(`${app.base}/refresh`)).find((cookie) => cookie.name === 'ringjwt_refresh')
+// The access token the page holds in memory.
+const tokenOnPage = () => page.evaluate(() => session.token)
+
+test('sign in, call /me, renew, sign another session out, sign out', async () => {
+  // Signed out: the login form.
+  await page.goto(app.base)
+  await shown('#signed-out')
+  expect(await page.isHidden('#signed-in')).toBe(true)
+
+  // Wrong password: the server's message.
+  await page.fill('input[name=email]', EMAIL)
+  await page.fill('input[name=password]', 'wrong')
+  await page.click('button[type=submit]')
+  await page.waitForFunction(() => document.getElementById('login-message').textContent !== '')
+  expect(await text('#login-message')).toBe('Invalid email or password.')
+
+  // Signed in: claims, countdown, and the refresh token where no script can read it.
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('button[type=submit]')
+  await shown('#signed-in')
+  expect(await text('#who')).toBe(EMAIL)
+  expect(await text('#countdown')).toMatch(/^0:0\d$/)
+  const firstJti = await claimOnPage('jti')
+  expect(firstJti).toMatch(/^[0-9a-f-]{36}$/)
+  expect(await page.evaluate(() => document.cookie)).toBe('')
+  expect(await refreshCookie()).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/refresh', secure: false })
+  expect(await page.evaluate(() => Object.keys(localStorage).length + Object.keys(sessionStorage).length)).toBe(0)
+
+  // /me with the access token.
+  await page.click('#call-me')
+  await page.waitForFunction(() => document.getElementById('me-result').textContent.startsWith('200'))
+  expect(JSON.parse((await text('#me-result')).slice(4))).toMatchObject({ email: EMAIL, jti: firstJti })
+
+  // Silent renewal before expiry, then one on demand: a new access token each time, same session.
+  await activityContains('Access token renewed')
+  const renewedJti = await claimOnPage('jti')
+  expect(renewedJti).not.toBe(firstJti)
+  await page.click('#refresh-now')
+  await page.waitForFunction((before) => !document.getElementById('claims').textContent.includes(before), renewedJti)
+  const sid = await claimOnPage('sid')
+
+  // A reload keeps the session: the cookie gets a new access token.
+  await page.reload()
+  await shown('#signed-in')
+  await activityContains('Session restored from the refresh cookie.')
+
+  // Another session (a phone) shows in the list; sign it out from here.
+  const phone = await call(app.base, '/login', {
+    method: 'POST',
+    json: { email: EMAIL, password: PASSWORD },
+    headers: { 'user-agent': 'Mozilla/5.0 (Android) Firefox/128.0' },
+  }).then((res) => res.body)
+  await page.click('#refresh-now')
+  await page.waitForFunction(() => document.querySelectorAll('#sessions li').length === 2)
+  expect(
+    await page.$$eval('#sessions li', (items) => items.map((item) => item.querySelector('strong').textContent)),
+  ).toEqual(['HeadlessChrome', 'Firefox'])
+  expect(await text('#sessions li:first-child .badge')).toBe('this browser')
+  await page.click('#call-me')
+  await page.waitForFunction(() => document.getElementById('me-result').textContent.startsWith('200'))
+  if (process.env.RINGJWT_SCREENSHOT) await page.screenshot({ path: process.env.RINGJWT_SCREENSHOT, fullPage: true })
+  await page.click('#sessions li:nth-child(2) button.sign-out')
+  await page.waitForFunction(() => document.querySelectorAll('#sessions li').length === 1)
+  await activityContains('Signed out session')
+  expect(await call(app.base, '/me', { token: phone.token })).toMatchObject({
+    status: 401,
+    body: { error: 'session_ended' },
+  })
+  expect(await page.$eval('#sessions li', (item) => item.dataset.id)).toBe(sid)
+
+  // Sign out: the form again, the cookie gone, and a reload stays signed out.
+  const token = await tokenOnPage()
+  await page.click('#logout')
+  await shown('#signed-out')
+  expect(await text('#login-message')).toBe('You signed out.')
+  expect(await refreshCookie()).toBeUndefined()
+  expect(await call(app.base, '/me', { token })).toMatchObject({ status: 401, body: { error: 'session_ended' } })
+  await page.reload()
+  await shown('#signed-out')
+  expect(await page.isHidden('#signed-in')).toBe(true)
+
+  // A second sign-in works as the first did.
+  expect((await login(app.base)).token).toEqual(expect.any(String))
+})

@@ -1,0 +1,139 @@
+'use strict'
+// Two instances of the demo app sharing one real redis-server, as behind a load balancer: sessions, refresh
+// tokens and failed sign-in counts are the same on both; and `npm start` with REDIS_URL.
+const { createClient } = require('redis')
+const jwt = require('..')
+const { createRedisSessionStore } = jwt
+const { createApp, createUser } = require('../examples/app')
+const { redisAttemptStores } = require('../examples/login-limits')
+const { startRedis } = require('./helpers/redis')
+const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
+
+const ENDED = { error: 'session_ended', message: 'The session has ended.' }
+
+let redis
+const clients = []
+let users
+let one
+let two
+
+// An instance with its own connection, as a second process would have.
+async function instance(options = {}) {
+  const client = createClient({ url: redis.url, disableOfflineQueue: true })
+  await client.connect()
+  clients.push(client)
+  return listen(
+    createApp({
+      secret: SECRET,
+      sessions: createRedisSessionStore(client),
+      loginLimits: { store: redisAttemptStores(client) },
+      users,
+      passwordHashing: CHEAP_SCRYPT,
+      ...options,
+    }),
+  )
+}
+
+beforeAll(async () => {
+  redis = await startRedis()
+  users = await demoUsers()
+  one = await instance()
+  two = await instance()
+})
+afterAll(async () => {
+  await one?.close()
+  await two?.close()
+  for (const client of clients) await client.quit()
+  await redis?.stop()
+})
+
+test('a session started on one is accepted and refreshed on the other', async () => {
+  const { token, refreshToken } = await login(one.base)
+  expect((await call(two.base, '/me', { token })).status).toBe(200)
+  const refreshed = await call(two.base, '/refresh', { method: 'POST', json: { refreshToken } })
+  expect(refreshed.status).toBe(200)
+  expect((await call(one.base, '/me', { token: refreshed.body.token })).status).toBe(200)
+  const listed = await call(one.base, '/sessions', { token: refreshed.body.token })
+  expect(listed.body.sessions.map((session) => session.id)).toContain(jwt.decode(token).sid)
+})
+
+test('a session ended on one is refused on the other', async () => {
+  const { token, refreshToken } = await login(one.base)
+  expect((await call(one.base, '/logout', { method: 'POST', token })).status).toBe(200)
+  expect(await call(two.base, '/me', { token })).toMatchObject({ status: 401, body: ENDED })
+  expect(await call(two.base, '/refresh', { method: 'POST', json: { refreshToken } })).toMatchObject({
+    status: 401,
+    body: ENDED,
+  })
+})
+
+test('a session signed out from the other instance, and logout-all, reach both', async () => {
+  const laptop = await login(one.base)
+  const phone = await login(two.base)
+  const sid = jwt.decode(phone.token).sid
+  expect((await call(one.base, `/sessions/${sid}`, { method: 'DELETE', token: laptop.token })).status).toBe(204)
+  expect(await call(two.base, '/me', { token: phone.token })).toMatchObject({ status: 401, body: ENDED })
+  const third = await login(two.base)
+  const out = await call(two.base, '/logout-all', { method: 'POST', token: third.token })
+  expect(out.body.ended).toBeGreaterThanOrEqual(2)
+  for (const token of [laptop.token, third.token]) {
+    expect(await call(one.base, '/me', { token })).toMatchObject({ status: 401, body: ENDED })
+  }
+})
+
+test('a refresh race across the two instances has exactly one winner, every time', async () => {
+  for (let round = 0; round < 25; round++) {
+    const { refreshToken } = await login(one.base)
+    const answers = await Promise.all(
+      [one, two].map((app) => call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })),
+    )
+    const statuses = answers.map((res) => res.status).sort()
+    expect({ round, statuses }).toEqual({ round, statuses: [200, 401] })
+    const winner = answers.find((res) => res.status === 200)
+    const loser = answers.find((res) => res.status === 401)
+    expect(loser.body.error).toBe('refresh_token_reused')
+    // The race looks like a stolen token: the session is over, the winner's new tokens included.
+    expect(await call(two.base, '/me', { token: winner.body.token })).toMatchObject({ status: 401, body: ENDED })
+  }
+})
+
+test('failed sign-ins are counted across instances', async () => {
+  const victim = 'grace@example.com'
+  for (let i = 0; i < 5; i++) {
+    const app = i % 2 === 0 ? one : two
+    expect(
+      (await call(app.base, '/login', { method: 'POST', json: { email: victim, password: `guess ${i}` } })).status,
+    ).toBe(401)
+  }
+  for (const app of [one, two]) {
+    const res = await call(app.base, '/login', { method: 'POST', json: { email: victim, password: 'guess' } })
+    expect(res.status).toBe(429)
+    expect(res.body.error).toBe('too_many_attempts')
+  }
+})
+
+test('an instance that does not know the session user ends the session at refresh', async () => {
+  const stranger = await instance({ users: [await createUser('someone@example.com', 'pw', CHEAP_SCRYPT)] })
+  try {
+    const { token, refreshToken } = await login(one.base)
+    const res = await call(stranger.base, '/refresh', { method: 'POST', json: { refreshToken } })
+    expect(res).toMatchObject({ status: 401, body: ENDED })
+    expect(await call(one.base, '/me', { token })).toMatchObject({ status: 401, body: ENDED })
+  } finally {
+    await stranger.close()
+  }
+})
+
+test('npm start with REDIS_URL keeps sessions in Redis, shared with the other instances', async () => {
+  const server = await startServer({ JWT_SECRET: SECRET, REDIS_URL: redis.url })
+  try {
+    expect(server.stdout).toContain('(sessions kept in Redis)')
+    const { token } = await login(server.base)
+    expect((await call(one.base, '/me', { token })).status).toBe(200)
+    expect((await call(server.base, '/logout', { method: 'POST', token })).status).toBe(200)
+    expect(await call(two.base, '/me', { token })).toMatchObject({ status: 401, body: ENDED })
+    expect(server.stderr).toBe('')
+  } finally {
+    await server.stop()
+  }
+})

@@ -1,0 +1,193 @@
+'use strict'
+// When Redis goes away: both Redis stores (sessions and revocations) refuse at once while the client is not
+// connected, give up after their timeout on a server that takes commands and never answers, and work again when
+// Redis is back on the same address, with the same client. A real redis-server is stopped and started again.
+const express = require('express')
+const { createClient } = require('redis')
+const jwt = require('..')
+const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = jwt
+const { expressjwt } = require('../express')
+const { createApp } = require('../examples/app')
+const { redisAttemptStores } = require('../examples/login-limits')
+const { startRedis } = require('./helpers/redis')
+const { rejected } = require('./helpers/assert')
+const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers } = require('./helpers/demo')
+
+const TIMEOUT = 300
+const NOT_CONNECTED = 'Redis is not connected: the request is refused until it is back.'
+const NO_ANSWER = `Redis did not answer within ${TIMEOUT} ms: the request is refused.`
+const UNAVAILABLE = { error: 'store_unavailable', message: 'The session store is unavailable: try again shortly.' }
+
+let redis
+let client
+
+// Waits, a bounded number of times, for the client to see the server go or come back.
+async function until(condition, what) {
+  for (let i = 0; i < 250; i++) {
+    if (await condition()) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`gave up waiting for ${what}`)
+}
+
+async function expectUnavailable(promise, message) {
+  const err = await rejected(promise)
+  expect(err).toBeInstanceOf(StoreUnavailableError)
+  expect(err).toMatchObject({ name: 'StoreUnavailableError', code: 'ERR_STORE_UNAVAILABLE', status: 503, message })
+  return err
+}
+
+beforeAll(async () => {
+  redis = await startRedis()
+  // The client's defaults (commands queue while offline): the stores refuse by themselves all the same.
+  client = createClient({ url: redis.url })
+  client.on('error', () => {})
+  await client.connect()
+})
+afterAll(async () => {
+  await client?.quit()
+  await redis?.stop()
+})
+
+test('while Redis is down both stores refuse at once; back on the same address, they work again', async () => {
+  const sessions = createRedisSessionStore(client, { prefix: 'down:', timeout: TIMEOUT })
+  const tokens = createRedisTokenStore(client, { prefix: 'down-revoked:', timeout: TIMEOUT })
+  const login = await sessions.create('u1')
+  const revoked = jwt.sign({ sub: 'u1' }, SECRET, { expiresIn: 600, jwtid: 'gone' })
+  await tokens.revoke(revoked)
+
+  await redis.down()
+  await until(() => !client.isReady, 'the client to notice')
+  await expectUnavailable(sessions.isRevoked(login.claims), NOT_CONNECTED)
+  await expectUnavailable(sessions.refresh(login.refreshToken), NOT_CONNECTED)
+  await expectUnavailable(sessions.create('u1'), NOT_CONNECTED)
+  await expectUnavailable(sessions.list('u1'), NOT_CONNECTED)
+  await expectUnavailable(sessions.end(login.session.id), NOT_CONNECTED)
+  await expectUnavailable(tokens.isRevoked(jwt.decode(revoked)), NOT_CONNECTED)
+  await expectUnavailable(tokens.revoke(revoked), NOT_CONNECTED)
+  await expectUnavailable(tokens.revokeAllFor('u1'), NOT_CONNECTED)
+
+  await redis.up()
+  await until(() => client.isReady, 'the client to reconnect')
+  // The server came back empty (no persistence): the old session is unknown, new ones work, scripts reload.
+  const err = await rejected(sessions.isRevoked(login.claims))
+  expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_unknown' })
+  const again = await sessions.create('u1')
+  await expect(sessions.isRevoked(again.claims)).resolves.toBe(false)
+  await expect(sessions.refresh(again.refreshToken)).resolves.toMatchObject({ claims: { sub: 'u1' } })
+  await expect(tokens.revokeAllFor('u1')).resolves.toBe(true)
+  await expect(tokens.isRevoked({ jti: 'other', sub: 'u2' })).resolves.toBe(false)
+})
+
+test('a Redis that takes commands and never answers is given up on after the timeout', async () => {
+  const sessions = createRedisSessionStore(client, { prefix: 'frozen:', timeout: TIMEOUT })
+  const tokens = createRedisTokenStore(client, { prefix: 'frozen-revoked:', timeout: TIMEOUT })
+  const login = await sessions.create('u1')
+  redis.freeze()
+  try {
+    await expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER)
+    await expectUnavailable(sessions.refresh(login.refreshToken), NO_ANSWER)
+    await expectUnavailable(tokens.isRevoked({ jti: 'a', sub: 'u1' }), NO_ANSWER)
+  } finally {
+    redis.thaw()
+  }
+  // Nothing was lost: the same session is accepted again.
+  await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
+})
+
+test('an error reply from Redis is refused as unavailable too, with the reply as its cause', async () => {
+  const sessions = createRedisSessionStore(client, { prefix: 'wrongtype:', timeout: TIMEOUT })
+  const { claims, session } = await sessions.create('u1')
+  await client.del(`wrongtype:{${session.id}}`)
+  await client.set(`wrongtype:{${session.id}}`, 'not a hash')
+  const err = await expectUnavailable(sessions.isRevoked(claims), 'Redis failed to answer: the request is refused.')
+  expect(err.cause.message).toMatch(/^WRONGTYPE/)
+})
+
+test('the middleware passes the refusal on with status 503: an Express app answers 503, not 401', async () => {
+  const tokens = createRedisTokenStore(client, { prefix: 'middleware:', timeout: TIMEOUT })
+  const app = express()
+  app.get('/me', expressjwt({ secret: SECRET, algorithms: ['HS256'], isRevoked: tokens.isRevoked }), (req, res) => {
+    res.json(req.auth)
+  })
+  // Express's own error handler answers with the error's status.
+  app.use((err, req, res, next) => next(err))
+  const server = await listen(app)
+  const token = jwt.sign({ sub: 'u1' }, SECRET, { expiresIn: 600, jwtid: 'a' })
+  try {
+    expect((await fetch(`${server.base}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+    redis.freeze()
+    try {
+      expect((await fetch(`${server.base}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(503)
+    } finally {
+      redis.thaw()
+    }
+    expect((await fetch(`${server.base}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+  } finally {
+    await server.close()
+  }
+})
+
+describe('the demo app with REDIS_URL', () => {
+  let app
+  let demoClient
+  const log = jest.fn()
+  beforeAll(async () => {
+    demoClient = createClient({ url: redis.url, disableOfflineQueue: true })
+    demoClient.on('error', () => {})
+    await demoClient.connect()
+    app = await listen(
+      createApp({
+        secret: SECRET,
+        sessions: createRedisSessionStore(demoClient, { timeout: TIMEOUT }),
+        loginLimits: { store: redisAttemptStores(demoClient, { timeout: TIMEOUT }) },
+        users: await demoUsers(),
+        passwordHashing: CHEAP_SCRYPT,
+        log,
+      }),
+    )
+  })
+  afterAll(async () => {
+    await app?.close()
+    await demoClient?.quit()
+  })
+
+  test('answers 503 as JSON at once while Redis is down, and works again when it is back', async () => {
+    const { token, refreshToken } = await login(app.base)
+    await redis.down()
+    await until(() => !demoClient.isReady, 'the client to notice')
+    for (const [method, route, options] of [
+      ['GET', '/me', { token }],
+      ['GET', '/sessions', { token }],
+      ['POST', '/refresh', { json: { refreshToken } }],
+      ['POST', '/login', { json: { email: 'ada@example.com', password: 'wrong' } }],
+    ]) {
+      const res = await call(app.base, route, { method, ...options })
+      expect({ route, status: res.status, body: res.body }).toEqual({ route, status: 503, body: UNAVAILABLE })
+      expect(res.headers.get('retry-after')).toBe('1')
+    }
+    expect(log).toHaveBeenCalledWith(`GET /me refused: ${NOT_CONNECTED}`)
+    expect((await call(app.base, '/health')).status).toBe(200)
+
+    await redis.up()
+    await until(() => demoClient.isReady, 'the client to reconnect')
+    const again = await login(app.base)
+    expect((await call(app.base, '/me', { token: again.token })).status).toBe(200)
+    expect(
+      (await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: again.refreshToken } })).status,
+    ).toBe(200)
+  })
+
+  test('answers 503 after the timeout while Redis does not answer, then carries on', async () => {
+    const { token } = await login(app.base)
+    redis.freeze()
+    try {
+      const res = await call(app.base, '/me', { token })
+      expect(res.status).toBe(503)
+      expect(res.body).toEqual(UNAVAILABLE)
+    } finally {
+      redis.thaw()
+    }
+    expect((await call(app.base, '/me', { token })).status).toBe(200)
+  })
+})

@@ -1,0 +1,192 @@
+'use strict'
+// createRedisSessionStore(client) against a real redis-server on 127.0.0.1. The behaviour every store shares is
+// in helpers/session-store-behaviour.js; this file adds Redis's own: what the keys hold and how long they live,
+// that a dump of Redis holds no refresh token, and that a refresh race across two connections has one winner.
+const crypto = require('node:crypto')
+const { createClient } = require('redis')
+const { createRedisSessionStore } = require('..')
+const { startRedis } = require('./helpers/redis')
+const { thrown } = require('./helpers/assert')
+const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY } = require('./helpers/session-store-behaviour')
+const { fakeDateOnly } = require('./helpers/fake-date')
+
+let redis
+let client
+let other
+let storeCount = 0
+// A fresh key prefix per store keeps the tests apart on one server.
+const newStore = (options, connection = client) => {
+  const prefix = `test${++storeCount}:`
+  const merged =
+    options === undefined || (typeof options === 'object' && options !== null) ? { prefix, ...options } : options
+  return createRedisSessionStore(connection, merged)
+}
+
+beforeAll(async () => {
+  redis = await startRedis()
+  client = createClient({ url: redis.url })
+  other = createClient({ url: redis.url })
+  await client.connect()
+  await other.connect()
+})
+afterAll(async () => {
+  await client?.quit()
+  await other?.quit()
+  await redis?.stop()
+})
+
+sessionStoreBehaviour((options) => newStore(options))
+
+describe('in Redis', () => {
+  beforeEach(() => {
+    fakeDateOnly(START)
+  })
+  afterEach(() => {
+    jest.useRealTimers()
+  })
+
+  test('a session is one hash, living as long as the session, and the subject index a set', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'keys:', idleLifetime: '1d', clockTolerance: 5 })
+    const { session, claims } = await store.create('u1', { ip: '127.0.0.1' })
+    const key = `keys:{${session.id}}`
+    expect(await client.keys('keys:*')).toEqual(expect.arrayContaining([key, 'keys:subject:{u1}']))
+    expect(await client.hGetAll(key)).toEqual({
+      sub: 'u1',
+      created: String(START),
+      used: String(START),
+      expires: String(START + DAY),
+      absolute: String(START + 30 * DAY),
+      refresh: expect.stringMatching(/^[0-9a-f]{64}$/),
+      meta: '{"ip":"127.0.0.1"}',
+      [`t:${claims.jti}`]: String(START + 15 * MINUTE),
+    })
+    // TTLs count from the app's clock: the session's end plus the clock tolerance.
+    expect(await client.pTTL(key)).toBeGreaterThan(DAY + 5000 - 1000)
+    expect(await client.pTTL(key)).toBeLessThanOrEqual(DAY + 5000)
+    expect(await client.sMembers('keys:subject:{u1}')).toEqual([session.id])
+    expect(await client.pTTL('keys:subject:{u1}')).toBeLessThanOrEqual(30 * DAY + 5000)
+  })
+
+  test('a dump of Redis holds no refresh token: only SHA-256 digests', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'dump:' })
+    const login = await store.create('u1')
+    const next = await store.refresh(login.refreshToken)
+    const dump = []
+    for (const key of await client.keys('dump:*')) {
+      dump.push(
+        key,
+        JSON.stringify((await client.type(key)) === 'hash' ? await client.hGetAll(key) : await client.sMembers(key)),
+      )
+    }
+    const text = dump.join('\n')
+    for (const token of [login.refreshToken, next.refreshToken]) expect(text).not.toContain(token.split('.')[1])
+    const digest = (token) => crypto.createHash('sha256').update(token).digest('hex')
+    expect(text).toContain(digest(next.refreshToken))
+    expect(text).toContain(`r:${digest(login.refreshToken).slice(0, 32)}`)
+  })
+
+  test('an ended session becomes a tombstone that lives until its last token expires', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'tomb:' })
+    const { session } = await store.create('u1')
+    await store.end(session.id)
+    const key = `tomb:{${session.id}}`
+    expect(await client.hGetAll(key)).toEqual({ ended: 'ended', sub: 'u1', until: String(START + 15 * MINUTE) })
+    expect(await client.pTTL(key)).toBeLessThanOrEqual(15 * MINUTE)
+    // Once its tokens have expired there is nothing to keep.
+    const late = await store.create('u1')
+    jest.setSystemTime(START + 20 * MINUTE)
+    await store.end(late.session.id)
+    expect(await client.exists(`tomb:{${late.session.id}}`)).toBe(0)
+  })
+
+  test('a rotation drops the access tokens and retired refresh tokens that can no longer matter', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'prune:', idleLifetime: '30m' })
+    let { session, refreshToken } = await store.create('u1')
+    for (let i = 1; i <= 12; i++) {
+      jest.setSystemTime(START + i * 10 * MINUTE)
+      ;({ refreshToken } = await store.refresh(refreshToken))
+    }
+    const fields = Object.keys(await client.hGetAll(`prune:{${session.id}}`))
+    expect(fields.filter((name) => name.startsWith('t:')).length).toBeLessThanOrEqual(3)
+    expect(fields.filter((name) => name.startsWith('r:')).length).toBeLessThanOrEqual(4)
+  })
+
+  test('list forgets index entries of sessions that are over', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'index:' })
+    const a = await store.create('u1')
+    const b = await store.create('u1')
+    await store.end(a.session.id)
+    expect(await client.sCard('index:subject:{u1}')).toBe(2)
+    expect((await store.list('u1')).map((session) => session.id)).toEqual([b.session.id])
+    expect(await client.sMembers('index:subject:{u1}')).toEqual([b.session.id])
+  })
+
+  test('scripts run again after Redis has lost them (SCRIPT FLUSH, or a restart)', async () => {
+    const store = newStore()
+    const login = await store.create('u1')
+    await client.scriptFlush()
+    await expect(store.refresh(login.refreshToken)).resolves.toMatchObject({ claims: { sub: 'u1' } })
+  })
+
+  // What Redis Cluster hashes: the part between the first '{' and the next '}', when not empty.
+  const hashTag = (key) => {
+    const open = key.indexOf('{')
+    const close = key.indexOf('}', open + 1)
+    return open !== -1 && close > open + 1 ? key.slice(open + 1, close) : key
+  }
+
+  test('each session key is its own hash slot, and a prefix with a hash tag puts every key in one', async () => {
+    const plain = createRedisSessionStore(client, { prefix: 'slots:' })
+    const tagged = createRedisSessionStore(client, { prefix: '{tagged}:' })
+    const a = await plain.create('u1')
+    const b = await tagged.create('u1')
+    const keys = (await client.keys('slots:*')).concat(await client.keys('{tagged}:*')).sort()
+    expect(keys.map((key) => [key, hashTag(key)])).toEqual(
+      [
+        [`slots:{${a.session.id}}`, a.session.id],
+        ['slots:subject:{u1}', 'u1'],
+        [`{tagged}:{${b.session.id}}`, 'tagged'],
+        ['{tagged}:subject:{u1}', 'tagged'],
+      ].sort(),
+    )
+  })
+})
+
+describe('a refresh race across two connections sharing one Redis', () => {
+  test('has exactly one winner, every time', async () => {
+    const one = newStore()
+    const two = createRedisSessionStore(other, { prefix: `test${storeCount}:` })
+    const ROUNDS = 200
+    for (let round = 0; round < ROUNDS; round++) {
+      const login = await one.create(`racer${round}`)
+      const outcomes = await Promise.allSettled([one.refresh(login.refreshToken), two.refresh(login.refreshToken)])
+      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled')
+      const lost = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => outcome.reason.code)
+      expect({ round, won: won.length, lost }).toEqual({ round, won: 1, lost: ['refresh_token_reused'] })
+      // The loser presented a retired token: the session is over on both connections.
+      await expectRefusal(() => two.isRevoked(won[0].value.claims), 'session_ended')
+      await expectRefusal(() => one.refresh(won[0].value.refreshToken), 'session_ended')
+    }
+  })
+})
+
+describe('bad arguments', () => {
+  test('a client that is not a node-redis client is a TypeError', () => {
+    const err = thrown(() => createRedisSessionStore({ get() {} }))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_INVALID_OPTION',
+      message: 'createRedisSessionStore() expects a node-redis v5 client (from the "redis" package)',
+    })
+  })
+
+  test.each([
+    [{ prefix: 1 }, '"prefix" must be a string'],
+    [{ timeout: 0 }, '"timeout" must be a positive whole number of milliseconds'],
+    [{ timeout: 1.5 }, '"timeout" must be a positive whole number of milliseconds'],
+  ])('options %p are a TypeError', (options, message) => {
+    const err = thrown(() => createRedisSessionStore(client, options))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
+  })
+})

@@ -1,0 +1,197 @@
+'use strict'
+// Sessions: what one costs in memory (in this process, and in Redis), and what the session check adds to a
+// request in the middleware (in-process store, Redis store), next to the middleware without any check.
+//
+//   node benchmark/sessions.js [--count 100000] [--rotations 4] [--rounds 7] [--requests 20000]
+//
+// Memory: `count` logins (user agent and address as metadata), then `rotations` refreshes of each, 14 minutes
+// apart on a fake clock, as an hour of use with 15-minute access tokens gives: each refresh adds an access token
+// `jti` and a retired refresh token digest, and drops the access tokens that have expired. The in-process figure
+// is RSS growth after a full garbage collection, with the test's own references dropped (the script re-runs itself
+// with --expose-gc); the Redis figure is INFO memory's used_memory growth. Redis is REDIS_URL, or a throwaway
+// redis-server started for the run.
+//
+// Check cost: the ringjwt middleware is called directly (no HTTP) with one HS256 token, `requests` times per
+// round, for each store in turn, the order rotated every round; medians over the rounds. The Redis check is one
+// HMGET round trip on 127.0.0.1, so its figure is mostly the round trip's.
+
+const { spawnSync } = require('node:child_process')
+const os = require('node:os')
+const { parseArgs } = require('node:util')
+
+if (typeof global.gc !== 'function') {
+  const result = spawnSync(process.execPath, ['--expose-gc', __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  })
+  process.exit(result.status ?? 1)
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    count: { type: 'string', default: '100000' },
+    rotations: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '7' },
+    requests: { type: 'string', default: '20000' },
+  },
+})
+const COUNT = Number(flags.count)
+const ROTATIONS = Number(flags.rotations)
+const ROUNDS = Number(flags.rounds)
+const REQUESTS = Number(flags.requests)
+const CONCURRENCY = 200
+const REFRESH_EVERY = 14 * 60 * 1000
+const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0 Safari/537.36'
+
+// The stores read Date.now(): the fake clock moves only between rounds of refreshes.
+const realNow = Date.now
+let clock = realNow()
+Date.now = () => clock
+
+const { createClient } = require('redis')
+const ringjwt = require('..')
+const { expressjwt } = require('../express')
+
+const MB = 1024 * 1024
+const mb = (bytes) => `${(bytes / MB).toFixed(1)} MB`
+function rss() {
+  global.gc()
+  global.gc()
+  return process.memoryUsage().rss
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+// Runs `task(i)` for i < count, `CONCURRENCY` at a time.
+async function inParallel(count, task) {
+  let next = 0
+  const worker = async () => {
+    while (next < count) await task(next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker))
+}
+
+// Logins, then rotations of each session's refresh token. Nothing of it is kept by the caller.
+async function fill(store) {
+  clock = realNow()
+  const tokens = new Array(COUNT)
+  await inParallel(COUNT, async (i) => {
+    const { refreshToken } = await store.create(`user-${i % (COUNT / 2)}`, { userAgent: USER_AGENT, ip: '203.0.113.7' })
+    tokens[i] = refreshToken
+  })
+  for (let round = 0; round < ROTATIONS; round++) {
+    clock += REFRESH_EVERY
+    await inParallel(COUNT, async (i) => {
+      tokens[i] = (await store.refresh(tokens[i])).refreshToken
+    })
+  }
+}
+
+async function memoryInProcess() {
+  const store = ringjwt.createSessionStore()
+  const before = rss()
+  await fill(store)
+  const after = rss()
+  return { bytes: (after - before) / COUNT, total: after - before, size: store.size }
+}
+
+async function usedMemory(client) {
+  const info = await client.info('memory')
+  return Number(/used_memory:(\d+)/.exec(info)[1])
+}
+
+// Redis keeps a small hash as a compact listpack only while every value is at most `hash-max-listpack-value`
+// bytes (64 by default); a user agent in the metadata is longer, and the hash becomes a hashtable.
+async function memoryInRedis(client, listpackValue) {
+  await client.configSet('hash-max-listpack-value', String(listpackValue))
+  await client.flushDb()
+  const store = ringjwt.createRedisSessionStore(client, { timeout: 10_000 })
+  const before = await usedMemory(client)
+  await fill(store)
+  const after = await usedMemory(client)
+  return { bytes: (after - before) / COUNT, total: after - before, keys: await client.dbSize() }
+}
+
+// One call of the middleware, resolved when it calls next().
+function runMiddleware(middleware, req) {
+  return new Promise((resolve, reject) => {
+    middleware(req, {}, (err) => (err ? reject(err) : resolve()))
+  })
+}
+
+async function checkCost(client) {
+  Date.now = realNow
+  const secret = 'a benchmark secret that is long enough for HS256'
+  const memory = ringjwt.createSessionStore()
+  const redis = ringjwt.createRedisSessionStore(client)
+  const signer = ringjwt.createSigner({ key: secret, algorithm: 'HS256' })
+  const middlewares = {}
+  const tokens = {}
+  const plain = { sub: 'user-1', exp: Math.floor(Date.now() / 1000) + 900 }
+  // The hook alone (`() => false`) costs something too: the middleware then builds the whole decoded token.
+  for (const [name, claims, isRevoked] of [
+    ['no check', plain, undefined],
+    ['isRevoked: () => false', plain, () => false],
+    ['in-process store', (await memory.create('user-1')).claims, memory.isRevoked],
+    ['Redis store', (await redis.create('user-1')).claims, redis.isRevoked],
+  ]) {
+    tokens[name] = signer.sign(claims)
+    middlewares[name] = expressjwt({ secret, algorithms: ['HS256'], isRevoked })
+  }
+  const samples = Object.fromEntries(Object.keys(middlewares).map((name) => [name, []]))
+  const names = Object.keys(middlewares)
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length])
+    for (const name of order) {
+      const req = { headers: { authorization: `Bearer ${tokens[name]}` } }
+      const started = process.hrtime.bigint()
+      for (let i = 0; i < REQUESTS; i++) await runMiddleware(middlewares[name], { ...req })
+      const perRequest = Number(process.hrtime.bigint() - started) / REQUESTS / 1000
+      // The first round warms up.
+      if (round > 0) samples[name].push(perRequest)
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(samples[name])]))
+}
+
+async function main() {
+  console.log(`node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores`)
+  let server
+  let url = process.env.REDIS_URL
+  if (!url) {
+    const { startRedis } = require('../__test__/helpers/redis')
+    server = await startRedis()
+    url = server.url
+  }
+  const client = createClient({ url })
+  await client.connect()
+  try {
+    const inProcess = await memoryInProcess()
+    console.log(`\n${COUNT.toLocaleString('en')} sessions, each refreshed ${ROTATIONS} times`)
+    console.log(
+      `  in process  ${inProcess.bytes.toFixed(0)} bytes per session (RSS +${mb(inProcess.total)}, ${inProcess.size} records)`,
+    )
+    for (const listpackValue of [64, 512]) {
+      const inRedis = await memoryInRedis(client, listpackValue)
+      console.log(
+        `  in Redis    ${inRedis.bytes.toFixed(0)} bytes per session (used_memory +${mb(inRedis.total)}, ` +
+          `${inRedis.keys} keys, hash-max-listpack-value ${listpackValue})`,
+      )
+    }
+    await client.configSet('hash-max-listpack-value', '64')
+    await client.flushDb()
+
+    const costs = await checkCost(client)
+    console.log(`\nmiddleware per request (HS256, median of ${ROUNDS} rounds of ${REQUESTS.toLocaleString('en')})`)
+    for (const [name, micros] of Object.entries(costs)) {
+      const added = name === 'no check' ? '' : ` (+${(micros - costs['no check']).toFixed(2)} µs)`
+      console.log(`  ${name.padEnd(24)} ${micros.toFixed(2)} µs${added}`)
+    }
+  } finally {
+    await client.quit()
+    await server?.stop()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,219 @@
+'use strict'
+// The browser side of the ringjwt demo: sign in, call the API with the access token, renew it before it
+// expires, list and end sessions, sign out.
+//
+// Where the tokens live:
+// - the access token in the `session` variable below, in memory only: a reload forgets it, and /refresh gives
+//   a new one; it is sent as `Authorization: Bearer`, so no cookie can be replayed against the API;
+// - the refresh token in an HttpOnly cookie the server sets, scoped to /refresh: this script never sees it.
+
+const REFRESH_LOCK = 'ringjwt-demo-refresh'
+// Renew a minute before expiry (a quarter of the lifetime for tokens shorter than four minutes).
+const RENEW_MARGIN_SECONDS = 60
+const RETRY_SECONDS = 5
+
+const session = { token: null, claims: null, renewTimer: null, countdownTimer: null }
+
+const byId = (id) => document.getElementById(id)
+
+function log(text) {
+  const item = document.createElement('li')
+  const time = document.createElement('time')
+  time.textContent = new Date().toLocaleTimeString()
+  item.append(time, ` ${text}`)
+  byId('activity').prepend(item)
+  while (byId('activity').children.length > 8) byId('activity').lastElementChild.remove()
+}
+
+// The payload of a JWT, read for display only: the server verifies every token it receives.
+function claimsOf(token) {
+  const base64 = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
+  const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))
+  return JSON.parse(new TextDecoder().decode(bytes))
+}
+
+async function request(path, { method = 'GET', body, bearer = true } = {}) {
+  const headers = {}
+  if (bearer) headers.Authorization = `Bearer ${session.token}`
+  // A JSON body on every POST: the server refuses /refresh without one, which keeps other sites' forms out.
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  })
+  const data = response.status === 204 ? null : await response.json()
+  return { status: response.status, data }
+}
+
+// An API call with the access token. A 401 gets one renewal and one retry: the token may have just expired.
+async function api(path, options) {
+  const first = await request(path, options)
+  if (first.status !== 401 || !(await renew())) return first
+  return request(path, options)
+}
+
+// One renewal at a time across this browser's tabs: two tabs presenting the same refresh token at once would
+// look like a stolen token and end the session.
+function withRefreshLock(task) {
+  return navigator.locks ? navigator.locks.request(REFRESH_LOCK, task) : task()
+}
+
+// A renewal that could not be done now (no network, or 503 while the server's store is down) is tried again
+// shortly; one the server refuses (401) means the session is over.
+async function renew() {
+  let answer
+  try {
+    answer = await withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: false }))
+  } catch {
+    answer = { status: 0 }
+  }
+  const { status, data } = answer
+  if (status === 0 || status === 503) {
+    log(`Could not renew the access token now; trying again in ${RETRY_SECONDS} s.`)
+    clearTimeout(session.renewTimer)
+    session.renewTimer = setTimeout(renew, RETRY_SECONDS * 1000)
+    return false
+  }
+  if (status !== 200) {
+    signedOut(`Your session has ended (${data.error}). Please sign in again.`)
+    return false
+  }
+  startSession(data)
+  log(`Access token renewed (jti ${session.claims.jti.slice(0, 8)}…).`)
+  return true
+}
+
+function startSession({ token, expiresIn }) {
+  session.token = token
+  session.claims = claimsOf(token)
+  clearTimeout(session.renewTimer)
+  const margin = Math.min(RENEW_MARGIN_SECONDS, expiresIn / 4)
+  session.renewTimer = setTimeout(renew, Math.max(1, expiresIn - margin) * 1000)
+  showSignedIn()
+}
+
+function showSignedIn() {
+  byId('signed-out').hidden = true
+  byId('signed-in').hidden = false
+  byId('who').textContent = session.claims.email
+  const table = byId('claims')
+  table.replaceChildren()
+  for (const [name, value] of Object.entries(session.claims)) {
+    const row = table.insertRow()
+    row.insertCell().textContent = name
+    const shown = name === 'iat' || name === 'exp' ? `${value} (${new Date(value * 1000).toLocaleTimeString()})` : value
+    row.insertCell().textContent = shown
+  }
+  clearInterval(session.countdownTimer)
+  session.countdownTimer = setInterval(showCountdown, 1000)
+  showCountdown()
+  loadSessions()
+}
+
+function showCountdown() {
+  const left = Math.max(0, Math.round(session.claims.exp - Date.now() / 1000))
+  byId('countdown').textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
+  byId('refresh-note').textContent = '(renewed automatically before then)'
+}
+
+function signedOut(message) {
+  clearTimeout(session.renewTimer)
+  clearInterval(session.countdownTimer)
+  Object.assign(session, { token: null, claims: null })
+  byId('signed-in').hidden = true
+  byId('signed-out').hidden = false
+  byId('login-message').textContent = message ?? ''
+}
+
+// A short name for a user agent string; the whole string is in the tooltip.
+function browserName(userAgent) {
+  const known = /(HeadlessChrome|Edg|Firefox|Chrome|Safari|curl|node)\b/.exec(userAgent)
+  return known ? known[1] : userAgent || 'Unknown client'
+}
+
+async function loadSessions() {
+  const { status, data } = await api('/sessions')
+  if (status !== 200) return
+  const list = byId('sessions')
+  list.replaceChildren()
+  for (const item of data.sessions) {
+    const entry = document.createElement('li')
+    entry.dataset.id = item.id
+    const name = document.createElement('strong')
+    name.textContent = browserName(item.userAgent)
+    name.title = item.userAgent
+    const details = document.createElement('span')
+    details.className = 'muted'
+    const started = new Date(item.createdAt).toLocaleTimeString()
+    const used = new Date(item.lastUsedAt).toLocaleTimeString()
+    details.textContent = ` ${item.ip} · signed in ${started} · last renewed ${used}`
+    entry.append(name, details)
+    if (item.current) {
+      const badge = document.createElement('span')
+      badge.className = 'badge'
+      badge.textContent = 'this browser'
+      entry.append(badge)
+    } else {
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'sign-out'
+      button.textContent = 'Sign out'
+      button.addEventListener('click', () => endSession(item.id))
+      entry.append(button)
+    }
+    list.append(entry)
+  }
+}
+
+async function endSession(id) {
+  const { status } = await api(`/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' })
+  log(status === 204 ? `Signed out session ${id.slice(0, 8)}….` : `Could not sign out session ${id.slice(0, 8)}….`)
+  loadSessions()
+}
+
+byId('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const form = new FormData(event.target)
+  const body = { email: form.get('email'), password: form.get('password'), cookie: true }
+  const { status, data } = await request('/login', { method: 'POST', body, bearer: false })
+  if (status !== 200) {
+    byId('login-message').textContent = data.message
+    return
+  }
+  event.target.reset()
+  startSession(data)
+  log('Signed in.')
+})
+
+byId('call-me').addEventListener('click', async () => {
+  const { status, data } = await api('/me')
+  byId('me-result').textContent = `${status} ${JSON.stringify(data, null, 2)}`
+  byId('me-result').classList.toggle('muted', status !== 200)
+  log(`GET /me → ${status}.`)
+})
+
+byId('refresh-now').addEventListener('click', () => renew())
+
+byId('logout').addEventListener('click', async () => {
+  await request('/logout', { method: 'POST' })
+  signedOut('You signed out.')
+  log('Signed out.')
+})
+
+byId('logout-all').addEventListener('click', async () => {
+  await request('/logout-all', { method: 'POST' })
+  signedOut('You signed out of every session.')
+  log('Signed out everywhere.')
+})
+
+// A reload keeps you signed in: the refresh cookie gets a new access token.
+withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: false })).then(({ status, data }) => {
+  if (status === 200) {
+    startSession(data)
+    log('Session restored from the refresh cookie.')
+  } else {
+    signedOut()
+  }
+})

@@ -1,0 +1,262 @@
+'use strict'
+// createRedisSessionStore(client): the session store's interface on Redis, so that every server behind a load
+// balancer sees the same sessions. The client is the caller's: a connected node-redis v5 client (the `redis`
+// package), which this module uses but never creates or closes.
+//
+// Keys (P is the prefix, default 'ringjwt:session:'):
+//   P{<sid>}          a hash: sub, created, used, expires, absolute, meta, refresh (hex SHA-256 of the current
+//                     refresh token), t:<jti> → the access token's expiry, r:<first 16 bytes of a retired refresh
+//                     token's SHA-256, hex> → when it would have expired; an ended session keeps only
+//                     ended, sub and until (a tombstone, until its last access token has expired)
+//   P subject:{<sub>} a set of the subject's session ids, for listing and ending them all
+// Each key expires (PEXPIRE) when nothing in it can matter any more, so Redis holds only live sessions and
+// recent tombstones. Times are epoch milliseconds from the app's clock; TTLs are counted from it too.
+//
+// Rotation, reuse detection and ending run as Lua scripts on the session's one key, so they are atomic: of two
+// refreshes racing with one token, exactly one wins. With Redis Cluster, the braces make each session's key
+// its own hash slot, and the scripts touch only that key; the subject index is written with separate commands
+// (its own slot). A prefix with a hash tag of its own ('{ringjwt}:session:') puts everything in one slot.
+//
+// Redis down or slow: every call is refused at once while the client is not connected, and after `timeout` ms
+// otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast (lib/redis-guard.js).
+
+const crypto = require('node:crypto')
+const { optionError } = require('./errors')
+const { redisCaller, redisScript, runScript, timeoutOption } = require('./redis-guard')
+const {
+  sessionOptions,
+  SESSION_OPTIONS,
+  refusal,
+  subjectOf,
+  metadataJson,
+  newRefreshToken,
+  refreshDigest,
+  sessionIdOf,
+  sessionView,
+  issued,
+  checkedClaims,
+} = require('./session-store')
+
+const DEFAULT_PREFIX = 'ringjwt:session:'
+
+// Turns a session into a tombstone that refuses its tokens until the last of them has expired, or deletes it
+// when none is left alive.
+const FINISH = `
+local function finish(key, now, tolerance, reason)
+  local fields = redis.call('HGETALL', key)
+  local last, sub
+  for i = 1, #fields, 2 do
+    local name = fields[i]
+    if string.sub(name, 1, 2) == 't:' then
+      local exp = tonumber(fields[i + 1])
+      if not last or exp > last then last = exp end
+    elseif name == 'sub' then
+      sub = fields[i + 1]
+    end
+  end
+  redis.call('DEL', key)
+  if last and last + tolerance > now then
+    redis.call('HSET', key, 'ended', reason, 'sub', sub, 'until', last + tolerance)
+    redis.call('PEXPIRE', key, last + tolerance - now)
+  end
+end
+`
+
+// ARGV: sub, now, expires, absolute, refresh digest, jti, token expiry, TTL, metadata JSON ('' for none).
+const CREATE = redisScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'sub', ARGV[1], 'created', ARGV[2], 'used', ARGV[2], 'expires', ARGV[3],
+  'absolute', ARGV[4], 'refresh', ARGV[5], 't:' .. ARGV[6], ARGV[7])
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'meta', ARGV[9]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+return 1`)
+
+// ARGV: presented digest, next digest, presented fingerprint, jti, now, idle, access token life, tolerance.
+// Returns { refusal } or { 'ok', sub, created, used, expires, token expiry, meta }.
+const REFRESH = redisScript(`${FINISH}
+local now, idle, access, tolerance = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'until', 'expires', 'absolute', 'refresh', 'r:' .. ARGV[3])
+if not s[1] then return {'refresh_token_invalid'} end
+if s[2] then
+  if tonumber(s[3]) <= now then return {'refresh_token_invalid'} end
+  return {'session_ended'}
+end
+local expires = tonumber(s[4])
+if expires + tolerance <= now then return {'refresh_token_invalid'} end
+if expires <= now then return {'refresh_token_expired'} end
+if s[6] ~= ARGV[1] then
+  if s[7] and tonumber(s[7]) > now then
+    finish(KEYS[1], now, tolerance, 'refresh_token_reused')
+    return {'refresh_token_reused'}
+  end
+  return {'refresh_token_invalid'}
+end
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local kind = string.sub(fields[i], 1, 2)
+  local value = tonumber(fields[i + 1])
+  if (kind == 't:' and value + tolerance <= now) or (kind == 'r:' and value <= now) then
+    redis.call('HDEL', KEYS[1], fields[i])
+  end
+end
+local nextExpires = math.min(tonumber(s[5]), now + idle)
+local tokenExpires = math.min(nextExpires, now + access)
+redis.call('HSET', KEYS[1], 'refresh', ARGV[2], 'used', now, 'expires', nextExpires,
+  'r:' .. ARGV[3], expires, 't:' .. ARGV[4], tokenExpires)
+redis.call('PEXPIRE', KEYS[1], nextExpires + tolerance - now)
+local view = redis.call('HMGET', KEYS[1], 'created', 'meta')
+return {'ok', s[1], view[1], tostring(now), tostring(nextExpires), tostring(tokenExpires), view[2] or ''}`)
+
+// ARGV: now, tolerance. 1 when a live session was ended.
+const END = redisScript(`${FINISH}
+local now = tonumber(ARGV[1])
+local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'expires')
+if not s[1] or s[2] or tonumber(s[3]) <= now then return 0 end
+finish(KEYS[1], now, tonumber(ARGV[2]), 'ended')
+return 1`)
+
+const VIEW_FIELDS = ['sub', 'ended', 'expires', 'created', 'used', 'meta']
+
+// The first 16 bytes of a retired refresh token's digest are enough to recognise it (see src/session.rs).
+const fingerprint = (digest) => digest.toString('hex', 0, 16)
+
+function createRedisSessionStore(client, options) {
+  if (client === null || typeof client !== 'object' || typeof client.hmGet !== 'function') {
+    throw optionError('createRedisSessionStore() expects a node-redis v5 client (from the "redis" package)')
+  }
+  const settings = sessionOptions(options, [...SESSION_OPTIONS, 'prefix', 'timeout'])
+  const prefix = options?.prefix ?? DEFAULT_PREFIX
+  if (typeof prefix !== 'string') throw optionError('"prefix" must be a string')
+  const call = redisCaller(client, timeoutOption(options))
+  const { accessTokenLifetime, idleLifetime, absoluteLifetime, clockTolerance } = settings
+  const sessionKey = (id) => `${prefix}{${id}}`
+  const subjectKey = (subject) => `${prefix}subject:{${subject}}`
+
+  // A live session's view from its VIEW_FIELDS, else null.
+  function liveView(id, subject, [sub, ended, expires, created, used, meta], now) {
+    if (sub === null || ended !== null || expires === null || Number(expires) <= now) return null
+    if (subject !== undefined && sub !== subject) return null
+    return sessionView({
+      id,
+      subject: sub,
+      createdAt: Number(created),
+      lastUsedAt: Number(used),
+      expiresAt: Number(expires),
+      metadata: meta,
+    })
+  }
+
+  async function endSession(redis, id, now) {
+    return (await runScript(redis, END, [sessionKey(id)], [String(now), String(clockTolerance)])) === 1
+  }
+
+  return {
+    async create(subject, metadata) {
+      const meta = metadataJson(metadata) ?? ''
+      subjectOf(subject)
+      const id = crypto.randomUUID()
+      const jti = crypto.randomUUID()
+      const refreshToken = newRefreshToken(id)
+      const now = Date.now()
+      const absolute = now + absoluteLifetime
+      const expires = Math.min(absolute, now + idleLifetime)
+      const tokenExpiresAt = Math.min(expires, now + accessTokenLifetime)
+      const args = [subject, now, expires, absolute, refreshDigest(refreshToken).toString('hex'), jti, tokenExpiresAt]
+      args.push(expires + clockTolerance - now, meta)
+      const created = await call(async (redis) => {
+        // The index first: a session that logout-all cannot find must never exist.
+        await redis.sAdd(subjectKey(subject), id)
+        await redis.pExpire(subjectKey(subject), absoluteLifetime + clockTolerance)
+        return runScript(redis, CREATE, [sessionKey(id)], args.map(String))
+      })
+      // Random UUIDs do not collide in practice; this keeps an existing session safe if they ever did.
+      if (created !== 1) throw optionError('a session with this id already exists')
+      const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta || null }
+      return issued({ session, tokenExpiresAt }, refreshToken, jti)
+    },
+
+    async refresh(refreshToken) {
+      const id = sessionIdOf(refreshToken)
+      if (id === null) throw refusal('refresh_token_invalid')
+      const presented = refreshDigest(refreshToken)
+      const next = newRefreshToken(id)
+      const jti = crypto.randomUUID()
+      const now = Date.now()
+      const args = [presented.toString('hex'), refreshDigest(next).toString('hex'), fingerprint(presented), jti, now]
+      args.push(idleLifetime, accessTokenLifetime, clockTolerance)
+      const reply = await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], args.map(String)))
+      if (reply[0] !== 'ok') throw refusal(reply[0])
+      const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
+      const session = {
+        id,
+        subject,
+        createdAt: Number(created),
+        lastUsedAt: Number(used),
+        expiresAt: Number(expires),
+        metadata: meta || null,
+      }
+      return issued({ session, tokenExpiresAt: Number(tokenExpiresAt) }, next, jti)
+    },
+
+    // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET.
+    async isRevoked(...args) {
+      const { sid, jti, sub } = checkedClaims(args)
+      const [subject, ended, until, expires, tokenExpires] = await call((redis) =>
+        redis.hmGet(sessionKey(sid), ['sub', 'ended', 'until', 'expires', `t:${jti}`]),
+      )
+      // The same order of checks as the in-process store (src/session.rs `check`).
+      const now = Date.now()
+      if (subject === null) throw refusal('session_unknown')
+      if (ended !== null) throw refusal(Number(until) <= now ? 'session_unknown' : 'session_ended')
+      if (Number(expires) + clockTolerance <= now) throw refusal('session_unknown')
+      if (Number(expires) <= now) throw refusal('session_expired')
+      if (sub !== undefined && sub !== subject) throw refusal('token_not_issued')
+      if (tokenExpires === null || Number(tokenExpires) + clockTolerance <= now) throw refusal('token_not_issued')
+      return false
+    },
+
+    async get(id) {
+      if (typeof id !== 'string') return null
+      const fields = await call((redis) => redis.hmGet(sessionKey(id), VIEW_FIELDS))
+      return liveView(id, undefined, fields, Date.now())
+    },
+
+    async list(subject) {
+      subjectOf(subject)
+      return call(async (redis) => {
+        const ids = await redis.sMembers(subjectKey(subject))
+        const records = await Promise.all(ids.map((id) => redis.hmGet(sessionKey(id), VIEW_FIELDS)))
+        const now = Date.now()
+        const views = []
+        const gone = []
+        ids.forEach((id, i) => {
+          const view = liveView(id, subject, records[i], now)
+          if (view === null) gone.push(id)
+          else views.push(view)
+        })
+        // An ended or expired session never becomes live again: its index entry can go.
+        if (gone.length > 0) await redis.sRem(subjectKey(subject), gone)
+        return views.sort((a, b) => a.createdAt - b.createdAt)
+      })
+    },
+
+    async end(id) {
+      if (typeof id !== 'string') return false
+      return call((redis) => endSession(redis, id, Date.now()))
+    },
+
+    async endAll(subject) {
+      subjectOf(subject)
+      return call(async (redis) => {
+        const ids = await redis.sMembers(subjectKey(subject))
+        const now = Date.now()
+        const ended = await Promise.all(ids.map((id) => endSession(redis, id, now)))
+        // Only the ids seen here leave the index: a session started meanwhile stays listed.
+        if (ids.length > 0) await redis.sRem(subjectKey(subject), ids)
+        return ended.filter(Boolean).length
+      })
+    },
+  }
+}
+
+module.exports = { createRedisSessionStore }
