@@ -47,6 +47,8 @@ export type ErrorCode =
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
   | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_JWKS_TIMEOUT'
+  | 'ERR_JWKS_TOO_LARGE'
 
 /** One line per code, saying what failed. */
 export declare const codes: Readonly<Record<ErrorCode, string>>
@@ -297,13 +299,20 @@ export interface LocalJwks extends JwksKeyResolver<KeyObject> {
 }
 
 export interface RemoteJwksOptions {
-  /** How long a fetched set is used before it is fetched again, in ms. Default 600000. */
+  /** How long a fetched set is used before it is fetched again, in ms. Default 600000 (10 minutes). */
   cacheMaxAge?: number
-  /** The least time between two fetches triggered by an unknown `kid`, in ms. Default 30000. */
+  /**
+   * The least time between two fetches triggered by an unknown `kid`, and between retries while a stale set is
+   * served, in ms. Default 30000.
+   */
   cooldown?: number
-  /** Request timeout in ms. Default 5000. */
+  /** How long past `cacheMaxAge` the last good set is still used while fetches fail, in ms. Default 3600000. */
+  staleIfError?: number
+  /** Time allowed for a whole request, body included, in ms. Default 5000. */
   timeout?: number
-  headers?: Record<string, string>
+  /** The largest response body read, in bytes. Default 524288 (512 KiB). */
+  maxResponseBytes?: number
+  headers?: Record<string, string> | Headers
   fetch?: typeof fetch
 }
 
