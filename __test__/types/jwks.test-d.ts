@@ -1,5 +1,6 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto'
 import { createLocalJwks, createRemoteJwks, exportJwks, verify, JwkSet, type ErrorCode } from '../..'
+import { expressjwt } from '../../express'
 
 const { publicKey } = generateKeyPairSync('ed25519')
 const set: JwkSet = exportJwks([{ key: publicKey, kid: 'k1', alg: 'EdDSA' }])
@@ -24,6 +25,10 @@ createRemoteJwks(new URL('https://auth.example/jwks'), {
   headers: new Headers({ accept: 'application/json' }),
   fetch,
 })
+
+// Either resolver is a middleware secret.
+expressjwt({ secret: remote, algorithms: ['RS256'] })
+expressjwt({ secret: local, algorithms: ['EdDSA'] })
 
 const failures: ErrorCode[] = ['ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_TOO_LARGE', 'ERR_JWKS_INVALID']
 void failures
