@@ -17,18 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const SERVER = path.join(__dirname, '..', 'examples', 'server.js')
 
 // Only Date is faked, so servers, sockets and scrypt run for real while token times are chosen by the test.
-const REAL = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-]
+const { REAL_TIMERS: REAL } = require('./helpers/clock')
 
 function listen(app) {
   return new Promise((resolve, reject) => {

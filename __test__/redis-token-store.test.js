@@ -12,18 +12,7 @@ const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 // Only Date is faked: the client's sockets and timers run for real, Redis keeps its own time for TTLs.
-const REAL = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-]
+const { REAL_TIMERS: REAL } = require('./helpers/clock')
 
 let redis
 let client

@@ -6,6 +6,7 @@ const zlib = require('node:zlib')
 const { generateKeyPairSync } = require('node:crypto')
 const jwt = require('..')
 const { expectError, rejected } = require('./helpers/assert')
+const { fakeDateOnly } = require('./helpers/clock')
 const { JsonWebTokenError } = jwt
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -89,28 +90,6 @@ async function failure(promise, Class, code, message) {
   return err
 }
 
-// Only Date is faked: sockets, timers and AbortSignal.timeout run for real.
-function fakeDate() {
-  jest.useFakeTimers({
-    now: Date.now(),
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  })
-}
 const advance = (ms) => jest.setSystemTime(Date.now() + ms)
 
 describe('fetching and caching', () => {
@@ -151,7 +130,7 @@ describe('fetching and caching', () => {
   })
 
   test('the set is fetched again after cacheMaxAge (read from the JS clock)', async () => {
-    fakeDate()
+    fakeDateOnly()
     try {
       const jwks = jwt.createRemoteJwks(`${base}/jwks.json`, { cacheMaxAge: 1000 })
       await jwks(HEADER)
@@ -456,7 +435,7 @@ describe('a body that is not a JWK Set', () => {
 })
 
 describe('stale-if-error', () => {
-  beforeEach(fakeDate)
+  beforeEach(() => fakeDateOnly())
   afterEach(() => jest.useRealTimers())
 
   const options = { cacheMaxAge: 60_000, cooldown: 10_000, staleIfError: 300_000, timeout: 200 }
