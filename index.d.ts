@@ -375,7 +375,7 @@ export interface JwksEntry {
  * middleware's `secret` `(req, token)`, and called directly with a header.
  */
 export interface JwksKeyResolver<R> {
-  (header: JwtHeader, callback: SigningKeyCallback): void
+  (header: JwtHeader, callback: (error: Error | null, key?: KeyObject) => void): void
   (req: unknown, token: Jwt | undefined): R
   (header: JwtHeader): R
 }
