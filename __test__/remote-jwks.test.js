@@ -86,7 +86,7 @@ function stream(total, headers = {}) {
 async function failure(promise, Class, code, message) {
   const err = await rejected(promise)
   expect(err).toBeInstanceOf(Class)
-  expect(err).toMatchObject({ code, message })
+  expect(err).toMatchObject({ name: Class.name, code, message })
   return err
 }
 
