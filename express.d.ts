@@ -1,25 +1,48 @@
 /// <reference types="node" />
+// ringjwt/express's types, in sections:
+//   1. express-jwt 8's API: the names, types and generic parameters of its bundled index.d.ts, so code written
+//      against it compiles unchanged when it imports 'ringjwt/express'. ringjwt adds a request type parameter to
+//      the callback types and the middleware's options (default: the request below).
+//   2. Token extractors.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+// @types/express is optional. Express users have it, and the request type is then Express's, as in express-jwt;
+// without it (a node:http server, or no middleware at all) this import finds nothing and the request is Node's.
+// @ts-ignore
+import type * as express from 'express'
 import type {
   Algorithm,
   ContentEncryptionAlgorithm,
   Jwt,
   JwtPayload,
   KeyManagementAlgorithm,
+  PublicKey,
   Secret,
   SessionRefusalCode,
+  VerifierOptions,
   VerifyOptions,
 } from './index'
 
-/**
- * The request as the middleware and its callbacks see it: Node's request plus whatever the framework adds
- * (`params`, `query`, `body`, `cookies` ...), and the payload under `auth`. Framework types such as Express's
- * `Request` are assignable to it, and a callback typed with Express's `Request` is accepted as well.
- */
-export interface Request<T = JwtPayload> extends IncomingMessage {
-  auth?: T
+// ─── 1. express-jwt's API ──────────────────────────────────────────────────────────────────────────────────────
+
+// `keyof` of a module that was not found is `string | number | symbol`; Express's request has named members only.
+type HasExpressTypes = string extends keyof express.Request ? false : true
+
+/** Node's request and whatever a framework adds to it (`params`, `query`, `body`, `cookies` …). */
+interface NodeRequest extends IncomingMessage {
   [property: string]: any
 }
+
+/** The request as the middleware's callbacks see it: Express's when @types/express is installed, else Node's. */
+export type BaseRequest = HasExpressTypes extends true ? express.Request : NodeRequest
+
+/** The request with the decoded token's payload under `auth` (Express's request when @types/express is there). */
+export type Request<T = JwtPayload> = BaseRequest & { auth?: T }
+
+/** @deprecated express-jwt's old name, with `auth` always present; use Request<T>. */
+export type ExpressJwtRequest<T = JwtPayload> = BaseRequest & { auth: T }
+
+/** @deprecated express-jwt's old name; use Request<T>. */
+export type ExpressJwtRequestUnrequired<T = JwtPayload> = BaseRequest & { auth?: T }
 
 /** The key for a token, from the request and the decoded token (`undefined` when it cannot be decoded). */
 export type GetVerificationKey<R = Request> = (
@@ -31,7 +54,7 @@ export type SecretCallback<R = Request> = GetVerificationKey<R>
 /** @deprecated express-jwt's old name; use GetVerificationKey. */
 export type SecretCallbackLong<R = Request> = GetVerificationKey<R>
 
-/** Whether a verified token has been revoked. */
+/** Whether a verified token has been revoked. ringjwt calls it only with a token, never with `undefined`. */
 export type IsRevoked<R = Request> = (req: R, token: Jwt) => boolean | Promise<boolean>
 
 /** Called for an expired token; if it returns (or resolves), the request goes on with the token's payload. */
@@ -40,37 +63,40 @@ export type ExpirationHandler<R = Request> = (req: R, err: UnauthorizedError) =>
 /** Finds the token in a request; a falsy result means there is none. */
 export type TokenGetter<R = Request> = (req: R) => string | Promise<string | undefined> | undefined
 
-export type ExpressJwtOptions<R = Request> = {
+export type Params<R = Request> = {
   /** A key (every form verify() takes), or a function returning one per request. */
-  secret: Secret | GetVerificationKey<R>
+  secret: Secret | PublicKey | GetVerificationKey<R>
   /** Default: the `Authorization: Bearer <token>` header. */
-  getToken?: TokenGetter<R>
-  isRevoked?: IsRevoked<R>
+  getToken?: TokenGetter<R> | undefined
+  isRevoked?: IsRevoked<R> | undefined
   /** Default true: a request without a token is refused with `credentials_required`. */
-  credentialsRequired?: boolean
+  credentialsRequired?: boolean | undefined
   /** Where the payload goes; dotted paths such as `'auth.payload'` work. Default `'auth'`. */
-  requestProperty?: string
+  requestProperty?: string | undefined
   /** Required, as in express-jwt. */
   algorithms: Algorithm[]
-  onExpired?: ExpirationHandler<R>
+  onExpired?: ExpirationHandler<R> | undefined
   /** Accept encrypted tokens (JWE) too: decrypted with `key`, the signed JWT inside verified with `secret`. */
-  decrypt?: ExpressJwtDecryptOptions
-} & Omit<VerifyOptions, 'algorithms' | 'complete'>
+  decrypt?: ExpressJwtDecryptOptions | undefined
+} & VerifyOptions &
+  Pick<VerifierOptions, 'cache' | 'cacheTTL' | 'cacheErrors'>
+
+/** ringjwt's name for express-jwt's `Params`. */
+export type ExpressJwtOptions<R = Request> = Params<R>
 
 export interface ExpressJwtDecryptOptions {
   key: Secret
   algorithms: KeyManagementAlgorithm[]
-  encryptions?: ContentEncryptionAlgorithm[]
-  maxPbes2Count?: number
-  maxInflatedSize?: number
+  encryptions?: ContentEncryptionAlgorithm[] | undefined
+  maxPbes2Count?: number | undefined
+  maxInflatedSize?: number | undefined
   /** Default true: only nested tokens (signed, then encrypted); false also accepts tokens that are only encrypted. */
-  requireSigned?: boolean
+  requireSigned?: boolean | undefined
 }
-/** express-jwt's name for the options. */
-export type Params<R = Request> = ExpressJwtOptions<R>
 
 export type NextFunction = (err?: unknown) => void
 
+/** The middleware. It returns a promise when it had to wait (an async callback), else nothing. */
 export interface ExpressJwtMiddleware {
   (req: IncomingMessage, res: ServerResponse, next: NextFunction): void | Promise<void>
   /** express-unless: skip the middleware for some paths, methods, extensions or a custom test. */
@@ -88,8 +114,12 @@ export type UnlessOptions =
     }
   | ((req: Request) => boolean | Promise<boolean>)
 
-export declare function expressjwt<R = Request>(options: ExpressJwtOptions<R>): ExpressJwtMiddleware
+/** Returns an Express (or node:http) middleware that verifies the request's token. */
+export declare function expressjwt<R = Request>(options: Params<R>): ExpressJwtMiddleware
 
+export type ErrorLike = Error | { message: string }
+
+/** express-jwt's `ErrorCode` (not exported there), and the session store's refusals (`isRevoked: sessions.isRevoked`). */
 export type UnauthorizedErrorCode =
   | 'credentials_bad_scheme'
   | 'credentials_bad_format'
@@ -98,16 +128,15 @@ export type UnauthorizedErrorCode =
   | 'revoked_token'
   | SessionRefusalCode
 
-export type ErrorLike = Error | { message: string }
-
 export declare class UnauthorizedError extends Error {
   constructor(code: UnauthorizedErrorCode, error: ErrorLike)
-  name: 'UnauthorizedError'
   readonly status: 401
   readonly code: UnauthorizedErrorCode
   /** For `invalid_token`, the verify error (a JsonWebTokenError with its own `code`); else `{ message }`. */
   readonly inner: ErrorLike
 }
+
+// ─── 2. Token extractors ───────────────────────────────────────────────────────────────────────────────────────
 
 /** Finds a token in a request, for `getToken`. */
 export type JwtFromRequest = (req: IncomingMessage) => string | undefined
@@ -133,3 +162,6 @@ export declare const ExtractJwt: {
   readonly fromCookie: typeof fromCookie
   readonly fromExtractors: typeof fromExtractors
 }
+
+// Only what is exported above is public (HasExpressTypes and NodeRequest are not).
+export {}

@@ -1,5 +1,20 @@
 /// <reference types="node" />
-import type { KeyObject } from 'node:crypto'
+// ringjwt's types, in sections:
+//   1. jsonwebtoken's API: the names, interfaces, overloads and generic parameters of @types/jsonwebtoken 9, so
+//      code written against it compiles unchanged when it imports 'ringjwt'; ringjwt adds `code` to the errors
+//      and EdDSA to the algorithms.
+//   2. Error codes.
+//   3. Promise forms.
+//   4. Compiled signers and verifiers.
+//   5. JWK Sets.
+//   6. The Express middleware (ringjwt/express, re-exported here).
+//   7. Token stores.
+//   8. Encrypted tokens (JWE).
+//   9. Sessions and refresh tokens.
+// A new feature adds its own section at the end.
+import type { JsonWebKey, KeyObject, createPrivateKey, createPublicKey } from 'node:crypto'
+
+// ─── 1. jsonwebtoken's API ─────────────────────────────────────────────────────────────────────────────────────
 
 export type Algorithm =
   | 'HS256'
@@ -8,14 +23,220 @@ export type Algorithm =
   | 'RS256'
   | 'RS384'
   | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
   | 'ES256'
   | 'ES384'
   | 'ES512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  /** Ed25519 (RFC 8037). Not in jsonwebtoken. */
   | 'EdDSA'
   | 'none'
+
+export declare class JsonWebTokenError extends Error {
+  constructor(message: string, error?: Error, code?: ErrorCode)
+  /** What failed, stable across versions: switch on this rather than on `message`. */
+  code: ErrorCode
+  /** The error that caused this one, when there is one (typed as always present, as in jsonwebtoken). */
+  inner: Error
+}
+
+export declare class TokenExpiredError extends JsonWebTokenError {
+  constructor(message: string, expiredAt: Date)
+  code: 'ERR_JWT_EXPIRED'
+  expiredAt: Date
+}
+
+/** Thrown if current time is before the nbf claim. */
+export declare class NotBeforeError extends JsonWebTokenError {
+  constructor(message: string, date: Date)
+  code: 'ERR_JWT_NOT_ACTIVE'
+  date: Date
+}
+
+export type VerifyErrors = JsonWebTokenError | NotBeforeError | TokenExpiredError
+
+/** Registered header parameters (RFC 7515 §4.1). */
+export interface JwtHeader {
+  alg: string | Algorithm
+  typ?: string | undefined
+  cty?: string | undefined
+  crit?: Array<string | Exclude<keyof JwtHeader, 'crit'>> | undefined
+  kid?: string | undefined
+  jku?: string | undefined
+  x5u?: string | string[] | undefined
+  'x5t#S256'?: string | undefined
+  x5t?: string | undefined
+  x5c?: string | string[] | undefined
+}
+
+/** Header parameters for sign(): `alg` comes from `algorithm` when left out, and others may be added. */
+export interface SignHeader extends Partial<JwtHeader> {
+  [parameter: string]: unknown
+}
+
+/** Registered claims (RFC 7519 §4.1), and any others. */
+export interface JwtPayload {
+  [key: string]: any
+  iss?: string | undefined
+  sub?: string | undefined
+  aud?: string | string[] | undefined
+  exp?: number | undefined
+  nbf?: number | undefined
+  iat?: number | undefined
+  jti?: string | undefined
+}
+
+export interface Jwt {
+  header: JwtHeader
+  payload: JwtPayload | string
+  signature: string
+}
+
+/** A public key in any form node:crypto's createPublicKey() reads. */
+export type PublicKey = Parameters<typeof createPublicKey>[0]
+
+/** A private key in any form node:crypto's createPrivateKey() reads. */
+export type PrivateKey = Parameters<typeof createPrivateKey>[0]
+
+export type Secret = string | Buffer | KeyObject | { key: string | Buffer; passphrase: string }
+
+export interface SignOptions {
+  /** Default `HS256`. */
+  algorithm?: Algorithm | undefined
+  keyid?: string | undefined
+  /** Seconds, or a timespan string (`'2h'`, `'7d'`; a bare numeric string is milliseconds). */
+  expiresIn?: string | number | undefined
+  notBefore?: string | number | undefined
+  audience?: string | string[] | undefined
+  subject?: string | undefined
+  issuer?: string | undefined
+  jwtid?: string | undefined
+  mutatePayload?: boolean | undefined
+  noTimestamp?: boolean | undefined
+  /** Header parameters to add; `alg` may be left out (it comes from `algorithm`). */
+  header?: Partial<JwtHeader> | SignHeader | undefined
+  encoding?: string | undefined
+  allowInsecureKeySizes?: boolean | undefined
+  allowInvalidAsymmetricKeyTypes?: boolean | undefined
+}
+
+export interface VerifyOptions {
+  /** Allowed `alg` values. Default: the algorithms the key can serve. `'none'` only when listed. */
+  algorithms?: Algorithm[] | undefined
+  audience?: string | RegExp | Array<string | RegExp> | undefined
+  /** The current time in seconds; default `Math.floor(Date.now() / 1000)`. */
+  clockTimestamp?: number | undefined
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `maxAge`. */
+  clockTolerance?: number | undefined
+  /** Return `{ header, payload, signature }` instead of the payload. */
+  complete?: boolean | undefined
+  issuer?: string | string[] | undefined
+  ignoreExpiration?: boolean | undefined
+  ignoreNotBefore?: boolean | undefined
+  jwtid?: string | undefined
+  /** The `nonce` claim an OpenID Connect ID token must carry. */
+  nonce?: string | undefined
+  subject?: string | undefined
+  maxAge?: string | number | undefined
+  allowInvalidAsymmetricKeyTypes?: boolean | undefined
+  /** Accept RSA keys under 2048 bits. Not in jsonwebtoken's verify. */
+  allowInsecureKeySizes?: boolean | undefined
+  /** The JWT profile of RFC 7519 and RFC 8725 where jsonwebtoken is lenient (see the README). Default false. */
+  strict?: boolean | undefined
+}
+
+export interface DecodeOptions {
+  complete?: boolean | undefined
+  json?: boolean | undefined
+}
+
+export type VerifyCallback<T = Jwt | JwtPayload | string> = (
+  error: VerifyErrors | null,
+  decoded?: T | undefined,
+) => void
+
+export type SignCallback = (error: Error | null, encoded?: string | undefined) => void
+
+export type SigningKeyCallback = (error: Error | null, signingKey?: Secret | PublicKey) => void
+
+/** A key function: verify() (callback and Promise forms) asks it for the key of each token. */
+export type GetPublicKeyOrSecret = (header: JwtHeader, callback: SigningKeyCallback) => void
+
+export declare function sign(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: Secret | PrivateKey,
+  options?: SignOptions,
+): string
+export declare function sign(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: null,
+  options?: SignOptions & { algorithm: 'none' },
+): string
+export declare function sign(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: Secret | PrivateKey,
+  callback: SignCallback,
+): void
+export declare function sign(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: Secret | PrivateKey,
+  options: SignOptions,
+  callback: SignCallback,
+): void
+export declare function sign(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: null,
+  options: SignOptions & { algorithm: 'none' },
+  callback: SignCallback,
+): void
+
+// ringjwt also takes `null` as the key of an unsigned token (`algorithms: ['none']`).
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | null,
+  options: VerifyOptions & { complete: true },
+): Jwt
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | null,
+  options?: VerifyOptions & { complete?: false },
+): JwtPayload | string
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | null,
+  options?: VerifyOptions,
+): Jwt | JwtPayload | string
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
+  callback?: VerifyCallback<JwtPayload | string>,
+): void
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
+  options: VerifyOptions & { complete: true },
+  callback?: VerifyCallback<Jwt>,
+): void
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
+  options?: VerifyOptions & { complete?: false },
+  callback?: VerifyCallback<JwtPayload | string>,
+): void
+export declare function verify(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
+  options?: VerifyOptions,
+  callback?: VerifyCallback,
+): void
+
+/** Reads a token without verifying it: never trust what it returns. */
+export declare function decode(token: string, options: DecodeOptions & { complete: true }): null | Jwt
+export declare function decode(token: string, options: DecodeOptions & { json: true }): null | JwtPayload
+export declare function decode(token: string, options?: DecodeOptions): null | JwtPayload | string
+
+// ─── 2. Error codes ────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Every `code` an error from ringjwt can carry. */
 export type ErrorCode =
@@ -54,6 +275,8 @@ export type ErrorCode =
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
   | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_JWKS_TIMEOUT'
+  | 'ERR_JWKS_TOO_LARGE'
   | 'ERR_JWE_DECRYPTION_FAILED'
   | 'ERR_JWE_HEADER_INVALID'
   | 'ERR_JWE_PBES2_COUNT'
@@ -66,195 +289,45 @@ export type ErrorCode =
 /** One line per code, saying what failed. */
 export declare const codes: Readonly<Record<ErrorCode, string>>
 
-export declare class JsonWebTokenError extends Error {
-  constructor(message: string, error?: Error, code?: ErrorCode)
-  name: 'JsonWebTokenError' | 'TokenExpiredError' | 'NotBeforeError'
-  code: ErrorCode
-  inner?: Error
-}
-
-export declare class TokenExpiredError extends JsonWebTokenError {
-  constructor(message: string, expiredAt: Date)
-  name: 'TokenExpiredError'
-  code: 'ERR_JWT_EXPIRED'
-  expiredAt: Date
-}
-
-export declare class NotBeforeError extends JsonWebTokenError {
-  constructor(message: string, date: Date)
-  name: 'NotBeforeError'
-  code: 'ERR_JWT_NOT_ACTIVE'
-  date: Date
-}
-
-/** A key as node:crypto reads it: `{ key, passphrase }`, `{ key: jwk, format: 'jwk' }`, and so on. */
-export interface KeyInput {
-  key: string | Buffer | JsonWebKey
-  format?: 'pem' | 'der' | 'jwk'
-  type?: 'pkcs1' | 'pkcs8' | 'spki' | 'sec1'
-  passphrase?: string | Buffer
-  encoding?: BufferEncoding
-}
-
-export type Secret = string | Buffer | KeyObject | KeyInput
-
-export interface JwtHeader {
-  alg: Algorithm | string
-  typ?: string
-  kid?: string
-  cty?: string
-  jku?: string
-  x5u?: string | string[]
-  x5t?: string
-  crit?: string[]
-  [name: string]: unknown
-}
-
-export interface JwtPayload {
-  iss?: string
-  sub?: string
-  aud?: string | string[]
-  exp?: number
-  nbf?: number
-  iat?: number
-  jti?: string
-  nonce?: string
-  [claim: string]: unknown
-}
-
-export interface Jwt {
-  header: JwtHeader
-  payload: JwtPayload | string
-  signature: string
-}
-
-export interface SignOptions {
-  /** Default `HS256`. */
-  algorithm?: Algorithm
-  /** Seconds, or a timespan string (`'2h'`, `'7d'`; a bare numeric string is milliseconds). */
-  expiresIn?: number | string
-  notBefore?: number | string
-  audience?: string | string[]
-  issuer?: string
-  jwtid?: string
-  subject?: string
-  noTimestamp?: boolean
-  header?: Partial<JwtHeader>
-  keyid?: string
-  mutatePayload?: boolean
-  encoding?: BufferEncoding
-  allowInsecureKeySizes?: boolean
-  allowInvalidAsymmetricKeyTypes?: boolean
-}
-
-export interface VerifyOptions {
-  /** Allowed `alg` values. Default: the algorithms the key can serve. `'none'` only when listed. */
-  algorithms?: Algorithm[]
-  audience?: string | RegExp | Array<string | RegExp>
-  issuer?: string | string[]
-  subject?: string
-  jwtid?: string
-  nonce?: string
-  complete?: boolean
-  ignoreExpiration?: boolean
-  ignoreNotBefore?: boolean
-  /** Seconds of clock skew tolerated on `exp`, `nbf` and `maxAge`. */
-  clockTolerance?: number
-  maxAge?: number | string
-  /** The current time in seconds; default `Math.floor(Date.now() / 1000)`. */
-  clockTimestamp?: number
-  allowInvalidAsymmetricKeyTypes?: boolean
-  /** Accept RSA keys under 2048 bits (verified by node:crypto). */
-  allowInsecureKeySizes?: boolean
-  /**
-   * The JWT profile of RFC 7519 and RFC 8725 (default false): the payload must be a JSON object, `exp`/`nbf`/`iat`
-   * numbers, `aud` a string or array of strings, `iss`/`sub`/`jti` strings, and an HMAC secret at least as long
-   * as the hash output (32, 48, 64 bytes).
-   */
-  strict?: boolean
-}
-
-export interface DecodeOptions {
-  complete?: boolean
-  json?: boolean
-}
-
-export type SignCallback = (error: Error | null, token?: string) => void
-export type VerifyCallback<T = JwtPayload | string> = (error: JsonWebTokenError | null, decoded?: T) => void
-export type GetPublicKeyOrSecret = (header: JwtHeader, callback: (error: Error | null, key?: Secret) => void) => void
-
-export declare function sign(
-  payload: string | Buffer | object,
-  secretOrPrivateKey: Secret | null,
-  options?: SignOptions,
-): string
-export declare function sign(
-  payload: string | Buffer | object,
-  secretOrPrivateKey: Secret | null,
-  callback: SignCallback,
-): void
-export declare function sign(
-  payload: string | Buffer | object,
-  secretOrPrivateKey: Secret | null,
-  options: SignOptions,
-  callback: SignCallback,
-): void
-
-export declare function verify(
-  token: string,
-  secretOrPublicKey: Secret | null,
-  options: VerifyOptions & { complete: true },
-): Jwt
-export declare function verify(
-  token: string,
-  secretOrPublicKey: Secret | null,
-  options?: VerifyOptions,
-): JwtPayload | string
-export declare function verify(
-  token: string,
-  secretOrPublicKey: Secret | null | GetPublicKeyOrSecret,
-  callback: VerifyCallback,
-): void
-export declare function verify(
-  token: string,
-  secretOrPublicKey: Secret | null | GetPublicKeyOrSecret,
-  options: VerifyOptions & { complete: true },
-  callback: VerifyCallback<Jwt>,
-): void
-export declare function verify(
-  token: string,
-  secretOrPublicKey: Secret | null | GetPublicKeyOrSecret,
-  options: VerifyOptions,
-  callback: VerifyCallback,
-): void
-
-export declare function decode(token: string, options: DecodeOptions & { complete: true }): Jwt | null
-export declare function decode(token: string, options?: DecodeOptions): JwtPayload | string | null
+// ─── 3. Promise forms ──────────────────────────────────────────────────────────────────────────────────────────
 
 export interface AsyncOptions {
   /** Cancels work that has not started yet; the promise rejects with an `AbortError`. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 export declare function signAsync(
   payload: string | Buffer | object,
-  secretOrPrivateKey: Secret | null,
+  secretOrPrivateKey: Secret | PrivateKey,
   options?: SignOptions & AsyncOptions,
+): Promise<string>
+export declare function signAsync(
+  payload: string | Buffer | object,
+  secretOrPrivateKey: null,
+  options: SignOptions & AsyncOptions & { algorithm: 'none' },
 ): Promise<string>
 
 export declare function verifyAsync(
   token: string,
-  secretOrPublicKey: Secret | null | GetPublicKeyOrSecret,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
   options: VerifyOptions & AsyncOptions & { complete: true },
 ): Promise<Jwt>
 export declare function verifyAsync(
   token: string,
-  secretOrPublicKey: Secret | null | GetPublicKeyOrSecret,
-  options?: VerifyOptions & AsyncOptions,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
+  options?: VerifyOptions & AsyncOptions & { complete?: false },
 ): Promise<JwtPayload | string>
+export declare function verifyAsync(
+  token: string,
+  secretOrPublicKey: Secret | PublicKey | GetPublicKeyOrSecret | null,
+  options?: VerifyOptions & AsyncOptions,
+): Promise<Jwt | JwtPayload | string>
+
+// ─── 4. Compiled signers and verifiers ─────────────────────────────────────────────────────────────────────────
 
 export interface SignerOptions extends SignOptions {
-  key: Secret | null
+  /** `null` only with `algorithm: 'none'`. */
+  key: Secret | PrivateKey | null
 }
 
 export interface Signer {
@@ -264,13 +337,13 @@ export interface Signer {
 }
 
 export interface VerifierOptions extends VerifyOptions {
-  key?: Secret | null
+  key?: Secret | PublicKey | null | undefined
   /** Keep up to this many verified tokens (off by default). An entry never outlives the token's `exp`. */
-  cache?: number
+  cache?: number | undefined
   /** Milliseconds an entry may live at most; default 600000. */
-  cacheTTL?: number
+  cacheTTL?: number | undefined
   /** Also remember failures for `cacheTTL` (default false). */
-  cacheErrors?: boolean
+  cacheErrors?: boolean | undefined
 }
 
 export interface Verifier<T> {
@@ -280,7 +353,19 @@ export interface Verifier<T> {
 
 export declare function createSigner(options: SignerOptions): Signer
 export declare function createVerifier(options: VerifierOptions & { complete: true }): Verifier<Jwt>
-export declare function createVerifier(options: VerifierOptions): Verifier<JwtPayload | string>
+export declare function createVerifier(options: VerifierOptions & { complete?: false }): Verifier<JwtPayload | string>
+export declare function createVerifier(options: VerifierOptions): Verifier<Jwt | JwtPayload | string>
+
+// ─── 5. JWK Sets ───────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A key as node:crypto reads it: `{ key, passphrase }`, `{ key: jwk, format: 'jwk' }`, and so on. */
+export interface KeyInput {
+  key: string | Buffer | JsonWebKey
+  format?: 'pem' | 'der' | 'jwk' | undefined
+  type?: 'pkcs1' | 'pkcs8' | 'spki' | 'sec1' | undefined
+  passphrase?: string | Buffer | undefined
+  encoding?: BufferEncoding | undefined
+}
 
 /** A public JWK as published in a JWK Set. */
 export interface PublicJwk extends JsonWebKey {
@@ -304,11 +389,11 @@ export interface JwksEntry {
 
 /**
  * Picks the verification key for a token header. Works as verify()'s key function `(header, callback)`, as the
- * middleware's `secret` `(req, { header, payload })`, and called directly with a header.
+ * middleware's `secret` `(req, token)`, and called directly with a header.
  */
 export interface JwksKeyResolver<R> {
   (header: JwtHeader, callback: (error: Error | null, key?: KeyObject) => void): void
-  (req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): R
+  (req: unknown, token: Jwt | undefined): R
   (header: JwtHeader): R
 }
 
@@ -318,18 +403,25 @@ export interface LocalJwks extends JwksKeyResolver<KeyObject> {
 }
 
 export interface RemoteJwksOptions {
-  /** How long a fetched set is used before it is fetched again, in ms. Default 600000. */
+  /** How long a fetched set is used before it is fetched again, in ms. Default 600000 (10 minutes). */
   cacheMaxAge?: number
-  /** The least time between two fetches triggered by an unknown `kid`, in ms. Default 30000. */
+  /**
+   * The least time between two fetches triggered by an unknown `kid`, and between retries while a stale set is
+   * served, in ms. Default 30000.
+   */
   cooldown?: number
-  /** Request timeout in ms. Default 5000. */
+  /** How long past `cacheMaxAge` the last good set is still used while fetches fail, in ms. Default 3600000. */
+  staleIfError?: number
+  /** Time allowed for a whole request, body included, in ms. Default 5000. */
   timeout?: number
-  headers?: Record<string, string>
+  /** The largest response body read, in bytes. Default 524288 (512 KiB). */
+  maxResponseBytes?: number
+  headers?: Record<string, string> | Headers
   fetch?: typeof fetch
 }
 
 export interface RemoteJwks extends JwksKeyResolver<Promise<KeyObject>> {
-  /** Fetches the set now. */
+  /** Fetches the set now; on failure the promise rejects and the last good set stays in use. */
   reload(): Promise<void>
 }
 
@@ -337,7 +429,11 @@ export declare function exportJwks(entries: JwksEntry[]): JwkSet
 export declare function createLocalJwks(jwks: JwkSet): LocalJwks
 export declare function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks
 
+// ─── 6. The Express middleware ─────────────────────────────────────────────────────────────────────────────────
+
 export * from './express'
+
+// ─── 7. Token stores ───────────────────────────────────────────────────────────────────────────────────────────
 
 /** What revoke() takes: a token string (decoded, not verified), a payload, or `{ header, payload }`. */
 export type RevocableToken = string | JwtPayload | { header: JwtHeader; payload: JwtPayload }
@@ -392,8 +488,7 @@ export declare function createRedisTokenStore(
   options?: RedisTokenStoreOptions,
 ): RedisTokenStore
 
-// ---------------------------------------------------------------------------------------------------------------
-// Encrypted tokens (JWE, RFC 7516)
+// ─── 8. Encrypted tokens (JWE, RFC 7516) ───────────────────────────────────────────────────────────────────────
 
 /** JWE key management (`alg`). `RSA1_5` and PBES2 are decrypted only when listed by name. */
 export type KeyManagementAlgorithm =
@@ -534,10 +629,9 @@ export declare function createDecrypter(
 ): Decrypter<DecryptedJwe>
 export declare function createDecrypter(options: DecryptOptions & { key: Secret }): Decrypter
 
-// ---------------------------------------------------------------------------------------------------------------
-// Sessions and refresh tokens: createSessionStore(), createRedisSessionStore(client), and the Redis stores'
-// behaviour when Redis is down (StoreUnavailableError).
-// ---------------------------------------------------------------------------------------------------------------
+// ─── 9. Sessions and refresh tokens ────────────────────────────────────────────────────────────────────────────
+// createSessionStore(), createRedisSessionStore(client), and the Redis stores' behaviour when Redis is down
+// (StoreUnavailableError).
 
 /** Lifetimes are seconds or timespan strings such as `'15m'`. */
 export interface SessionStoreOptions {

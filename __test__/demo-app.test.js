@@ -8,7 +8,7 @@ const { createSessionStore } = jwt
 const { createApp, createUser } = require('../examples/app')
 const { verifyPassword } = require('../examples/passwords')
 const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
-const { fakeDateOnly } = require('./helpers/fake-date')
+const { fakeDateOnly } = require('./helpers/clock')
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

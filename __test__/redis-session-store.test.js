@@ -8,7 +8,7 @@ const { createRedisSessionStore } = require('..')
 const { startRedis } = require('./helpers/redis')
 const { thrown } = require('./helpers/assert')
 const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY } = require('./helpers/session-store-behaviour')
-const { fakeDateOnly } = require('./helpers/fake-date')
+const { fakeDateOnly } = require('./helpers/clock')
 
 let redis
 let client

@@ -5,7 +5,7 @@ const { createClient } = require('redis')
 const jwt = require('..')
 const { createRedisTokenStore } = jwt
 const { startRedis } = require('./helpers/redis')
-const { fakeDateOnly } = require('./helpers/fake-date')
+const { fakeDateOnly } = require('./helpers/clock')
 
 const secret = 'a shared secret that is long enough for HS256'
 // A whole second, so remaining lives come out as whole seconds.

@@ -50,10 +50,12 @@ const codes = Object.freeze({
   ERR_JWE_NESTED_KEY_REQUIRED: 'the token holds a signed JWT (`cty: "JWT"`) and no `verify` key was given',
   ERR_JWE_NESTED_REQUIRED: '`verify` was given but the token does not hold a signed JWT',
   // JSON Web Key Sets
-  ERR_JWKS_INVALID: 'the JWK Set is not `{ keys: [...] }` of JWKs',
+  ERR_JWKS_INVALID: 'the JWK Set is not `{ keys: [...] }` of JWKs (or the response is not UTF-8 JSON)',
   ERR_JWKS_NO_MATCHING_KEY: 'no key in the JWK Set fits the token header (`kid`, `alg`, key type, curve)',
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'more than one key in the JWK Set fits a header without a `kid`',
-  ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched',
+  ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched (network error or HTTP status)',
+  ERR_JWKS_TIMEOUT: 'the remote JWK Set did not arrive, body included, within `timeout`',
+  ERR_JWKS_TOO_LARGE: 'the remote JWK Set response is larger than `maxResponseBytes`',
   // token and session stores
   ERR_STORE_UNAVAILABLE: 'Redis is not connected, did not answer in time or failed: the request is refused (503)',
 })

@@ -4,7 +4,8 @@
 // that works as verify()'s key function and as the middleware's `secret`.
 
 const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
-const { tokenError, optionError } = require('./errors')
+const { JsonWebTokenError, tokenError, optionError } = require('./errors')
+const { isPlainObject } = require('./sign')
 const { KEY_MANAGEMENT } = require('./jwe-keys')
 
 // The key type and curve each algorithm needs (RFC 7518 §3.1, RFC 8037 §3.1).
@@ -34,9 +35,6 @@ for (const alg of KEY_MANAGEMENT.filter((name) => !/^(?:RSA|ECDH)/.test(name))) 
 const ENCRYPTION_OPS = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey', 'deriveKey', 'deriveBits']
 
 const ALGORITHM_FOR_KEY = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512', Ed25519: 'EdDSA' }
-
-// Members a published key may carry beside the key itself.
-const METADATA = ['kid', 'alg', 'use', 'key_ops', 'x5c', 'x5t', 'x5t#S256']
 
 /**
  * Writes the public half of each key as a JWK Set, ready to serve at `/.well-known/jwks.json`.
@@ -96,23 +94,47 @@ function encryptionKeyOf(jwk, material) {
   }
 }
 
-// Parses a set once: each usable signing key becomes a KeyObject (and from there a cached native key on first use).
+// Members a published key may carry beside the key itself, and the type each must have (RFC 7517 §4).
+const METADATA_TYPES = {
+  kid: 'a string',
+  alg: 'a string',
+  use: 'a string',
+  key_ops: 'an array of strings',
+  x5c: 'an array of strings',
+  x5t: 'a string',
+  'x5t#S256': 'a string',
+}
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value)
+const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string')
+
+function malformed(detail) {
+  return tokenError('ERR_JWKS_INVALID', `JSON Web Key Set malformed: ${detail}`)
+}
+
+// Refuses what is not a JWK Set: a set is an object whose `keys` is an array of JWKs, a JWK an object with a
+// `kty` string whose metadata members have their registered types. A JWK of a type or curve this process cannot
+// read is left out, not refused (RFC 7517 §5: such keys are ignored), and so are keys not meant for signatures.
+// Two keys may share a `kid` (RFC 7517 §4.5 allows it for keys of different types); a header that fits both is
+// ERR_JWKS_MULTIPLE_MATCHING_KEYS when a key is picked.
 function importSet(jwks) {
-  if (jwks === null || typeof jwks !== 'object' || !Array.isArray(jwks.keys)) {
-    throw tokenError('ERR_JWKS_INVALID', 'JSON Web Key Set malformed')
-  }
+  if (!isObject(jwks)) throw malformed('not a JSON object')
+  if (!Array.isArray(jwks.keys)) throw malformed('"keys" is not an array')
   const keys = []
-  for (const jwk of jwks.keys) {
-    if (jwk === null || typeof jwk !== 'object' || typeof jwk.kty !== 'string') {
-      throw tokenError('ERR_JWKS_INVALID', 'JSON Web Key Set malformed')
+  jwks.keys.forEach((jwk, index) => {
+    if (!isObject(jwk) || typeof jwk.kty !== 'string' || jwk.kty === '') {
+      throw malformed(`keys[${index}] is not a JWK (an object with a "kty")`)
     }
-    const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !METADATA.includes(name)))
+    for (const [name, type] of Object.entries(METADATA_TYPES)) {
+      const value = jwk[name]
+      if (value !== undefined && !(type === 'a string' ? typeof value === 'string' : isStringArray(value))) {
+        throw malformed(`keys[${index}].${name} is not ${type}`)
+      }
+    }
+    const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !(name in METADATA_TYPES)))
     const encryptionKey = encryptionKeyOf(jwk, material)
     let keyObject
-    if (
-      (jwk.use === undefined || jwk.use === 'sig') &&
-      (!Array.isArray(jwk.key_ops) || jwk.key_ops.includes('verify'))
-    ) {
+    if ((jwk.use === undefined || jwk.use === 'sig') && (jwk.key_ops === undefined || jwk.key_ops.includes('verify'))) {
       try {
         keyObject = createPublicKey({ key: material, format: 'jwk' })
       } catch {
@@ -120,7 +142,7 @@ function importSet(jwks) {
       }
     }
     if (keyObject !== undefined || encryptionKey !== undefined) keys.push({ jwk, keyObject, encryptionKey })
-  }
+  })
   return keys
 }
 
@@ -183,49 +205,191 @@ function createLocalJwks(jwks) {
   return jwksKey
 }
 
+// createRemoteJwks() options and their defaults, each defined here only.
+const REMOTE_DEFAULTS = {
+  // How long a fetched set is used before it is fetched again, in ms.
+  cacheMaxAge: 600_000,
+  // The least time between two fetches triggered by an unknown `kid`, and between retries while a stale set is
+  // served, in ms: a stream of tokens with made-up kids, or an issuer that is down, costs one request per cooldown.
+  cooldown: 30_000,
+  // How long past `cacheMaxAge` the last good set is still used while fetches fail, in ms. It bounds how long a
+  // key the issuer has withdrawn can still verify tokens when this process cannot reach the issuer.
+  staleIfError: 3_600_000,
+  // Time allowed for the whole request, body included, in ms.
+  timeout: 5_000,
+  // The largest response body read, in bytes (after any content decoding). It holds about 1,200 RSA-2048 or 680
+  // RSA-4096 JWKs; published sets hold a handful of keys and stay under 10 KiB.
+  maxResponseBytes: 512 * 1024,
+  headers: undefined,
+  fetch: undefined,
+}
+
+// setTimeout's (and AbortSignal.timeout's) longest delay.
+const MAX_TIMEOUT = 2_147_483_647
+
+function remoteOptions(options) {
+  if (options === undefined) options = {}
+  if (!isPlainObject(options)) throw optionError('createRemoteJwks(): "options" must be an object')
+  for (const name of Object.keys(options)) {
+    if (!(name in REMOTE_DEFAULTS)) throw optionError(`createRemoteJwks(): "${name}" is not allowed in "options"`)
+  }
+  const resolved = { ...REMOTE_DEFAULTS }
+  for (const [name, value] of Object.entries(options)) if (value !== undefined) resolved[name] = value
+  for (const name of ['cacheMaxAge', 'cooldown', 'staleIfError']) {
+    if (typeof resolved[name] !== 'number' || !(resolved[name] >= 0)) {
+      throw optionError(`createRemoteJwks(): "${name}" must be a number of milliseconds`)
+    }
+  }
+  if (typeof resolved.timeout !== 'number' || !(resolved.timeout > 0 && resolved.timeout <= MAX_TIMEOUT)) {
+    throw optionError(`createRemoteJwks(): "timeout" must be a number of milliseconds from 1 to ${MAX_TIMEOUT}`)
+  }
+  const { maxResponseBytes } = resolved
+  if (typeof maxResponseBytes !== 'number' || !(maxResponseBytes >= 1 && maxResponseBytes <= Number.MAX_SAFE_INTEGER)) {
+    throw optionError('createRemoteJwks(): "maxResponseBytes" must be a positive number of bytes')
+  }
+  const { headers } = resolved
+  if (
+    headers !== undefined &&
+    !(headers instanceof Headers) &&
+    !(isPlainObject(headers) && Object.values(headers).every((value) => typeof value === 'string'))
+  ) {
+    throw optionError('createRemoteJwks(): "headers" must be a Headers or an object of strings')
+  }
+  if (resolved.fetch !== undefined && typeof resolved.fetch !== 'function') {
+    throw optionError('createRemoteJwks(): "fetch" must be a function')
+  }
+  return resolved
+}
+
+function fetchFailed(detail, cause) {
+  const err = tokenError('ERR_JWKS_FETCH_FAILED', `JSON Web Key Set request failed: ${detail}`)
+  if (cause !== undefined) err.inner = cause
+  return err
+}
+
+// undici says "fetch failed" or "terminated" and keeps what happened in `cause`.
+function describeFailure(err) {
+  const cause = err?.cause?.message
+  const message = String(err?.message ?? err)
+  return typeof cause === 'string' && cause !== '' ? `${message} (${cause})` : message
+}
+
+// Reads at most `limit` bytes: a Content-Length over it fails before the body is read, and a body without one
+// is cut off as soon as it passes the limit, so a huge or endless response costs `limit` bytes of memory.
+async function readLimited(response, limit) {
+  const tooLarge = () => tokenError('ERR_JWKS_TOO_LARGE', `JSON Web Key Set response exceeds ${limit} bytes`)
+  const declared = response.headers.get('content-length')
+  if (declared !== null && Number(declared) > limit) {
+    response.body?.cancel().catch(() => {})
+    throw tooLarge()
+  }
+  if (response.body === null) return Buffer.alloc(0)
+  const reader = response.body.getReader()
+  const chunks = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, size)
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+function parseSet(bytes) {
+  let text
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    throw malformed('the response is not UTF-8')
+  }
+  let body
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw malformed('the response is not JSON')
+  }
+  return importSet(body)
+}
+
 /**
  * A key resolver over a JWK Set served at `url`: fetched on first use, kept for `cacheMaxAge` ms, and fetched
  * again early (at most once per `cooldown` ms) when a token names a `kid` the set does not have — that is how a
- * key rotation reaches every verifier without a restart.
+ * key rotation reaches every verifier without a restart. When a fetch fails, the last good set is used for up to
+ * `staleIfError` ms past its `cacheMaxAge`, retried at most once per `cooldown`; after that, calls fail with the
+ * fetch's error until a fetch succeeds. The clock is Date.now().
  */
-function createRemoteJwks(url, options = {}) {
+function createRemoteJwks(url, options) {
   let target
   try {
     target = new URL(url)
   } catch {
     throw optionError('createRemoteJwks(): "url" must be an absolute URL')
   }
-  const { cacheMaxAge = 600_000, cooldown = 30_000, timeout = 5_000, headers = {}, fetch: fetchImpl = fetch } = options
-  for (const [name, value] of Object.entries({ cacheMaxAge, cooldown, timeout })) {
-    if (typeof value !== 'number' || !(value >= 0)) {
-      throw optionError(`createRemoteJwks(): "${name}" must be a number of milliseconds`)
-    }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw optionError('createRemoteJwks(): "url" must be an http: or https: URL')
   }
+  const {
+    cacheMaxAge,
+    cooldown,
+    staleIfError,
+    timeout,
+    maxResponseBytes,
+    headers,
+    fetch: fetchImpl,
+  } = remoteOptions(options)
+  const doFetch = fetchImpl ?? fetch
 
   let keys = null
   let fetchedAt = -Infinity
+  let lastAttemptAt = -Infinity
+  let failedAt = -Infinity
   let inFlight = null
 
-  async function load() {
-    let response
+  async function request(signal) {
     try {
-      response = await fetchImpl(target, { headers, signal: AbortSignal.timeout(timeout) })
+      const response = await doFetch(target, { headers, signal, redirect: 'follow' })
+      if (!response.ok) {
+        response.body?.cancel().catch(() => {})
+        throw fetchFailed(`HTTP ${response.status}`)
+      }
+      return await readLimited(response, maxResponseBytes)
     } catch (err) {
-      throw Object.assign(tokenError('ERR_JWKS_FETCH_FAILED', `JSON Web Key Set request failed: ${err.message}`), {
-        inner: err,
-      })
+      if (err instanceof JsonWebTokenError) throw err
+      // A network error, a body cut short, or a `fetch` of your own that returned something else.
+      throw fetchFailed(describeFailure(err), err)
     }
-    if (!response.ok) {
-      throw tokenError('ERR_JWKS_FETCH_FAILED', `JSON Web Key Set request failed: HTTP ${response.status}`)
-    }
-    let body
+  }
+
+  // The whole exchange, body included, ends at `timeout`, also with a `fetch` that ignores the signal.
+  async function load() {
+    lastAttemptAt = Date.now()
+    const signal = AbortSignal.timeout(Math.ceil(timeout))
+    let onAbort
+    const timedOut = new Promise((resolve, reject) => {
+      onAbort = () => reject(tokenError('ERR_JWKS_TIMEOUT', `JSON Web Key Set request timed out after ${timeout} ms`))
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
     try {
-      body = await response.json()
-    } catch {
-      throw tokenError('ERR_JWKS_INVALID', 'JSON Web Key Set malformed')
+      const bytes = await Promise.race([request(signal), timedOut])
+      keys = parseSet(bytes)
+      fetchedAt = Date.now()
+    } catch (err) {
+      failedAt = Date.now()
+      // fetch's own abort error, when it came before the race saw the signal.
+      if (signal.aborted && err?.code === 'ERR_JWKS_FETCH_FAILED') {
+        throw tokenError('ERR_JWKS_TIMEOUT', `JSON Web Key Set request timed out after ${timeout} ms`)
+      }
+      throw err
+    } finally {
+      signal.removeEventListener('abort', onAbort)
     }
-    keys = importSet(body)
-    fetchedAt = Date.now()
   }
 
   function refresh() {
@@ -235,13 +399,33 @@ function createRemoteJwks(url, options = {}) {
     return inFlight
   }
 
-  async function getKey(header) {
-    if (keys === null || Date.now() - fetchedAt >= cacheMaxAge) await refresh()
+  // Within cacheMaxAge the set is fresh; then, up to staleIfError more, it stands in while fetches fail.
+  const usable = (now) => keys !== null && now - fetchedAt < cacheMaxAge + staleIfError
+
+  async function currentKeys() {
+    const now = Date.now()
+    if (keys !== null && now - fetchedAt < cacheMaxAge) return keys
+    if (usable(now) && failedAt > fetchedAt && now - failedAt < cooldown) return keys
     try {
-      return select(keys, header)
-    } catch (err) {
-      if (err.code !== 'ERR_JWKS_NO_MATCHING_KEY' || Date.now() - fetchedAt < cooldown) throw err
       await refresh()
+    } catch (err) {
+      if (!usable(Date.now())) throw err
+    }
+    return keys
+  }
+
+  async function getKey(header) {
+    const held = await currentKeys()
+    try {
+      return select(held, header)
+    } catch (err) {
+      if (err.code !== 'ERR_JWKS_NO_MATCHING_KEY' || Date.now() - lastAttemptAt < cooldown) throw err
+      try {
+        await refresh()
+      } catch {
+        // The set in hand has no such key, whatever the fetch said.
+        throw err
+      }
       return select(keys, header)
     }
   }

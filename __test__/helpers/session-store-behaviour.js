@@ -5,7 +5,7 @@
 
 const { UnauthorizedError } = require('../../express')
 const { rejected } = require('./assert')
-const { fakeDateOnly } = require('./fake-date')
+const { fakeDateOnly } = require('./clock')
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const MINUTE = 60_000

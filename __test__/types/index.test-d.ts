@@ -14,6 +14,7 @@ import {
   type ErrorCode,
   type Jwt,
   type JwtPayload,
+  type VerifyErrors,
 } from '../../index'
 
 const token: string = sign({ sub: 'u1' }, 'secret', { expiresIn: '1h', audience: ['a', 'b'] })
@@ -22,6 +23,9 @@ sign({ a: 1 }, 'secret', (err: Error | null, t?: string) => void [err, t])
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 sign({}, privateKey, { algorithm: 'ES256', keyid: 'k1', header: { cty: 'x' } })
 sign({}, { key: 'pem', passphrase: 'pw' }, { algorithm: 'RS256' })
+// Header parameters of your own, beside the registered ones.
+sign({}, 'secret', { header: { typ: 'at+jwt', 'https://example.com/tenant': 't1' } })
+sign({}, privateKey, { algorithm: 'EdDSA' })
 
 const payload = verify(token, 'secret', { algorithms: ['HS256'], audience: /^a/ })
 if (typeof payload !== 'string') {
@@ -42,14 +46,26 @@ async function promises(): Promise<void> {
   const t: string = await signAsync({ a: 1 }, 'secret', { signal: AbortSignal.timeout(1000) })
   const p: JwtPayload | string = await verifyAsync(t, 'secret')
   const j: Jwt = await verifyAsync(t, 'secret', { complete: true })
-  void [p, j]
+  const either: Jwt | JwtPayload | string = await verifyAsync(t, 'secret', { complete: Math.random() > 0.5 })
+  const strict: JwtPayload | string = await verifyAsync(t, 'secret', { strict: true, algorithms: ['HS256'] })
+  await signAsync({}, null, { algorithm: 'none' })
+  void [p, j, either, strict]
 }
 void promises
 
 const signer = createSigner({ key: 'secret', algorithm: 'HS384', expiresIn: 60 })
 const verifier = createVerifier({ key: 'secret', algorithms: ['HS384'], cache: 1000, cacheTTL: 60_000 })
-const claims = verifier.verify(signer.sign({ a: 1 }))
-void claims
+const claims: JwtPayload | string = verifier.verify(signer.sign({ a: 1 }))
+const completeVerifier = createVerifier({ key: publicKey, complete: true })
+const header = completeVerifier.verify(token).header
+void [claims, header]
+
+verify(token, 'secret', (err: VerifyErrors | null) => {
+  if (err !== null) {
+    const code: ErrorCode = err.code
+    void code
+  }
+})
 
 try {
   verify(token, 'secret')
@@ -80,3 +96,7 @@ createVerifier({ key: 'secret', cacheSize: 5 })
 // @ts-expect-error: not an error code
 const bad: ErrorCode = 'ERR_NOPE'
 void bad
+// @ts-expect-error: a header's alg is a string
+sign({}, 'secret', { header: { alg: 5 } })
+// @ts-expect-error: a null key signs only unsigned tokens
+sign({}, null, { algorithm: 'HS256' })

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto'
-import { createLocalJwks, createRemoteJwks, exportJwks, verify, JwkSet } from '../..'
+import { createLocalJwks, createRemoteJwks, exportJwks, verify, JwkSet, type ErrorCode } from '../..'
+import { expressjwt } from '../../express'
 
 const { publicKey } = generateKeyPairSync('ed25519')
 const set: JwkSet = exportJwks([{ key: publicKey, kid: 'k1', alg: 'EdDSA' }])
@@ -15,6 +16,22 @@ const remote = createRemoteJwks('https://auth.example/.well-known/jwks.json', { 
 const pending: Promise<KeyObject> = remote({ alg: 'RS256' })
 void pending
 void remote.reload()
+createRemoteJwks(new URL('https://auth.example/jwks'), {
+  cacheMaxAge: 600_000,
+  cooldown: 30_000,
+  staleIfError: 3_600_000,
+  timeout: 5_000,
+  maxResponseBytes: 512 * 1024,
+  headers: new Headers({ accept: 'application/json' }),
+  fetch,
+})
+
+// Either resolver is a middleware secret.
+expressjwt({ secret: remote, algorithms: ['RS256'] })
+expressjwt({ secret: local, algorithms: ['EdDSA'] })
+
+const failures: ErrorCode[] = ['ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_TOO_LARGE', 'ERR_JWKS_INVALID']
+void failures
 
 // @ts-expect-error: an entry needs a key
 exportJwks([{ kid: 'k1' }])
@@ -25,3 +42,5 @@ const notSync: KeyObject = remote({ alg: 'RS256' })
 void notSync
 // @ts-expect-error: unknown option
 createRemoteJwks('https://auth.example/jwks', { maxAge: 5 })
+// @ts-expect-error: a number of bytes
+createRemoteJwks('https://auth.example/jwks', { maxResponseBytes: '512k' })
