@@ -4,6 +4,7 @@
 //! layer that converts JS arguments, calls one core function and maps its error.
 
 pub mod algorithm;
+pub mod base64url;
 pub mod claims;
 pub mod curve;
 pub mod der;

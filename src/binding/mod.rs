@@ -7,6 +7,7 @@ mod jwe;
 mod key;
 mod revocation;
 mod signer;
+mod text;
 mod verifier;
 
 #[napi_derive::module_init]

@@ -10,6 +10,7 @@ use napi_derive::napi;
 use super::cancellation::{self, Cancellation};
 use super::error::{invalid_option, to_napi};
 use super::key::NativeKey;
+use super::text::{self, JsString, JsText};
 use crate::algorithm::Algorithm;
 use crate::key::{Key, Role};
 use crate::token;
@@ -55,42 +56,66 @@ impl NativeSigner {
     /// Signs a token from the header JSON and the payload text, both written as UTF-8 (RFC 7515 §5.1).
     /// jsonwebtoken writes the header as latin1, which differs only for non-ASCII header values: those would
     /// not be UTF-8, and `verify` refuses such headers.
-    #[napi(catch_unwind)]
-    pub fn sign(&self, header: String, payload: String) -> Result<String> {
-        token::encode(
-            self.key.as_deref(),
-            self.alg,
-            header.as_bytes(),
-            payload.as_bytes(),
-        )
-        .map_err(to_napi)
+    #[napi(catch_unwind, ts_return_type = "string")]
+    pub fn sign(
+        &self,
+        #[napi(ts_arg_type = "string")] header: JsText,
+        #[napi(ts_arg_type = "string")] payload: JsText,
+    ) -> Result<JsString> {
+        self.sign_into(&header, payload.as_bytes())
     }
 
     /// Signs a token whose payload is already encoded bytes (an `encoding` other than UTF-8).
-    #[napi(catch_unwind)]
-    pub fn sign_bytes(&self, header: String, payload: &[u8]) -> Result<String> {
-        token::encode(self.key.as_deref(), self.alg, header.as_bytes(), payload).map_err(to_napi)
+    #[napi(catch_unwind, ts_return_type = "string")]
+    pub fn sign_bytes(
+        &self,
+        #[napi(ts_arg_type = "string")] header: JsText,
+        payload: &[u8],
+    ) -> Result<JsString> {
+        self.sign_into(&header, payload)
     }
 
     /// `sign` on the libuv thread pool.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
-    pub fn sign_async(&self, header: String, payload: String) -> AsyncTask<SignTask> {
-        AsyncTask::new(self.task(header, payload, None))
+    pub fn sign_async(
+        &self,
+        #[napi(ts_arg_type = "string")] header: JsText,
+        #[napi(ts_arg_type = "string")] payload: JsText,
+    ) -> AsyncTask<SignTask> {
+        AsyncTask::new(self.task(header.into_string(), payload.into_string(), None))
     }
 
     /// `signAsync` that does not start once `cancellation` is cancelled.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn sign_async_cancellable(
         &self,
-        header: String,
-        payload: String,
+        #[napi(ts_arg_type = "string")] header: JsText,
+        #[napi(ts_arg_type = "string")] payload: JsText,
         cancellation: &Cancellation,
     ) -> AsyncTask<SignTask> {
-        AsyncTask::new(self.task(header, payload, Some(cancellation.flag())))
+        AsyncTask::new(self.task(
+            header.into_string(),
+            payload.into_string(),
+            Some(cancellation.flag()),
+        ))
     }
 }
 
 impl NativeSigner {
+    /// Signs into a kept buffer (see `text::buffer`).
+    fn sign_into(&self, header: &str, payload: &[u8]) -> Result<JsString> {
+        let mut token = text::buffer();
+        token::encode_into(
+            self.key.as_deref(),
+            self.alg,
+            header.as_bytes(),
+            payload,
+            &mut token,
+        )
+        .map_err(to_napi)?;
+        Ok(JsString(token))
+    }
+
     fn task(
         &self,
         header: String,
@@ -117,7 +142,7 @@ pub struct SignTask {
 
 impl Task for SignTask {
     type Output = crate::error::Result<String>;
-    type JsValue = String;
+    type JsValue = JsString;
 
     fn compute(&mut self) -> Result<Self::Output> {
         cancellation::check(&self.cancelled)?;
@@ -130,6 +155,6 @@ impl Task for SignTask {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        output.map_err(to_napi)
+        output.map(JsString).map_err(to_napi)
     }
 }
