@@ -8,6 +8,7 @@ pub mod base64url;
 pub mod claims;
 pub mod curve;
 pub mod der;
+pub mod ed25519;
 pub mod error;
 pub mod header;
 pub mod json;
