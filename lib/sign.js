@@ -6,6 +6,7 @@ const native = require('./native')
 const { Cancellation } = native
 const { signingKey } = require('./keys')
 const { legacySigner } = require('./legacy-rsa')
+const { boundSigner } = require('./handles')
 const { timespan } = require('./timespan')
 const { tokenError, optionError, fromNative } = require('./errors')
 
@@ -151,14 +152,14 @@ function checkKeyKind(entry, alg, options) {
 // The native signer for a key and algorithm: it runs the full RFC 8725 checks (type, curve, size) once. An RSA key
 // under 2048 bits that passed them (`allowInsecureKeySizes`) signs through node:crypto.
 function nativeSigner(entry, alg, allowInsecureKeySizes) {
-  if (alg === 'none') return native.NativeSigner.unsecured()
+  if (alg === 'none') return boundSigner(native.unsecuredSigner())
   if (entry.native === null) {
     throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
   }
   const cacheKey = allowInsecureKeySizes ? `${alg}!` : alg
   let signer = entry.signers.get(cacheKey)
   if (signer === undefined) {
-    signer = callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true))
+    signer = boundSigner(callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true)))
     if (entry.legacyRsa !== null) signer = legacySigner(entry.legacyRsa, alg, entry.bits)
     entry.signers.set(cacheKey, signer)
   }

@@ -5,6 +5,7 @@
 const native = require('./native')
 const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { legacyVerifier } = require('./legacy-rsa')
+const { boundVerifier } = require('./handles')
 const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
@@ -174,7 +175,7 @@ function preparedVerifier(entry, options, fail) {
     const algorithms = options.algorithms ?? (entry === null ? [] : defaultAlgorithms(entry))
     const policy = policyOptions(options, algorithms, fail)
     try {
-      verifier = entry === null ? native.NativeVerifier.unsecured(policy) : entry.native.verifier(policy)
+      verifier = boundVerifier(entry === null ? native.unsecuredVerifier(policy) : entry.native.verifier(policy))
     } catch (err) {
       throw fromNative(err)
     }
