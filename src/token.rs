@@ -91,11 +91,24 @@ pub fn decode(token: &str) -> Result<Decoded<'_>> {
 /// `decode`, and for `verify` (`with_claims`) the registered claims read in the same pass over the payload that
 /// checks it is JSON.
 fn split(token: &str, with_claims: bool, texts: Texts) -> Result<Decoded<'_>> {
-    let mut parts = token.splitn(4, '.');
-    let (Some(h), Some(p), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Error::new(Code::Malformed, "jwt malformed"));
+    let part_count = || Error::new(Code::Malformed, "jwt malformed");
+    // The header and signature are short: finding the first and last dots reads a few dozen bytes, where
+    // splitting reads the whole token. The payload between them must hold no dot (a fourth part); the base64url
+    // decoder refuses one, so the payload is searched for a dot only when a check before the end of its
+    // decoding fails, and "jwt malformed" then comes first, as when the parts are counted first.
+    let (Some(first), Some(last)) = (token.find('.'), token.rfind('.')) else {
+        return Err(part_count());
+    };
+    if first == last {
+        return Err(part_count());
+    }
+    let (h, p, s) = (&token[..first], &token[first + 1..last], &token[last + 1..]);
+    let malformed = || {
+        if p.contains('.') {
+            part_count()
+        } else {
+            Error::malformed()
+        }
     };
     // The JWS compact form allows only base64url characters in each part; anything else is not a token. The
     // decoder refuses them in the header and payload; the signature is decoded later, so it is checked here.
@@ -103,12 +116,12 @@ fn split(token: &str, with_claims: bool, texts: Texts) -> Result<Decoded<'_>> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if h.is_empty() || p.is_empty() || !signature_chars {
-        return Err(Error::malformed());
+        return Err(malformed());
     }
     let mut header = texts.header.into_bytes();
     let mut payload = texts.payload.into_bytes();
     if !(base64url::decode_into(h, &mut header) && base64url::decode_into(p, &mut payload)) {
-        return Err(Error::malformed());
+        return Err(malformed());
     }
     let header = utf8(header, "header")?;
     let fields = Header::parse(&header)?;
@@ -334,7 +347,14 @@ mod tests {
         let key = Key::secret(b"k");
         for (token, message) in [
             ("a.b", "jwt malformed"),
+            ("ab", "jwt malformed"),
             ("a.b.c.d", "jwt malformed"),
+            // Four parts is "jwt malformed" whatever else is wrong.
+            ("!!.e30.e30.x", "jwt malformed"),
+            (".e30.e30.", "jwt malformed"),
+            ("e30..e30.x!", "jwt malformed"),
+            ("e30.e30.e30.e30", "jwt malformed"),
+            ("e30.e3.x", "invalid token"),
             ("!!.e30.", "invalid token"),
             ("e30.!!.", "invalid token"),
             (".e30.", "invalid token"),
