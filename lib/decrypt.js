@@ -5,7 +5,6 @@
 
 const { decryptionKey, defaultAlgorithms, KEY_MANAGEMENT, CONTENT_ENCRYPTION, isPbes2 } = require('./jwe-keys')
 const { verifyingKey } = require('./keys')
-const native = require('./native')
 const {
   preparedVerifier,
   policyOptions,
@@ -125,7 +124,7 @@ function innerVerifier(options) {
   const verifier = preparedVerifier(entry, { ...claimOptions(options), ...rest }, optionError)
   // The signature inside is checked in the same native call as the decryption: node:crypto's check for RSA keys
   // under 2048 bits cannot take part in it.
-  if (!(verifier instanceof native.NativeVerifier)) {
+  if (verifier.handle === undefined) {
     throw tokenError('ERR_KEY_UNSUPPORTED', 'nested tokens cannot be verified with an RSA key under 2048 bits')
   }
   return verifier
@@ -153,7 +152,7 @@ function nativeDecrypter(entry, options) {
     decrypter =
       verifier === null
         ? entry.native.decrypter(settings, policyOptions(claimOptions(options), [], optionError))
-        : entry.native.nestedDecrypter(settings, verifier)
+        : entry.native.nestedDecrypter(settings, verifier.handle)
   } catch (err) {
     throw fromNative(err)
   }

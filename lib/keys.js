@@ -112,8 +112,12 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   }
 }
 
+// One function for every KeyObject entry: a call site that sees one target stays fast (a new closure per key made
+// the signing and verifying caches' shared lookup code see several).
+const unchanged = () => true
+
 function snapshot(input) {
-  if (input instanceof KeyObject) return () => true
+  if (input instanceof KeyObject) return unchanged
   if (Buffer.isBuffer(input) || input instanceof Uint8Array) {
     const copy = Buffer.from(input)
     return (current) => copy.equals(current)

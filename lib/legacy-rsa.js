@@ -8,6 +8,7 @@
 
 const crypto = require('node:crypto')
 const native = require('./native')
+const { boundSigner } = require('./handles')
 const { tokenError } = require('./errors')
 
 const HASHES = {
@@ -32,7 +33,7 @@ function keyOptions(keyObject, alg) {
 
 // The native signer's methods, for a private key whose native checks (type, size allowed) passed for `alg`.
 function legacySigner(keyObject, alg, bits) {
-  const unsigned = native.NativeSigner.unsecured()
+  const unsigned = boundSigner(native.unsecuredSigner())
   const key = keyOptions(keyObject, alg)
   const hash = HASHES[alg]
   // PSS with a salt as long as the hash needs an encoded message of 2 × hash + 2 bytes (RFC 8017 §9.1.1): PS512

@@ -6,6 +6,7 @@ const native = require('./native')
 const { Cancellation } = native
 const { signingKey } = require('./keys')
 const { legacySigner } = require('./legacy-rsa')
+const { boundSigner } = require('./handles')
 const { timespan } = require('./timespan')
 const { tokenError, optionError, fromNative } = require('./errors')
 
@@ -26,6 +27,8 @@ const SUPPORTED_ALGS = [
   'none',
 ]
 
+const SUPPORTED = new Set(SUPPORTED_ALGS)
+
 const isString = (v) => typeof v === 'string'
 const isBoolean = (v) => typeof v === 'boolean'
 const isNumber = (v) => typeof v === 'number'
@@ -43,7 +46,7 @@ const SIGN_OPTIONS = {
   expiresIn: [isTimespan, '"expiresIn" should be a number of seconds or string representing a timespan'],
   notBefore: [isTimespan, '"notBefore" should be a number of seconds or string representing a timespan'],
   audience: [(v) => isString(v) || Array.isArray(v), '"audience" must be a string or array'],
-  algorithm: [(v) => SUPPORTED_ALGS.includes(v), '"algorithm" must be a valid string enum value'],
+  algorithm: [(v) => SUPPORTED.has(v), '"algorithm" must be a valid string enum value'],
   header: [isPlainObject, '"header" must be an object'],
   encoding: [isString, '"encoding" must be a string'],
   issuer: [isString, '"issuer" must be a string'],
@@ -91,13 +94,22 @@ function validateOptions(options, fail = optionFailure, extra) {
   validate(SIGN_OPTIONS, false, options, 'options', fail, extra)
 }
 
+// validate(REGISTERED_CLAIMS, true, payload, ...) with the rule lookup written out: only `iat`, `exp` and `nbf` have
+// rules, so the other claims (most of a large payload) cost a comparison, not a property lookup. Same checks, same
+// order (the payload's), same reads.
 function validatePayload(payload) {
-  validate(REGISTERED_CLAIMS, true, payload, 'payload', payloadFailure)
+  if (!isPlainObject(payload)) throw payloadFailure('Expected "payload" to be a plain object.')
+  for (const key of Object.keys(payload)) {
+    if (key === 'iat' || key === 'exp' || key === 'nbf') {
+      const [check, message] = REGISTERED_CLAIMS[key]
+      if (!check(payload[key])) throw payloadFailure(message)
+    }
+  }
 }
 
 function algorithmOf(header) {
   const alg = header.alg
-  if (!SUPPORTED_ALGS.includes(alg)) throw optionFailure('"algorithm" must be a valid string enum value')
+  if (!SUPPORTED.has(alg)) throw optionFailure('"algorithm" must be a valid string enum value')
   return alg
 }
 
@@ -140,14 +152,14 @@ function checkKeyKind(entry, alg, options) {
 // The native signer for a key and algorithm: it runs the full RFC 8725 checks (type, curve, size) once. An RSA key
 // under 2048 bits that passed them (`allowInsecureKeySizes`) signs through node:crypto.
 function nativeSigner(entry, alg, allowInsecureKeySizes) {
-  if (alg === 'none') return native.NativeSigner.unsecured()
+  if (alg === 'none') return boundSigner(native.unsecuredSigner())
   if (entry.native === null) {
     throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
   }
   const cacheKey = allowInsecureKeySizes ? `${alg}!` : alg
   let signer = entry.signers.get(cacheKey)
   if (signer === undefined) {
-    signer = callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true))
+    signer = boundSigner(callNative(() => entry.native.signer(alg, allowInsecureKeySizes === true)))
     if (entry.legacyRsa !== null) signer = legacySigner(entry.legacyRsa, alg, entry.bits)
     entry.signers.set(cacheKey, signer)
   }

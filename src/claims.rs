@@ -8,7 +8,10 @@ use crate::json::{self, present};
 
 /// The registered claims; others are skipped without being built. A JSON `null` is kept as `Some(Null)`,
 /// which jsonwebtoken treats as present (`typeof null === 'object'`), so `"exp": null` is rejected.
-#[derive(Deserialize, Default, Debug)]
+///
+/// `verify` reads them with [`json::members`] (one pass over the claims set); serde's reading of the struct
+/// (`json::object`) is the reference the tests hold that pass to.
+#[derive(Deserialize, Default, Debug, PartialEq)]
 pub struct Claims {
     #[serde(default, deserialize_with = "present")]
     pub exp: Option<Value>,
@@ -36,6 +39,45 @@ pub struct Payload {
     pub is_object: bool,
 }
 
+/// How deeply arrays and objects may nest in a registered claim: serde_json's limit of 128 levels less the claims
+/// set's own, as when serde_json read the claims set as a struct.
+const CLAIM_DEPTH: usize = 126;
+
+impl Claims {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<Value>> {
+        Some(match name {
+            "exp" => &mut self.exp,
+            "nbf" => &mut self.nbf,
+            "iat" => &mut self.iat,
+            "aud" => &mut self.aud,
+            "iss" => &mut self.iss,
+            "sub" => &mut self.sub,
+            "jti" => &mut self.jti,
+            "nonce" => &mut self.nonce,
+            _ => return None,
+        })
+    }
+
+    /// Reads the registered claims of an object in one pass, building only them (with serde_json, from their
+    /// text). Refused like serde_json's reading of the struct: text that is not a JSON object, a registered claim
+    /// twice (after unescaping its name), one nested too deeply or holding what serde_json cannot build (a
+    /// number out of range, a lone surrogate escape).
+    fn scan(text: &str) -> std::result::Result<Self, json::Invalid> {
+        let mut claims = Self::default();
+        json::members(text, |member| {
+            let Some(slot) = claims.slot(&member.key) else {
+                return Ok(());
+            };
+            if slot.is_some() || member.depth > CLAIM_DEPTH {
+                return Err(json::Invalid);
+            }
+            *slot = Some(serde_json::from_str(member.value).map_err(|_| json::Invalid)?);
+            Ok(())
+        })?;
+        Ok(claims)
+    }
+}
+
 fn claim_invalid(name: &str) -> Error {
     Error::new(Code::ClaimInvalid, format!("invalid {name} value"))
 }
@@ -47,7 +89,7 @@ impl Payload {
     /// payload to be JSON of any kind, as jsonwebtoken does.
     pub fn parse(text: &str, json: bool) -> Result<Self> {
         if json::opens_object(text) {
-            let claims = json::object(text).map_err(|_| Error::malformed())?;
+            let claims = Claims::scan(text).map_err(|_| Error::malformed())?;
             return Ok(Self {
                 claims,
                 is_object: true,
@@ -144,6 +186,292 @@ mod tests {
             Payload::parse("not json", true).unwrap_err().code,
             Code::Malformed
         );
+    }
+
+    /// A deterministic generator (xorshift64*) for the tests that hold the one-pass reading to serde's.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    // Each list: texts serde_json takes, then (after `|`) some it refuses or builds differently; the generator
+    // mostly picks from the first part, so that both outcomes are well represented.
+    const KEYS: &[&str] = &[
+        "exp",
+        "nbf",
+        "iat",
+        "aud",
+        "iss",
+        "sub",
+        "jti",
+        "nonce",
+        r"\u0065xp",
+        r"e\u0078p",
+        r"\u006eonce",
+        r"su\u0062",
+        "x",
+        "name",
+        "",
+        "é",
+        "EXP",
+        "exp ",
+        r"\ud83d\ude00",
+        r"a\\b",
+        r"\t",
+        "|",
+        r"\ud800",
+        r"\udc00",
+        r"\u00",
+        "\u{1}",
+        r"\q",
+    ];
+    const NUMBERS: &[&str] = &[
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "1.5",
+        "1e400",
+        "-1e400",
+        "1E+2",
+        "1e-2",
+        "0.1e1",
+        "1700000000",
+        "123456789012345678901234567890",
+        "18446744073709551616",
+        "9007199254740993",
+        "1.5E-3",
+        "|",
+        "01",
+        "1.",
+        "-",
+        "2e",
+        "1e+",
+        "0x1",
+        ".5",
+        "+1",
+        "1.0e",
+        "-01",
+    ];
+    const STRINGS: &[&str] = &[
+        "",
+        "abc",
+        "é",
+        r"\u00e9",
+        r"\ud800",
+        r"\udc00",
+        r"\ud800\udc00",
+        r"\ud83d\ude00",
+        r"\ud800\u0041",
+        r#"\""#,
+        r"\\",
+        r"\/",
+        r"\b\f\n\r\t",
+        "\u{7f}",
+        r"a\u0000b",
+        "https://api.example.com/a-long-enough-audience",
+        "|",
+        r"\u12",
+        r"\uZZZZ",
+        r"\q",
+        "\u{1}",
+        "\t",
+    ];
+    const LITERALS: &[&str] = &["true", "false", "null", "|", "tru", "nul", "truex", "nulll"];
+    const SPACE: &[&str] = &["", "", "", " ", "\n", "\t", "\r", "|", "\u{a0}", "\u{feff}"];
+
+    impl Random {
+        /// From the first part of `items` nineteen times in twenty.
+        fn pick_mostly_valid<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            let split = items
+                .iter()
+                .position(|item| *item == "|")
+                .unwrap_or(items.len());
+            if self.below(20) > 0 {
+                items[self.below(split)]
+            } else {
+                items[split + 1 + self.below(items.len() - split - 1)]
+            }
+        }
+    }
+
+    fn value(r: &mut Random, depth: usize, out: &mut String) {
+        let choice = if depth > 3 { r.below(3) } else { r.below(7) };
+        match choice {
+            0 => out.push_str(&format!("\"{}\"", r.pick_mostly_valid(STRINGS))),
+            1 => out.push_str(r.pick_mostly_valid(NUMBERS)),
+            2 => out.push_str(r.pick_mostly_valid(LITERALS)),
+            3 | 4 => {
+                out.push('[');
+                for i in 0..r.below(4) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(r.pick_mostly_valid(SPACE));
+                    value(r, depth + 1, out);
+                }
+                out.push(']');
+            }
+            5 => object(r, depth + 1, out),
+            _ => {
+                // Nesting around serde_json's limit of 128 levels.
+                let levels = 123 + r.below(8);
+                let (open, close) = if r.below(2) == 0 {
+                    ("[", "]")
+                } else {
+                    (r#"{"a":"#, "}")
+                };
+                out.push_str(&open.repeat(levels));
+                out.push('1');
+                out.push_str(&close.repeat(levels));
+            }
+        }
+    }
+
+    fn object(r: &mut Random, depth: usize, out: &mut String) {
+        out.push('{');
+        for i in 0..r.below(6) {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(r.pick_mostly_valid(SPACE));
+            out.push_str(&format!("\"{}\"", r.pick_mostly_valid(KEYS)));
+            out.push_str(r.pick_mostly_valid(SPACE));
+            out.push(':');
+            out.push_str(r.pick_mostly_valid(SPACE));
+            value(r, depth, out);
+            out.push_str(r.pick_mostly_valid(SPACE));
+        }
+        out.push('}');
+    }
+
+    /// An edit of `text`: characters removed, inserted, replaced or repeated, or the text cut short.
+    fn mutate(r: &mut Random, text: &str) -> String {
+        const INSERTS: &[&str] = &[
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"",
+            ",",
+            ":",
+            " ",
+            "\\",
+            "u",
+            "0",
+            "1",
+            "e",
+            ".",
+            "-",
+            "t",
+            "n",
+            "\u{1}",
+            "é",
+            r#""exp":1,"#,
+            r#","exp":2"#,
+        ];
+        let mut chars: Vec<char> = text.chars().collect();
+        for _ in 0..1 + r.below(3) {
+            let at = r.below(chars.len() + 1);
+            match r.below(5) {
+                0 if at < chars.len() => {
+                    chars.remove(at);
+                }
+                1 => chars.splice(at..at, r.pick(INSERTS).chars()).for_each(drop),
+                2 if at < chars.len() => {
+                    chars
+                        .splice(at..=at, r.pick(INSERTS).chars())
+                        .for_each(drop);
+                }
+                3 => chars.truncate(at),
+                _ => {
+                    let end = (at + r.below(12)).min(chars.len());
+                    let copy: Vec<char> = chars[at..end].to_vec();
+                    chars.splice(at..at, copy).for_each(drop);
+                }
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    fn same_as_serde(text: &str) -> bool {
+        let reference = json::object::<Claims>(text).ok();
+        assert_eq!(Claims::scan(text).ok(), reference, "{text:?}");
+        reference.is_some()
+    }
+
+    #[test]
+    fn the_one_pass_reading_takes_and_refuses_what_serde_does() {
+        let mut r = Random(0x9e37_79b9_7f4a_7c15);
+        let (mut taken, mut refused) = (0, 0);
+        for _ in 0..30_000 {
+            let mut text = String::new();
+            text.push_str(r.pick_mostly_valid(SPACE));
+            object(&mut r, 0, &mut text);
+            text.push_str(r.pick_mostly_valid(SPACE));
+            for candidate in [text.clone(), mutate(&mut r, &text)] {
+                if same_as_serde(&candidate) {
+                    taken += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+        }
+        // Both outcomes well represented.
+        assert!(
+            taken > 10_000 && refused > 10_000,
+            "{taken} taken, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn the_one_pass_reading_matches_serde_at_the_edges() {
+        for levels in 120..=130 {
+            for name in ["exp", "aud", "x"] {
+                for (open, close) in [("[", "]"), (r#"{"a":"#, "}")] {
+                    let nested = format!("{}1{}", open.repeat(levels), close.repeat(levels));
+                    same_as_serde(&format!(r#"{{"{name}":{nested}}}"#));
+                }
+            }
+        }
+        for text in [
+            "{}",
+            " {} ",
+            "{} x",
+            r#"{"exp":1,"exp":1}"#,
+            r#"{"exp":1,"\u0065xp":1}"#,
+            r#"{"x":1,"x":2}"#,
+            r#"{"aud":["a","b"],"aud":[]}"#,
+            r#"{"\ud800":1}"#,
+            r#"{"x":"\ud800"}"#,
+            r#"{"sub":"\ud800"}"#,
+            r#"{"exp":1e400}"#,
+            r#"{"x":1e400}"#,
+            r#"{"exp":null,"nbf":[],"iat":{},"aud":"a","iss":false,"sub":-0,"jti":"\u0000","nonce":1.5}"#,
+            "{\"x\":\"\u{1f}\"}",
+            "{\"x\":\"\u{7f}\"}",
+            r#"{"a":{"b":[1,{"c":[]}]},"exp":5}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":01}"#,
+            "{\"a\":1}\u{0}",
+        ] {
+            same_as_serde(text);
+        }
     }
 
     #[test]

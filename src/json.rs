@@ -58,6 +58,281 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OnlyMaps<T> {
     }
 }
 
+/// A top-level member of an object read by [`members`].
+pub struct Member<'a> {
+    /// The key, unescaped (by serde_json, only when it holds escapes).
+    pub key: std::borrow::Cow<'a, str>,
+    /// The exact text of the value.
+    pub value: &'a str,
+    /// How deeply arrays and objects nest inside the value (0 for a string, number or literal).
+    pub depth: usize,
+}
+
+/// Text that [`members`] refuses.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Invalid;
+
+/// Walks the object `text` holds (JSON whitespace around it allowed) in one pass and hands each top-level member
+/// to `visit`, validating everything on the way without building anything: the grammar of RFC 8259, escapes and
+/// control characters in every string, and nothing after the object. It takes exactly the texts serde_json takes
+/// when it reads an object into a struct with its `IgnoredAny` for every member (no depth limit: serde_json skips
+/// values with a stack of its own), which the tests in `claims.rs` check against serde_json itself. What serde_json
+/// checks further in the members it builds (surrogate escapes in keys, number range, depth) is left to `visit`
+/// and to serde_json on the member's text.
+pub fn members<'a>(
+    text: &'a str,
+    mut visit: impl FnMut(Member<'a>) -> Result<(), Invalid>,
+) -> Result<(), Invalid> {
+    let mut scan = Scan {
+        bytes: text.as_bytes(),
+        at: 0,
+        stack: Vec::new(),
+    };
+    scan.whitespace();
+    scan.expect(b'{')?;
+    scan.whitespace();
+    if scan.peek() == Some(b'}') {
+        scan.at += 1;
+    } else {
+        loop {
+            let key_start = scan.at;
+            let escaped = scan.string()?;
+            let key = if escaped {
+                std::borrow::Cow::Owned(
+                    serde_json::from_str::<String>(&text[key_start..scan.at])
+                        .map_err(|_| Invalid)?,
+                )
+            } else {
+                std::borrow::Cow::Borrowed(&text[key_start + 1..scan.at - 1])
+            };
+            scan.whitespace();
+            scan.expect(b':')?;
+            scan.whitespace();
+            let value_start = scan.at;
+            let depth = scan.value()?;
+            visit(Member {
+                key,
+                value: &text[value_start..scan.at],
+                depth,
+            })?;
+            scan.whitespace();
+            match scan.next() {
+                Some(b',') => scan.whitespace(),
+                Some(b'}') => break,
+                _ => return Err(Invalid),
+            }
+        }
+    }
+    scan.whitespace();
+    if scan.at == scan.bytes.len() {
+        Ok(())
+    } else {
+        Err(Invalid)
+    }
+}
+
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    /// The arrays (`[`) and objects (`{`) open inside the current value.
+    stack: Vec<u8>,
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), Invalid> {
+        if self.next() == Some(byte) {
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    fn whitespace(&mut self) {
+        while self.peek().is_some_and(is_whitespace) {
+            self.at += 1;
+        }
+    }
+
+    /// A string, from its opening quote past its closing one: whether it holds escapes.
+    fn string(&mut self) -> Result<bool, Invalid> {
+        self.expect(b'"')?;
+        let mut escaped = false;
+        loop {
+            self.at = special_byte(self.bytes, self.at);
+            match self.next() {
+                Some(b'"') => return Ok(escaped),
+                Some(b'\\') => {
+                    escaped = true;
+                    match self.next() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                        Some(b'u') => {
+                            let hex = self.bytes.get(self.at..self.at + 4).ok_or(Invalid)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return Err(Invalid);
+                            }
+                            self.at += 4;
+                        }
+                        _ => return Err(Invalid),
+                    }
+                }
+                // A control character, or the end of the text.
+                _ => return Err(Invalid),
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; what follows is the container's to judge.
+    fn number(&mut self) -> Result<(), Invalid> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.next() {
+            Some(b'0') => {
+                if self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                    return Err(Invalid);
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Invalid),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(Invalid);
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(Invalid);
+            }
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Invalid> {
+        if self.bytes[self.at..].starts_with(word) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    /// An object's key and colon, before its value.
+    fn key(&mut self) -> Result<(), Invalid> {
+        self.string()?;
+        self.whitespace();
+        self.expect(b':')?;
+        self.whitespace();
+        Ok(())
+    }
+
+    /// A value, without recursion (arrays and objects on `stack`): how deeply they nest in it.
+    fn value(&mut self) -> Result<usize, Invalid> {
+        let mut depth = 0;
+        loop {
+            // A value starts here.
+            match self.peek() {
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(open @ (b'[' | b'{')) => {
+                    self.at += 1;
+                    self.stack.push(open);
+                    depth = depth.max(self.stack.len());
+                    self.whitespace();
+                    let close = if open == b'[' { b']' } else { b'}' };
+                    if self.peek() == Some(close) {
+                        self.at += 1;
+                        self.stack.pop();
+                    } else {
+                        if open == b'{' {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                _ => return Err(Invalid),
+            }
+            // After a value: close containers until another value is due, or the outermost one is done.
+            loop {
+                let Some(&open) = self.stack.last() else {
+                    return Ok(depth);
+                };
+                self.whitespace();
+                match (self.next(), open) {
+                    (Some(b','), _) => {
+                        self.whitespace();
+                        if open == b'{' {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    (Some(b']'), b'[') | (Some(b'}'), b'{') => {
+                        self.stack.pop();
+                    }
+                    _ => return Err(Invalid),
+                }
+            }
+        }
+    }
+}
+
+/// The index of the first `"`, `\` or control character at or after `at` (the length of `bytes` if none), eight
+/// bytes at a time: the text of a claims set is mostly inside strings.
+fn special_byte(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of `word` below `n` (n ≤ 128) get their high bit set; above the lowest such byte there may be false
+    // marks (borrows), so only the lowest mark is used.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * n as u64) & !word & HIGH;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let marks = below(word ^ (ONES * b'"' as u64), 1)
+            | below(word ^ (ONES * b'\\' as u64), 1)
+            | below(word, 0x20);
+        if marks != 0 {
+            return at + (marks.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

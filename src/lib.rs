@@ -4,9 +4,11 @@
 //! layer that converts JS arguments, calls one core function and maps its error.
 
 pub mod algorithm;
+pub mod base64url;
 pub mod claims;
 pub mod curve;
 pub mod der;
+pub mod ed25519;
 pub mod error;
 pub mod header;
 pub mod json;

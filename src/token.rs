@@ -1,10 +1,9 @@
 //! Compact JWS tokens: building one from a header and payload, and the whole of `verify` on one.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
 use serde_json::Value;
 
 use crate::algorithm::Algorithm;
+use crate::base64url;
 use crate::claims::Payload;
 use crate::error::{Code, Error, Result};
 use crate::header::Header;
@@ -15,12 +14,28 @@ use crate::policy::Policy;
 /// Signs a token. `header` and `payload` are the exact bytes to encode, so the caller decides the JSON
 /// (jsonwebtoken's member order gives byte-identical tokens).
 pub fn encode(key: Option<&Key>, alg: Algorithm, header: &[u8], payload: &[u8]) -> Result<String> {
-    let header_len = base64::encoded_len(header.len(), false).unwrap_or(0);
-    let payload_len = base64::encoded_len(payload.len(), false).unwrap_or(0);
-    let mut token = String::with_capacity(header_len + payload_len + 200);
-    B64.encode_string(header, &mut token);
+    let mut token = String::new();
+    encode_into(key, alg, header, payload, &mut token)?;
+    Ok(token)
+}
+
+/// [`encode`] into `token` (cleared first): the binding reuses one buffer from call to call, as allocating and
+/// freeing a kilobyte of text costs about as much as encoding it.
+pub fn encode_into(
+    key: Option<&Key>,
+    alg: Algorithm,
+    header: &[u8],
+    payload: &[u8],
+    token: &mut String,
+) -> Result<()> {
+    token.clear();
+    // Room for the longest signature: 132 bytes (ES512) are 176 characters.
+    token.reserve(
+        base64url::encoded_len(header.len()) + base64url::encoded_len(payload.len()) + 200,
+    );
+    base64url::encode_into(header, token);
     token.push('.');
-    B64.encode_string(payload, &mut token);
+    base64url::encode_into(payload, token);
     let signature = match (key, alg) {
         (_, Algorithm::None) => Vec::new(),
         (Some(key), _) => jws::sign(key, alg, token.as_bytes())?,
@@ -32,8 +47,8 @@ pub fn encode(key: Option<&Key>, alg: Algorithm, header: &[u8], payload: &[u8]) 
         }
     };
     token.push('.');
-    B64.encode_string(signature, &mut token);
-    Ok(token)
+    base64url::encode_into(&signature, token);
+    Ok(())
 }
 
 /// A token that passed `verify`: its header and payload as JSON text for the caller to parse.
@@ -45,6 +60,14 @@ pub struct Verified {
     /// every check before the audience step passed, and the token is verified only once [`finish_audience`]
     /// passes too.
     pub audience_pending: bool,
+}
+
+/// Buffers for the decoded header and payload of a token. [`verify_into`] clears and fills the ones it is given and
+/// returns them in [`Verified`], so the binding can reuse them from token to token.
+#[derive(Default)]
+pub struct Texts {
+    pub header: String,
+    pub payload: String,
 }
 
 /// The parts of a compact JWS, decoded but not checked.
@@ -62,28 +85,44 @@ pub struct Decoded<'a> {
 /// Splits and decodes a token the way jsonwebtoken's `decode` does, without checking anything else. Header and
 /// payload must be UTF-8 and the header a JSON object; `crit` is not looked at (nothing is verified).
 pub fn decode(token: &str) -> Result<Decoded<'_>> {
-    split(token, false)
+    split(token, false, Texts::default())
 }
 
 /// `decode`, and for `verify` (`with_claims`) the registered claims read in the same pass over the payload that
 /// checks it is JSON.
-fn split(token: &str, with_claims: bool) -> Result<Decoded<'_>> {
-    let mut parts = token.splitn(4, '.');
-    let (Some(h), Some(p), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Error::new(Code::Malformed, "jwt malformed"));
+fn split(token: &str, with_claims: bool, texts: Texts) -> Result<Decoded<'_>> {
+    let part_count = || Error::new(Code::Malformed, "jwt malformed");
+    // The header and signature are short: finding the first and last dots reads a few dozen bytes, where
+    // splitting reads the whole token. The payload between them must hold no dot (a fourth part); the base64url
+    // decoder refuses one, so the payload is searched for a dot only when a check before the end of its
+    // decoding fails, and "jwt malformed" then comes first, as when the parts are counted first.
+    let (Some(first), Some(last)) = (token.find('.'), token.rfind('.')) else {
+        return Err(part_count());
+    };
+    if first == last {
+        return Err(part_count());
+    }
+    let (h, p, s) = (&token[..first], &token[first + 1..last], &token[last + 1..]);
+    let malformed = || {
+        if p.contains('.') {
+            part_count()
+        } else {
+            Error::malformed()
+        }
     };
     // The JWS compact form allows only base64url characters in each part; anything else is not a token. The
     // decoder refuses them in the header and payload; the signature is decoded later, so it is checked here.
-    let base64url = s
+    let signature_chars = s
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if h.is_empty() || p.is_empty() || !base64url {
-        return Err(Error::malformed());
+    if h.is_empty() || p.is_empty() || !signature_chars {
+        return Err(malformed());
     }
-    let header = B64.decode(h).map_err(|_| Error::malformed())?;
-    let payload = B64.decode(p).map_err(|_| Error::malformed())?;
+    let mut header = texts.header.into_bytes();
+    let mut payload = texts.payload.into_bytes();
+    if !(base64url::decode_into(h, &mut header) && base64url::decode_into(p, &mut payload)) {
+        return Err(malformed());
+    }
     let header = utf8(header, "header")?;
     let fields = Header::parse(&header)?;
     let payload = utf8(payload, "payload")?;
@@ -120,7 +159,18 @@ pub(crate) fn utf8(bytes: Vec<u8>, part: &'static str) -> Result<String> {
 /// unix seconds from the JS clock. Checks run in jsonwebtoken's order, so a token with several faults reports
 /// the same one.
 pub fn verify(token: &str, key: Option<&Key>, policy: &Policy, now: f64) -> Result<Verified> {
-    verify_with(token, key, policy, now, None)
+    verify_with(token, key, policy, now, None, Texts::default())
+}
+
+/// [`verify`], decoding into `texts` (see [`Texts`]).
+pub fn verify_into(
+    token: &str,
+    key: Option<&Key>,
+    policy: &Policy,
+    now: f64,
+    texts: Texts,
+) -> Result<Verified> {
+    verify_with(token, key, policy, now, None, texts)
 }
 
 /// `verify` for an RSA key under 2048 bits, allowed by `allowInsecureKeySizes`: the backends here do not use
@@ -139,7 +189,14 @@ pub fn verify_legacy_rsa(
             "a signature checked elsewhere is taken only for RSA keys under 2048 bits with allowInsecureKeySizes",
         ));
     }
-    verify_with(token, Some(key), policy, now, Some(signature_valid))
+    verify_with(
+        token,
+        Some(key),
+        policy,
+        now,
+        Some(signature_valid),
+        Texts::default(),
+    )
 }
 
 fn verify_with(
@@ -148,8 +205,9 @@ fn verify_with(
     policy: &Policy,
     now: f64,
     signature_valid: Option<bool>,
+    texts: Texts,
 ) -> Result<Verified> {
-    let decoded = split(token, true)?;
+    let decoded = split(token, true, texts)?;
     let has_signature = !decoded.signature.is_empty();
     match (has_signature, key) {
         (false, Some(_)) => {
@@ -188,9 +246,9 @@ fn verify_with(
             }
             match signature_valid {
                 Some(valid) => valid,
-                None => match B64.decode(decoded.signature) {
-                    Ok(sig) => jws::verify(key, alg, decoded.signing_input.as_bytes(), &sig)?,
-                    Err(_) => false,
+                None => match base64url::decode(decoded.signature) {
+                    Some(sig) => jws::verify(key, alg, decoded.signing_input.as_bytes(), &sig)?,
+                    None => false,
                 },
             }
         }
@@ -251,9 +309,10 @@ mod tests {
 
     #[test]
     fn rfc7515_a1_hs256_example_verifies() {
-        let k = B64
-            .decode("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow")
-            .unwrap();
+        let k = base64url::decode(
+            "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow",
+        )
+        .unwrap();
         let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
         let key = Key::secret(&k);
         assert!(verify(token, Some(&key), &hs256_policy(), 1_300_819_379.0).is_ok());
@@ -288,7 +347,14 @@ mod tests {
         let key = Key::secret(b"k");
         for (token, message) in [
             ("a.b", "jwt malformed"),
+            ("ab", "jwt malformed"),
             ("a.b.c.d", "jwt malformed"),
+            // Four parts is "jwt malformed" whatever else is wrong.
+            ("!!.e30.e30.x", "jwt malformed"),
+            (".e30.e30.", "jwt malformed"),
+            ("e30..e30.x!", "jwt malformed"),
+            ("e30.e30.e30.e30", "jwt malformed"),
+            ("e30.e3.x", "invalid token"),
             ("!!.e30.", "invalid token"),
             ("e30.!!.", "invalid token"),
             (".e30.", "invalid token"),
@@ -465,7 +531,7 @@ mod tests {
         let err = verify_legacy_rsa(forged, &key, &allowed, 0.0, true).unwrap_err();
         assert_eq!(err.code, Code::KeyUnsupported);
 
-        use base64::engine::general_purpose::STANDARD;
+        use base64::{engine::general_purpose::STANDARD, Engine};
         let pem = include_str!("../__test__/fixtures/rsa-1024-public.pem");
         let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         let small = Key::from_spki(&STANDARD.decode(der).unwrap()).unwrap();

@@ -5,13 +5,13 @@ use std::num::NonZeroU32;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, External};
 use napi::{Env, Result, Task};
 use napi_derive::napi;
 
 use super::cancellation::{self, Cancellation};
 use super::error::{invalid_option, to_napi};
-use super::verifier::{policy, NativeVerifier, VerifierOptions};
+use super::verifier::{policy, Verifier, VerifierOptions};
 use crate::jwe::{
     self, pbes2, ContentEncryption, ContentEncryptionSet, DecryptPolicy, EncryptOptions, JweKey,
     KeyManagement, KeyManagementSet, Opened, Payload,
@@ -155,7 +155,7 @@ impl NativeJweKey {
     pub fn nested_decrypter(
         &self,
         options: DecrypterOptions,
-        verifier: &NativeVerifier,
+        #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
     ) -> Result<NativeDecrypter> {
         let key = verifier
             .key

@@ -8,6 +8,7 @@ mod key;
 mod revocation;
 mod session;
 mod signer;
+mod text;
 mod verifier;
 
 #[napi_derive::module_init]

@@ -1,16 +1,17 @@
-//! `NativeVerifier`: a key and a prepared `Policy` that check tokens. Options arrive already validated and
+//! Verifiers: a key and a prepared `Policy` that check tokens. Options arrive already validated and
 //! normalised by `lib/verify.js`; this layer only moves them into the core types.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, External};
 use napi::{Env, Result, Task};
 use napi_derive::napi;
 
 use super::cancellation::{self, Cancellation};
 use super::error::{invalid_option, to_napi};
 use super::key::NativeKey;
+use super::text::{self, JsString, JsText};
 use crate::algorithm::{Algorithm, AlgorithmSet};
 use crate::key::Key;
 use crate::policy::{Audience, Issuer, MaxAge, Policy};
@@ -84,8 +85,9 @@ pub(super) fn policy(options: VerifierOptions) -> Result<Policy> {
     })
 }
 
-#[napi]
-pub struct NativeVerifier {
+/// A key (none for unsigned tokens) and a prepared policy. It reaches JS as an `External`, which the per-token
+/// functions below take as their first argument, for the reason given in `signer.rs`.
+pub struct Verifier {
     pub(super) key: Option<Arc<Key>>,
     pub(super) policy: Arc<Policy>,
 }
@@ -93,87 +95,115 @@ pub struct NativeVerifier {
 #[napi]
 impl NativeKey {
     /// A verifier that checks tokens with this key and these options.
-    #[napi(catch_unwind)]
-    pub fn verifier(&self, options: VerifierOptions) -> Result<NativeVerifier> {
-        Ok(NativeVerifier {
+    #[napi(catch_unwind, ts_return_type = "ExternalObject<'Verifier'>")]
+    pub fn verifier(&self, options: VerifierOptions) -> Result<External<Verifier>> {
+        Ok(External::new(Verifier {
             key: Some(self.inner.clone()),
             policy: Arc::new(policy(options)?),
-        })
+        }))
     }
 }
 
-#[napi]
-impl NativeVerifier {
-    /// A verifier without a key: only unsigned tokens, and only when `algorithms` lists "none".
-    #[napi(factory, catch_unwind)]
-    pub fn unsecured(options: VerifierOptions) -> Result<Self> {
-        Ok(Self {
-            key: None,
-            policy: Arc::new(policy(options)?),
-        })
-    }
-
-    /// Verifies a token at `now` (unix seconds from the JS clock) and returns the payload text. When the options
-    /// hold a RegExp audience, the checks stop before the audience step: JS then calls `finishAudience`.
-    #[napi(catch_unwind)]
-    pub fn verify(&self, token: String, now: f64) -> Result<String> {
-        token::verify(&token, self.key.as_deref(), &self.policy, now)
-            .map(|verified| verified.payload)
-            .map_err(to_napi)
-    }
-
-    /// As `verify`, returning `[header, payload]` texts.
-    #[napi(catch_unwind)]
-    pub fn verify_complete(&self, token: String, now: f64) -> Result<Vec<String>> {
-        token::verify(&token, self.key.as_deref(), &self.policy, now)
-            .map(|verified| vec![verified.header, verified.payload])
-            .map_err(to_napi)
-    }
-
-    /// The audience step, with JS's verdict on the RegExp audience, and the checks after it, for a payload that
-    /// `verify` returned.
-    #[napi(catch_unwind)]
-    pub fn finish_audience(&self, payload: String, now: f64, matched: bool) -> Result<()> {
-        token::finish_audience(&payload, &self.policy, now, matched).map_err(to_napi)
-    }
-
-    /// `verifyComplete` for an RSA key under 2048 bits (`allowInsecureKeySizes`): node:crypto has checked the
-    /// signature, and `signatureValid` is its verdict.
-    #[napi(catch_unwind)]
-    pub fn verify_legacy_rsa(
-        &self,
-        token: String,
-        now: f64,
-        signature_valid: bool,
-    ) -> Result<Vec<String>> {
-        let key = self
-            .key
-            .as_deref()
-            .ok_or_else(|| invalid_option("a legacy RSA verifier needs a key"))?;
-        token::verify_legacy_rsa(&token, key, &self.policy, now, signature_valid)
-            .map(|verified| vec![verified.header, verified.payload])
-            .map_err(to_napi)
-    }
-
-    /// `verifyComplete` on the libuv thread pool.
-    #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
-    pub fn verify_async(&self, token: String, now: f64) -> AsyncTask<VerifyTask> {
-        AsyncTask::new(self.task(token, now, None))
-    }
-
-    /// `verifyAsync` that does not start once `cancellation` is cancelled.
-    #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
-    pub fn verify_async_cancellable(
-        &self,
-        token: String,
-        now: f64,
-        cancellation: &Cancellation,
-    ) -> AsyncTask<VerifyTask> {
-        AsyncTask::new(self.task(token, now, Some(cancellation.flag())))
-    }
+/// A verifier without a key: only unsigned tokens, and only when `algorithms` lists "none".
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind, ts_return_type = "ExternalObject<'Verifier'>")]
+pub fn unsecured_verifier(options: VerifierOptions) -> Result<External<Verifier>> {
+    Ok(External::new(Verifier {
+        key: None,
+        policy: Arc::new(policy(options)?),
+    }))
 }
 
-impl NativeVerifier {
+/// Verifies a token at `now` (unix seconds from the JS clock) and returns the payload text. When the options hold
+/// a RegExp audience, the checks stop before the audience step: JS then calls `finishAudience`.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind, ts_return_type = "string")]
+pub fn verify(
+    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
+    #[napi(ts_arg_type = "string")] token: JsText,
+    now: f64,
+) -> Result<JsString> {
+    let verified = verifier.verify_into(&token, now)?;
+    text::recycle(verified.header);
+    Ok(JsString(verified.payload))
+}
+
+/// As `verify`, returning `[header, payload]` texts.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind, ts_return_type = "string[]")]
+pub fn verify_complete(
+    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
+    #[napi(ts_arg_type = "string")] token: JsText,
+    now: f64,
+) -> Result<Vec<JsString>> {
+    verifier.verify_into(&token, now).map(parts)
+}
+
+/// The audience step, with JS's verdict on the RegExp audience, and the checks after it, for a payload that
+/// `verify` returned.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind)]
+pub fn finish_audience(
+    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
+    #[napi(ts_arg_type = "string")] payload: JsText,
+    now: f64,
+    matched: bool,
+) -> Result<()> {
+    token::finish_audience(&payload, &verifier.policy, now, matched).map_err(to_napi)
+}
+
+/// `verifyComplete` for an RSA key under 2048 bits (`allowInsecureKeySizes`): node:crypto has checked the
+/// signature, and `signatureValid` is its verdict.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind, ts_return_type = "string[]")]
+pub fn verify_legacy_rsa(
+    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
+    #[napi(ts_arg_type = "string")] token: JsText,
+    now: f64,
+    signature_valid: bool,
+) -> Result<Vec<JsString>> {
+    let key = verifier
+        .key
+        .as_deref()
+        .ok_or_else(|| invalid_option("a legacy RSA verifier needs a key"))?;
+    token::verify_legacy_rsa(&token, key, &verifier.policy, now, signature_valid)
+        .map(parts)
+        .map_err(to_napi)
+}
+
+/// `verifyComplete` on the libuv thread pool.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
+pub fn verify_async(
+    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
+    #[napi(ts_arg_type = "string")] token: JsText,
+    now: f64,
+) -> AsyncTask<VerifyTask> {
+    AsyncTask::new(verifier.task(token.into_string(), now, None))
+}
+
+/// `verifyAsync` that does not start once `cancellation` is cancelled.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
+pub fn verify_async_cancellable(
+    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
+    #[napi(ts_arg_type = "string")] token: JsText,
+    now: f64,
+    cancellation: &Cancellation,
+) -> AsyncTask<VerifyTask> {
+    AsyncTask::new(verifier.task(token.into_string(), now, Some(cancellation.flag())))
+}
+
+impl Verifier {
+    /// Verifies, decoding into kept buffers (see `text::buffer`).
+    fn verify_into(&self, token: &str, now: f64) -> Result<token::Verified> {
+        let texts = token::Texts {
+            header: text::buffer(),
+            payload: text::buffer(),
+        };
+        token::verify_into(token, self.key.as_deref(), &self.policy, now, texts).map_err(to_napi)
+    }
+
     fn task(&self, token: String, now: f64, cancelled: Option<Arc<AtomicBool>>) -> VerifyTask {
         VerifyTask {
             key: self.key.clone(),
@@ -188,14 +218,19 @@ impl NativeVerifier {
 /// Decodes a token without verifying anything: `[header, payload, signature]` texts, as jsonwebtoken's
 /// `decode` sees them, or an error for a token it would return `null` for.
 #[cfg_attr(test, allow(dead_code))]
-#[napi(catch_unwind)]
-pub fn decode_token(token: String) -> Result<Vec<String>> {
+#[napi(catch_unwind, ts_return_type = "string[]")]
+pub fn decode_token(#[napi(ts_arg_type = "string")] token: JsText) -> Result<Vec<JsString>> {
     let decoded = token::decode(&token).map_err(to_napi)?;
     Ok(vec![
-        decoded.header,
-        decoded.payload,
-        decoded.signature.to_owned(),
+        JsString(decoded.header),
+        JsString(decoded.payload),
+        JsString(decoded.signature.to_owned()),
     ])
+}
+
+/// `[header, payload]` texts of a verified token.
+fn parts(verified: token::Verified) -> Vec<JsString> {
+    vec![JsString(verified.header), JsString(verified.payload)]
 }
 
 pub struct VerifyTask {
@@ -208,7 +243,7 @@ pub struct VerifyTask {
 
 impl Task for VerifyTask {
     type Output = crate::error::Result<token::Verified>;
-    type JsValue = Vec<String>;
+    type JsValue = Vec<JsString>;
 
     fn compute(&mut self) -> Result<Self::Output> {
         cancellation::check(&self.cancelled)?;
@@ -221,6 +256,6 @@ impl Task for VerifyTask {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        output.map(|v| vec![v.header, v.payload]).map_err(to_napi)
+        output.map(parts).map_err(to_napi)
     }
 }
