@@ -413,7 +413,7 @@ describe('errors, as jsonwebtoken reports them', () => {
     expect(early.date.getTime()).toBe((NOW - 10) * 1000)
   })
 
-  // Where ringjwt is deliberately stricter (README, "Differences from jsonwebtoken" and "Security defaults").
+  // Where ringjwt is deliberately stricter (docs/migrating.md and docs/security.md, "Security defaults").
   test.each([
     [
       'an ES384 token and a P-256 key',

@@ -2,7 +2,7 @@
 //!
 //! - `ed25519-dalek` with curve25519-dalek's AVX-512 IFMA backend, where the build has it (x86-64, the
 //!   `curve25519_dalek_backend="avx512"` cfg that `.cargo/config.toml` sets) and the CPU runs it: about 1.55×
-//!   AWS-LC on the machine in the README (15 µs against 24 µs per verification, key parsed once).
+//!   AWS-LC on the machine in docs/performance.md (15 µs against 24 µs per verification, key parsed once).
 //! - AWS-LC otherwise: curve25519-dalek's AVX2 and 64-bit backends are 1.1× and 1.4× slower than AWS-LC there.
 //!
 //! Both give the same verdict for every key and signature, which the tests below check side by side: the

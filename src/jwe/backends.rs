@@ -1,5 +1,5 @@
 //! Which library runs each primitive, measured rather than assumed (as for signing). Run with
-//! `cargo test --release backends -- --ignored --nocapture`; the README quotes the figures.
+//! `cargo test --release backends -- --ignored --nocapture`; docs/encrypted-tokens.md quotes the figures.
 
 use std::hint::black_box;
 use std::time::Instant;
