@@ -121,8 +121,10 @@ const REGISTERED_HEADER: [&str; 20] = [
     "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
 ];
 
-/// RFC 7515 §4.1.11 for a recipient that understands no extension. `members` is the whole header.
-pub fn crit(crit: Option<&Value>, header: &serde_json::Map<String, Value>) -> Result<(), Code> {
+/// RFC 7515 §4.1.11 for a recipient that understands no extension. `header` is the header's text: the names `crit`
+/// lists are looked up in all of it, so all of it must read as serde_json values (a number out of f64's range in
+/// any member makes the token malformed once `crit` is a list of names).
+pub fn crit(crit: Option<&Value>, header: &str) -> Result<(), Code> {
     let Some(crit) = crit else { return Ok(()) };
     let Some(items) = crit.as_array().filter(|items| !items.is_empty()) else {
         return Err(Code::CritInvalid);
@@ -131,6 +133,8 @@ pub fn crit(crit: Option<&Value>, header: &serde_json::Map<String, Value>) -> Re
     for item in items {
         names.push(item.as_str().ok_or(Code::CritInvalid)?);
     }
+    let header: serde_json::Map<String, Value> =
+        serde_json::from_str(header).map_err(|_| Code::Malformed)?;
     for (index, name) in names.iter().enumerate() {
         if REGISTERED_HEADER.contains(name)
             || names[..index].contains(name)
