@@ -6,10 +6,12 @@
 const { encryptionKey, KEY_MANAGEMENT, CONTENT_ENCRYPTION } = require('./jwe-keys')
 const {
   isPlainObject,
+  isBuffer,
   checkPayload,
   applyClaims,
   payloadText,
-  signalRejection,
+  readSignal,
+  stringify,
   inPool,
   timespanMessage,
 } = require('./sign')
@@ -77,14 +79,17 @@ function validateOptions(options, allowed = ENCRYPT_OPTIONS, extra = []) {
 }
 
 function headerText(options) {
-  return JSON.stringify({
-    alg: options.algorithm,
-    enc: options.encryption ?? DEFAULT_ENCRYPTION,
-    zip: options.zip,
-    cty: options.sign !== undefined ? 'JWT' : undefined,
-    kid: options.keyid,
-    ...options.header,
-  })
+  return stringify(
+    {
+      alg: options.algorithm,
+      enc: options.encryption ?? DEFAULT_ENCRYPTION,
+      zip: options.zip,
+      cty: options.sign !== undefined ? 'JWT' : undefined,
+      kid: options.keyid,
+      ...options.header,
+    },
+    'ERR_JWT_INVALID_OPTION',
+  )
 }
 
 // The native encrypter for a key entry and options, built once per combination and kept on the entry.
@@ -112,7 +117,7 @@ function nativeEncrypter(entry, options) {
 
 // The payload's text: the signed token for nested tokens, else the claims with sign()'s options applied.
 function claimsText(payload, options) {
-  const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
+  const isObjectPayload = typeof payload === 'object' && payload !== null && !isBuffer(payload)
   payload = checkPayload(payload, options, isObjectPayload)
   applyClaims(payload, options, isObjectPayload)
   try {
@@ -187,12 +192,12 @@ function withoutSignal(options) {
  */
 function encryptAsync(payload, key, options) {
   try {
-    const rejection = signalRejection(options)
+    const { signal, rejection } = readSignal(options)
     if (rejection) return rejection
     const rest = withoutSignal(options)
     validateOptions(rest)
     return Promise.resolve(resolveKey(key, rest)).then((resolved) =>
-      compile(resolved, rest).encryptAsync(payload, options.signal),
+      compile(resolved, rest).encryptAsync(payload, signal),
     )
   } catch (err) {
     return Promise.reject(err)
@@ -213,10 +218,10 @@ function createEncrypter(options) {
     encryption: rest.encryption ?? DEFAULT_ENCRYPTION,
     encrypt: (payload) => compiled.encrypt(payload),
     encryptAsync(payload, callOptions) {
-      const rejection = signalRejection(callOptions)
+      const { signal, rejection } = readSignal(callOptions)
       if (rejection) return rejection
       try {
-        return compiled.encryptAsync(payload, callOptions?.signal)
+        return compiled.encryptAsync(payload, signal)
       } catch (err) {
         return Promise.reject(err)
       }

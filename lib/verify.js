@@ -5,10 +5,10 @@
 const native = require('./native')
 const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { legacyVerifier } = require('./legacy-rsa')
-const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
+const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
-const { SUPPORTED_ALGS, signalRejection, inPool, timespanMessage } = require('./sign')
+const { SUPPORTED_ALGS, readSignal, inPool, timespanMessage } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -40,9 +40,9 @@ function describeValue(value, nested) {
   return items.includes(null) ? null : `a${items.length}[${items.join('')}]`
 }
 
-function policyKey(options) {
+function policyKey(options, names = POLICY_OPTIONS) {
   let key = ''
-  for (const name of POLICY_OPTIONS) {
+  for (const name of names) {
     const value = options[name]
     if (value === undefined) continue
     const text = describeValue(value, false)
@@ -69,7 +69,7 @@ function policyOptions(options, algorithms, fail) {
     policy.audienceExpected = audiences.join(' or ')
   }
   if (options.issuer) {
-    const list = Array.isArray(options.issuer) ? options.issuer : [options.issuer]
+    const list = Array.isArray(options.issuer) ? Array.from(options.issuer) : [options.issuer]
     if (list.some((iss) => typeof iss !== 'string')) throw fail('"issuer" must be a string or an array of strings')
     policy.issuer = list
     policy.issuerIsList = Array.isArray(options.issuer)
@@ -103,8 +103,9 @@ function policyOptions(options, algorithms, fail) {
   return policy
 }
 
+// A dense copy: Array methods skip the holes of a sparse array, which would then reach the native layer unchecked.
 function audienceList(audience) {
-  return Array.isArray(audience) ? audience : [audience]
+  return Array.isArray(audience) ? Array.from(audience) : [audience]
 }
 
 function hasRegExp(audience) {
@@ -350,21 +351,18 @@ function verify(token, secretOrPublicKey, options, callback) {
       ),
     )
   }
+  // The key function may call back later, outside any try of the caller's: whatever the error it gives (one whose
+  // `message` throws, say), the outcome goes to `done`, or it would be an uncaught exception.
   return secretOrPublicKey(header, (err, key) => {
-    if (err) {
-      // jsonwebtoken's message; a ringjwt error from the key function (a JWK Set miss, say) keeps its own code.
-      const code = err instanceof JsonWebTokenError ? err.code : 'ERR_KEY_FUNCTION_FAILED'
-      const wrapped = tokenError(code, `error in secret or public key callback: ${err.message}`)
-      wrapped.inner = err
-      return done(wrapped)
-    }
+    let error = null
     let result
     try {
-      result = verifyWithKey(token, key, options, clockTimestamp)
-    } catch (error) {
-      return done(error)
+      if (err) error = keyFunctionError(err, 'secret or public key callback')
+      else result = verifyWithKey(token, key, options, clockTimestamp)
+    } catch (thrown) {
+      error = thrown
     }
-    return done(null, result)
+    return error === null ? done(null, result) : done(error)
   })
 }
 
@@ -379,9 +377,8 @@ function decodeParts(token) {
 // verifyAsync: the same checks; asymmetric signatures are checked on the libuv thread pool.
 function verifyAsync(token, secretOrPublicKey, options = {}) {
   options = options || {}
-  const rejection = signalRejection(options)
+  const { signal, rejection } = readSignal(options)
   if (rejection) return rejection
-  const signal = options.signal
   if (typeof secretOrPublicKey === 'function') {
     return new Promise((resolve, reject) => {
       verify(token, secretOrPublicKey, options, (err, result) => (err ? reject(err) : resolve(result)))
@@ -413,6 +410,7 @@ module.exports = {
   audienceList,
   audienceMatches,
   policyOptions,
+  policyKey,
   POLICY_OPTIONS,
   parsePayload,
   completeResult,
