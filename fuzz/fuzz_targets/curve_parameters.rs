@@ -4,7 +4,9 @@
 //! Input: `0x80` and the contents of an ECParameters SEQUENCE; or a base (one of the three curves' parameters,
 //! as OpenSSL writes them or built here from SEC 2, with and without the seed, with G compressed) chosen by the
 //! first byte, followed by edits of four bytes each (what, position (2 bytes), value): flip, insert, delete,
-//! set. Structured edits reach deep into the parameters, where random bytes rarely get.
+//! set. With bit 6 of the first byte the edits apply to the contents of one field each (the first byte of an
+//! edit picks the field) and the parameters are written again with the lengths right: random bytes rarely get
+//! both a field and its lengths right.
 //!
 //! Invariants:
 //! - accepted parameters are, read by the DER walker here, exactly one of the three curves: version 1, the prime
@@ -232,6 +234,67 @@ fn bases() -> Vec<(Curve, Vec<u8>)> {
     bases
 }
 
+/// The nine fields of ECParameters contents (version, field type, p, a, b, seed, G, n, h), read with the walker
+/// above, for edits field by field; the seed and h are empty when absent.
+fn fields_of(content: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let (version, rest) = expect(content, der::INTEGER)?;
+    let (field, rest) = expect(rest, der::SEQUENCE)?;
+    let (curve, rest) = expect(rest, der::SEQUENCE)?;
+    let (base, rest) = expect(rest, der::OCTET_STRING)?;
+    let (order, rest) = expect(rest, der::INTEGER)?;
+    let cofactor = if rest.is_empty() {
+        &[][..]
+    } else {
+        expect(rest, der::INTEGER)?.0
+    };
+    let (field_type, field_rest) = expect(field, der::OBJECT_IDENTIFIER)?;
+    let (prime, _) = expect(field_rest, der::INTEGER)?;
+    let (a, curve_rest) = expect(curve, der::OCTET_STRING)?;
+    let (b, curve_rest) = expect(curve_rest, der::OCTET_STRING)?;
+    let seed = if curve_rest.is_empty() {
+        &[][..]
+    } else {
+        expect(curve_rest, der::BIT_STRING)?.0
+    };
+    Some(
+        [
+            version, field_type, prime, a, b, seed, base, order, cofactor,
+        ]
+        .map(<[u8]>::to_vec)
+        .to_vec(),
+    )
+}
+
+fn encode_fields(f: &[Vec<u8>]) -> Vec<u8> {
+    let mut field = tlv(der::OBJECT_IDENTIFIER, &f[1]);
+    field.extend(tlv(der::INTEGER, &f[2]));
+    let mut curve = tlv(der::OCTET_STRING, &f[3]);
+    curve.extend(tlv(der::OCTET_STRING, &f[4]));
+    if !f[5].is_empty() {
+        curve.extend(tlv(der::BIT_STRING, &f[5]));
+    }
+    let mut body = tlv(der::INTEGER, &f[0]);
+    body.extend(tlv(der::SEQUENCE, &field));
+    body.extend(tlv(der::SEQUENCE, &curve));
+    body.extend(tlv(der::OCTET_STRING, &f[6]));
+    body.extend(tlv(der::INTEGER, &f[7]));
+    if !f[8].is_empty() {
+        body.extend(tlv(der::INTEGER, &f[8]));
+    }
+    body
+}
+
+/// Edits of four bytes (field and operation, position (2 bytes), value), each within one field's contents.
+fn edited_fields(base: &[u8], edits: &[u8]) -> Vec<u8> {
+    let mut fields = fields_of(base).expect("the bases read");
+    for edit in edits.chunks_exact(4) {
+        let field = usize::from(edit[0] >> 2) % fields.len();
+        let one = [edit[0] & 3, edit[1], edit[2], edit[3]];
+        fields[field] = edited(std::mem::take(&mut fields[field]), &one);
+    }
+    encode_fields(&fields)
+}
+
 fn edited(mut bytes: Vec<u8>, edits: &[u8]) -> Vec<u8> {
     for edit in edits.chunks_exact(4) {
         let position = usize::from(u16::from_be_bytes([edit[1], edit[2]]));
@@ -266,8 +329,12 @@ fuzz_target!(|data: &[u8]| {
         (rest.to_vec(), None)
     } else {
         BASES.with(|bases| {
-            let (curve, base) = &bases[usize::from(first) % bases.len()];
-            let params = edited(base.clone(), rest);
+            let (curve, base) = &bases[usize::from(first & 0x3f) % bases.len()];
+            let params = if first & 0x40 != 0 {
+                edited_fields(base, rest)
+            } else {
+                edited(base.clone(), rest)
+            };
             let unedited = (&params == base).then_some(*curve);
             (params, unedited)
         })

@@ -114,6 +114,20 @@ proptest! {
     }
 
     #[test]
+    fn an_integer_without_one_of_its_bytes_is_refused(
+        curve_index in 0usize..3,
+        field in prop::sample::select(vec![2usize, 7]),
+        byte in any::<prop::sample::Index>(),
+    ) {
+        // Dropping p's or n's leading zero leaves the magnitude but makes a negative INTEGER; any other byte, the
+        // magnitude.
+        let (mut f, _) = fields(curve_index);
+        let at = byte.index(f[field].len());
+        f[field].remove(at);
+        prop_assert_eq!(read(&encode(&f)).unwrap_err().code, Code::CurveUnknown);
+    }
+
+    #[test]
     fn another_seed_is_the_same_curve(curve_index in 0usize..3, seed in prop::collection::vec(any::<u8>(), 1..40)) {
         let (mut f, point) = fields(curve_index);
         f[5] = seed;
