@@ -188,6 +188,11 @@ describe('callbacks and key functions', () => {
 
   test.each([
     [
+      'encrypt',
+      () => jwt.encrypt({}, class NotAFunction {}, { algorithm: 'dir' }),
+      "error in encryption key function: Class constructor NotAFunction cannot be invoked without 'new'",
+    ],
+    [
       'decrypt',
       () =>
         jwt.decrypt(jwt.encrypt({}, Buffer.alloc(32), { algorithm: 'dir' }), () => {

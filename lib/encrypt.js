@@ -17,7 +17,7 @@ const {
 } = require('./sign')
 const { createSigner } = require('./compiled')
 const { timespan } = require('./timespan')
-const { tokenError, optionError, fromNative } = require('./errors')
+const { JsonWebTokenError, tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 
 /** The content encryption used when `encryption` is not given. */
 const DEFAULT_ENCRYPTION = 'A256GCM'
@@ -162,9 +162,19 @@ function compile(key, options) {
 }
 
 // A key function (a JWK Set resolver, say) is asked for the recipient's key with the header being written.
+// A key function's own ringjwt errors (a JWK Set without a fitting key) pass unchanged; anything else it throws or
+// rejects with becomes ERR_KEY_FUNCTION_FAILED, with what it threw as `inner`.
+function keyError(err) {
+  return err instanceof JsonWebTokenError ? err : keyFunctionError(err, 'encryption key function')
+}
+
 function resolveKey(key, options) {
   if (typeof key !== 'function') return key
-  return key({ alg: options.algorithm, enc: options.encryption ?? DEFAULT_ENCRYPTION, kid: options.keyid })
+  try {
+    return key({ alg: options.algorithm, enc: options.encryption ?? DEFAULT_ENCRYPTION, kid: options.keyid })
+  } catch (err) {
+    throw keyError(err)
+  }
 }
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'
@@ -196,8 +206,9 @@ function encryptAsync(payload, key, options) {
     if (rejection) return rejection
     const rest = withoutSignal(options)
     validateOptions(rest)
-    return Promise.resolve(resolveKey(key, rest)).then((resolved) =>
-      compile(resolved, rest).encryptAsync(payload, signal),
+    return Promise.resolve(resolveKey(key, rest)).then(
+      (resolved) => compile(resolved, rest).encryptAsync(payload, signal),
+      (err) => Promise.reject(keyError(err)),
     )
   } catch (err) {
     return Promise.reject(err)

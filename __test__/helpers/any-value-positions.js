@@ -377,7 +377,6 @@ function encryptGroup() {
           dir,
         ),
       'promise',
-      true,
     ),
     position('createEncrypter(options)', anyValue, (v) => jwt.createEncrypter(v)),
     position('createEncrypter options.key', fc.tuple(anyValue, fc.constantFrom(...JWE_ALGS)), ([v, alg]) =>
