@@ -188,6 +188,26 @@ describe('callbacks and key functions', () => {
 
   test.each([
     [
+      'a key function that throws',
+      () => {
+        throw new Error('key store down')
+      },
+      'error in secret or public key callback: key store down',
+    ],
+    [
+      'a class where the key function goes',
+      class NotAFunction {},
+      "error in secret or public key callback: Class constructor NotAFunction cannot be invoked without 'new'",
+    ],
+  ])('verify with a callback: %s reaches the callback, not the caller', async (_, keyFunction, message) => {
+    let error
+    expect(() => jwt.verify(token, keyFunction, {}, (err) => (error = err))).not.toThrow()
+    expect(error).toBeInstanceOf(JsonWebTokenError)
+    expect(error).toMatchObject({ code: 'ERR_KEY_FUNCTION_FAILED', message })
+  })
+
+  test.each([
+    [
       'encrypt',
       () => jwt.encrypt({}, class NotAFunction {}, { algorithm: 'dir' }),
       "error in encryption key function: Class constructor NotAFunction cannot be invoked without 'new'",

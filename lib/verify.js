@@ -352,19 +352,40 @@ function verify(token, secretOrPublicKey, options, callback) {
     )
   }
   // The key function may call back later, outside any try of the caller's: whatever the error it gives (one whose
-  // `message` throws, say), the outcome goes to `done`, or it would be an uncaught exception.
-  return secretOrPublicKey(header, (err, key) => {
+  // `message` throws, say), the outcome goes to `done`, or it would be an uncaught exception. What it throws before
+  // calling back goes to `done` too; only the first outcome counts.
+  let called = false
+  const onKey = (err, key) => {
+    if (called) return undefined
+    called = true
     let error = null
     let result
     try {
-      if (err) error = keyFunctionError(err, 'secret or public key callback')
+      if (err) error = keyFunctionError(err, KEY_FUNCTION)
       else result = verifyWithKey(token, key, options, clockTimestamp)
     } catch (thrown) {
       error = thrown
     }
     return error === null ? done(null, result) : done(error)
-  })
+  }
+  try {
+    return secretOrPublicKey(header, onKey)
+  } catch (err) {
+    if (called) throw err
+    called = true
+    let error
+    try {
+      error = keyFunctionError(err, KEY_FUNCTION)
+    } catch (thrown) {
+      // Reading what it threw ran the caller's code, which threw in turn: that error goes on unchanged.
+      error = thrown
+    }
+    return done(error)
+  }
 }
+
+// jsonwebtoken's name for the key function in its message ("error in secret or public key callback: ...").
+const KEY_FUNCTION = 'secret or public key callback'
 
 function decodeParts(token) {
   try {

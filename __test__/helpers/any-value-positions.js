@@ -222,6 +222,26 @@ function verifyGroup() {
       (v) => (done) => jwt.verify(hsToken, laterKeyFunction(SECRET, v), {}, done),
       'callback',
     ),
+    position(
+      'verify key function that throws',
+      anyValue,
+      (v) => (done) =>
+        jwt.verify(
+          hsToken,
+          () => {
+            throw v
+          },
+          {},
+          done,
+        ),
+      'callback',
+    ),
+    position(
+      'verify with a class as the key function',
+      fc.constant(class Klass {}),
+      (K) => (done) => jwt.verify(hsToken, K, {}, done),
+      'callback',
+    ),
     position('verifyAsync(token)', anyValue, (v) => jwt.verifyAsync(v, KEYS.rsa.publicKey), 'promise'),
     position('verifyAsync(_, key)', notCallback, (v) => jwt.verifyAsync(rsToken, v), 'promise'),
     position('verifyAsync(_, _, options)', anyValue, (v) => jwt.verifyAsync(rsToken, KEYS.rsa.publicKey, v), 'promise'),
