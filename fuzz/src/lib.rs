@@ -62,6 +62,27 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The characters a one-character change puts in: the base64url alphabet's edges, the separator, and some that are
+/// not base64url.
+const CHANGES: &[u8] = b"AQZaz09-_.=+/ e";
+
+/// `token` with one character changed as `change` says (2 bytes of position, 1 byte picking the character), or
+/// None when `change` is too short or would put in the character already there.
+pub fn changed(token: &str, change: &[u8]) -> Option<String> {
+    let [high, low, character, ..] = change[..] else {
+        return None;
+    };
+    let position = usize::from(u16::from_be_bytes([high, low])) % token.len();
+    let replacement = CHANGES[usize::from(character) % CHANGES.len()];
+    if token.as_bytes()[position] == replacement {
+        return None;
+    }
+    let mut bytes = token.as_bytes().to_vec();
+    bytes[position] = replacement;
+    // Both characters are ASCII: the text stays UTF-8.
+    String::from_utf8(bytes).ok()
+}
+
 /// Splits fuzz input at the first `separator`: the bytes before it and after it (all of it, and nothing, without
 /// one).
 pub fn split_at_byte(data: &[u8], separator: u8) -> (&[u8], &[u8]) {
