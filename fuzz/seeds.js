@@ -61,7 +61,8 @@ function writeCorpus(target, seeds) {
   }
 }
 
-const bytes = (...parts) => Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part))))
+const bytes = (...parts) =>
+  Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part))))
 const b64 = (text) => Buffer.from(text).toString('base64url')
 
 // Tokens with the claims and headers the checks act on, signed by each key.
@@ -142,10 +143,12 @@ const PAYLOADS = [
 
 function decodeSeeds(tokens) {
   const seeds = {}
-  for (const [name, token] of Object.entries(tokens)) if (name.startsWith('HS256') || name.endsWith('plain')) seeds[name] = token
+  for (const [name, token] of Object.entries(tokens))
+    if (name.startsWith('HS256') || name.endsWith('plain')) seeds[name] = token
   seeds.unsigned = jwt.sign({ sub: 'u1' }, null, { algorithm: 'none' })
   seeds['two-parts'] = 'eyJhbGciOiJub25lIn0.e30'
-  seeds['bad-utf8'] = `${b64('{"alg":"HS256"}')}.${Buffer.from([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x7d]).toString('base64url')}.c2ln`
+  seeds['bad-utf8'] =
+    `${b64('{"alg":"HS256"}')}.${Buffer.from([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x7d]).toString('base64url')}.c2ln`
   HEADERS.forEach((header, i) => {
     seeds[`structured-${i}`] = bytes(0x01, header, 0x00, PAYLOADS[i % PAYLOADS.length])
   })
@@ -209,7 +212,8 @@ function derSeeds() {
   for (const [name, { privateKey, publicKey }] of Object.entries(pairs)) {
     seeds[`${name}-pkcs8`] = privateKey.export({ type: 'pkcs8', format: 'der' })
     seeds[`${name}-spki`] = publicKey.export({ type: 'spki', format: 'der' })
-    if (privateKey.asymmetricKeyType === 'ec') seeds[`${name}-sec1`] = privateKey.export({ type: 'sec1', format: 'der' })
+    if (privateKey.asymmetricKeyType === 'ec')
+      seeds[`${name}-sec1`] = privateKey.export({ type: 'sec1', format: 'der' })
     if (privateKey.asymmetricKeyType === 'rsa') {
       seeds[`${name}-pkcs1`] = privateKey.export({ type: 'pkcs1', format: 'der' })
       seeds[`${name}-pkcs1-public`] = publicKey.export({ type: 'pkcs1', format: 'der' })
