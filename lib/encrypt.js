@@ -161,13 +161,13 @@ function compile(key, options) {
   }
 }
 
-// A key function (a JWK Set resolver, say) is asked for the recipient's key with the header being written.
 // A key function's own ringjwt errors (a JWK Set without a fitting key) pass unchanged; anything else it throws or
 // rejects with becomes ERR_KEY_FUNCTION_FAILED, with what it threw as `inner`.
 function keyError(err) {
   return err instanceof JsonWebTokenError ? err : keyFunctionError(err, 'encryption key function')
 }
 
+// A key function (a JWK Set resolver, say) is asked for the recipient's key with the header being written.
 function resolveKey(key, options) {
   if (typeof key !== 'function') return key
   try {
