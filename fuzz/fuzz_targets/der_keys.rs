@@ -137,18 +137,17 @@ fn containers(data: &[u8]) {
             )
         );
     }
-    for parsed in [
+    let rsa = [
         der::rsa_public_key(data),
         der::rsa_private_key_public_part(data),
-    ] {
-        if let Some((n, e)) = parsed {
-            for int in [n, e] {
-                assert!(int.first() != Some(&0), "leading zeros are dropped");
-                let bits = int
-                    .first()
-                    .map_or(0, |&top| 8 * int.len() - top.leading_zeros() as usize);
-                assert_eq!(der::bit_length(int), bits);
-            }
+    ];
+    for (n, e) in rsa.into_iter().flatten() {
+        for int in [n, e] {
+            assert!(int.first() != Some(&0), "leading zeros are dropped");
+            let bits = int
+                .first()
+                .map_or(0, |&top| 8 * int.len() - top.leading_zeros() as usize);
+            assert_eq!(der::bit_length(int), bits);
         }
     }
 }
