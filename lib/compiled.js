@@ -4,6 +4,7 @@
 
 const {
   isPlainObject,
+  isBuffer,
   validateOptions,
   checkKeyKind,
   checkPayload,
@@ -13,7 +14,7 @@ const {
   signPrepared,
   signPreparedAsync,
   algorithmOf,
-  signalRejection,
+  readSignal,
   inPool,
   timespanMessage,
 } = require('./sign')
@@ -51,7 +52,7 @@ function createSigner(options) {
   const encoding = signOptions.encoding
 
   function prepare(payload) {
-    const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
+    const isObjectPayload = typeof payload === 'object' && payload !== null && !isBuffer(payload)
     payload = checkPayload(payload, signOptions, isObjectPayload)
     applyClaims(payload, signOptions, isObjectPayload)
     return { signer, header: isObjectPayload ? headers.object : headers.other, payload, alg }
@@ -63,9 +64,8 @@ function createSigner(options) {
       return signPrepared(prepare(payload), encoding)
     },
     signAsync(payload, options) {
-      const rejection = signalRejection(options)
+      const { signal, rejection } = readSignal(options)
       if (rejection) return rejection
-      const signal = options?.signal
       try {
         return signPreparedAsync(prepare(payload), encoding, signal)
       } catch (err) {
@@ -229,9 +229,8 @@ function createVerifier(options) {
   }
 
   function verifyAsync(token, options) {
-    const rejection = signalRejection(options)
+    const { signal, rejection } = readSignal(options)
     if (rejection) return rejection
-    const signal = options?.signal
     try {
       if (!pooled) return Promise.resolve(verify(token))
       checkToken(token)

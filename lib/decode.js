@@ -1,10 +1,11 @@
 'use strict'
 const native = require('./native')
+const { isBuffer } = require('./sign')
 
 // jsonwebtoken's decode(): no verification; `null` for anything that is not a decodable token.
 function decode(token, options) {
   options = options || {}
-  if (Buffer.isBuffer(token)) token = token.toString()
+  if (isBuffer(token)) token = token.toString()
   // The shape jsonwebtoken (through jws) accepts, base64url parts and an optional signature, is checked in Rust.
   if (typeof token !== 'string') return null
   let parts

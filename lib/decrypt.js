@@ -8,14 +8,15 @@ const { verifyingKey } = require('./keys')
 const {
   preparedVerifier,
   policyOptions,
+  policyKey,
   parsePayload,
   hasRegExp,
   audienceList,
   audienceMatches,
   POLICY_OPTIONS,
 } = require('./verify')
-const { isPlainObject, signalRejection, inPool } = require('./sign')
-const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
+const { isPlainObject, readSignal, inPool } = require('./sign')
+const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 
 // verify()'s claim options; `algorithms` and key sizes belong to the signed token inside (`verify`).
 const CLAIM_OPTIONS = POLICY_OPTIONS.filter((name) => name !== 'algorithms' && name !== 'allowInsecureKeySizes')
@@ -40,7 +41,8 @@ function validateOptions(options, extra = []) {
   const list = (name, known) => {
     const value = options[name]
     if (value === undefined) return
-    if (!Array.isArray(value) || value.length === 0 || !value.every((item) => known.includes(item))) {
+    // Array.from: every() skips the holes of a sparse array.
+    if (!Array.isArray(value) || value.length === 0 || !Array.from(value).every((item) => known.includes(item))) {
       throw optionError(`"${name}" must be a non-empty array of: ${known.join(', ')}`)
     }
   }
@@ -86,20 +88,16 @@ function claimOptions(options) {
   return claims
 }
 
-// A cache key for the options that shape a native decrypter, or null for values that are never cached.
+// The options that shape a native decrypter; `verify` is keyed by its verifier.
+const KEYED_OPTIONS = [...DECRYPT_OPTIONS].filter((name) => !['verify', 'complete', 'clockTimestamp'].includes(name))
+
+// A cache key for the options that shape a native decrypter, or null for values that are never cached. Each value
+// is written with its type (verify()'s cache keys): the string "/a/" and the RegExp /a/ once shared a key, and a
+// decrypter made for a RegExp audience, which leaves the audience to JS, then served a string audience unchecked.
 function optionsKey(options, verifier) {
-  const parts = []
-  for (const name of [...DECRYPT_OPTIONS].sort()) {
-    const value = options[name]
-    if (value === undefined || name === 'verify' || name === 'complete' || name === 'clockTimestamp') continue
-    const items = Array.isArray(value) ? value : [value]
-    if (items.some((item) => item !== null && typeof item === 'object' && !(item instanceof RegExp))) return null
-    parts.push(
-      `${name}=${JSON.stringify(items.map((item) => (item instanceof RegExp ? `/${item.source}/${item.flags}` : item)))}`,
-    )
-  }
-  if (verifier !== null) parts.push(`verify=${verifierId(verifier)}`)
-  return parts.join('&')
+  const key = policyKey(options, KEYED_OPTIONS)
+  if (key === null) return null
+  return verifier === null ? key : `${key}&verify=${verifierId(verifier)}`
 }
 
 const verifierIds = new WeakMap()
@@ -225,22 +223,15 @@ function protectedHeader(token) {
   throw tokenError('ERR_JWT_MALFORMED', 'invalid token')
 }
 
-function keyFromFunction(key, token) {
-  let resolved
-  try {
-    resolved = key(protectedHeader(token))
-  } catch (err) {
-    throw keyFunctionError(err)
-  }
-  return resolved
-}
+const KEY_FUNCTION = 'decryption key function'
 
-function keyFunctionError(err) {
-  if (err?.code === 'ERR_JWT_MALFORMED') return err
-  const code = err instanceof JsonWebTokenError ? err.code : 'ERR_KEY_FUNCTION_FAILED'
-  const wrapped = tokenError(code, `error in decryption key function: ${err?.message}`)
-  wrapped.inner = err
-  return wrapped
+function keyFromFunction(key, token) {
+  const header = protectedHeader(token)
+  try {
+    return key(header)
+  } catch (err) {
+    throw keyFunctionError(err, KEY_FUNCTION)
+  }
 }
 
 function decrypterFor(key, options) {
@@ -271,15 +262,15 @@ function decrypt(token, key, options = {}) {
  */
 function decryptAsync(token, key, options = {}) {
   try {
-    const rejection = signalRejection(options)
+    const { signal, rejection } = readSignal(options)
     if (rejection) return rejection
     validateOptions(options ?? {}, ['signal'])
     options = options ?? {}
     checkToken(token)
     const pending = typeof key === 'function' ? keyFromFunction(key, token) : key
     return Promise.resolve(pending).then(
-      (resolved) => runAsync(decrypterFor(resolved, options), token, options, options.signal),
-      (err) => Promise.reject(keyFunctionError(err)),
+      (resolved) => runAsync(decrypterFor(resolved, options), token, options, signal),
+      (err) => Promise.reject(keyFunctionError(err, KEY_FUNCTION)),
     )
   } catch (err) {
     return Promise.reject(err)
@@ -301,11 +292,11 @@ function createDecrypter(options) {
       return run(decrypter, token, rest)
     },
     decryptAsync(token, callOptions) {
-      const rejection = signalRejection(callOptions)
+      const { signal, rejection } = readSignal(callOptions)
       if (rejection) return rejection
       try {
         checkToken(token)
-        return runAsync(decrypter, token, rest, callOptions?.signal)
+        return runAsync(decrypter, token, rest, signal)
       } catch (err) {
         return Promise.reject(err)
       }

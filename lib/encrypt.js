@@ -6,16 +6,18 @@
 const { encryptionKey, KEY_MANAGEMENT, CONTENT_ENCRYPTION } = require('./jwe-keys')
 const {
   isPlainObject,
+  isBuffer,
   checkPayload,
   applyClaims,
   payloadText,
-  signalRejection,
+  readSignal,
+  stringify,
   inPool,
   timespanMessage,
 } = require('./sign')
 const { createSigner } = require('./compiled')
 const { timespan } = require('./timespan')
-const { tokenError, optionError, fromNative } = require('./errors')
+const { JsonWebTokenError, tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 
 /** The content encryption used when `encryption` is not given. */
 const DEFAULT_ENCRYPTION = 'A256GCM'
@@ -77,14 +79,17 @@ function validateOptions(options, allowed = ENCRYPT_OPTIONS, extra = []) {
 }
 
 function headerText(options) {
-  return JSON.stringify({
-    alg: options.algorithm,
-    enc: options.encryption ?? DEFAULT_ENCRYPTION,
-    zip: options.zip,
-    cty: options.sign !== undefined ? 'JWT' : undefined,
-    kid: options.keyid,
-    ...options.header,
-  })
+  return stringify(
+    {
+      alg: options.algorithm,
+      enc: options.encryption ?? DEFAULT_ENCRYPTION,
+      zip: options.zip,
+      cty: options.sign !== undefined ? 'JWT' : undefined,
+      kid: options.keyid,
+      ...options.header,
+    },
+    'ERR_JWT_INVALID_OPTION',
+  )
 }
 
 // The native encrypter for a key entry and options, built once per combination and kept on the entry.
@@ -112,7 +117,7 @@ function nativeEncrypter(entry, options) {
 
 // The payload's text: the signed token for nested tokens, else the claims with sign()'s options applied.
 function claimsText(payload, options) {
-  const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
+  const isObjectPayload = typeof payload === 'object' && payload !== null && !isBuffer(payload)
   payload = checkPayload(payload, options, isObjectPayload)
   applyClaims(payload, options, isObjectPayload)
   try {
@@ -156,10 +161,20 @@ function compile(key, options) {
   }
 }
 
+// A key function's own ringjwt errors (a JWK Set without a fitting key) pass unchanged; anything else it throws or
+// rejects with becomes ERR_KEY_FUNCTION_FAILED, with what it threw as `inner`.
+function keyError(err) {
+  return err instanceof JsonWebTokenError ? err : keyFunctionError(err, 'encryption key function')
+}
+
 // A key function (a JWK Set resolver, say) is asked for the recipient's key with the header being written.
 function resolveKey(key, options) {
   if (typeof key !== 'function') return key
-  return key({ alg: options.algorithm, enc: options.encryption ?? DEFAULT_ENCRYPTION, kid: options.keyid })
+  try {
+    return key({ alg: options.algorithm, enc: options.encryption ?? DEFAULT_ENCRYPTION, kid: options.keyid })
+  } catch (err) {
+    throw keyError(err)
+  }
 }
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'
@@ -187,12 +202,13 @@ function withoutSignal(options) {
  */
 function encryptAsync(payload, key, options) {
   try {
-    const rejection = signalRejection(options)
+    const { signal, rejection } = readSignal(options)
     if (rejection) return rejection
     const rest = withoutSignal(options)
     validateOptions(rest)
-    return Promise.resolve(resolveKey(key, rest)).then((resolved) =>
-      compile(resolved, rest).encryptAsync(payload, options.signal),
+    return Promise.resolve(resolveKey(key, rest)).then(
+      (resolved) => compile(resolved, rest).encryptAsync(payload, signal),
+      (err) => Promise.reject(keyError(err)),
     )
   } catch (err) {
     return Promise.reject(err)
@@ -213,10 +229,10 @@ function createEncrypter(options) {
     encryption: rest.encryption ?? DEFAULT_ENCRYPTION,
     encrypt: (payload) => compiled.encrypt(payload),
     encryptAsync(payload, callOptions) {
-      const rejection = signalRejection(callOptions)
+      const { signal, rejection } = readSignal(callOptions)
       if (rejection) return rejection
       try {
-        return compiled.encryptAsync(payload, callOptions?.signal)
+        return compiled.encryptAsync(payload, signal)
       } catch (err) {
         return Promise.reject(err)
       }

@@ -94,7 +94,7 @@ class NotBeforeError extends JsonWebTokenError {
 // may well be fine, and the client should try again shortly. `cause` is the Redis error, when there is one.
 class StoreUnavailableError extends Error {
   constructor(message, cause) {
-    super(message, cause === undefined ? undefined : { cause })
+    super(typeof message === 'string' ? message : undefined, cause === undefined ? undefined : { cause })
     this.name = 'StoreUnavailableError'
     this.code = 'ERR_STORE_UNAVAILABLE'
     this.status = 503
@@ -128,8 +128,26 @@ function fromNative(err) {
   return tokenError(code, message)
 }
 
+// A value for a message: a string as it is, anything else by its type. String() of a caller's value can throw (a
+// null-prototype object, a Symbol in a template) or recurse without end (a deeply nested array).
+function textOf(value) {
+  return typeof value === 'string' ? value : `(${typeof value})`
+}
+
+// What a key function's failure becomes: a ringjwt error keeps its code (a JWK Set without the token's key, say),
+// anything else is ERR_KEY_FUNCTION_FAILED, with what the function threw as `inner`. `what` names the function in
+// the message, as jsonwebtoken's "error in secret or public key callback: ..." does.
+function keyFunctionError(err, what) {
+  const code = err instanceof JsonWebTokenError ? err.code : 'ERR_KEY_FUNCTION_FAILED'
+  const wrapped = tokenError(code, `error in ${what}: ${textOf(typeof err === 'string' ? err : err?.message)}`)
+  wrapped.inner = err
+  return wrapped
+}
+
 module.exports = {
   codes,
+  keyFunctionError,
+  textOf,
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,

@@ -15,7 +15,8 @@ const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('.
 // error for `invalid_token`, a `{ message }` object otherwise).
 class UnauthorizedError extends Error {
   constructor(code, error) {
-    super(error.message)
+    // express-jwt's `error.message`, read without failing on an error that is not one.
+    super(typeof error?.message === 'string' ? error.message : undefined)
     this.code = code
     this.status = 401
     this.name = 'UnauthorizedError'
@@ -235,12 +236,19 @@ function jweHandler(options, isRevoked) {
   }
 }
 
+// express-jwt's RangeError and message, with the code every bad option has.
+function requiredOption(message) {
+  const err = new RangeError(message)
+  err.code = 'ERR_JWT_INVALID_OPTION'
+  return err
+}
+
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
 
 function expressjwt(options) {
-  if (!options?.secret) throw new RangeError('express-jwt: `secret` is a required option')
-  if (!options.algorithms) throw new RangeError('express-jwt: `algorithms` is a required option')
-  if (!Array.isArray(options.algorithms)) throw new RangeError('express-jwt: `algorithms` must be an array')
+  if (!options?.secret) throw requiredOption('express-jwt: `secret` is a required option')
+  if (!options.algorithms) throw requiredOption('express-jwt: `algorithms` is a required option')
+  if (!Array.isArray(options.algorithms)) throw requiredOption('express-jwt: `algorithms` must be an array')
 
   const { secret, credentialsRequired = true } = options
   if (typeof credentialsRequired !== 'boolean') throw optionError('"credentialsRequired" must be a boolean')
@@ -260,8 +268,10 @@ function expressjwt(options) {
 
   function tokenFromHeader(req) {
     const headers = req.headers
-    const value = headers && headers['Authorization' in headers ? 'Authorization' : 'authorization']
-    if (!value) return undefined
+    if (headers === null || typeof headers !== 'object') return undefined
+    const value = headers['Authorization' in headers ? 'Authorization' : 'authorization']
+    // Node gives a string; anything else (a request object made by hand) carries no token.
+    if (typeof value !== 'string' || value === '') return undefined
     // Exactly one space, as express-jwt's `split(' ').length == 2`.
     const space = value.indexOf(' ')
     if (space === -1 || value.indexOf(' ', space + 1) !== -1) {
@@ -356,6 +366,8 @@ function expressjwt(options) {
 
   // undefined when the request was handled synchronously, else a promise.
   function authenticate(req) {
+    // Express always passes a request; a call made by hand with anything else gets a TypeError through next().
+    if (req === null || typeof req !== 'object') throw optionError('the middleware takes a request object')
     if (isAuthorizationPreflight(req)) return undefined
     if (getToken !== undefined) return after(getToken(req), (token) => withToken(req, token))
     return withToken(req, tokenFromHeader(req))

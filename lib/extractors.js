@@ -5,6 +5,12 @@
 
 const { optionError } = require('./errors')
 
+// The request's headers, or none: an extractor given something that is not a request finds no token.
+function headersOf(req) {
+  const headers = req?.headers
+  return headers !== null && typeof headers === 'object' ? headers : {}
+}
+
 function nonEmptyString(value) {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
@@ -19,7 +25,7 @@ function requireName(value, what) {
 function fromAuthHeaderWithScheme(scheme) {
   const expected = requireName(scheme, 'The auth scheme').toLowerCase()
   return function authHeaderWithScheme(req) {
-    const value = req.headers.authorization
+    const value = headersOf(req).authorization
     if (typeof value !== 'string') return undefined
     const match = /^(\S+)[ \t]+(\S+)$/.exec(value.trim())
     if (match === null || match[1].toLowerCase() !== expected) return undefined
@@ -35,7 +41,7 @@ function fromAuthHeaderAsBearerToken() {
 function fromHeader(headerName) {
   const name = requireName(headerName, 'The header name').toLowerCase()
   return function header(req) {
-    return nonEmptyString(req.headers[name])
+    return nonEmptyString(headersOf(req)[name])
   }
 }
 
@@ -43,7 +49,7 @@ function fromHeader(headerName) {
 function fromUrlQueryParameter(parameterName) {
   const name = requireName(parameterName, 'The query parameter name')
   return function urlQueryParameter(req) {
-    const url = req.url
+    const url = req?.url
     const start = typeof url === 'string' ? url.indexOf('?') : -1
     if (start === -1) return undefined
     const end = url.indexOf('#', start)
@@ -56,7 +62,7 @@ function fromUrlQueryParameter(parameterName) {
 function fromBodyField(fieldName) {
   const name = requireName(fieldName, 'The body field name')
   return function bodyField(req) {
-    const body = req.body
+    const body = req?.body
     if (body === null || typeof body !== 'object' || !Object.hasOwn(body, name)) return undefined
     return nonEmptyString(body[name])
   }
@@ -77,11 +83,11 @@ function decodeCookieValue(raw) {
 function fromCookie(cookieName) {
   const name = requireName(cookieName, 'The cookie name')
   return function cookie(req) {
-    const cookies = req.cookies
+    const cookies = req?.cookies
     if (cookies !== null && typeof cookies === 'object') {
       return Object.hasOwn(cookies, name) ? nonEmptyString(cookies[name]) : undefined
     }
-    const header = req.headers.cookie
+    const header = headersOf(req).cookie
     if (typeof header !== 'string') return undefined
     for (const pair of header.split(';')) {
       const equals = pair.indexOf('=')
@@ -96,10 +102,11 @@ function fromCookie(cookieName) {
 // The first token any of the extractors finds, trying them in order. An extractor may return a promise; the
 // result is then a promise too.
 function fromExtractors(extractors) {
-  if (!Array.isArray(extractors) || extractors.some((extractor) => typeof extractor !== 'function')) {
+  // A dense copy first: some() skips the holes of a sparse array.
+  const list = Array.isArray(extractors) ? Array.from(extractors) : null
+  if (list === null || list.some((extractor) => typeof extractor !== 'function')) {
     throw optionError('fromExtractors expects an array of functions')
   }
-  const list = [...extractors]
   function tryFrom(req, index) {
     for (let i = index; i < list.length; i++) {
       const token = list[i](req)

@@ -4,7 +4,7 @@
 // that works as verify()'s key function and as the middleware's `secret`.
 
 const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
-const { JsonWebTokenError, tokenError, optionError } = require('./errors')
+const { JsonWebTokenError, tokenError, optionError, textOf } = require('./errors')
 const { isPlainObject } = require('./sign')
 const { KEY_MANAGEMENT } = require('./jwe-keys')
 
@@ -43,25 +43,43 @@ const ALGORITHM_FOR_KEY = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512'
 function exportJwks(entries) {
   if (!Array.isArray(entries)) throw optionError('exportJwks() takes an array of { key, kid, alg } entries')
   return {
-    keys: entries.map((entry, index) => {
-      if (entry === null || typeof entry !== 'object' || entry.key === undefined) {
+    // Array.from visits the holes of a sparse array, which map() would skip; each entry is read once.
+    keys: Array.from(entries, (entry, index) => {
+      if (entry === null || typeof entry !== 'object') {
         throw optionError(`exportJwks(): entry ${index} must be an object with a "key"`)
       }
-      const publicKey = publicHalf(entry.key)
+      const { key, kid, alg, use = 'sig' } = entry
+      if (key === undefined) throw optionError(`exportJwks(): entry ${index} must be an object with a "key"`)
+      const publicKey = publicHalf(key)
       if (publicKey === null) throw optionError(`exportJwks(): entry ${index} is not an asymmetric key`)
-      const jwk = publicKey.export({ format: 'jwk' })
-      if (entry.alg !== undefined && !fits(jwk, entry.alg)) {
-        throw optionError(`exportJwks(): entry ${index} cannot be used with "${entry.alg}"`)
+      const jwk = jwkOf(publicKey, index)
+      if (alg !== undefined && (typeof alg !== 'string' || !fits(jwk, alg))) {
+        throw optionError(`exportJwks(): entry ${index} cannot be used with "${textOf(alg)}"`)
       }
-      const use = entry.use ?? 'sig'
-      const alg = entry.alg ?? (use === 'sig' ? ALGORITHM_FOR_KEY[jwk.crv] : undefined)
+      if (typeof use !== 'string') throw optionError(`exportJwks(): entry ${index} has a "use" that is not a string`)
+      if (kid !== undefined && typeof kid !== 'string' && typeof kid !== 'number') {
+        throw optionError(`exportJwks(): entry ${index} has a "kid" that is not a string`)
+      }
+      const chosen = alg ?? (use === 'sig' ? ALGORITHM_FOR_KEY[jwk.crv] : undefined)
       return {
         ...jwk,
-        ...(entry.kid !== undefined && { kid: String(entry.kid) }),
-        ...(alg !== undefined && { alg }),
+        ...(kid !== undefined && { kid: String(kid) }),
+        ...(chosen !== undefined && { alg: chosen }),
         use,
       }
     }),
+  }
+}
+
+// node:crypto writes no JWK for some keys it reads (DSA, Diffie-Hellman, X448, EC keys on a curve of their own):
+// its error (a TypeError or an Error, with node's code) becomes an option error of ours.
+function jwkOf(publicKey, index) {
+  try {
+    return publicKey.export({ format: 'jwk' })
+  } catch {
+    throw optionError(
+      `exportJwks(): entry ${index} cannot be written as a JWK: node:crypto has no JWK form for its "${publicKey.asymmetricKeyType}" key`,
+    )
   }
 }
 
@@ -270,7 +288,7 @@ function fetchFailed(detail, cause) {
 // undici says "fetch failed" or "terminated" and keeps what happened in `cause`.
 function describeFailure(err) {
   const cause = err?.cause?.message
-  const message = String(err?.message ?? err)
+  const message = typeof err === 'string' ? err : textOf(err?.message)
   return typeof cause === 'string' && cause !== '' ? `${message} (${cause})` : message
 }
 

@@ -11,6 +11,7 @@
 // or a network that drops packets) is bounded by the timer here.
 
 const crypto = require('node:crypto')
+const { types } = require('node:util')
 const { StoreUnavailableError, optionError } = require('./errors')
 
 // About a second at most, as a person waits for a page; Redis answers in well under a millisecond when well.
@@ -64,6 +65,36 @@ function redisCaller(client, timeout) {
   }
 }
 
+// Replies are read through these. A reply node-redis never gives for the command (another program's keys under the
+// prefix, a client set up to answer otherwise, a wrapper that answers wrongly) means the store is not working: the
+// request is refused like any other store failure, rather than read as something it is not.
+function unreadable() {
+  return new StoreUnavailableError('Redis sent a reply the store cannot read: the request is refused.')
+}
+
+// A reply of fields (HMGET, MGET, a script's list): strings or nulls, `count` of them when given.
+function replyFields(reply, count) {
+  if (!Array.isArray(reply) || (count !== undefined && reply.length !== count)) throw unreadable()
+  return Array.from(reply, (value) => {
+    if (value === null || typeof value === 'string') return value
+    if (Buffer.isBuffer(value) && types.isUint8Array(value)) return value.toString()
+    throw unreadable()
+  })
+}
+
+// A list of strings (SMEMBERS).
+function replyStrings(reply) {
+  const fields = replyFields(reply)
+  if (fields.includes(null)) throw unreadable()
+  return fields
+}
+
+// A reply that must be one of `allowed` (a script's status).
+function replyOneOf(reply, allowed) {
+  if (!allowed.includes(reply)) throw unreadable()
+  return reply
+}
+
 // A Lua script run by EVALSHA, falling back to EVAL when Redis does not have it cached (after a restart, say).
 function redisScript(source) {
   return { source, sha: crypto.createHash('sha1').update(source).digest('hex') }
@@ -79,4 +110,14 @@ async function runScript(redis, script, keys, args) {
   }
 }
 
-module.exports = { redisCaller, redisScript, runScript, timeoutOption, DEFAULT_TIMEOUT }
+module.exports = {
+  redisCaller,
+  redisScript,
+  runScript,
+  timeoutOption,
+  replyFields,
+  replyStrings,
+  replyOneOf,
+  unreadable,
+  DEFAULT_TIMEOUT,
+}

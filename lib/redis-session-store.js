@@ -22,7 +22,16 @@
 
 const crypto = require('node:crypto')
 const { optionError } = require('./errors')
-const { redisCaller, redisScript, runScript, timeoutOption } = require('./redis-guard')
+const {
+  redisCaller,
+  redisScript,
+  runScript,
+  timeoutOption,
+  replyFields,
+  replyStrings,
+  replyOneOf,
+  unreadable,
+} = require('./redis-guard')
 const {
   sessionOptions,
   SESSION_OPTIONS,
@@ -35,6 +44,7 @@ const {
   sessionView,
   issued,
   checkedClaims,
+  REFUSALS,
 } = require('./session-store')
 
 const DEFAULT_PREFIX = 'ringjwt:session:'
@@ -117,6 +127,17 @@ return 1`)
 
 const VIEW_FIELDS = ['sub', 'ended', 'expires', 'created', 'used', 'meta']
 
+// Metadata as stored: none, or the JSON text of an object.
+function isMetadata(meta) {
+  if (meta === null || meta === '') return true
+  try {
+    const value = JSON.parse(meta)
+    return value !== null && typeof value === 'object'
+  } catch {
+    return false
+  }
+}
+
 // The first 16 bytes of a retired refresh token's digest are enough to recognise it (see src/session.rs).
 const fingerprint = (digest) => digest.toString('hex', 0, 16)
 
@@ -133,8 +154,10 @@ function createRedisSessionStore(client, options) {
   const subjectKey = (subject) => `${prefix}subject:{${subject}}`
 
   // A live session's view from its VIEW_FIELDS, else null.
-  function liveView(id, subject, [sub, ended, expires, created, used, meta], now) {
+  function liveView(id, subject, fields, now) {
+    const [sub, ended, expires, created, used, meta] = replyFields(fields, VIEW_FIELDS.length)
     if (sub === null || ended !== null || expires === null || Number(expires) <= now) return null
+    if (!isMetadata(meta)) throw unreadable()
     if (subject !== undefined && sub !== subject) return null
     return sessionView({
       id,
@@ -167,7 +190,7 @@ function createRedisSessionStore(client, options) {
         // The index first: a session that logout-all cannot find must never exist.
         await redis.sAdd(subjectKey(subject), id)
         await redis.pExpire(subjectKey(subject), absoluteLifetime + clockTolerance)
-        return runScript(redis, CREATE, [sessionKey(id)], args.map(String))
+        return replyOneOf(await runScript(redis, CREATE, [sessionKey(id)], args.map(String)), [0, 1])
       })
       // Random UUIDs do not collide in practice; this keeps an existing session safe if they ever did.
       if (created !== 1) throw optionError('a session with this id already exists')
@@ -184,8 +207,9 @@ function createRedisSessionStore(client, options) {
       const now = Date.now()
       const args = [presented.toString('hex'), refreshDigest(next).toString('hex'), fingerprint(presented), jti, now]
       args.push(idleLifetime, accessTokenLifetime, clockTolerance)
-      const reply = await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], args.map(String)))
-      if (reply[0] !== 'ok') throw refusal(reply[0])
+      const reply = replyFields(await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], args.map(String))))
+      if (reply[0] !== 'ok') throw Object.hasOwn(REFUSALS, reply[0]) ? refusal(reply[0]) : unreadable()
+      if (reply.length !== 7) throw unreadable()
       const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
       const session = {
         id,
@@ -201,8 +225,9 @@ function createRedisSessionStore(client, options) {
     // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET.
     async isRevoked(...args) {
       const { sid, jti, sub } = checkedClaims(args)
-      const [subject, ended, until, expires, tokenExpires] = await call((redis) =>
-        redis.hmGet(sessionKey(sid), ['sub', 'ended', 'until', 'expires', `t:${jti}`]),
+      const [subject, ended, until, expires, tokenExpires] = replyFields(
+        await call((redis) => redis.hmGet(sessionKey(sid), ['sub', 'ended', 'until', 'expires', `t:${jti}`])),
+        5,
       )
       // The same order of checks as the in-process store (src/session.rs `check`).
       const now = Date.now()
@@ -224,7 +249,7 @@ function createRedisSessionStore(client, options) {
     async list(subject) {
       subjectOf(subject)
       return call(async (redis) => {
-        const ids = await redis.sMembers(subjectKey(subject))
+        const ids = replyStrings(await redis.sMembers(subjectKey(subject)))
         const records = await Promise.all(ids.map((id) => redis.hmGet(sessionKey(id), VIEW_FIELDS)))
         const now = Date.now()
         const views = []
@@ -248,7 +273,7 @@ function createRedisSessionStore(client, options) {
     async endAll(subject) {
       subjectOf(subject)
       return call(async (redis) => {
-        const ids = await redis.sMembers(subjectKey(subject))
+        const ids = replyStrings(await redis.sMembers(subjectKey(subject)))
         const now = Date.now()
         const ended = await Promise.all(ids.map((id) => endSession(redis, id, now)))
         // Only the ids seen here leave the index: a session started meanwhile stays listed.

@@ -12,7 +12,7 @@
 
 const { optionError } = require('./errors')
 const { storeOptions, revocationOf, cutoffOf, lookupOf, nowSeconds, STORE_OPTIONS } = require('./token-store')
-const { redisCaller, redisScript, runScript, timeoutOption } = require('./redis-guard')
+const { redisCaller, redisScript, runScript, timeoutOption, replyFields } = require('./redis-guard')
 
 const DEFAULT_PREFIX = 'ringjwt:revoked:'
 
@@ -54,12 +54,12 @@ function createRedisTokenStore(client, options) {
       if (jti !== undefined) keys.push(jtiKey(jti))
       if (sub !== undefined) keys.push(subKey(sub))
       if (keys.length === 0) return false
-      const values = await call((redis) => redis.mGet(keys))
+      const values = replyFields(await call((redis) => redis.mGet(keys)), keys.length)
       if (jti !== undefined && values[0] !== null) return true
       const cutoff = sub === undefined ? null : values[keys.length - 1]
       if (cutoff === null) return false
       // A token without `iat` may be older than the cut-off: nothing shows otherwise.
-      return iat === undefined || iat * 1000 < Number(String(cutoff))
+      return iat === undefined || iat * 1000 < Number(cutoff)
     },
     async revokeAllFor(sub, when) {
       const { time, until } = cutoffOf(sub, when, settings)

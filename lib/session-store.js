@@ -11,8 +11,8 @@ const crypto = require('node:crypto')
 const { NativeSessionStore } = require('./native')
 const { optionError } = require('./errors')
 const { UnauthorizedError } = require('./express')
-const { isPlainObject } = require('./sign')
-const { lifetimeSeconds } = require('./timespan')
+const { isPlainObject, stringify } = require('./sign')
+const { lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
 const { payloadOfCall } = require('./token-store')
 
 // Each default once, here. Access tokens short, so that a session's end takes effect within minutes even for
@@ -59,7 +59,7 @@ function sessionOptions(options, allowed = SESSION_OPTIONS) {
     settings[name] = Math.ceil(seconds * 1000)
   }
   const clockTolerance = options.clockTolerance ?? DEFAULTS.clockTolerance
-  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
+  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= MAX_LIFETIME_SECONDS)) {
     throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
   }
   settings.clockTolerance = Math.ceil(clockTolerance * 1000)
@@ -74,7 +74,7 @@ function subjectOf(subject) {
 function metadataJson(metadata) {
   if (metadata === undefined || metadata === null) return null
   if (!isPlainObject(metadata)) throw optionError('"metadata" must be a plain object')
-  const json = JSON.stringify(metadata)
+  const json = stringify(metadata, 'ERR_JWT_INVALID_OPTION')
   if (Buffer.byteLength(json) > MAX_METADATA_BYTES) {
     throw optionError(`"metadata" must be at most ${MAX_METADATA_BYTES} bytes as JSON`)
   }

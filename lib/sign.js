@@ -2,6 +2,7 @@
 // sign(): jsonwebtoken's sign with its option checks, messages and token layout, and the signature made in
 // Rust. `createSigner` (lib/compiled.js) reuses the same steps with the option work done once.
 
+const { types } = require('node:util')
 const native = require('./native')
 const { Cancellation } = native
 const { signingKey } = require('./keys')
@@ -33,6 +34,12 @@ const isString = (v) => typeof v === 'string'
 const isBoolean = (v) => typeof v === 'boolean'
 const isNumber = (v) => typeof v === 'number'
 const isTimespan = (v) => Number.isInteger(v) || (isString(v) && v !== '')
+
+// A Buffer that is bytes: Buffer.isBuffer is an instanceof check, which an object made from Buffer.prototype passes
+// without being a typed array (its methods then throw V8's TypeErrors).
+function isBuffer(value) {
+  return Buffer.isBuffer(value) && types.isUint8Array(value)
+}
 
 function isPlainObject(value) {
   if (value === null || typeof value !== 'object' || Object.prototype.toString.call(value) !== '[object Object]') {
@@ -92,6 +99,11 @@ const payloadFailure = (message) => tokenError('ERR_JWT_PAYLOAD_INVALID', messag
 
 function validateOptions(options, fail = optionFailure, extra) {
   validate(SIGN_OPTIONS, false, options, 'options', fail, extra)
+  // jsonwebtoken checks only that it is a string, and Buffer then throws its TypeError: the same class and message
+  // here, with the option code instead of node's.
+  if (options.encoding !== undefined && !Buffer.isEncoding(options.encoding)) {
+    throw optionError(`Unknown encoding: ${options.encoding}`)
+  }
 }
 
 // validate(REGISTERED_CLAIMS, true, payload, ...) with the rule lookup written out: only `iat`, `exp` and `nbf` have
@@ -113,9 +125,23 @@ function algorithmOf(header) {
   return alg
 }
 
+// JSON.stringify with its own TypeErrors (a cycle, a BigInt) given a ringjwt `code`; their class and message stay
+// jsonwebtoken's. An error the caller's code throws (a toJSON, a getter) passes unchanged.
+function stringify(value, code) {
+  try {
+    return JSON.stringify(value)
+  } catch (err) {
+    if (!(err instanceof TypeError) || err.code !== undefined) throw err
+    const error = new TypeError(err.message, { cause: err })
+    error.code = code
+    throw error
+  }
+}
+
 function buildHeader(alg, isObjectPayload, options) {
-  return JSON.stringify(
+  return stringify(
     Object.assign({ alg, typ: isObjectPayload ? 'JWT' : undefined, kid: options.keyid }, options.header),
+    'ERR_JWT_INVALID_OPTION',
   )
 }
 
@@ -176,8 +202,8 @@ function callNative(fn) {
 
 function payloadText(payload) {
   if (typeof payload === 'string') return payload
-  if (typeof payload === 'number' || Buffer.isBuffer(payload)) return payload.toString()
-  const text = JSON.stringify(payload)
+  if (typeof payload === 'number' || isBuffer(payload)) return payload.toString()
+  const text = stringify(payload, 'ERR_JWT_PAYLOAD_INVALID')
   if (text === undefined) throw payloadFailure('payload must be an object, string, Buffer or number')
   return text
 }
@@ -219,10 +245,10 @@ function checkPayload(payload, options, isObjectPayload) {
   if (isObjectPayload || payload === null) {
     validatePayload(payload)
     // A spread keeps V8's fast properties (an Object.assign copy of a few dozen claims is a slow dictionary-mode
-    // object for JSON.stringify); an own "__proto__" claim still goes through Object.assign, as in jsonwebtoken.
-    if (!options.mutatePayload) {
-      payload = Object.hasOwn(payload, '__proto__') ? Object.assign({}, payload) : { ...payload }
-    }
+    // object for JSON.stringify). An own "__proto__" claim is left out, as jsonwebtoken's Object.assign copy leaves
+    // it out of the token; but not made the copy's prototype, whose getters and setters would then run on `iat`,
+    // `exp` and `nbf`.
+    if (!options.mutatePayload) payload = Object.hasOwn(payload, '__proto__') ? withoutProto(payload) : { ...payload }
   } else {
     const invalid = OBJECT_ONLY_OPTIONS.filter((opt) => options[opt] !== undefined)
     if (invalid.length > 0) {
@@ -238,13 +264,17 @@ function checkPayload(payload, options, isObjectPayload) {
   return payload
 }
 
+function withoutProto({ ['__proto__']: _left, ...claims }) {
+  return claims
+}
+
 function isUtf8(encoding) {
   return encoding === undefined || encoding === 'utf8' || encoding === 'utf-8'
 }
 
 // Everything sign() does before the signature: returns what the native signer needs.
 function prepare(payload, secretOrPrivateKey, options) {
-  const isObjectPayload = typeof payload === 'object' && payload !== null && !Buffer.isBuffer(payload)
+  const isObjectPayload = typeof payload === 'object' && payload !== null && !isBuffer(payload)
   const header = Object.assign({ alg: options.algorithm || 'HS256' }, options.header)
   if (!secretOrPrivateKey && options.algorithm !== 'none') {
     throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
@@ -272,7 +302,13 @@ function signPrepared({ signer, header, payload }, encoding, text = payloadText(
 // Signing that pays for a thread hop only where the work is worth it: RSA, EC, EdDSA, or a large payload.
 const POOL_THRESHOLD = 8 * 1024
 function signPreparedAsync(prepared, encoding, signal) {
-  const text = payloadText(prepared.payload)
+  let text
+  try {
+    text = payloadText(prepared.payload)
+  } catch (err) {
+    // Promise forms and callbacks report every failure the same way: through the promise.
+    return Promise.reject(err)
+  }
   if (!isUtf8(encoding) || (prepared.alg.startsWith('HS') && text.length < POOL_THRESHOLD) || prepared.alg === 'none') {
     return Promise.resolve().then(() => signPrepared(prepared, encoding, text))
   }
@@ -335,10 +371,9 @@ function sign(payload, secretOrPrivateKey, options, callback) {
 function signAsync(payload, secretOrPrivateKey, options) {
   try {
     options = options || {}
-    const rejection = signalRejection(options)
+    const { signal, rejection } = readSignal(options)
     if (rejection) return rejection
-    const signal = options.signal
-    const rest = 'signal' in options ? withoutSignal(options) : options
+    const rest = typeof options === 'object' && 'signal' in options ? withoutSignal(options) : options
     return signPreparedAsync(prepare(payload, secretOrPrivateKey, rest), rest?.encoding, signal)
   } catch (err) {
     return Promise.reject(err)
@@ -350,18 +385,20 @@ function withoutSignal(options) {
   return rest
 }
 
-// A rejected promise when `options.signal` is not an AbortSignal or has already fired (or reading it throws);
-// `null` when work may start. Promise-returning functions report everything through the promise.
-function signalRejection(options) {
+// `options.signal`, read once (a getter may answer differently the next time, and the signal used must be the
+// one checked): `{ signal }` when work may start, `{ rejection }`, a rejected promise, when it is not an
+// AbortSignal, has already fired, or cannot be read. Promise-returning functions report everything through the
+// promise.
+function readSignal(options) {
   try {
     const signal = options?.signal
-    if (signal === undefined || signal === null) return null
+    if (signal === undefined || signal === null) return { signal: undefined, rejection: null }
     if (!(signal instanceof AbortSignal)) {
-      return Promise.reject(tokenError('ERR_JWT_INVALID_OPTION', '"signal" must be an AbortSignal'))
+      return { rejection: Promise.reject(tokenError('ERR_JWT_INVALID_OPTION', '"signal" must be an AbortSignal')) }
     }
-    return signal.aborted ? Promise.reject(abortError(signal)) : null
+    return signal.aborted ? { rejection: Promise.reject(abortError(signal)) } : { signal, rejection: null }
   } catch (err) {
-    return Promise.reject(err)
+    return { rejection: Promise.reject(err) }
   }
 }
 
@@ -376,6 +413,8 @@ module.exports = {
   signAsync,
   SUPPORTED_ALGS,
   isPlainObject,
+  isBuffer,
+  stringify,
   validateOptions,
   checkKeyKind,
   checkPayload,
@@ -387,7 +426,7 @@ module.exports = {
   algorithmOf,
   optionError,
   abortError,
-  signalRejection,
+  readSignal,
   inPool,
   timespanMessage,
   payloadText,

@@ -9,7 +9,7 @@ const { NativeRevocationList } = require('./native')
 const { decode } = require('./decode')
 const { optionError } = require('./errors')
 const { isPlainObject } = require('./sign')
-const { lifetimeSeconds } = require('./timespan')
+const { lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
 
 // A cut-off must outlive every token it can refuse. Tokens living longer than this need the option raised.
 const DEFAULT_MAX_TOKEN_LIFETIME = 30 * 24 * 60 * 60
@@ -25,7 +25,7 @@ function storeOptions(options, allowed = STORE_OPTIONS) {
     if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
   }
   const { clockTolerance = 0, maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME } = options
-  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
+  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= MAX_LIFETIME_SECONDS)) {
     throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
   }
   const lifetime = lifetimeSeconds(maxTokenLifetime)

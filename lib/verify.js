@@ -6,10 +6,10 @@ const native = require('./native')
 const { verifyingKey, defaultAlgorithms } = require('./keys')
 const { legacyVerifier } = require('./legacy-rsa')
 const { boundVerifier } = require('./handles')
-const { JsonWebTokenError, tokenError, optionError, fromNative } = require('./errors')
+const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
-const { SUPPORTED_ALGS, signalRejection, inPool, timespanMessage } = require('./sign')
+const { SUPPORTED_ALGS, readSignal, inPool, timespanMessage } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -41,9 +41,9 @@ function describeValue(value, nested) {
   return items.includes(null) ? null : `a${items.length}[${items.join('')}]`
 }
 
-function policyKey(options) {
+function policyKey(options, names = POLICY_OPTIONS) {
   let key = ''
-  for (const name of POLICY_OPTIONS) {
+  for (const name of names) {
     const value = options[name]
     if (value === undefined) continue
     const text = describeValue(value, false)
@@ -70,7 +70,7 @@ function policyOptions(options, algorithms, fail) {
     policy.audienceExpected = audiences.join(' or ')
   }
   if (options.issuer) {
-    const list = Array.isArray(options.issuer) ? options.issuer : [options.issuer]
+    const list = Array.isArray(options.issuer) ? Array.from(options.issuer) : [options.issuer]
     if (list.some((iss) => typeof iss !== 'string')) throw fail('"issuer" must be a string or an array of strings')
     policy.issuer = list
     policy.issuerIsList = Array.isArray(options.issuer)
@@ -104,8 +104,9 @@ function policyOptions(options, algorithms, fail) {
   return policy
 }
 
+// A dense copy: Array methods skip the holes of a sparse array, which would then reach the native layer unchecked.
 function audienceList(audience) {
-  return Array.isArray(audience) ? audience : [audience]
+  return Array.isArray(audience) ? Array.from(audience) : [audience]
 }
 
 function hasRegExp(audience) {
@@ -390,23 +391,41 @@ function verify(token, secretOrPublicKey, options, callback) {
       ),
     )
   }
-  return secretOrPublicKey(header, (err, key) => {
-    if (err) {
-      // jsonwebtoken's message; a ringjwt error from the key function (a JWK Set miss, say) keeps its own code.
-      const code = err instanceof JsonWebTokenError ? err.code : 'ERR_KEY_FUNCTION_FAILED'
-      const wrapped = tokenError(code, `error in secret or public key callback: ${err.message}`)
-      wrapped.inner = err
-      return done(wrapped)
-    }
+  // The key function may call back later, outside any try of the caller's: whatever the error it gives (one whose
+  // `message` throws, say), the outcome goes to `done`, or it would be an uncaught exception. What it throws before
+  // calling back goes to `done` too; only the first outcome counts.
+  let called = false
+  const onKey = (err, key) => {
+    if (called) return undefined
+    called = true
+    let error = null
     let result
     try {
-      result = verifyWithKey(token, key, options, clockTimestamp)
-    } catch (error) {
-      return done(error)
+      if (err) error = keyFunctionError(err, KEY_FUNCTION)
+      else result = verifyWithKey(token, key, options, clockTimestamp)
+    } catch (thrown) {
+      error = thrown
     }
-    return done(null, result)
-  })
+    return error === null ? done(null, result) : done(error)
+  }
+  try {
+    return secretOrPublicKey(header, onKey)
+  } catch (err) {
+    if (called) throw err
+    called = true
+    let error
+    try {
+      error = keyFunctionError(err, KEY_FUNCTION)
+    } catch (thrown) {
+      // Reading what it threw ran the caller's code, which threw in turn: that error goes on unchanged.
+      error = thrown
+    }
+    return done(error)
+  }
 }
+
+// jsonwebtoken's name for the key function in its message ("error in secret or public key callback: ...").
+const KEY_FUNCTION = 'secret or public key callback'
 
 function decodeParts(token) {
   try {
@@ -419,9 +438,8 @@ function decodeParts(token) {
 // verifyAsync: the same checks; asymmetric signatures are checked on the libuv thread pool.
 function verifyAsync(token, secretOrPublicKey, options = {}) {
   options = options || {}
-  const rejection = signalRejection(options)
+  const { signal, rejection } = readSignal(options)
   if (rejection) return rejection
-  const signal = options.signal
   if (typeof secretOrPublicKey === 'function') {
     return new Promise((resolve, reject) => {
       verify(token, secretOrPublicKey, options, (err, result) => (err ? reject(err) : resolve(result)))
@@ -453,6 +471,7 @@ module.exports = {
   audienceList,
   audienceMatches,
   policyOptions,
+  policyKey,
   POLICY_OPTIONS,
   parsePayload,
   completeResult,

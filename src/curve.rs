@@ -150,10 +150,10 @@ impl Curve {
             .into_iter()
             .find(|curve| {
                 let domain = curve.domain();
-                same_integer(params.prime, domain.p)
+                same_positive_integer(params.prime, domain.p)
                     && same_integer(params.a, domain.a)
                     && same_integer(params.b, domain.b)
-                    && same_integer(params.order, domain.n)
+                    && same_positive_integer(params.order, domain.n)
                     && curve.is_generator(params.base)
             })
             .ok_or_else(unknown)
@@ -194,6 +194,12 @@ fn same_integer(bytes: &[u8], expected: &str) -> bool {
     der::unsigned(bytes) == der::unsigned(&hex(expected))
 }
 
+/// An INTEGER equal to `expected`: DER INTEGERs are signed, so one whose top bit is set is negative, whatever its
+/// magnitude (p and n without the leading zero byte their top bit needs are not p and n).
+fn same_positive_integer(int: &[u8], expected: &str) -> bool {
+    int.first().is_some_and(|&top| top & 0x80 == 0) && same_integer(int, expected)
+}
+
 /// A fixed-width coordinate: exactly `len` bytes, equal to `expected` (padded to `len`).
 fn same_padded(bytes: &[u8], expected: &[u8], len: usize) -> bool {
     bytes.len() == len && der::unsigned(bytes) == der::unsigned(expected)
@@ -205,6 +211,21 @@ mod tests {
 
     /// Explicit parameters as OpenSSL writes them, built from a domain with one field changed by `edit`.
     fn explicit(curve: Curve, edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> Vec<u8> {
+        explicit_with(curve, edit, |v| {
+            let mut v = der::unsigned(v).to_vec();
+            if v.first().is_none_or(|b| b & 0x80 != 0) {
+                v.insert(0, 0);
+            }
+            der::tlv(der::INTEGER, &v)
+        })
+    }
+
+    /// `explicit`, with the INTEGERs (version, p, n, h) written by `integer`.
+    fn explicit_with(
+        curve: Curve,
+        edit: impl FnOnce(&mut Vec<Vec<u8>>),
+        integer: impl Fn(&[u8]) -> Vec<u8>,
+    ) -> Vec<u8> {
         let d = curve.domain();
         let len = curve.field_len();
         let pad = |text: &str| {
@@ -228,13 +249,6 @@ mod tests {
             vec![1],
         ];
         edit(&mut fields);
-        let integer = |v: &[u8]| {
-            let mut v = der::unsigned(v).to_vec();
-            if v.first().is_none_or(|b| b & 0x80 != 0) {
-                v.insert(0, 0);
-            }
-            der::tlv(der::INTEGER, &v)
-        };
         let mut field_id = der::tlv(der::OBJECT_IDENTIFIER, PRIME_FIELD);
         field_id.extend(integer(&fields[1]));
         let mut curve_seq = der::tlv(der::OCTET_STRING, &fields[2]);
@@ -316,6 +330,22 @@ mod tests {
         assert_eq!(read(&mixed).unwrap_err().code, Code::CurveUnknown);
         assert_eq!(read(&[0x30, 0x00]).unwrap_err().code, Code::CurveUnknown);
         assert_eq!(read(&[]).unwrap_err().code, Code::CurveUnknown);
+    }
+
+    #[test]
+    fn integers_are_read_with_their_sign() {
+        // Found by the property tests: p and n written without the zero byte their top bit needs are negative
+        // INTEGERs, which were taken for P-256's and P-384's p and n.
+        let unsigned = |v: &[u8]| der::tlv(der::INTEGER, der::unsigned(v));
+        for curve in [Curve::P256, Curve::P384] {
+            let err = read(&explicit_with(curve, |_| {}, unsigned)).unwrap_err();
+            assert_eq!(err.code, Code::CurveUnknown, "{curve:?}");
+        }
+        // P-521's p and n begin with 0x01: the same bytes are the positive INTEGERs.
+        assert_eq!(
+            read(&explicit_with(Curve::P521, |_| {}, unsigned)).unwrap(),
+            Curve::P521
+        );
     }
 
     fn explicit_generator(curve: Curve) -> Vec<u8> {

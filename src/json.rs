@@ -365,6 +365,28 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_read_correctly_rounded_as_json_parse_reads_them() {
+        // Found by the claims property test: serde_json's default parser read this `exp` one ulp high, so a
+        // token expired at a different instant than for jsonwebtoken. Rust's own `f64` parsing rounds correctly,
+        // as ECMAScript's JSON.parse does.
+        #[derive(Deserialize)]
+        struct Exp {
+            exp: serde_json::Value,
+        }
+        for text in [
+            "1699999868.1153715",
+            "1700000000.0000001",
+            "1699999999.9999999",
+            "0.1",
+            "1e-7",
+            "4102444800.000000123",
+        ] {
+            let exp = object::<Exp>(&format!(r#"{{"exp":{text}}}"#)).unwrap().exp;
+            assert_eq!(exp.as_f64(), Some(text.parse::<f64>().unwrap()), "{text}");
+        }
+    }
+
+    #[test]
     fn json_whitespace_is_four_characters() {
         assert!(opens_object(" \t\r\n{"));
         assert!(!opens_object("\u{a0}{"));

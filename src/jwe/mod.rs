@@ -24,9 +24,6 @@ pub use token::{
 #[cfg(test)]
 mod vectors;
 
-#[cfg(test)]
-mod backends;
-
 /// Hex test vectors (RFC 3394, RFC 7518 Appendix B) as bytes.
 #[cfg(test)]
 fn hex(text: &str) -> Vec<u8> {
