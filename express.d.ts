@@ -94,7 +94,12 @@ export interface ExpressJwtDecryptOptions {
   requireSigned?: boolean | undefined
 }
 
-export type NextFunction = (err?: unknown) => void
+/**
+ * Express's `NextFunction` as the middleware calls it. The error is `any`, as in Express's own type, so a callback
+ * written for express-jwt (`function (err) { err.code }`) compiles unchanged.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NextFunction = (err?: any) => void
 
 /** The middleware. It returns a promise when it had to wait (an async callback), else nothing. */
 export interface ExpressJwtMiddleware {
