@@ -324,7 +324,13 @@ describe('the errors for the common mistakes', () => {
       INVALID_OPTION,
       '"maxAge" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60',
     ],
-    ['createSigner(5)', () => jwt.createSigner(5), T, INVALID_OPTION, 'Expected "options" to be a plain object.'],
+    [
+      'createSigner(5)',
+      () => jwt.createSigner(5),
+      T,
+      INVALID_OPTION,
+      `Expected "options" to be a plain object, with the key in it: createSigner({ key, algorithm: 'HS256' })`,
+    ],
     [
       'createSigner unknown option',
       () => jwt.createSigner({ key: secret, foo: 1 }),
@@ -338,7 +344,7 @@ describe('the errors for the common mistakes', () => {
       () => jwt.createVerifier(null),
       T,
       INVALID_OPTION,
-      'Expected "options" to be a plain object.',
+      `Expected "options" to be a plain object, with the key in it: createVerifier({ key, algorithms: ['HS256'] })`,
     ],
     [
       'createVerifier key function',

@@ -21,12 +21,15 @@ const shape = (err) => ({
 })
 
 const TIMESPAN = 'should be a number of seconds or string representing a timespan'
+const SIGNER_SHAPE = `Expected "options" to be a plain object, with the key in it: createSigner({ key, algorithm: 'HS256' })`
+const VERIFIER_SHAPE = `Expected "options" to be a plain object, with the key in it: createVerifier({ key, algorithms: ['HS256'] })`
 
 describe('createSigner checks every option at creation', () => {
   const cases = [
-    ['options null', null, 'Expected "options" to be a plain object.'],
-    ['options an array', [], 'Expected "options" to be a plain object.'],
-    ['options a string', 'HS256', 'Expected "options" to be a plain object.'],
+    ['options null', null, SIGNER_SHAPE],
+    ['options an array', [], SIGNER_SHAPE],
+    ['options a string', 'HS256', SIGNER_SHAPE],
+    ['a key first, as for sign()', Buffer.from(secret), SIGNER_SHAPE],
     ['an unknown option', { key: secret, foo: 1 }, '"foo" is not allowed in "options"'],
     ['a signal', { key: secret, signal: new AbortController().signal }, '"signal" is not allowed in "options"'],
     ['algorithm', { key: secret, algorithm: 'HS1' }, '"algorithm" must be a valid string enum value'],
@@ -103,7 +106,8 @@ describe('createSigner checks every option at creation', () => {
 
 describe('createVerifier checks every option at creation', () => {
   const cases = [
-    ['options null', null, 'Expected "options" to be a plain object.'],
+    ['options null', null, VERIFIER_SHAPE],
+    ['a key first, as for verify()', secret, VERIFIER_SHAPE],
     ['an unknown option', { key: secret, foo: 1 }, '"foo" is not allowed in "options"'],
     ['a signal', { key: secret, signal: new AbortController().signal }, '"signal" is not allowed in "options"'],
     ['a key function', { key: () => secret }, '"key" must be key material; key functions are for verify()'],

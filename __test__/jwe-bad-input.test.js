@@ -176,6 +176,20 @@ describe('the errors for the common mistakes', () => {
       'Expected "options" to be a plain object.',
     ],
     [
+      'createEncrypter with the key first',
+      () => jwt.createEncrypter(secret, dir),
+      T,
+      'ERR_JWT_INVALID_OPTION',
+      `Expected "options" to be a plain object, with the key in it: createEncrypter({ key, algorithm: 'dir', encryption: 'A256GCM' })`,
+    ],
+    [
+      'createDecrypter with the key first',
+      () => jwt.createDecrypter(secret, { algorithms: ['dir'] }),
+      T,
+      'ERR_JWT_INVALID_OPTION',
+      `Expected "options" to be a plain object, with the key in it: createDecrypter({ key, algorithms: ['dir'] })`,
+    ],
+    [
       'encrypt with an unknown option',
       () => jwt.encrypt({}, secret, { ...dir, algorithms: ['dir'] }),
       T,

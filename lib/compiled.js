@@ -20,7 +20,7 @@ const {
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey } = require('./keys')
-const { tokenError, optionError, fromNative } = require('./errors')
+const { tokenError, optionError, factoryOptionsError, fromNative } = require('./errors')
 const { timespan } = require('./timespan')
 
 // An option error found while preparing (a timespan, the header's alg, an audience RegExp) is a TypeError at
@@ -30,7 +30,7 @@ function asOptionError(err) {
 }
 
 function createSigner(options) {
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  if (!isPlainObject(options)) throw factoryOptionsError("createSigner({ key, algorithm: 'HS256' })")
   const { key, ...signOptions } = options
   validateOptions(signOptions, optionError)
   for (const name of ['expiresIn', 'notBefore']) {
@@ -108,7 +108,7 @@ const BOOLEAN_OPTIONS = [
 ]
 
 function validateVerifierOptions(options) {
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  if (!isPlainObject(options)) throw factoryOptionsError("createVerifier({ key, algorithms: ['HS256'] })")
   for (const name of Object.keys(options)) {
     if (!VERIFIER_OPTIONS.has(name)) throw optionError(`"${name}" is not allowed in "options"`)
   }

@@ -16,7 +16,7 @@ const {
   POLICY_OPTIONS,
 } = require('./verify')
 const { isPlainObject, readSignal, inPool } = require('./sign')
-const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
+const { tokenError, optionError, factoryOptionsError, fromNative, keyFunctionError } = require('./errors')
 
 // verify()'s claim options; `algorithms` and key sizes belong to the signed token inside (`verify`).
 const CLAIM_OPTIONS = POLICY_OPTIONS.filter((name) => name !== 'algorithms' && name !== 'allowInsecureKeySizes')
@@ -281,7 +281,7 @@ function decryptAsync(token, key, options = {}) {
  * Validates the options and parses the keys once: `{ decrypt(token), decryptAsync(token, { signal }) }`.
  */
 function createDecrypter(options) {
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  if (!isPlainObject(options)) throw factoryOptionsError("createDecrypter({ key, algorithms: ['dir'] })")
   const { key, ...rest } = options
   validateOptions(rest)
   if (typeof key === 'function') throw optionError('"key" must be key material; key functions are for decrypt()')

@@ -17,7 +17,14 @@ const {
 } = require('./sign')
 const { createSigner } = require('./compiled')
 const { timespan } = require('./timespan')
-const { JsonWebTokenError, tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
+const {
+  JsonWebTokenError,
+  tokenError,
+  optionError,
+  factoryOptionsError,
+  fromNative,
+  keyFunctionError,
+} = require('./errors')
 
 /** The content encryption used when `encryption` is not given. */
 const DEFAULT_ENCRYPTION = 'A256GCM'
@@ -219,7 +226,8 @@ function encryptAsync(payload, key, options) {
  * Validates the options and parses the key once: `{ encrypt(payload), encryptAsync(payload, { signal }) }`.
  */
 function createEncrypter(options) {
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  if (!isPlainObject(options))
+    throw factoryOptionsError("createEncrypter({ key, algorithm: 'dir', encryption: 'A256GCM' })")
   const { key, ...rest } = options
   validateOptions(rest)
   if (typeof key === 'function') throw optionError('"key" must be key material; key functions are for encrypt()')

@@ -111,6 +111,11 @@ function optionError(message) {
   return err
 }
 
+// The compiled forms take one options object with the key in it; a key given first, as to sign(), is the usual slip.
+function factoryOptionsError(example) {
+  return optionError(`Expected "options" to be a plain object, with the key in it: ${example}`)
+}
+
 // The native layer rejects with an `Error` whose message is `<code>\x1f<message>[\x1f<unix seconds>]`: the
 // same encoding for sync calls and for promises settled from the thread pool. This is the one place such
 // errors become the JS error classes.
@@ -154,5 +159,6 @@ module.exports = {
   StoreUnavailableError,
   tokenError,
   optionError,
+  factoryOptionsError,
   fromNative,
 }
