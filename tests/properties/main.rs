@@ -22,5 +22,10 @@ pub fn config(cases: u32) -> Config {
         config.rng_seed = RngSeed::Fixed(SEED);
     }
     config.failure_persistence = None;
+    // Some properties discard part of their inputs (`prop_assume!`, a third or so at most): the allowance grows
+    // with the number of cases, so that more cases never fail for want of it.
+    config.max_global_rejects = config
+        .max_global_rejects
+        .max(config.cases.saturating_mul(4));
     config
 }
