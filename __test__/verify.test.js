@@ -497,3 +497,51 @@ describe('options used again', () => {
     }
   })
 })
+
+describe('ECDSA signatures that verify for any message are refused (CVE-2022-21449)', () => {
+  // In the JWS form a signature is r || s, each as long as the curve's order. r = 0 or s = 0, and r or s equal to the
+  // order n, are outside [1, n - 1]: a verifier that does not check the range accepts them for every message.
+  const curves = [
+    ['ES256', keys.p256, 32, 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'],
+    [
+      'ES384',
+      keys.p384,
+      48,
+      'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+    ],
+    [
+      'ES512',
+      keys.p521,
+      66,
+      '01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
+    ],
+  ]
+  const input = (alg) => `${b64({ alg, typ: 'JWT' })}.${b64({ sub: 'admin', iat: NOW })}`
+  for (const [alg, key, size, order] of curves) {
+    const n = Buffer.from(order, 'hex')
+    const one = Buffer.alloc(size)
+    one[size - 1] = 1
+    const signatures = [
+      ['r = s = 0', Buffer.alloc(2 * size)],
+      ['r = 0, s = 1', Buffer.concat([Buffer.alloc(size), one])],
+      ['r = 1, s = 0', Buffer.concat([one, Buffer.alloc(size)])],
+      ['r = s = n', Buffer.concat([n, n])],
+    ]
+    for (const [name, signature] of signatures) {
+      const token = `${input(alg)}.${signature.toString('base64url')}`
+      test(`${alg}, ${name}: refused by verify and verifyAsync`, async () => {
+        for (const err of [
+          thrown(() => jwt.verify(token, key.publicKey, { algorithms: [alg] })),
+          await jwt.verifyAsync(token, key.publicKey, { algorithms: [alg] }).catch((e) => e),
+        ]) {
+          expect(err).toBeInstanceOf(JsonWebTokenError)
+          expect(err).toMatchObject({
+            name: 'JsonWebTokenError',
+            code: 'ERR_JWS_SIGNATURE_INVALID',
+            message: 'invalid signature',
+          })
+        }
+      })
+    }
+  }
+})
