@@ -153,3 +153,18 @@ test('decrypt options are checked when the middleware is made', () => {
     expect(error).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
   }
 })
+
+test('PEM text is never a decryption secret, whether the secret is a key or a key function', () => {
+  const pem = encryptionPair.publicKey.export({ type: 'spki', format: 'pem' })
+  const pemDecrypt = { key: pem, algorithms: ['dir'], encryptions: ['A256GCM'] }
+  for (const secret of [signingSecret, (req, token) => signingSecret]) {
+    let error
+    try {
+      expressjwt({ secret, algorithms: ['HS256'], decrypt: pemDecrypt })
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(jwt.JsonWebTokenError)
+    expect(error).toMatchObject({ code: 'ERR_KEY_INVALID', message: 'decryption key is not valid key material' })
+  }
+})

@@ -138,9 +138,17 @@ function nativeSettings(entry, options) {
   }
 }
 
-function nativeDecrypter(entry, options) {
+// The key a decrypter is made for: given, and never PEM text taken for a secret.
+function decryptionEntry(key) {
+  if (key === undefined || key === null || key === '')
+    throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
+  const entry = decryptionKey(key)
   if (entry.type === 'secret' && entry.pemText)
     throw tokenError('ERR_KEY_INVALID', 'decryption key is not valid key material')
+  return entry
+}
+
+function nativeDecrypter(entry, options) {
   const verifier = innerVerifier(options)
   const cacheKey = optionsKey(options, verifier)
   let decrypter = cacheKey === null ? undefined : entry.decrypters.get(cacheKey)
@@ -235,9 +243,7 @@ function keyFromFunction(key, token) {
 }
 
 function decrypterFor(key, options) {
-  if (key === undefined || key === null || key === '')
-    throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
-  return nativeDecrypter(decryptionKey(key), options)
+  return nativeDecrypter(decryptionEntry(key), options)
 }
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'
@@ -310,9 +316,7 @@ function createDecrypter(options) {
 function createInnerTokenDecrypter(options) {
   const { key, ...rest } = options
   validateOptions(rest)
-  if (key === undefined || key === null || key === '')
-    throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
-  const entry = decryptionKey(key)
+  const entry = decryptionEntry(key)
   let decrypter
   try {
     decrypter = entry.native.innerTokenDecrypter(nativeSettings(entry, rest))
