@@ -448,6 +448,8 @@ export interface TokenStoreOptions {
 export interface RedisTokenStoreOptions extends TokenStoreOptions {
   /** Key prefix. Default `'ringjwt:revoked:'`. */
   prefix?: string
+  /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
+  timeout?: number
 }
 
 /**
@@ -475,11 +477,16 @@ export interface RedisTokenStore {
   revokeAllFor(sub: string, when?: Date | number): Promise<boolean>
 }
 
-/** The node-redis v5 client methods the Redis store uses (a `createClient()` result, connected). */
+/**
+ * The node-redis v5 client methods the Redis store uses (a `createClient()` result, connected). Scripts run with
+ * EVALSHA (EVAL when Redis has lost its script cache); calls are refused at once while `isReady` is false.
+ */
 export interface RedisClientLike {
   set(key: string, value: string, options: { expiration: { type: 'EX'; value: number } }): Promise<unknown>
   mGet(keys: string[]): Promise<ReadonlyArray<unknown>>
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  readonly isReady?: boolean
 }
 
 export declare function createTokenStore(options?: TokenStoreOptions): TokenStore
@@ -650,18 +657,6 @@ export interface RedisSessionStoreOptions extends SessionStoreOptions {
   prefix?: string
   /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
   timeout?: number
-}
-
-/** The Redis token store takes the same `timeout`. */
-export interface RedisTokenStoreOptions {
-  /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
-  timeout?: number
-}
-
-/** The Redis token store runs its script with EVALSHA, and refuses at once while `isReady` is false. */
-export interface RedisClientLike {
-  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  readonly isReady?: boolean
 }
 
 /** A live session. `metadata` is what the app gave at login (`{}` when nothing). */

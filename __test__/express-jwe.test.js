@@ -157,7 +157,7 @@ test('decrypt options are checked when the middleware is made', () => {
 test('PEM text is never a decryption secret, whether the secret is a key or a key function', () => {
   const pem = encryptionPair.publicKey.export({ type: 'spki', format: 'pem' })
   const pemDecrypt = { key: pem, algorithms: ['dir'], encryptions: ['A256GCM'] }
-  for (const secret of [signingSecret, (req, token) => signingSecret]) {
+  for (const secret of [signingSecret, () => signingSecret]) {
     let error
     try {
       expressjwt({ secret, algorithms: ['HS256'], decrypt: pemDecrypt })

@@ -545,3 +545,14 @@ describe('ECDSA signatures that verify for any message are refused (CVE-2022-214
     }
   }
 })
+
+test('the last-options shortcut reads every option that shapes a verifier', () => {
+  // snapshot() and sameOptions() name the options one by one, for speed; one left out would let a verifier made for
+  // other options (without `strict`, say) serve the call.
+  const { POLICY_OPTIONS, snapshot, sameOptions } = require('../lib/verify')
+  expect(Object.keys(snapshot({}))).toEqual(POLICY_OPTIONS)
+  for (const name of POLICY_OPTIONS) {
+    expect(sameOptions(snapshot({}), { [name]: true })).toBe(false)
+    expect(sameOptions(snapshot({ [name]: true }), { [name]: true })).toBe(true)
+  }
+})

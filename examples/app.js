@@ -251,4 +251,4 @@ function createApp({
   return app
 }
 
-module.exports = { createApp, createUser, REFRESH_COOKIE }
+module.exports = { createApp, createUser }

@@ -100,4 +100,4 @@ function redisAttemptStores(client, { prefix = 'ringjwt-demo:login:', timeout = 
   return (name) => new RedisStore({ prefix: `${prefix}${name}:`, sendCommand })
 }
 
-module.exports = { loginLimits, redisAttemptStores, DEFAULT_LIMITS }
+module.exports = { loginLimits, redisAttemptStores }

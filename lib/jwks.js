@@ -390,8 +390,9 @@ function createRemoteJwks(url, options) {
     lastAttemptAt = Date.now()
     const signal = AbortSignal.timeout(Math.ceil(timeout))
     let onAbort
+    const timeoutError = () => tokenError('ERR_JWKS_TIMEOUT', `JSON Web Key Set request timed out after ${timeout} ms`)
     const timedOut = new Promise((resolve, reject) => {
-      onAbort = () => reject(tokenError('ERR_JWKS_TIMEOUT', `JSON Web Key Set request timed out after ${timeout} ms`))
+      onAbort = () => reject(timeoutError())
       signal.addEventListener('abort', onAbort, { once: true })
     })
     try {
@@ -401,9 +402,7 @@ function createRemoteJwks(url, options) {
     } catch (err) {
       failedAt = Date.now()
       // fetch's own abort error, when it came before the race saw the signal.
-      if (signal.aborted && err?.code === 'ERR_JWKS_FETCH_FAILED') {
-        throw tokenError('ERR_JWKS_TIMEOUT', `JSON Web Key Set request timed out after ${timeout} ms`)
-      }
+      if (signal.aborted && err?.code === 'ERR_JWKS_FETCH_FAILED') throw timeoutError()
       throw err
     } finally {
       signal.removeEventListener('abort', onAbort)

@@ -11,8 +11,8 @@
 // or a network that drops packets) is bounded by the timer here.
 
 const crypto = require('node:crypto')
-const { types } = require('node:util')
 const { StoreUnavailableError, optionError } = require('./errors')
+const { isBuffer } = require('./sign')
 
 // About a second at most, as a person waits for a page; Redis answers in well under a millisecond when well.
 const DEFAULT_TIMEOUT = 1000
@@ -77,7 +77,7 @@ function replyFields(reply, count) {
   if (!Array.isArray(reply) || (count !== undefined && reply.length !== count)) throw unreadable()
   return Array.from(reply, (value) => {
     if (value === null || typeof value === 'string') return value
-    if (Buffer.isBuffer(value) && types.isUint8Array(value)) return value.toString()
+    if (isBuffer(value)) return value.toString()
     throw unreadable()
   })
 }
@@ -119,5 +119,4 @@ module.exports = {
   replyStrings,
   replyOneOf,
   unreadable,
-  DEFAULT_TIMEOUT,
 }

@@ -389,10 +389,12 @@ function withoutSignal(options) {
 // one checked): `{ signal }` when work may start, `{ rejection }`, a rejected promise, when it is not an
 // AbortSignal, has already fired, or cannot be read. Promise-returning functions report everything through the
 // promise.
+const NO_SIGNAL = Object.freeze({ signal: undefined, rejection: null })
+
 function readSignal(options) {
   try {
     const signal = options?.signal
-    if (signal === undefined || signal === null) return { signal: undefined, rejection: null }
+    if (signal === undefined || signal === null) return NO_SIGNAL
     if (!(signal instanceof AbortSignal)) {
       return { rejection: Promise.reject(tokenError('ERR_JWT_INVALID_OPTION', '"signal" must be an AbortSignal')) }
     }

@@ -473,6 +473,8 @@ module.exports = {
   policyOptions,
   policyKey,
   POLICY_OPTIONS,
+  snapshot,
+  sameOptions,
   parsePayload,
   completeResult,
   checkToken,

@@ -452,5 +452,4 @@ module.exports = {
   SECRET,
   DIR_KEY,
   TOKENS,
-  UNAUTHORIZED_CODES,
 }

@@ -24,4 +24,4 @@ function fakeDateOnly(now = Date.now()) {
   jest.useFakeTimers({ now, doNotFake: REAL_TIMERS })
 }
 
-module.exports = { REAL_TIMERS, fakeDateOnly }
+module.exports = { fakeDateOnly }

@@ -67,4 +67,4 @@ function listFiles(dir) {
     .sort()
 }
 
-module.exports = { installedPackage, listFiles, manifest, root, TRIPLE, ADDON, BUILT_ADDON }
+module.exports = { installedPackage, listFiles, manifest, root, TRIPLE, ADDON }

@@ -336,4 +336,4 @@ function sessionStoreBehaviour(newStore) {
   })
 }
 
-module.exports = { sessionStoreBehaviour, expectRefusal, failure, START, MINUTE, DAY, REFRESH_TOKEN }
+module.exports = { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY }

@@ -27,4 +27,4 @@ function asymmetricToken(header, payload, key, algorithm = 'sha256') {
   return `${input}.${signature.toString('base64url')}`
 }
 
-module.exports = { hmacToken, asymmetricToken, signingInput }
+module.exports = { hmacToken, asymmetricToken }
