@@ -17,6 +17,7 @@ pub fn encode_into(bytes: &[u8], out: &mut String) {
     ENGINE.encode_append(bytes, out);
 }
 
+#[cfg(test)]
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(encoded_len(bytes.len()));
     encode_into(bytes, &mut out);

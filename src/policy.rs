@@ -73,6 +73,17 @@ impl Policy {
         self.check_from_audience(&payload.claims, now, audience_matched)
     }
 
+    /// Every claim check a verifier runs by itself: all of them, or with [`Audience::Caller`] those before the
+    /// audience step, the rest waiting for the caller's verdict ([`Policy::check_from_audience`]).
+    pub fn check_unless_caller_audience(&self, payload: &Payload, now: f64) -> Result<()> {
+        self.check_until_audience(payload, now)?;
+        if self.audience_by_caller() {
+            Ok(())
+        } else {
+            self.check_from_audience(&payload.claims, now, None)
+        }
+    }
+
     /// Whether the caller matches the audience (see [`Audience::Caller`]).
     pub fn audience_by_caller(&self) -> bool {
         matches!(self.audience, Some((Audience::Caller, _)))

@@ -19,7 +19,8 @@ const MIN_PRUNE_LEN: usize = 1024;
 
 type Fingerprint = [u8; 16];
 
-fn fingerprint(claim: &str) -> Fingerprint {
+/// The first 16 bytes of the SHA-256 of `claim`: a fixed-size key that needs no allocation.
+pub(crate) fn fingerprint(claim: &str) -> Fingerprint {
     let mut out = [0u8; 16];
     out.copy_from_slice(&digest(&SHA256, claim.as_bytes()).as_ref()[..16]);
     out

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use ring::digest::{digest, SHA256};
+use crate::revocation::fingerprint;
 
 /// SHA-256 of a refresh token.
 pub type RefreshDigest = [u8; 32];
@@ -34,11 +34,7 @@ type RetiredFingerprint = [u8; 16];
 type Key = [u8; 16];
 
 fn key_of(value: &str) -> Key {
-    uuid_bytes(value).unwrap_or_else(|| {
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&digest(&SHA256, value.as_bytes()).as_ref()[..16]);
-        out
-    })
+    uuid_bytes(value).unwrap_or_else(|| fingerprint(value))
 }
 
 /// The 16 bytes of a hyphenated UUID (either case), or None.

@@ -51,15 +51,13 @@ pub fn encode_into(
     Ok(())
 }
 
-/// A token that passed `verify`: its header and payload as JSON text for the caller to parse.
+/// A token that passed `verify`: its header and payload as JSON text for the caller to parse. When the policy leaves
+/// the audience to the caller ([`Audience::Caller`](crate::policy::Audience::Caller)), every check before the
+/// audience step passed, and the token is verified only once [`finish_audience`] passes too.
 #[derive(Debug)]
 pub struct Verified {
     pub header: String,
     pub payload: String,
-    /// The policy leaves the audience to the caller ([`Audience::Caller`](crate::policy::Audience::Caller)):
-    /// every check before the audience step passed, and the token is verified only once [`finish_audience`]
-    /// passes too.
-    pub audience_pending: bool,
 }
 
 /// Buffers for the decoded header and payload of a token. [`verify_into`] clears and fills the ones it is given and
@@ -261,15 +259,10 @@ fn verify_with(
         Some(payload) => payload,
         None => Payload::parse(&decoded.payload, false)?,
     };
-    policy.check_until_audience(&payload, now)?;
-    let audience_pending = policy.audience_by_caller();
-    if !audience_pending {
-        policy.check_from_audience(&payload.claims, now, None)?;
-    }
+    policy.check_unless_caller_audience(&payload, now)?;
     Ok(Verified {
         header: decoded.header,
         payload: decoded.payload,
-        audience_pending,
     })
 }
 
@@ -585,15 +578,15 @@ mod tests {
         };
         let token = signed(&key, br#"{"alg":"HS256"}"#, br#"{"aud":"ab","iss":"x"}"#);
         let verified = verify(&token, Some(&key), &p, 0.0).unwrap();
-        assert!(verified.audience_pending);
         let err = finish_audience(&verified.payload, &p, 0.0, false).unwrap_err();
         assert_eq!(err.code, Code::AudienceInvalid);
         let err = finish_audience(&verified.payload, &p, 0.0, true).unwrap_err();
         assert_eq!(err.code, Code::IssuerInvalid);
-        assert!(
-            !verify(&token, Some(&key), &hs256_policy(), 0.0)
+        assert_eq!(
+            verify(&token, Some(&key), &hs256_policy(), 0.0)
                 .unwrap()
-                .audience_pending
+                .payload,
+            r#"{"aud":"ab","iss":"x"}"#
         );
     }
 }

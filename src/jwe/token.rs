@@ -15,6 +15,7 @@ use super::header::{self, Header, PartyInfo};
 use super::key::{Direction, JweKey, Material};
 use super::random::{Entropy, Purpose, SystemEntropy};
 use super::{compression, keywrap, pbes2, rsa};
+use crate::base64url;
 use crate::claims::Payload as ClaimsPayload;
 use crate::error::{Code, Error, Result};
 use crate::key::Key;
@@ -192,7 +193,7 @@ pub fn encrypt_with(
     let mut token = String::with_capacity(
         (header.len() + encrypted_key.len() + plaintext.len() + 64) * 4 / 3 + 8,
     );
-    B64.encode_string(header.as_bytes(), &mut token);
+    base64url::encode_into(header.as_bytes(), &mut token);
     let aad_len = token.len();
     let (ciphertext, tag) = match cek.gcm(enc) {
         Some(gcm) => {
@@ -210,7 +211,7 @@ pub fn encrypt_with(
     };
     for part in [&encrypted_key[..], &iv, &ciphertext, &tag] {
         token.push('.');
-        B64.encode_string(part, &mut token);
+        base64url::encode_into(part, &mut token);
     }
     Ok(token)
 }
@@ -246,7 +247,7 @@ fn is_base64url(part: &str) -> bool {
 }
 
 fn decode(part: &str) -> Result<Vec<u8>> {
-    B64.decode(part).map_err(|_| Error::malformed())
+    base64url::decode(part).ok_or_else(Error::malformed)
 }
 
 fn split(token: &str) -> Result<Segments<'_>> {
@@ -487,10 +488,7 @@ pub fn decrypt_and_check(
             // With a RegExp audience the checks stop before the audience step; the caller then runs
             // `finish_audience` with JavaScript's verdict, as verify() does.
             let payload = ClaimsPayload::parse(&decrypted.plaintext, false)?;
-            policy.check_until_audience(&payload, now)?;
-            if !policy.audience_by_caller() {
-                policy.check_from_audience(&payload.claims, now, None)?;
-            }
+            policy.check_unless_caller_audience(&payload, now)?;
             Ok(Opened { header: decrypted.header, payload: decrypted.plaintext, signed: None })
         }
         (Payload::Claims(_), true) => Err(Error::new(
