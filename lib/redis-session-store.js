@@ -187,9 +187,12 @@ function createRedisSessionStore(client, options) {
       const args = [subject, now, expires, absolute, refreshDigest(refreshToken).toString('hex'), jti, tokenExpiresAt]
       args.push(expires + clockTolerance - now, meta)
       const created = await call(async (redis) => {
-        // The index first: a session that logout-all cannot find must never exist.
-        await redis.sAdd(subjectKey(subject), id)
-        await redis.pExpire(subjectKey(subject), absoluteLifetime + clockTolerance)
+        // The index first: a session that logout-all cannot find must never exist. Both commands go out in one
+        // round trip, in order.
+        await Promise.all([
+          redis.sAdd(subjectKey(subject), id),
+          redis.pExpire(subjectKey(subject), absoluteLifetime + clockTolerance),
+        ])
         return replyOneOf(await runScript(redis, CREATE, [sessionKey(id)], args.map(String)), [0, 1])
       })
       // Random UUIDs do not collide in practice; this keeps an existing session safe if they ever did.
@@ -211,6 +214,7 @@ function createRedisSessionStore(client, options) {
       if (reply[0] !== 'ok') throw Object.hasOwn(REFUSALS, reply[0]) ? refusal(reply[0]) : unreadable()
       if (reply.length !== 7) throw unreadable()
       const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
+      if (!isMetadata(meta)) throw unreadable()
       const session = {
         id,
         subject,
