@@ -10,6 +10,7 @@ const { decode } = require('./decode')
 const { verifyingKey } = require('./keys')
 const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
 const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
+const { createDpopAuth } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -243,6 +244,19 @@ function requiredOption(message) {
   return err
 }
 
+// What the DPoP step needs of an Express request. `req.protocol` and `req.host` follow the `trust proxy` setting.
+function dpopRequest(req) {
+  const authorization = req.headers.authorization
+  const space = authorization.indexOf(' ')
+  return {
+    method: req.method,
+    url: `${req.protocol}://${req.host}${req.originalUrl ?? req.url}`,
+    scheme: authorization.slice(0, space).toLowerCase(),
+    token: authorization.slice(space + 1),
+    proofs: req.headers.dpop,
+  }
+}
+
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
 
 function expressjwt(options) {
@@ -255,7 +269,18 @@ function expressjwt(options) {
   const getToken = optionalFunction(options, 'getToken')
   const isRevoked = optionalFunction(options, 'isRevoked')
   const onExpired = optionalFunction(options, 'onExpired')
-  const setAuth = propertySetter(options.requestProperty)
+  const dpop = createDpopAuth(options.dpop, (code, inner) => new UnauthorizedError(code, inner))
+  if (dpop !== null && getToken !== undefined) throw optionError('"dpop" reads the Authorization header: no "getToken"')
+  const assign = propertySetter(options.requestProperty)
+  // With DPoP, the verified claims are set only once the proof passes too; `req.dpop` gets the proof and its key.
+  const setAuth =
+    dpop === null
+      ? assign
+      : (req, payload) =>
+          after(dpop.check(dpopRequest(req), payload), (proof) => {
+            if (proof !== null) req.dpop = proof
+            assign(req, payload)
+          })
   const verifyOptions = pickVerifyOptions(options)
 
   // A static key is compiled now; for a key function the options are checked now and each key it returns is
@@ -277,7 +302,9 @@ function expressjwt(options) {
     if (space === -1 || value.indexOf(' ', space + 1) !== -1) {
       throw new UnauthorizedError('credentials_bad_format', { message: BAD_FORMAT })
     }
-    if (space === 6 && value.slice(0, 6).toLowerCase() === 'bearer') return value.slice(7)
+    if (dpop !== null) {
+      if (dpop.accepts(value.slice(0, space).toLowerCase())) return value.slice(space + 1)
+    } else if (space === 6 && value.slice(0, 6).toLowerCase() === 'bearer') return value.slice(7)
     if (credentialsRequired) throw new UnauthorizedError('credentials_bad_scheme', { message: BAD_FORMAT })
     return PASS
   }
@@ -286,7 +313,7 @@ function expressjwt(options) {
     if (isRevoked === undefined) return setAuth(req, payload)
     return after(isRevoked(req, jwt), (revoked) => {
       if (revoked) throw new UnauthorizedError('revoked_token', { message: 'The token has been revoked.' })
-      setAuth(req, payload)
+      return setAuth(req, payload)
     })
   }
 
@@ -378,7 +405,12 @@ function expressjwt(options) {
     try {
       pending = authenticate(req)
     } catch (err) {
-      return next(err)
+      return next(withChallenge(err))
+    }
+    if (dpop !== null) {
+      pending = pending?.catch((err) => Promise.reject(withChallenge(err)))
+      const headers = dpop.responseHeaders()
+      if (headers !== null) res.set(headers)
     }
     if (pending === undefined) return next()
     // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure.
@@ -390,6 +422,13 @@ function expressjwt(options) {
         setImmediate(next, err)
       },
     )
+  }
+
+  // With DPoP, every 401 carries the RFC 9449 challenge (`err.headers`, which Express's error handler sends).
+  function withChallenge(err) {
+    if (dpop !== null && err instanceof UnauthorizedError && err.headers === undefined)
+      err.headers = dpop.challenge(err)
+    return err
   }
 
   middleware.unless = unless
