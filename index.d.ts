@@ -688,6 +688,13 @@ export interface SessionClaims {
   sid: string
   jti: string
   exp: number
+  /** For a session bound to a DPoP key: the key's thumbprint, for the access token's `cnf`. */
+  cnf?: { jkt: string }
+}
+
+/** Binds a session to a DPoP key: the `jkt` of a verified proof (verifyDpopProof). */
+export interface SessionBindingOptions {
+  jkt?: string | undefined
 }
 
 /** What a login (`create`) or a `refresh` hands out. */
@@ -714,9 +721,12 @@ export type SessionRefusalCode =
  */
 export interface SessionStore<M extends object = Record<string, unknown>> {
   /** Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. */
-  create(subject: string, metadata?: M): IssuedSession<M>
-  /** Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). */
-  refresh(refreshToken: string): IssuedSession<M>
+  create(subject: string, metadata?: M, options?: SessionBindingOptions): IssuedSession<M>
+  /**
+   * Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). A session bound to a DPoP
+   * key refreshes only with the same `jkt`; an unbound one given a `jkt` is bound from then on.
+   */
+  refresh(refreshToken: string, options?: SessionBindingOptions): IssuedSession<M>
   /** The middleware check: `false` for a token its live session issued, else throws. Never `true`. */
   isRevoked(payload: JwtPayload | string): false
   isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): false
@@ -736,8 +746,8 @@ export interface SessionStore<M extends object = Record<string, unknown>> {
 
 /** The same interface on Redis, every method returning a promise. Redis down: StoreUnavailableError. */
 export interface RedisSessionStore<M extends object = Record<string, unknown>> {
-  create(subject: string, metadata?: M): Promise<IssuedSession<M>>
-  refresh(refreshToken: string): Promise<IssuedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionBindingOptions): Promise<IssuedSession<M>>
+  refresh(refreshToken: string, options?: SessionBindingOptions): Promise<IssuedSession<M>>
   isRevoked(payload: JwtPayload | string): Promise<false>
   isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): Promise<false>
   get(id: string): Promise<Session<M> | null>

@@ -19,7 +19,7 @@ const task = JSON.parse(
 )
 
 async function keyPair(jwk) {
-  const { d, ...publicJwk } = jwk
+  const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }
   const algorithm = { name: 'ECDSA', namedCurve: jwk.crv }
   return {
     privateKey: await crypto.subtle.importKey('jwk', jwk, algorithm, false, ['sign']),
