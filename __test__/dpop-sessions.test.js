@@ -4,11 +4,14 @@
 // from the same key, so a stolen refresh token alone is useless.
 
 const { createClient } = require('redis')
-const { createSessionStore, createRedisSessionStore, calculateJwkThumbprint } = require('..')
+const jwt = require('..')
+const { createSessionStore, createRedisSessionStore, calculateJwkThumbprint, createDpopProof } = jwt
 const { UnauthorizedError } = require('../express')
 const { keys } = require('./helpers/keys')
 const { startRedis } = require('./helpers/redis')
 const { rejected } = require('./helpers/assert')
+const { createApp } = require('../examples/app')
+const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, demoUsers } = require('./helpers/demo')
 
 const jkt = calculateJwkThumbprint(keys.p256.publicJwk)
 const otherJkt = calculateJwkThumbprint(keys.p384.publicJwk)
@@ -100,5 +103,59 @@ describe.each(Object.keys(STORES))('sessions %s', (name) => {
       expect(err).toBeInstanceOf(TypeError)
       expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
     }
+  })
+})
+
+describe('the demo app', () => {
+  let app
+  beforeAll(async () => {
+    const sessions = createSessionStore()
+    app = await listen(createApp({ secret: SECRET, sessions, users: await demoUsers(), passwordHashing: CHEAP_SCRYPT }))
+  })
+  afterAll(() => app.close())
+
+  const proof = (htm, route, accessToken) =>
+    createDpopProof(keys.p256.privateKey, { htm, htu: `${app.base}${route}`, accessToken })
+  const credentials = { email: EMAIL, password: PASSWORD }
+
+  test('/login and /refresh with a proof answer token_type DPoP; refresh without the key is refused', async () => {
+    const login = await call(app.base, '/login', {
+      method: 'POST',
+      json: credentials,
+      headers: { dpop: proof('POST', '/login') },
+    })
+    expect(login.status).toBe(200)
+    expect(login.body).toMatchObject({ token_type: 'DPoP', refreshToken: expect.any(String) })
+    const { token, refreshToken } = login.body
+    expect(jwt.decode(token).cnf).toEqual({ jkt })
+
+    const me = await call(app.base, '/me', {
+      headers: { authorization: `DPoP ${token}`, dpop: proof('GET', '/me', token) },
+    })
+    expect(me).toMatchObject({ status: 200, body: { cnf: { jkt } } })
+
+    const stolen = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })
+    expect(stolen).toMatchObject({ status: 401, body: { error: 'refresh_token_invalid' } })
+    const refreshed = await call(app.base, '/refresh', {
+      method: 'POST',
+      json: { refreshToken },
+      headers: { dpop: proof('POST', '/refresh') },
+    })
+    expect(refreshed).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+  })
+
+  test('without a proof they answer as before; a bad proof is a 400', async () => {
+    const plain = await call(app.base, '/login', { method: 'POST', json: credentials })
+    expect(plain.status).toBe(200)
+    expect(Object.keys(plain.body).sort()).toEqual(['expiresIn', 'refreshToken', 'token'])
+    const bad = await call(app.base, '/login', {
+      method: 'POST',
+      json: credentials,
+      headers: { dpop: proof('GET', '/login') },
+    })
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_dpop_proof', message: 'DPoP proof "htm" does not match the request method' },
+    })
   })
 })
