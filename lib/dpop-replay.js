@@ -22,6 +22,12 @@ function checkOptions(options, allowed) {
   }
 }
 
+// What verifyDpopProof hands a cache: the proof's replay id and unix seconds.
+function checkEntry(id, until, now) {
+  if (typeof id !== 'string' || id === '') throw optionError('"id" must be a non-empty string')
+  if (!Number.isFinite(until) || !Number.isFinite(now)) throw optionError('"until" and "now" must be numbers')
+}
+
 function createDpopReplayCache(options) {
   checkOptions(options, ['maxEntries'])
   const maxEntries = options?.maxEntries ?? DEFAULT_MAX_ENTRIES
@@ -31,6 +37,7 @@ function createDpopReplayCache(options) {
   const cache = new native.NativeReplayCache(maxEntries)
   return {
     remember(id, until, now) {
+      checkEntry(id, until, now)
       try {
         return cache.remember(id, until, now)
       } catch (err) {
@@ -55,6 +62,7 @@ function createRedisDpopReplayCache(client, options) {
   const call = redisCaller(client, timeoutOption(options))
   return {
     async remember(id, until, now) {
+      checkEntry(id, until, now)
       const ms = Math.max(1, Math.ceil((until - now) * 1000))
       const reply = await call((redis) =>
         redis.set(`${prefix}${id}`, '1', { condition: 'NX', expiration: { type: 'PX', value: ms } }),

@@ -91,7 +91,8 @@ function algorithmsOption(algorithms) {
   if (
     !Array.isArray(algorithms) ||
     algorithms.length === 0 ||
-    !algorithms.every((alg) => ASYMMETRIC_ALGORITHMS.includes(alg))
+    // Array.from: every() skips the holes of a sparse array.
+    !Array.from(algorithms).every((alg) => ASYMMETRIC_ALGORITHMS.includes(alg))
   ) {
     throw optionError(`"algorithms" must be a non-empty array of: ${ASYMMETRIC_ALGORITHMS.join(', ')}`)
   }
@@ -158,7 +159,7 @@ function createProofChecker(options = {}) {
 
 function nonceList(nonce) {
   if (nonce === undefined) return undefined
-  const list = Array.isArray(nonce) ? nonce : [nonce]
+  const list = Array.isArray(nonce) ? Array.from(nonce) : [nonce]
   if (list.length === 0 || !list.every((value) => typeof value === 'string' && value !== '')) {
     throw optionError('"nonce" must be a non-empty string or array of them')
   }

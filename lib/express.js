@@ -410,7 +410,9 @@ function expressjwt(options) {
     if (dpop !== null) {
       pending = pending?.catch((err) => Promise.reject(withChallenge(err)))
       const headers = dpop.responseHeaders()
-      if (headers !== null) res.set(headers)
+      if (headers !== null && typeof res?.setHeader === 'function') {
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+      }
     }
     if (pending === undefined) return next()
     // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure.

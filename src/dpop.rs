@@ -154,7 +154,9 @@ pub fn verify_proof(
         ));
     }
     let window = policy.max_age + policy.clock_tolerance;
-    if !((now - iat).abs() <= window) {
+    // NaN (an `iat` too large for f64 arithmetic) fails the comparison and is refused with the rest.
+    let within = (now - iat).abs() <= window;
+    if !within {
         return Err(Error::new(
             Code::DpopIatInvalid,
             "DPoP proof \"iat\" is outside the accepted window",

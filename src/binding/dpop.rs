@@ -90,6 +90,7 @@ impl NativeDpopVerifier {
 }
 
 /// The RFC 7638 thumbprint of the JWK in `json` (JSON text of an object), with `digest` (sha256, sha384, sha512).
+#[cfg_attr(test, allow(dead_code))]
 #[napi(catch_unwind)]
 pub fn jwk_thumbprint(json: String, digest: String) -> Result<String> {
     let digest = Digest::parse(&digest)
@@ -104,6 +105,7 @@ pub fn jwk_thumbprint(json: String, digest: String) -> Result<String> {
 }
 
 /// The `ath` of an access token: base64url SHA-256 of its text.
+#[cfg_attr(test, allow(dead_code))]
 #[napi(catch_unwind)]
 pub fn dpop_access_token_hash(token: String) -> String {
     dpop::access_token_hash(&token)
