@@ -24,8 +24,8 @@ const ALGS = 'algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA"
 
 // An Express app with the middleware in front of /resource; its error handler sends `err.headers` as the docs
 // show. `configure(app)` runs first (`trust proxy`, say).
-async function startServer(dpop, { configure, errorHandler = true } = {}) {
-  const app = express()
+async function startServer(dpop, { configure, errorHandler = true, framework = express } = {}) {
+  const app = framework()
   configure?.(app)
   app.use(expressjwt({ secret, algorithms: ['HS256'], dpop }))
   app.get('/resource', (req, res) => res.json({ auth: req.auth, jkt: req.dpop?.jkt ?? null }))
@@ -282,6 +282,47 @@ describe('behind a proxy', () => {
     } finally {
       await trusting.close()
       await direct.close()
+    }
+  })
+})
+
+describe('Express 4 and node:http', () => {
+  test('Express 4: the URL has the port, behind a proxy too', async () => {
+    const direct = await startServer({ mode: 'required' }, { framework: require('express4') })
+    const proxied = await startServer(
+      { mode: 'required' },
+      { framework: require('express4'), configure: (app) => app.set('trust proxy', true) },
+    )
+    try {
+      expect((await direct.call({ headers: dpopHeaders(bound, proofFor(direct)) })).status).toBe(200)
+      const proof = createDpopProof(clientKey, { htm: 'GET', htu: 'https://api.example/resource', accessToken: bound })
+      const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example, inner.example' }
+      expect((await proxied.call({ headers: { ...dpopHeaders(bound, proof), ...forwarded } })).status).toBe(200)
+    } finally {
+      await direct.close()
+      await proxied.close()
+    }
+  })
+
+  test('node:http: the URL is the Host header and the request path', async () => {
+    const middleware = expressjwt({ secret, algorithms: ['HS256'], dpop: { mode: 'required' } })
+    const server = await listen((req, res) => {
+      middleware(req, res, (err) => {
+        res.writeHead(err ? err.status : 200, err?.headers ?? {})
+        res.end(JSON.stringify(err ? { code: err.code, inner: err.inner?.code } : { jkt: req.dpop.jkt }))
+      })
+    })
+    try {
+      const htu = `${server.url}/resource`
+      const response = await fetch(`${htu}?q=1`, { headers: dpopHeaders(bound, proofFor(server)) })
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({ jkt })
+      const other = await fetch(`${server.url}/other`, { headers: dpopHeaders(bound, proofFor(server)) })
+      expect(other.status).toBe(401)
+      expect(await other.json()).toEqual({ code: 'invalid_dpop_proof', inner: 'ERR_DPOP_HTU_MISMATCH' })
+      expect(other.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof"/)
+    } finally {
+      await server.close()
     }
   })
 })

@@ -99,8 +99,9 @@ function createDpopAuth(options, unauthorized) {
 
   function fromProofError(err, now) {
     if (err?.code === 'ERR_DPOP_NONCE_INVALID') return refuse('use_dpop_nonce', err, now)
-    // A store that cannot answer is not the client's fault: its 503 goes on unchanged.
+    // A store that cannot answer (503), or a full in-memory cache, is not the client's fault: it goes on unchanged.
     if (typeof err?.code !== 'string' || !err.code.startsWith('ERR_DPOP_')) return err
+    if (err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') return err
     return refuse('invalid_dpop_proof', err, now)
   }
 

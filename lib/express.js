@@ -244,13 +244,26 @@ function requiredOption(message) {
   return err
 }
 
-// What the DPoP step needs of an Express request. `req.protocol` and `req.host` follow the `trust proxy` setting.
+// The host the client asked for: Express 5's `req.host` (with the port, and X-Forwarded-Host when `trust proxy`
+// trusts the peer), which Express 4 lacks; the Host header on a plain node:http server.
+function requestHost(req) {
+  const trust = typeof req.app?.get === 'function' ? req.app.get('trust proxy fn') : undefined
+  const forwarded = req.headers['x-forwarded-host']
+  if (typeof forwarded !== 'string' || typeof trust !== 'function' || !trust(req.socket?.remoteAddress, 0)) {
+    return req.headers.host
+  }
+  const comma = forwarded.indexOf(',')
+  return comma === -1 ? forwarded : forwarded.slice(0, comma).trimEnd()
+}
+
+// What the DPoP step needs of a request. Behind a proxy, the URL follows Express's `trust proxy` setting.
 function dpopRequest(req) {
   const authorization = req.headers.authorization
   const space = authorization.indexOf(' ')
+  const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
   return {
     method: req.method,
-    url: `${req.protocol}://${req.host}${req.originalUrl ?? req.url}`,
+    url: `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`,
     scheme: authorization.slice(0, space).toLowerCase(),
     token: authorization.slice(space + 1),
     proofs: req.headers.dpop,

@@ -163,38 +163,26 @@ pub fn verify_proof(
         ));
     }
     if let Some(nonces) = expected.nonces {
-        match claims.get("nonce") {
-            Some(Value::String(nonce)) if nonces.iter().any(|n| n == nonce) => {}
-            Some(_) => {
-                return Err(Error::new(
-                    Code::DpopNonceInvalid,
-                    "DPoP proof \"nonce\" is not the server's current nonce",
-                ))
-            }
-            None => {
-                return Err(Error::new(
-                    Code::DpopNonceInvalid,
-                    "DPoP proof \"nonce\" is required",
-                ))
-            }
-        }
+        let messages = (
+            "DPoP proof \"nonce\" is required",
+            "DPoP proof \"nonce\" is not the server's current nonce",
+        );
+        let current = |nonce: &str| nonces.iter().any(|n| n == nonce);
+        expect_claim(&claims, "nonce", current, Code::DpopNonceInvalid, messages)?;
     }
     if let Some(token) = expected.access_token {
-        match claims.get("ath") {
-            Some(Value::String(ath)) if *ath == access_token_hash(token) => {}
-            Some(_) => {
-                return Err(Error::new(
-                    Code::DpopAthMismatch,
-                    "DPoP proof \"ath\" does not match the access token",
-                ))
-            }
-            None => {
-                return Err(Error::new(
-                    Code::DpopAthMismatch,
-                    "DPoP proof \"ath\" is required with an access token",
-                ))
-            }
-        }
+        let messages = (
+            "DPoP proof \"ath\" is required with an access token",
+            "DPoP proof \"ath\" does not match the access token",
+        );
+        let hash = access_token_hash(token);
+        expect_claim(
+            &claims,
+            "ath",
+            |ath| ath == hash,
+            Code::DpopAthMismatch,
+            messages,
+        )?;
     }
     let jkt = jwk::thumbprint(public_jwk, Digest::Sha256)
         .map_err(|_| jwk_invalid("DPoP proof \"jwk\" is not a valid public key"))?;
@@ -219,6 +207,21 @@ pub fn verify_proof(
         replay_id,
         remember_until: iat + window,
     })
+}
+
+/// A string claim that must be present and pass `accepts`: `messages` say (missing, not accepted).
+fn expect_claim(
+    claims: &Map<String, Value>,
+    name: &str,
+    accepts: impl Fn(&str) -> bool,
+    code: Code,
+    (missing, wrong): (&'static str, &'static str),
+) -> Result<()> {
+    match claims.get(name) {
+        Some(Value::String(value)) if accepts(value) => Ok(()),
+        Some(_) => Err(Error::new(code, wrong)),
+        None => Err(Error::new(code, missing)),
+    }
 }
 
 fn asymmetric(family: Family) -> bool {

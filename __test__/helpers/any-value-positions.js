@@ -834,7 +834,7 @@ function dpopGroup() {
     )
   const middleware = express.expressjwt({ ...base, dpop: { mode: 'allowed', nonce: true, replayCache: cache } })
   const dpopRequest = (authorization, dpop) =>
-    request({ authorization, dpop }, { protocol: 'https', host: 'api.example', originalUrl: '/r' })
+    request({ authorization, dpop, host: 'api.example' }, { protocol: 'https', originalUrl: '/r' })
   return [
     position('calculateJwkThumbprint(jwk)', anyValue, (v) => jwt.calculateJwkThumbprint(v)),
     position('calculateJwkThumbprint(_, digest)', anyValue, (v) => jwt.calculateJwkThumbprint(KEYS.p256.publicJwk, v)),
