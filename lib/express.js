@@ -10,6 +10,7 @@ const { decode } = require('./decode')
 const { verifyingKey } = require('./keys')
 const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
 const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
+const { createDpopAuth } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -243,6 +244,32 @@ function requiredOption(message) {
   return err
 }
 
+// The host the client asked for: Express 5's `req.host` (with the port, and X-Forwarded-Host when `trust proxy`
+// trusts the peer), which Express 4 lacks; the Host header on a plain node:http server.
+function requestHost(req) {
+  const trust = typeof req.app?.get === 'function' ? req.app.get('trust proxy fn') : undefined
+  const forwarded = req.headers['x-forwarded-host']
+  if (typeof forwarded !== 'string' || typeof trust !== 'function' || !trust(req.socket?.remoteAddress, 0)) {
+    return req.headers.host
+  }
+  const comma = forwarded.indexOf(',')
+  return comma === -1 ? forwarded : forwarded.slice(0, comma).trimEnd()
+}
+
+// What the DPoP step needs of a request. Behind a proxy, the URL follows Express's `trust proxy` setting.
+function dpopRequest(req) {
+  const authorization = req.headers.authorization
+  const space = authorization.indexOf(' ')
+  const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
+  return {
+    method: req.method,
+    url: `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`,
+    scheme: authorization.slice(0, space).toLowerCase(),
+    token: authorization.slice(space + 1),
+    proofs: req.headers.dpop,
+  }
+}
+
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
 
 function expressjwt(options) {
@@ -255,7 +282,18 @@ function expressjwt(options) {
   const getToken = optionalFunction(options, 'getToken')
   const isRevoked = optionalFunction(options, 'isRevoked')
   const onExpired = optionalFunction(options, 'onExpired')
-  const setAuth = propertySetter(options.requestProperty)
+  const dpop = createDpopAuth(options.dpop, (code, inner) => new UnauthorizedError(code, inner))
+  if (dpop !== null && getToken !== undefined) throw optionError('"dpop" reads the Authorization header: no "getToken"')
+  const assign = propertySetter(options.requestProperty)
+  // With DPoP, the verified claims are set only once the proof passes too; `req.dpop` gets the proof and its key.
+  const setAuth =
+    dpop === null
+      ? assign
+      : (req, payload) =>
+          after(dpop.check(dpopRequest(req), payload), (proof) => {
+            if (proof !== null) req.dpop = proof
+            assign(req, payload)
+          })
   const verifyOptions = pickVerifyOptions(options)
 
   // A static key is compiled now; for a key function the options are checked now and each key it returns is
@@ -277,7 +315,9 @@ function expressjwt(options) {
     if (space === -1 || value.indexOf(' ', space + 1) !== -1) {
       throw new UnauthorizedError('credentials_bad_format', { message: BAD_FORMAT })
     }
-    if (space === 6 && value.slice(0, 6).toLowerCase() === 'bearer') return value.slice(7)
+    if (dpop !== null) {
+      if (dpop.accepts(value.slice(0, space).toLowerCase())) return value.slice(space + 1)
+    } else if (space === 6 && value.slice(0, 6).toLowerCase() === 'bearer') return value.slice(7)
     if (credentialsRequired) throw new UnauthorizedError('credentials_bad_scheme', { message: BAD_FORMAT })
     return PASS
   }
@@ -286,7 +326,7 @@ function expressjwt(options) {
     if (isRevoked === undefined) return setAuth(req, payload)
     return after(isRevoked(req, jwt), (revoked) => {
       if (revoked) throw new UnauthorizedError('revoked_token', { message: 'The token has been revoked.' })
-      setAuth(req, payload)
+      return setAuth(req, payload)
     })
   }
 
@@ -378,7 +418,14 @@ function expressjwt(options) {
     try {
       pending = authenticate(req)
     } catch (err) {
-      return next(err)
+      return next(withChallenge(err))
+    }
+    if (dpop !== null) {
+      pending = pending?.catch((err) => Promise.reject(withChallenge(err)))
+      const headers = dpop.responseHeaders()
+      if (headers !== null && typeof res?.setHeader === 'function') {
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+      }
     }
     if (pending === undefined) return next()
     // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure.
@@ -390,6 +437,13 @@ function expressjwt(options) {
         setImmediate(next, err)
       },
     )
+  }
+
+  // With DPoP, every 401 carries the RFC 9449 challenge (`err.headers`, which Express's error handler sends).
+  function withChallenge(err) {
+    if (dpop !== null && err instanceof UnauthorizedError && err.headers === undefined)
+      err.headers = dpop.challenge(err)
+    return err
   }
 
   middleware.unless = unless

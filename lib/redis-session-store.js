@@ -40,6 +40,8 @@ const {
   metadataJson,
   newRefreshToken,
   refreshDigest,
+  presentedDigests,
+  bindingOf,
   sessionIdOf,
   sessionView,
   issued,
@@ -174,8 +176,9 @@ function createRedisSessionStore(client, options) {
   }
 
   return {
-    async create(subject, metadata) {
+    async create(subject, metadata, options) {
       const meta = metadataJson(metadata) ?? ''
+      const jkt = bindingOf(options)
       subjectOf(subject)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
@@ -184,7 +187,15 @@ function createRedisSessionStore(client, options) {
       const absolute = now + absoluteLifetime
       const expires = Math.min(absolute, now + idleLifetime)
       const tokenExpiresAt = Math.min(expires, now + accessTokenLifetime)
-      const args = [subject, now, expires, absolute, refreshDigest(refreshToken).toString('hex'), jti, tokenExpiresAt]
+      const args = [
+        subject,
+        now,
+        expires,
+        absolute,
+        refreshDigest(refreshToken, jkt).toString('hex'),
+        jti,
+        tokenExpiresAt,
+      ]
       args.push(expires + clockTolerance - now, meta)
       const created = await call(async (redis) => {
         // The index first: a session that logout-all cannot find must never exist. Both commands go out in one
@@ -198,19 +209,23 @@ function createRedisSessionStore(client, options) {
       // Random UUIDs do not collide in practice; this keeps an existing session safe if they ever did.
       if (created !== 1) throw optionError('a session with this id already exists')
       const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta || null }
-      return issued({ session, tokenExpiresAt }, refreshToken, jti)
+      return issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
     },
 
-    async refresh(refreshToken) {
+    async refresh(refreshToken, options) {
+      const jkt = bindingOf(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
-      const presented = refreshDigest(refreshToken)
       const next = newRefreshToken(id)
       const jti = crypto.randomUUID()
       const now = Date.now()
-      const args = [presented.toString('hex'), refreshDigest(next).toString('hex'), fingerprint(presented), jti, now]
-      args.push(idleLifetime, accessTokenLifetime, clockTolerance)
-      const reply = replyFields(await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], args.map(String))))
+      let reply
+      for (const presented of presentedDigests(refreshToken, jkt)) {
+        const args = [presented.toString('hex'), refreshDigest(next, jkt).toString('hex'), fingerprint(presented), jti]
+        args.push(now, idleLifetime, accessTokenLifetime, clockTolerance)
+        reply = replyFields(await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], args.map(String))))
+        if (reply[0] !== 'refresh_token_invalid') break
+      }
       if (reply[0] !== 'ok') throw Object.hasOwn(REFUSALS, reply[0]) ? refusal(reply[0]) : unreadable()
       if (reply.length !== 7) throw unreadable()
       const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
@@ -223,7 +238,7 @@ function createRedisSessionStore(client, options) {
         expiresAt: Number(expires),
         metadata: meta || null,
       }
-      return issued({ session, tokenExpiresAt: Number(tokenExpiresAt) }, next, jti)
+      return issued({ session, tokenExpiresAt: Number(tokenExpiresAt) }, next, jti, jkt)
     },
 
     // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET.

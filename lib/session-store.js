@@ -89,8 +89,35 @@ function newRefreshToken(sessionId) {
   return `${sessionId}.${crypto.randomBytes(32).toString('base64url')}`
 }
 
-function refreshDigest(refreshToken) {
-  return crypto.createHash('sha256').update(refreshToken).digest()
+// DPoP: a session created or refreshed with a proof is bound to the proof's key (its RFC 7638 thumbprint, `jkt`).
+// The store then keeps the digest of the refresh token with the thumbprint, so only a refresh that proves the
+// same key presents the digest it holds; the session's access tokens carry `cnf: { jkt }`.
+function refreshDigest(refreshToken, jkt) {
+  const hash = crypto.createHash('sha256').update(refreshToken)
+  if (jkt !== undefined) hash.update(`.${jkt}`)
+  return hash.digest()
+}
+
+// The digests a refresh may present, in order: bound to the proof's key, then (a session not bound yet, which
+// this refresh binds) the plain one. A digest that matches nothing changes nothing in either store.
+function presentedDigests(refreshToken, jkt) {
+  return jkt === undefined
+    ? [refreshDigest(refreshToken)]
+    : [refreshDigest(refreshToken, jkt), refreshDigest(refreshToken)]
+}
+
+// The `{ jkt }` option of create() and refresh(): the thumbprint of a verified DPoP proof's key.
+function bindingOf(options) {
+  if (options === undefined) return undefined
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (name !== 'jkt') throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  const { jkt } = options
+  if (jkt !== undefined && (typeof jkt !== 'string' || !/^[\w-]{43}$/.test(jkt))) {
+    throw optionError('"jkt" must be a SHA-256 JWK thumbprint (43 base64url characters)')
+  }
+  return jkt
 }
 
 // The session id of a well-formed refresh token, else null.
@@ -115,13 +142,11 @@ function sessionView({ id, subject, createdAt, lastUsedAt, expiresAt, metadata }
 // What create() and refresh() return: the session, the new refresh token, and the claims of the new access
 // token, which the app signs as they are (plus any claims of its own). `exp` is whole seconds, never later than
 // the instant the store keeps the token's `jti` until.
-function issued(record, refreshToken, jti) {
+function issued(record, refreshToken, jti, jkt) {
   const session = sessionView(record.session)
-  return {
-    session,
-    refreshToken,
-    claims: { sub: session.subject, sid: session.id, jti, exp: Math.floor(record.tokenExpiresAt / 1000) },
-  }
+  const claims = { sub: session.subject, sid: session.id, jti, exp: Math.floor(record.tokenExpiresAt / 1000) }
+  if (jkt !== undefined) claims.cnf = { jkt }
+  return { session, refreshToken, claims }
 }
 
 // The `sid`, `jti` and `sub` the check reads, or the refusal a token without them gets.
@@ -146,22 +171,28 @@ function createSessionStore(options) {
   )
 
   return {
-    create(subject, metadata) {
+    create(subject, metadata, options) {
       const meta = metadataJson(metadata)
+      const jkt = bindingOf(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
-      const record = native.create(id, subjectOf(subject), meta, refreshDigest(refreshToken), jti, Date.now())
-      return issued(record, refreshToken, jti)
+      const record = native.create(id, subjectOf(subject), meta, refreshDigest(refreshToken, jkt), jti, Date.now())
+      return issued(record, refreshToken, jti, jkt)
     },
-    refresh(refreshToken) {
+    refresh(refreshToken, options) {
+      const jkt = bindingOf(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
       const next = newRefreshToken(id)
       const jti = crypto.randomUUID()
-      const outcome = native.refresh(id, refreshDigest(refreshToken), refreshDigest(next), jti, Date.now())
+      let outcome
+      for (const presented of presentedDigests(refreshToken, jkt)) {
+        outcome = native.refresh(id, presented, refreshDigest(next, jkt), jti, Date.now())
+        if (outcome.refusal !== 'refresh_token_invalid') break
+      }
       if (outcome.refusal) throw refusal(outcome.refusal)
-      return issued(outcome.issued, next, jti)
+      return issued(outcome.issued, next, jti, jkt)
     },
     // Never true: a token that is not accepted throws an UnauthorizedError saying why, which the middleware
     // passes on as it does its own.
@@ -204,6 +235,8 @@ module.exports = {
   metadataJson,
   newRefreshToken,
   refreshDigest,
+  presentedDigests,
+  bindingOf,
   sessionIdOf,
   sessionView,
   issued,
