@@ -394,7 +394,6 @@ function createVerifier(options = {}) {
   // The options the native verifier takes, and the claim checks left to JS.
   const policy = { ignoreExpiration: !!ignoreExpiration, ignoreNotBefore: !!ignoreNotBefore }
   if (clockTolerance) policy.clockTolerance = clockTolerance / 1000
-  if (typeof maxAge === 'number') policy.maxAge = maxAge / 1000
   const jsClaims = []
   for (const [option, claim, allowArray] of STRING_CLAIMS) {
     const value = options[option]
@@ -475,7 +474,7 @@ function createVerifier(options = {}) {
       const at = err.date instanceof Date ? err.date : new Date(t)
       return new TokenError(codes.inactive, `The token will be active at ${at.toISOString()}.`, err)
     }
-    const name = claim ?? (err.message.includes('iat') || typeof maxAge === 'number' ? 'iat' : 'exp')
+    const name = claim ?? 'exp'
     if (!(name in payload)) return new TokenError(codes.missingRequiredClaim, `The ${name} claim is required.`, err)
     return new TokenError(codes.invalidClaimValue, `The ${name} claim value is not allowed.`, err)
   }
@@ -491,9 +490,15 @@ function createVerifier(options = {}) {
     return null
   }
 
-  // What fast-jwt checks that the native verifier was not asked to.
+  // What fast-jwt checks that the native verifier was not asked to. `maxAge` is here: fast-jwt counts it in
+  // milliseconds (a `maxAge` of 0 refuses a token issued before this millisecond), ringjwt in seconds.
   function afterNative(decoded) {
     const { header, payload } = decoded
+    if (typeof maxAge === 'number') {
+      if (!('iat' in payload)) throw new TokenError(codes.missingRequiredClaim, 'The iat claim is required.')
+      const found = dateClaimError(payload, 'iat', maxAge, false, codes.expired, 'has expired', now())
+      if (found !== null) throw found
+    }
     if (
       normalizedTyp &&
       (typeof header.typ !== 'string' || normalizedTyp !== header.typ.toLowerCase().replace(/^application\//, ''))
