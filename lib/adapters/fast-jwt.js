@@ -391,15 +391,16 @@ function createVerifier(options = {}) {
   }
   const normalizedTyp = checkTyp ? checkTyp.toLowerCase().replace(/^application\//, '') : null
 
-  // The options the native verifier takes, and the claim checks left to JS.
+  // The options the native verifier takes; the string claims the options name, in fast-jwt's order, for the checks
+  // only JS does (a RegExp issuer, a list of subjects) and for fast-jwt's claim types and messages.
   const policy = { ignoreExpiration: !!ignoreExpiration, ignoreNotBefore: !!ignoreNotBefore }
   if (clockTolerance) policy.clockTolerance = clockTolerance / 1000
-  const jsClaims = []
+  const stringClaims = []
   for (const [option, claim, allowArray] of STRING_CLAIMS) {
     const value = options[option]
     if (!value || (Array.isArray(value) && value.filter((a) => a).length === 0)) continue
     if (isNativeClaim(option, value)) policy[NATIVE_CLAIM[option]] = nativeClaimValue(option, value)
-    else jsClaims.push([claim, allowArray, matchers(value)])
+    stringClaims.push([claim, allowArray, matchers(value)])
   }
   if (cache) {
     const size = parseInt(cache === true ? 1000 : cache, 10)
@@ -417,7 +418,7 @@ function createVerifier(options = {}) {
   // The fast-jwt error for a token ringjwt refused.
   function refusal(err, decoded, allowed) {
     if (!isTokenFault(err)) return err
-    const { header, payload } = decoded
+    const { header } = decoded
     switch (err.code) {
       case 'ERR_JOSE_ALG_NOT_ALLOWED':
       case 'ERR_KEY_TYPE_MISMATCH':
@@ -438,7 +439,7 @@ function createVerifier(options = {}) {
       case 'ERR_JWT_SUBJECT_INVALID':
       case 'ERR_JWT_JWTID_INVALID':
       case 'ERR_JWT_NONCE_INVALID':
-        return claimRefusal(err, payload)
+        return claimRefusal(err, decoded)
       default:
         if (allowed !== null && !allowed.includes(header.alg)) {
           return new TokenError(codes.invalidAlgorithm, 'The token algorithm is invalid.', err)
@@ -449,10 +450,12 @@ function createVerifier(options = {}) {
 
   // fast-jwt's claim checks, in its order, find what it would have said; what it lets through and ringjwt does not
   // (a claim the options expect that the token lacks) is told as a missing required claim.
-  function claimRefusal(err, payload) {
+  function claimRefusal(err, decoded) {
+    const { payload } = decoded
     const t = now()
     const tolerance = clockTolerance
     const found =
+      typeAndRequiredError(decoded) ??
       (ignoreNotBefore
         ? null
         : dateClaimError(payload, 'nbf', -tolerance, true, codes.inactive, 'will be active', t)) ??
@@ -460,7 +463,7 @@ function createVerifier(options = {}) {
       (typeof maxAge === 'number'
         ? dateClaimError(payload, 'iat', maxAge, false, codes.expired, 'has expired', t)
         : null) ??
-      nativeStringClaimError(payload)
+      stringClaimsError(payload, false)
     if (found !== null) {
       found.cause = err
       return found
@@ -479,42 +482,46 @@ function createVerifier(options = {}) {
     return new TokenError(codes.invalidClaimValue, `The ${name} claim value is not allowed.`, err)
   }
 
-  const nativeStrings = STRING_CLAIMS.filter(([option]) => policy[NATIVE_CLAIM[option]] !== undefined).map(
-    ([option, claim, allowArray]) => [claim, allowArray, matchers(options[option])],
-  )
-  function nativeStringClaimError(payload) {
-    for (const [claim, allowArray, allowed] of nativeStrings) {
+  // `checkTyp` and `requiredClaims`, which fast-jwt checks before the claim values.
+  function typeAndRequiredError({ header, payload }) {
+    if (
+      normalizedTyp &&
+      (typeof header.typ !== 'string' || normalizedTyp !== header.typ.toLowerCase().replace(/^application\//, ''))
+    ) {
+      return new TokenError(codes.invalidType, 'Invalid typ.')
+    }
+    for (const claim of requiredClaims ?? []) {
+      if (!(claim in payload)) return new TokenError(codes.missingRequiredClaim, `The ${claim} claim is required.`)
+    }
+    return null
+  }
+
+  // fast-jwt's verdict on the string claims; a claim the token lacks is refused (fast-jwt skips it).
+  function stringClaimsError(payload, requirePresence) {
+    for (const [claim, allowArray, allowed] of stringClaims) {
+      if (!(claim in payload)) {
+        if (requirePresence) return new TokenError(codes.missingRequiredClaim, `The ${claim} claim is required.`)
+        continue
+      }
       const found = stringClaimError(payload, claim, allowArray, allowed)
       if (found !== null) return found
     }
     return null
   }
 
-  // What fast-jwt checks that the native verifier was not asked to. `maxAge` is here: fast-jwt counts it in
-  // milliseconds (a `maxAge` of 0 refuses a token issued before this millisecond), ringjwt in seconds.
+  // What fast-jwt checks after the signature that the native verifier was not asked to, in fast-jwt's order. `maxAge`
+  // is here: fast-jwt counts it in milliseconds (a `maxAge` of 0 refuses a token issued before this millisecond).
   function afterNative(decoded) {
-    const { header, payload } = decoded
+    const { payload } = decoded
+    const failed = typeAndRequiredError(decoded)
+    if (failed !== null) throw failed
     if (typeof maxAge === 'number') {
       if (!('iat' in payload)) throw new TokenError(codes.missingRequiredClaim, 'The iat claim is required.')
       const found = dateClaimError(payload, 'iat', maxAge, false, codes.expired, 'has expired', now())
       if (found !== null) throw found
     }
-    if (
-      normalizedTyp &&
-      (typeof header.typ !== 'string' || normalizedTyp !== header.typ.toLowerCase().replace(/^application\//, ''))
-    ) {
-      throw new TokenError(codes.invalidType, 'Invalid typ.')
-    }
-    if (requiredClaims) {
-      for (const claim of requiredClaims) {
-        if (!(claim in payload)) throw new TokenError(codes.missingRequiredClaim, `The ${claim} claim is required.`)
-      }
-    }
-    for (const [claim, allowArray, allowed] of jsClaims) {
-      if (!(claim in payload)) throw new TokenError(codes.missingRequiredClaim, `The ${claim} claim is required.`)
-      const found = stringClaimError(payload, claim, allowArray, allowed)
-      if (found !== null) throw found
-    }
+    const found = stringClaimsError(payload, true)
+    if (found !== null) throw found
   }
 
   function verifierFor(keyValue, keyAlgorithms) {
