@@ -75,6 +75,44 @@ describe('ESM', () => {
   })
 })
 
+describe('ringjwt/fastify', () => {
+  test('import and require resolve to its entries and give the same plugin', () => {
+    const result = node([
+      '--input-type=module',
+      '--eval',
+      `
+        import fastifyJwt, { fastifyJwt as named, TokenError } from 'ringjwt/fastify'
+        import { createRequire } from 'node:module'
+        const require = createRequire(import.meta.url)
+        const cjs = require('ringjwt/fastify')
+        process.stdout.write(JSON.stringify({
+          require: require.resolve('ringjwt/fastify'),
+          import: import.meta.resolve('ringjwt/fastify'),
+          same: fastifyJwt === cjs && named === cjs.fastifyJwt && TokenError === cjs.TokenError,
+          plugin: typeof fastifyJwt,
+        }))
+      `,
+    ])
+    expect(result).toEqual({
+      require: path.join(root, 'fastify.js'),
+      import: `file://${path.join(root, 'fastify.mjs')}`,
+      same: true,
+      plugin: 'function',
+    })
+    expect(pkg.exports['./fastify']).toEqual({
+      types: './fastify.d.ts',
+      import: './fastify.mjs',
+      require: './fastify.js',
+    })
+  })
+
+  test('Fastify and @fastify/cookie are optional peers, never dependencies', () => {
+    expect(pkg.peerDependenciesMeta.fastify).toEqual({ optional: true })
+    expect(pkg.peerDependenciesMeta['@fastify/cookie']).toEqual({ optional: true })
+    expect(Object.keys(pkg.dependencies)).not.toContain('fastify')
+  })
+})
+
 describe('package.json', () => {
   test('the root entry: types, import and require, each an existing file', () => {
     expect(pkg.main).toBe('index.js')
@@ -102,7 +140,7 @@ describe('package.json', () => {
   })
 
   test('`dependencies` holds only what runs at run time; the build tools are for development', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'ms'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'fastify-plugin', 'ms'])
     expect(Object.keys(pkg.devDependencies)).toContain('@napi-rs/cli')
   })
 
@@ -206,7 +244,8 @@ describe('the tarball', () => {
   test('holds the entry points, the JavaScript layer and the types', () => {
     const js = filesUnder('lib').filter((file) => file.endsWith('.js'))
     expect(js).toContain('lib/native.js')
-    const needed = ['index.js', 'index.mjs', 'index.d.ts', ...js]
+    const entries = ['index', 'express', 'fastify'].flatMap((name) => [`${name}.js`, `${name}.mjs`, `${name}.d.ts`])
+    const needed = [...entries, ...js]
     expect(needed.filter((file) => !packed.has(file))).toEqual([])
   })
 
