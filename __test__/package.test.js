@@ -64,6 +64,8 @@ describe('ESM', () => {
           require: require.resolve('ringjwt'),
           import: import.meta.resolve('ringjwt'),
           manifest: require.resolve('ringjwt/package.json'),
+          fastifyRequire: require.resolve('ringjwt/fastify'),
+          fastifyImport: import.meta.resolve('ringjwt/fastify'),
         }))
       `,
     ])
@@ -71,34 +73,28 @@ describe('ESM', () => {
       require: path.join(root, 'index.js'),
       import: `file://${path.join(root, 'index.mjs')}`,
       manifest: path.join(root, 'package.json'),
+      fastifyRequire: path.join(root, 'fastify.js'),
+      fastifyImport: `file://${path.join(root, 'fastify.mjs')}`,
     })
   })
 })
 
 describe('ringjwt/fastify', () => {
-  test('import and require resolve to its entries and give the same plugin', () => {
+  test('import and require give the same plugin', () => {
     const result = node([
       '--input-type=module',
       '--eval',
       `
         import fastifyJwt, { fastifyJwt as named, TokenError } from 'ringjwt/fastify'
         import { createRequire } from 'node:module'
-        const require = createRequire(import.meta.url)
-        const cjs = require('ringjwt/fastify')
+        const cjs = createRequire(import.meta.url)('ringjwt/fastify')
         process.stdout.write(JSON.stringify({
-          require: require.resolve('ringjwt/fastify'),
-          import: import.meta.resolve('ringjwt/fastify'),
           same: fastifyJwt === cjs && named === cjs.fastifyJwt && TokenError === cjs.TokenError,
           plugin: typeof fastifyJwt,
         }))
       `,
     ])
-    expect(result).toEqual({
-      require: path.join(root, 'fastify.js'),
-      import: `file://${path.join(root, 'fastify.mjs')}`,
-      same: true,
-      plugin: 'function',
-    })
+    expect(result).toEqual({ same: true, plugin: 'function' })
     expect(pkg.exports['./fastify']).toEqual({
       types: './fastify.d.ts',
       import: './fastify.mjs',

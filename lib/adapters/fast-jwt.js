@@ -39,8 +39,16 @@ TokenError.codes = codes
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/
 
-function parseSegment(segment) {
-  return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+const notBase64urlJson = (part) =>
+  new TokenError(codes.malformed, `The token ${part} is not a valid base64url serialized JSON.`)
+
+// A header or payload segment, parsed; `part` names it in the error.
+function parseSegment(segment, part) {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+  } catch {
+    throw notBase64urlJson(part)
+  }
 }
 
 // fast-jwt's decoder: its segment rules and its messages. `checkTyp` compares the header's `typ` as given.
@@ -51,29 +59,16 @@ function decodeComplete(token, checkTyp) {
   const last = token.lastIndexOf('.')
   if (first === -1 || first >= last) throw new TokenError(codes.malformed, 'The token is malformed.')
   const parts = [token.slice(0, first), token.slice(first + 1, last), token.slice(last + 1)]
-  if (!BASE64URL.test(parts[0])) {
-    throw new TokenError(codes.malformed, 'The token header is not a valid base64url serialized JSON.')
-  }
-  if (!BASE64URL.test(parts[1])) {
-    throw new TokenError(codes.malformed, 'The token payload is not a valid base64url serialized JSON.')
-  }
+  // Every segment's alphabet is checked before any is parsed.
+  if (!BASE64URL.test(parts[0])) throw notBase64urlJson('header')
+  if (!BASE64URL.test(parts[1])) throw notBase64urlJson('payload')
   if (!BASE64URL.test(parts[2])) throw new TokenError(codes.invalidSignature, 'The token signature is invalid.')
-  let header
-  try {
-    header = parseSegment(parts[0])
-  } catch {
-    throw new TokenError(codes.malformed, 'The token header is not a valid base64url serialized JSON.')
-  }
+  const header = parseSegment(parts[0], 'header')
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new TokenError(codes.malformed, 'The token header is not a valid JSON object.')
   }
   if (checkTyp && header.typ !== checkTyp) throw new TokenError(codes.invalidType, `The type must be "${checkTyp}".`)
-  let payload
-  try {
-    payload = parseSegment(parts[1])
-  } catch {
-    throw new TokenError(codes.malformed, 'The token payload is not a valid base64url serialized JSON.')
-  }
+  const payload = parseSegment(parts[1], 'payload')
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new TokenError(codes.invalidPayload, 'The payload must be an object')
   }

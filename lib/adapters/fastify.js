@@ -343,33 +343,30 @@ function fastifyJwt(fastify, options, next) {
   function sign(payload, opts, callback) {
     assert(payload, 'missing payload')
     assert(signer, 'unable to sign: secret is configured in verify mode')
-    let converted
-    try {
-      converted = typeof opts === 'function' ? opts : withMilliseconds(opts)
-    } catch (err) {
-      if (typeof callback === 'function') return callback(err)
-      throw err
-    }
-    const config = mergeOptions(converted, signOptions, true, callback)
-    const localSigner = opts && typeof opts !== 'function' ? createSigner(config.options) : signer
-    if (typeof config.callback !== 'function') return localSigner(payload)
-    config.callback(null, localSigner(payload))
+    return direct(payload, opts, callback, false)
   }
 
   function verify(token, opts, callback) {
     assert(token, 'missing token')
     assert(publicKey, 'missing secret')
+    return direct(token, opts, callback, true)
+  }
+
+  // fastify.jwt.sign and verify: options given are converted and merged over the registered ones (a signer or
+  // verifier made for them); the result is returned, or given to the callback.
+  function direct(value, opts, callback, isVerify) {
     let converted
     try {
-      converted = typeof opts === 'function' ? opts : withMilliseconds(opts, true)
+      converted = typeof opts === 'function' ? opts : withMilliseconds(opts, isVerify)
     } catch (err) {
       if (typeof callback === 'function') return callback(err)
       throw err
     }
-    const config = mergeOptions(converted, verifyOptions, false, callback)
-    const localVerifier = opts && typeof opts !== 'function' ? getVerifier(config.options) : verifier
-    if (typeof config.callback !== 'function') return localVerifier(token)
-    config.callback(null, localVerifier(token))
+    const config = mergeOptions(converted, isVerify ? verifyOptions : signOptions, !isVerify, callback)
+    let run = isVerify ? verifier : signer
+    if (opts && typeof opts !== 'function') run = isVerify ? getVerifier(config.options) : createSigner(config.options)
+    if (typeof config.callback !== 'function') return run(value)
+    config.callback(null, run(value))
   }
 
   function replySign(payload, opts, callback) {
