@@ -211,6 +211,55 @@ describe('an RSA key pair, with algorithms, subjects, maxAge and a custom messag
   })
 })
 
+describe('an EC key pair', () => {
+  let apps
+  beforeAll(async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    apps = await both({ secret: pem(ec), verify: { algorithms: ['ES256'] } })
+  })
+  afterAll(() => apps.close())
+
+  test('valid, tampered, and signatures of the wrong length', async () => {
+    const token = apps.theirs.app.jwt.sign({ sub: 'u1' })
+    const flip = (c) => (c === 'A' ? 'B' : 'A')
+    for (const [name, value] of [
+      ['valid', token],
+      ['tampered', token.slice(0, -10) + flip(token.at(-10)) + token.slice(-9)],
+      ['one byte longer', `${token}AA`],
+      ['shorter', token.slice(0, -4)],
+      ['HS256', TOKENS.valid],
+    ]) {
+      const [theirs, ours] = await Promise.all([
+        apps.theirs.ask('/verify', bearer(value)),
+        apps.ours.ask('/verify', bearer(value)),
+      ])
+      expectSame(name, theirs, ours, ['one byte longer', 'shorter', 'HS256'])
+    }
+  })
+
+  // 64 bytes take 86 base64url characters, the last with 4 unused bits: a second spelling of the same signature.
+  test('a second spelling of the signature (unused bits set) is refused; fast-jwt accepts it', async () => {
+    const token = apps.theirs.app.jwt.sign({ sub: 'u1' })
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const respelled = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1)) ^ 1]
+    expect(Buffer.from(respelled.split('.')[2], 'base64url')).toEqual(Buffer.from(token.split('.')[2], 'base64url'))
+    const [theirs, ours] = await Promise.all([
+      apps.theirs.ask('/verify', bearer(respelled)),
+      apps.ours.ask('/verify', bearer(respelled)),
+    ])
+    expect(theirs.status).toBe(200)
+    expect(ours).toEqual({
+      status: 401,
+      body: {
+        statusCode: 401,
+        code: 'FST_JWT_AUTHORIZATION_TOKEN_INVALID',
+        error: 'Unauthorized',
+        message: 'Authorization token is invalid: The token signature is invalid.',
+      },
+    })
+  })
+})
+
 describe('an EC key pair, tokens in a signed cookie, complete results, formatUser and trusted', () => {
   let apps
   const ask = async (url, path, init) => {

@@ -23,6 +23,7 @@ const codes = Object.freeze({
   expired: 'FAST_JWT_EXPIRED',
   missingKey: 'FAST_JWT_MISSING_KEY',
   keyFetchingError: 'FAST_JWT_KEY_FETCHING_ERROR',
+  verifyError: 'FAST_JWT_VERIFY_ERROR',
   missingRequiredClaim: 'FAST_JWT_MISSING_REQUIRED_CLAIM',
   missingSignature: 'FAST_JWT_MISSING_SIGNATURE',
   invalidCritHeader: 'FAST_JWT_INVALID_CRIT_HEADER',
@@ -420,6 +421,13 @@ function createVerifier(options = {}) {
       case 'ERR_JWS_UNSIGNED_NOT_ALLOWED':
         return new TokenError(codes.invalidAlgorithm, 'The token algorithm is invalid.', err)
       case 'ERR_JWS_SIGNATURE_INVALID':
+        // fast-jwt cannot convert an ECDSA signature of the wrong length and says so.
+        if (ECDSA_SIGNATURE_BYTES[header.alg] !== undefined) {
+          const bytes = Buffer.from(decoded.signature, 'base64url').length
+          if (bytes !== ECDSA_SIGNATURE_BYTES[header.alg]) {
+            return new TokenError(codes.verifyError, 'Cannot verify the signature.', err)
+          }
+        }
         return new TokenError(codes.invalidSignature, 'The token signature is invalid.', err)
       case 'ERR_JWS_SIGNATURE_REQUIRED':
         return new TokenError(codes.missingSignature, 'The token signature is missing.', err)
@@ -580,6 +588,8 @@ function createVerifier(options = {}) {
     return settle(promise, callback)
   }
 }
+
+const ECDSA_SIGNATURE_BYTES = { ES256: 64, ES384: 96, ES512: 132 }
 
 const MISSING_CLAIM = {
   ERR_JWT_AUDIENCE_INVALID: 'aud',

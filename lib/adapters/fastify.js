@@ -35,6 +35,7 @@ const CLIENT_FAULTS = new Set([
   TokenError.codes.malformed,
   TokenError.codes.inactive,
   TokenError.codes.invalidCritHeader,
+  TokenError.codes.verifyError,
 ])
 
 // @fastify/error's shape: `name` 'FastifyError', `code`, `statusCode`, a message with `%s` filled in.
