@@ -50,6 +50,28 @@ function errorType(code, message, statusCode) {
   }
 }
 
+// @fastify/jwt's refusals: code, the `messages` entry that words it, status.
+const REFUSALS = {
+  badRequest: ['FST_JWT_BAD_REQUEST', 'badRequestErrorMessage', 400],
+  badCookieRequest: ['FST_JWT_BAD_COOKIE_REQUEST', 'badCookieRequestErrorMessage', 400],
+  noAuthorizationInHeader: ['FST_JWT_NO_AUTHORIZATION_IN_HEADER', 'noAuthorizationInHeaderMessage', 401],
+  noAuthorizationInCookie: ['FST_JWT_NO_AUTHORIZATION_IN_COOKIE', 'noAuthorizationInCookieMessage', 401],
+  expired: ['FST_JWT_AUTHORIZATION_TOKEN_EXPIRED', 'authorizationTokenExpiredMessage', 401],
+  invalid: ['FST_JWT_AUTHORIZATION_TOKEN_INVALID', 'authorizationTokenInvalid', 401],
+  untrusted: ['FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED', 'authorizationTokenUntrusted', 401],
+  unsigned: ['FAST_JWT_MISSING_SIGNATURE', 'authorizationTokenUnsigned', 401],
+}
+
+// The refusals' classes with the plugin's messages; a message given as a function gets the cause's message.
+function refusalTypes(text) {
+  const types = {}
+  for (const [name, [code, key, status]] of Object.entries(REFUSALS)) {
+    const message = typeof text[key] === 'function' ? text[key]({ message: '%s' }) : text[key]
+    types[name] = errorType(code, message, status)
+  }
+  return types
+}
+
 // A bad token is a 401 whatever step refused it.
 function asClientError(err) {
   if (err instanceof TokenError && CLIENT_FAULTS.has(err.code)) err.statusCode = 401
@@ -195,35 +217,7 @@ function fastifyJwt(fastify, options, next) {
 
   const text = { ...messages, ...pluginOptions.messages }
   const namespace = typeof pluginOptions.namespace === 'string' ? pluginOptions.namespace : undefined
-  const invalidTemplate =
-    typeof text.authorizationTokenInvalid === 'function'
-      ? text.authorizationTokenInvalid({ message: '%s' })
-      : text.authorizationTokenInvalid
-  const NoAuthorizationInCookieError = errorType(
-    'FST_JWT_NO_AUTHORIZATION_IN_COOKIE',
-    text.noAuthorizationInCookieMessage,
-    401,
-  )
-  const AuthorizationTokenExpiredError = errorType(
-    'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED',
-    text.authorizationTokenExpiredMessage,
-    401,
-  )
-  const AuthorizationTokenUntrustedError = errorType(
-    'FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED',
-    text.authorizationTokenUntrusted,
-    401,
-  )
-  const AuthorizationTokenUnsignedError = errorType('FAST_JWT_MISSING_SIGNATURE', text.authorizationTokenUnsigned, 401)
-  const NoAuthorizationInHeaderError = errorType(
-    'FST_JWT_NO_AUTHORIZATION_IN_HEADER',
-    text.noAuthorizationInHeaderMessage,
-    401,
-  )
-  const AuthorizationTokenInvalidError = errorType('FST_JWT_AUTHORIZATION_TOKEN_INVALID', invalidTemplate, 401)
-  const BadRequestError = errorType('FST_JWT_BAD_REQUEST', text.badRequestErrorMessage, 400)
-  const BadCookieRequestError = errorType('FST_JWT_BAD_COOKIE_REQUEST', text.badCookieRequestErrorMessage, 400)
-
+  const refusals = refusalTypes(text)
   const jwtDecorator = {
     decode,
     options: {
@@ -306,7 +300,7 @@ function fastifyJwt(fastify, options, next) {
       return selected(token)
     } catch (err) {
       if (err.code === TokenError.codes.malformed || err.code === TokenError.codes.invalidType) {
-        throw new AuthorizationTokenInvalidError(err.message)
+        throw new refusals.invalid(err.message)
       }
       throw asClientError(err)
     }
@@ -317,22 +311,22 @@ function fastifyJwt(fastify, options, next) {
     opts = mergeDefined(verifyOptions, opts)
     if (opts.extractToken) {
       const token = opts.extractToken(request)
-      if (!token) throw new BadRequestError()
+      if (!token) throw new refusals.badRequest()
       return token
     }
     const authorization = opts.onlyCookie ? undefined : core.authorizationOf(request.headers)
     if (authorization !== undefined && /^Bearer\s/i.test(authorization)) {
       const credentials = core.schemeAndToken(authorization)
-      if (credentials === null || !credentials[1]) throw new BadRequestError()
+      if (credentials === null || !credentials[1]) throw new refusals.badRequest()
       return credentials[1]
     }
-    if (!cookie) throw new NoAuthorizationInHeaderError()
-    if (!request.cookies) throw new BadCookieRequestError()
+    if (!cookie) throw new refusals.noAuthorizationInHeader()
+    if (!request.cookies) throw new refusals.badCookieRequest()
     const value = request.cookies[cookie.cookieName]
-    if (!value) throw new NoAuthorizationInCookieError()
+    if (!value) throw new refusals.noAuthorizationInCookie()
     if (!cookie.signed) return value
     const unsigned = request.unsignCookie(value)
-    if (!unsigned.valid) throw new NoAuthorizationInCookieError()
+    if (!unsigned.valid) throw new refusals.noAuthorizationInCookie()
     return unsigned.value
   }
 
@@ -439,16 +433,16 @@ function fastifyJwt(fastify, options, next) {
   function refusal(err) {
     switch (err?.code) {
       case TokenError.codes.expired:
-        return new AuthorizationTokenExpiredError()
+        return new refusals.expired()
       case TokenError.codes.invalidKey:
       case TokenError.codes.invalidSignature:
       case TokenError.codes.invalidClaimValue:
       case TokenError.codes.missingRequiredClaim:
         return typeof text.authorizationTokenInvalid === 'function'
-          ? new AuthorizationTokenInvalidError(err.message)
-          : new AuthorizationTokenInvalidError()
+          ? new refusals.invalid(err.message)
+          : new refusals.invalid()
       case TokenError.codes.missingSignature:
-        return new AuthorizationTokenUnsignedError()
+        return new refusals.unsigned()
       default:
         return asClientError(err)
     }
@@ -458,14 +452,14 @@ function fastifyJwt(fastify, options, next) {
   function accept(request, result) {
     const trust = trusted
       ? core.after(trusted(request, result), (answer) => {
-          if (!answer) throw new AuthorizationTokenUntrustedError()
+          if (!answer) throw new refusals.untrusted()
         })
       : undefined
     return core.after(trust, () => {
       if (!isRevoked) return result
       const jwt = result?.header !== undefined && result?.payload !== undefined ? result : { payload: result }
       return core.after(
-        core.checkRevoked(isRevoked, request, jwt, () => new AuthorizationTokenUntrustedError()),
+        core.checkRevoked(isRevoked, request, jwt, () => new refusals.untrusted()),
         () => result,
       )
     })
