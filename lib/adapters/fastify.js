@@ -144,6 +144,11 @@ function validateOptions(options) {
   }
 }
 
+// A secret function may return a new key string per reply: keep the newest ones' signers.
+const SIGNER_LIMIT = 100
+
+const isEmpty = (value) => value !== null && typeof value === 'object' && Object.keys(value).length === 0
+
 // A callback that only the first call counts.
 function once(callback) {
   let called = false
@@ -382,6 +387,8 @@ function fastifyJwt(fastify, options, next) {
         reply[jwtSignName](payload, opts, (err, value) => (err ? reject(err) : resolve(value)))
       })
     }
+    // No options of its own (what reply.jwtSign(payload) passes on): the registered signer does the same.
+    const registered = Object.keys(opts).length === 0 || (Object.keys(opts).length === 1 && isEmpty(opts.sign))
     try {
       opts = isNested(opts, ['sign'])
         ? { sign: mergeDefined(signOptions, withMilliseconds(opts.sign)) }
@@ -393,6 +400,7 @@ function fastifyJwt(fastify, options, next) {
     const key = typeof privateKey === 'function' ? keyFromFunction(privateKey, reply.request, payload) : null
     const signWith = (resolvedKey) => {
       if (!useLocalSigner) return signer(payload)
+      if (registered) return registeredSigner(resolvedKey)(payload)
       return createSigner(withKey(opts.sign || opts, resolvedKey ?? privateKey))(payload)
     }
     if (key === null) {
@@ -405,6 +413,20 @@ function fastifyJwt(fastify, options, next) {
       return callback(null, token)
     }
     deliver(key.then(signWith), callback)
+  }
+
+  // The signer for the registered options and a key: the plugin's own, or one per key a secret function returns.
+  const signers = new Map()
+  function registeredSigner(key) {
+    if (key === undefined) return signer
+    let cached = signers.get(key)
+    if (cached === undefined) {
+      cached = createSigner(withKey(signOptions, key))
+      if (typeof key !== 'string') return cached
+      if (signers.size >= SIGNER_LIMIT) signers.delete(signers.keys().next().value)
+      signers.set(key, cached)
+    }
+    return cached
   }
 
   function requestDecode(opts, callback) {
