@@ -75,12 +75,14 @@ async function main() {
     const apps = {}
     for (const name of names) apps[name] = await makeApp(PLUGINS[name], secret)
     const token = apps['@fastify/jwt'].jwt.sign({ sub: 'u1' })
+    const verifyRequest = { url: '/verify', headers: { authorization: `Bearer ${token}` } }
     const cases = {
-      'request.jwtVerify': { url: '/verify', headers: { authorization: `Bearer ${token}` } },
-      'reply.jwtSign': { url: '/sign' },
+      'fastify.jwt.verify': (app) => () => app.jwt.verify(token),
+      'request.jwtVerify': (app) => () => app.inject(verifyRequest),
+      'reply.jwtSign': (app) => () => app.inject({ url: '/sign' }),
     }
     for (const request of [
-      cases['request.jwtVerify'],
+      verifyRequest,
       { url: '/verify', headers: { authorization: `Bearer ${tampered(token)}` } },
     ]) {
       const answers = await Promise.all(names.map(async (name) => (await apps[name].inject(request)).json()))
