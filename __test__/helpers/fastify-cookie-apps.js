@@ -4,7 +4,6 @@
 // in a signed cookie. Started as a child process, it prints one JSON line: the two URLs and tokens to send.
 // `startCookieApps()` (for the tests) spawns it and returns { theirs, ours, tokens, signed, close }.
 
-const path = require('node:path')
 const { spawn } = require('node:child_process')
 const readline = require('node:readline')
 
@@ -75,4 +74,4 @@ if (require.main === module) {
   })
 }
 
-module.exports = { startCookieApps, HELPER: path.basename(__filename) }
+module.exports = { startCookieApps }
