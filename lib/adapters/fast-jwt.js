@@ -276,7 +276,11 @@ function matchers(allowed) {
     .map((a) => {
       if (a instanceof RegExp) {
         return (value) => {
-          a.lastIndex = 0
+          try {
+            a.lastIndex = 0
+          } catch {
+            // A frozen RegExp keeps its lastIndex; test() still decides.
+          }
           return a.test(value)
         }
       }
@@ -312,8 +316,7 @@ function stringClaimError(payload, claim, allowArray, allowed) {
 function dateClaimError(payload, claim, adjust, greater, code, verb, now) {
   if (!(claim in payload)) return null
   const value = payload[claim]
-  if (Array.isArray(value) || typeof value !== 'number')
-    return claimTypeError(claim, false, Array.isArray(value), 'number')
+  if (typeof value !== 'number') return claimTypeError(claim, false, Array.isArray(value), 'number')
   const adjusted = value * 1000 + adjust
   if (greater ? now >= adjusted : now <= adjusted) return null
   return new TokenError(code, `The token ${verb} at ${new Date(adjusted).toISOString()}.`)
@@ -337,13 +340,8 @@ const NATIVE_CLAIM = {
   allowedNonce: 'nonce',
 }
 
-function nativeClaimValue(option, value) {
-  if (Array.isArray(value)) {
-    const list = value.filter((a) => a)
-    return option === 'allowedAud' || option === 'allowedIss' ? list : list[0]
-  }
-  return value
-}
+// Lists (for `aud` and `iss` only, see isNativeClaim) without fast-jwt's ignored empty entries.
+const nativeClaimValue = (value) => (Array.isArray(value) ? value.filter((a) => a) : value)
 
 function assertNumber(value, name) {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
@@ -395,7 +393,7 @@ function createVerifier(options = {}) {
   for (const [option, claim, allowArray] of STRING_CLAIMS) {
     const value = options[option]
     if (!value || (Array.isArray(value) && value.filter((a) => a).length === 0)) continue
-    if (isNativeClaim(option, value)) policy[NATIVE_CLAIM[option]] = nativeClaimValue(option, value)
+    if (isNativeClaim(option, value)) policy[NATIVE_CLAIM[option]] = nativeClaimValue(value)
     stringClaims.push([claim, allowArray, matchers(value)])
   }
   if (cache) {
