@@ -411,3 +411,87 @@ describe('trusted and the session store', () => {
     }
   })
 })
+
+describe('any value in any argument', () => {
+  const { BAD_VALUES, CallerError } = require('./helpers/bad-values')
+  const fastJwtCodes = new Set(Object.values(TokenError.codes))
+  let app
+  let token
+  beforeAll(async () => {
+    app = Fastify()
+    await app.register(fastifyJwt, { secret })
+    token = app.jwt.sign({ sub: 'u1' })
+  })
+  afterAll(() => app.close())
+
+  // Allowed: fast-jwt's TokenError with one of its codes, @fastify/jwt's assertions and its own errors (a `secret`
+  // object without `public` is its plain Error), a TypeError, or the caller's own error (a getter that throws).
+  function problemWith(err, runsCallerCode) {
+    if (runsCallerCode && err instanceof CallerError) return null
+    if (err instanceof TokenError) return fastJwtCodes.has(err.code) ? null : `TokenError with code ${err.code}`
+    if (err instanceof AssertionError || err?.name === 'TypeError') return null
+    if (err?.name === 'FastifyError' && /^FST_JWT_/.test(err.code)) return null
+    if (err?.constructor === Error && err.message === 'missing public key') return null
+    return `${err?.constructor?.name} ${err?.code}: ${err?.message}`
+  }
+
+  test.each([
+    ['fastify.jwt.verify(value)', (v) => app.jwt.verify(v)],
+    ['fastify.jwt.decode(value)', (v) => app.jwt.decode(v)],
+    ['fastify.jwt.sign(value)', (v) => app.jwt.sign(v)],
+    ...['allowedIss', 'allowedAud', 'allowedSub', 'maxAge', 'clockTolerance', 'clockTimestamp', 'algorithms']
+      .concat(['requiredClaims', 'complete', 'cache', 'checkTyp', 'key'])
+      .map((name) => [`verify option ${name}`, (v) => app.jwt.verify(token, { [name]: v })]),
+    ...['expiresIn', 'notBefore', 'aud', 'iss', 'kid', 'header', 'algorithm', 'noTimestamp', 'key'].map((name) => [
+      `sign option ${name}`,
+      (v) => app.jwt.sign({ sub: 'u1' }, { [name]: v }),
+    ]),
+  ])('%s', async (name, call) => {
+    const problems = []
+    for (const [label, value, runsCallerCode] of BAD_VALUES) {
+      // A function as `key` is a key function, which may take its time: as in fast-jwt, one that never answers
+      // leaves the call pending.
+      if (name.endsWith('option key') && typeof value === 'function') continue
+      try {
+        // A key function makes the call asynchronous, as in fast-jwt: its promise is awaited.
+        await call(value)
+      } catch (err) {
+        const problem = problemWith(err, runsCallerCode)
+        if (problem !== null) problems.push(`${label}: ${problem}`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  test.each([
+    ['secret', (v) => ({ secret: v })],
+    ['sign', (v) => ({ secret, sign: v })],
+    ['sign.expiresIn', (v) => ({ secret, sign: { expiresIn: v } })],
+    ['sign.algorithm', (v) => ({ secret, sign: { algorithm: v } })],
+    ['verify', (v) => ({ secret, verify: v })],
+    ['verify.algorithms', (v) => ({ secret, verify: { algorithms: v } })],
+    ['verify.maxAge', (v) => ({ secret, verify: { maxAge: v } })],
+    ['decode', (v) => ({ secret, decode: v })],
+  ])('registration option %s', async (_name, options) => {
+    const problems = []
+    for (const [label, value, runsCallerCode] of BAD_VALUES) {
+      const fresh = Fastify()
+      let registered
+      try {
+        registered = fresh.register(fastifyJwt, options(value))
+      } catch (err) {
+        const problem = problemWith(err, runsCallerCode)
+        if (problem !== null) problems.push(`${label}: ${problem}`)
+        continue
+      }
+      const error = await registered.ready().then(
+        () => null,
+        (err) => err,
+      )
+      const problem = error === null ? null : problemWith(error, runsCallerCode)
+      if (problem !== null) problems.push(`${label}: ${problem}`)
+      await fresh.close().catch(() => {})
+    }
+    expect(problems).toEqual([])
+  })
+})

@@ -214,8 +214,9 @@ function fastifyJwt(fastify, options, next) {
   let signOptions
   let verifyOptions
   try {
-    signOptions = withMilliseconds(initialSignOptions)
-    verifyOptions = withMilliseconds(initialVerifyOptions, true)
+    // null is taken as no options, as @fastify/jwt's merges do.
+    signOptions = withMilliseconds(initialSignOptions) ?? {}
+    verifyOptions = withMilliseconds(initialVerifyOptions, true) ?? {}
   } catch (err) {
     return next(err)
   }
