@@ -7,7 +7,7 @@ const { AssertionError } = require('node:assert')
 const Fastify = require('fastify')
 const fastifyJwt = require('../fastify')
 const { TokenError } = fastifyJwt
-const { createSessionStore } = require('..')
+const { createSessionStore, createTokenStore } = require('..')
 const { start, bearer } = require('./helpers/fastify-apps')
 
 const secret = 'a shared secret that is long enough for HS256'
@@ -397,6 +397,22 @@ describe('trusted and the session store', () => {
     expect(await server.ask('/verify', bearer(server.app.jwt.sign(claims)))).toEqual(
       refusal(401, 'FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED', 'Untrusted authorization token'),
     )
+  })
+
+  test('the revocation store: a revoked token is untrusted', async () => {
+    const revocations = createTokenStore()
+    const other = await start(fastifyJwt, { secret, isRevoked: revocations.isRevoked })
+    try {
+      const revoked = other.app.jwt.sign({ sub: 'u1', jti: 'j1' }, { expiresIn: 60 })
+      revocations.revoke(other.app.jwt.decode(revoked))
+      expect(await other.ask('/verify', bearer(revoked))).toEqual(
+        refusal(401, 'FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED', 'Untrusted authorization token'),
+      )
+      const kept = other.app.jwt.sign({ sub: 'u1', jti: 'j2' }, { expiresIn: 60 })
+      expect((await other.ask('/verify', bearer(kept))).body.verified.jti).toBe('j2')
+    } finally {
+      await other.close()
+    }
   })
 
   test('an isRevoked answering true', async () => {
