@@ -279,6 +279,18 @@ describe('registration', () => {
     await app.close()
   })
 
+  test('a Buffer secret signs and verifies (HS256), and refuses a token signed with its text shortened', async () => {
+    const app = Fastify()
+    await app.register(fastifyJwt, { secret: Buffer.from(secret) })
+    const token = app.jwt.sign({ sub: 'u1' })
+    expect(app.jwt.decode(token, { complete: true }).header.alg).toBe('HS256')
+    expect(app.jwt.verify(token).sub).toBe('u1')
+    expect(() => app.jwt.verify(hmacToken({ sub: 'u1' }, undefined, secret.slice(1)))).toThrow(
+      expect.objectContaining({ code: 'FAST_JWT_INVALID_SIGNATURE', message: 'The token signature is invalid.' }),
+    )
+    await app.close()
+  })
+
   test('verify-only: a public key alone cannot sign', async () => {
     const app = Fastify()
     await app.register(fastifyJwt, { secret: { public: ecPem.public } })
