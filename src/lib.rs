@@ -15,6 +15,7 @@ pub mod json;
 pub mod jwe;
 pub mod jws;
 pub mod key;
+pub mod key_digest;
 pub mod policy;
 pub mod provider;
 pub mod revocation;
