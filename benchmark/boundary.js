@@ -12,6 +12,7 @@ const { parseArgs } = require('node:util')
 const { isDeepStrictEqual } = require('node:util')
 const native = require('../lib/native')
 const { payloads } = require('./payloads')
+const { median } = require('./measure')
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const rounds = flags.quick ? 3 : 9
@@ -26,12 +27,6 @@ function opsPerSecond(fn, arg, iterations) {
   const elapsed = now() - start
   if (sink === undefined) throw new Error('no result')
   return (iterations * 1000) / elapsed
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 // Both contenders of a pair, interleaved with the order swapped each round.
