@@ -212,3 +212,24 @@ test('the middleware runs the RegExp in JS too', async () => {
     await expectInvalidToken(app, tokenWith('admin'), 'ERR_JWT_AUDIENCE_INVALID', message)
   })
 })
+
+describe('the payload is parsed once', () => {
+  const key = Buffer.alloc(32, 7)
+  const encrypted = jwt.encrypt({ aud: 'api' }, key, { algorithm: 'dir', encryption: 'A256GCM' })
+  test.each([
+    ['verify', () => jwt.verify(tokenWith('api'), secret, { audience: /^api$/ })],
+    ['verify, complete', () => jwt.verify(tokenWith('api'), secret, { audience: /^api$/, complete: true }).payload],
+    ['createVerifier', () => jwt.createVerifier({ key: secret, audience: /^api$/ }).verify(tokenWith('api'))],
+    ['decrypt', () => jwt.decrypt(encrypted, key, { audience: /^api$/ })],
+  ])('%s: the RegExps run on the object returned, read by one JSON.parse', (_, run) => {
+    const parse = jest.spyOn(JSON, 'parse')
+    let payload
+    try {
+      payload = run()
+      expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"aud"'))).toHaveLength(1)
+    } finally {
+      parse.mockRestore()
+    }
+    expect(payload).toMatchObject({ aud: 'api' })
+  })
+})
