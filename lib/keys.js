@@ -164,8 +164,9 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   }
 }
 
-// The content of a KeyObject: a secret's bytes; an asymmetric key's JWK export (a few microseconds, where the
-// DER export costs about as much as parsing the key again), with the facts a JWK leaves out. Null for a key node
+// The content of a KeyObject: a secret's bytes; an asymmetric key's JWK export (microseconds for RSA and Ed25519,
+// a few ECDSA operations for an EC key node has just parsed, where the DER export costs about as much as parsing
+// the key again), with the facts a JWK leaves out. Null for a key node
 // cannot export as a JWK (RSA-PSS, explicit curve parameters, ...): such a key is found by identity only.
 function keyObjectDigest(keyObject) {
   if (keyObject.type === 'secret') return digestOnce('secret', keyObject.export())
