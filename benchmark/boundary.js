@@ -12,22 +12,13 @@ const { parseArgs } = require('node:util')
 const { isDeepStrictEqual } = require('node:util')
 const native = require('../lib/native')
 const { payloads } = require('./payloads')
-const { median } = require('./measure')
+const { median, runSync } = require('./measure')
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const rounds = flags.quick ? 3 : 9
 const sampleMs = flags.quick ? 40 : 150
 
-const now = () => Number(process.hrtime.bigint()) / 1e6
-
-function opsPerSecond(fn, arg, iterations) {
-  let sink
-  const start = now()
-  for (let i = 0; i < iterations; i++) sink = fn(arg)
-  const elapsed = now() - start
-  if (sink === undefined) throw new Error('no result')
-  return (iterations * 1000) / elapsed
-}
+const opsPerSecond = (fn, arg, iterations) => (iterations * 1000) / runSync(fn, arg, iterations)
 
 // Both contenders of a pair, interleaved with the order swapped each round.
 function measure(pair, arg) {

@@ -68,4 +68,4 @@ async function measure(contenders, arg, { rounds, sampleMs, warmupMs, inFlight =
   return result
 }
 
-module.exports = { measure, median, now }
+module.exports = { measure, median, now, runSync }

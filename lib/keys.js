@@ -122,26 +122,20 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   const objects = new WeakMap()
   const make = (input) => normalise(input, createAsymmetric, role, describeKey)
 
-  function byContent(digest, input) {
-    let entry = contents.get(digest)
+  // The entry `map` holds under `key`, made from `input` when it holds none.
+  function remembered(map, key, input) {
+    let entry = map.get(key)
     if (entry === undefined) {
       entry = make(input)
-      if (contents.size >= CACHE_LIMIT) contents.clear()
-      contents.set(digest, entry)
+      if (map.size >= CACHE_LIMIT) map.clear()
+      map.set(key, entry)
     }
     return entry
   }
+  const byContent = (digest, input) => remembered(contents, digest, input)
 
   return function keyEntry(input) {
-    if (typeof input === 'string') {
-      let entry = strings.get(input)
-      if (entry === undefined) {
-        entry = make(input)
-        if (strings.size >= CACHE_LIMIT) strings.clear()
-        strings.set(input, entry)
-      }
-      return entry
-    }
+    if (typeof input === 'string') return remembered(strings, input, input)
     if (input === null || (typeof input !== 'object' && typeof input !== 'function')) return make(input)
     if (input instanceof KeyObject) {
       let entry = keyObjects.get(input)
