@@ -50,6 +50,7 @@ Date.now = () => clock
 const { createClient } = require('redis')
 const ringjwt = require('..')
 const { expressjwt } = require('../express')
+const { median } = require('./measure')
 
 const MB = 1024 * 1024
 const mb = (bytes) => `${(bytes / MB).toFixed(1)} MB`
@@ -58,7 +59,6 @@ function rss() {
   global.gc()
   return process.memoryUsage().rss
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 // Runs `task(i)` for i < count, `CONCURRENCY` at a time.
 async function inParallel(count, task) {

@@ -12,8 +12,8 @@ const { NativeSessionStore } = require('./native')
 const { optionError } = require('./errors')
 const { UnauthorizedError } = require('./express')
 const { isPlainObject, stringify } = require('./sign')
-const { lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
-const { payloadOfCall } = require('./token-store')
+const { lifetimeSeconds } = require('./timespan')
+const { payloadOfCall, knownOptions, checkClockTolerance } = require('./token-store')
 
 // Each default once, here. Access tokens short, so that a session's end takes effect within minutes even for
 // a client that never calls the server; sessions that survive a week away, and never a month.
@@ -45,11 +45,7 @@ function refusal(code) {
 
 // Lifetimes in milliseconds, validated once at creation.
 function sessionOptions(options, allowed = SESSION_OPTIONS) {
-  if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
-  for (const name of Object.keys(options)) {
-    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
-  }
+  options = knownOptions(options, allowed)
   const settings = {}
   for (const name of ['accessTokenLifetime', 'idleLifetime', 'absoluteLifetime']) {
     const seconds = lifetimeSeconds(options[name] ?? DEFAULTS[name])
@@ -59,9 +55,7 @@ function sessionOptions(options, allowed = SESSION_OPTIONS) {
     settings[name] = Math.ceil(seconds * 1000)
   }
   const clockTolerance = options.clockTolerance ?? DEFAULTS.clockTolerance
-  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= MAX_LIFETIME_SECONDS)) {
-    throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
-  }
+  checkClockTolerance(clockTolerance)
   settings.clockTolerance = Math.ceil(clockTolerance * 1000)
   return settings
 }

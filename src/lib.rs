@@ -17,6 +17,7 @@ pub mod jwe;
 pub mod jwk;
 pub mod jws;
 pub mod key;
+pub mod key_digest;
 pub mod policy;
 pub mod provider;
 pub mod replay;
