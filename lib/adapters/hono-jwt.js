@@ -3,7 +3,8 @@
 // made and checked by ringjwt. Hono's order of checks, its claim rules and its messages are kept, so code written
 // against hono/jwt sees the same results; the error classes add ringjwt's `code`. The clock is Date.now().
 
-const { KeyObject, createPrivateKey, createPublicKey, createSecretKey, webcrypto } = require('node:crypto')
+const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
+const { types } = require('node:util')
 const { signAsync, isBuffer } = require('../sign')
 const { verifyAsync } = require('../verify')
 const { decode: decodeToken } = require('../decode')
@@ -30,11 +31,18 @@ const SYMMETRIC = ['HS256', 'HS384', 'HS512']
 
 // ─── Error classes: hono's names, constructor arguments and messages, with a ringjwt `code` ──────────────────
 
+// `code` is not enumerable: hono's errors compare equal (and print) as `name` and `message` only, and so do these.
+function withCode(err, code) {
+  Object.defineProperty(err, 'code', { value: code, enumerable: false, writable: true, configurable: true })
+  return err
+}
+
 function errorClass(name, code, message) {
   const ErrorClass = class extends JsonWebTokenError {
     constructor(...args) {
       super(message(...args), undefined, code)
       this.name = name
+      withCode(this, code)
     }
   }
   Object.defineProperty(ErrorClass, 'name', { value: name })
@@ -109,11 +117,6 @@ const JwtTokenAudience = errorClass(
   (expected, aud) => `expected audience "${Array.isArray(expected) ? expected.join(', ') : expected}", got "${aud}"`,
 )
 
-function withCode(err, code) {
-  err.code = code
-  return err
-}
-
 // ─── Keys: hono's key forms (a string, a JWK, a CryptoKey) as node:crypto keys ─────────────────────────────────
 
 // What WebCrypto binds a CryptoKey to, per algorithm: hono signs and verifies through WebCrypto, which refuses a
@@ -128,7 +131,9 @@ const WEBCRYPTO = {
 const CURVES = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }
 
 function isCryptoKey(key) {
-  return webcrypto.CryptoKey !== undefined && key instanceof webcrypto.CryptoKey
+  return typeof types.isCryptoKey === 'function'
+    ? types.isCryptoKey(key)
+    : typeof CryptoKey === 'function' && key instanceof CryptoKey
 }
 
 function keyMismatch(message) {
@@ -157,7 +162,8 @@ function fromCryptoKey(key, alg, usage) {
 const jwkKeys = new WeakMap()
 
 function fromJwk(jwk, alg, usage) {
-  if (jwk.alg !== undefined && jwk.alg !== alg) {
+  // WebCrypto names an Ed25519 JWK's algorithm `Ed25519` (RFC 9864) or `EdDSA`.
+  if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) {
     throw keyMismatch(`the JWK's "alg" is ${JSON.stringify(jwk.alg)}, the token's is ${JSON.stringify(alg)}`)
   }
   if ((jwk.use !== undefined && jwk.use !== 'sig') || (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes(usage))) {
@@ -182,8 +188,18 @@ function jwkKeyObject(jwk, usage) {
   }
 }
 
+// hono reads PEM text by its base64 body alone, so a key written on one line works too: node:crypto needs the
+// body in lines.
+const ONE_LINE_PEM = /^\s*(-----BEGIN [A-Z0-9 ]+-----)\s*([A-Za-z0-9+/=]+)\s*(-----END [A-Z0-9 ]+-----)\s*$/
+
+function pemInLines(text) {
+  const match = ONE_LINE_PEM.exec(text)
+  return match === null ? text : `${match[1]}\n${match[2].match(/.{1,64}/g).join('\n')}\n${match[3]}\n`
+}
+
 // A string (a secret, or PEM text), a Buffer or a KeyObject goes to ringjwt as it is.
 function keyFor(key, alg, usage) {
+  if (typeof key === 'string') return key.includes('-----BEGIN') ? pemInLines(key) : key
   if (typeof key !== 'object' || key === null || isBuffer(key) || key instanceof KeyObject) return key
   return isCryptoKey(key) ? fromCryptoKey(key, alg, usage) : fromJwk(key, alg, usage)
 }
@@ -382,7 +398,9 @@ async function jwksKey(token, header, keys, uri, init) {
   try {
     return await remoteSet(uri, init)(header)
   } catch (err) {
-    throw err.code?.startsWith('ERR_JWKS_') && !NO_KEY.has(err.code) ? remoteFailure(err, uri) : fromKeySelection(err, token)
+    throw err.code?.startsWith('ERR_JWKS_') && !NO_KEY.has(err.code)
+      ? remoteFailure(err, uri)
+      : fromKeySelection(err, token)
   }
 }
 
