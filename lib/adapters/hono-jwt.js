@@ -231,6 +231,29 @@ function decodeHeader(token) {
   return decodeParts(token).header
 }
 
+// verify's decoding: a header that is JSON but not an object (`[1]`, `null`) is hono's JwtHeaderInvalid.
+function decodeForVerify(token) {
+  try {
+    return decodeParts(token)
+  } catch (err) {
+    if (!(err instanceof JwtTokenInvalid)) throw err
+    const header = jsonPart(token, 0)
+    const notAnObject = typeof header !== 'object' || header === null || Array.isArray(header)
+    if (header !== undefined && notAnObject && jsonPart(token, 1) !== undefined) {
+      throw new JwtHeaderInvalid(header)
+    }
+    throw err
+  }
+}
+
+function jsonPart(token, index) {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString())
+  } catch {
+    return undefined
+  }
+}
+
 const normalizeTyp = (typ) => typ.toLowerCase().replace(/^application\//, '')
 const isTyp = (value, expected) =>
   typeof value === 'string' && [expected].flat().some((typ) => normalizeTyp(typ) === normalizeTyp(value))
@@ -300,7 +323,7 @@ async function verify(token, publicKey, algOrOptions) {
   const options = typeof algOrOptions === 'string' ? { alg: algOrOptions } : algOrOptions
   const { alg, iss, nbf = true, exp = true, iat = true, aud, typ } = options
   if (!alg) throw new JwtAlgorithmRequired()
-  const { header, payload, signature } = decodeParts(token)
+  const { header, payload, signature } = decodeForVerify(token)
   if (!isTokenHeader(header, typ)) throw new JwtHeaderInvalid(header)
   if (header.alg !== alg) throw new JwtAlgorithmMismatch(alg, header.alg)
   const now = Math.floor(Date.now() / 1000)
