@@ -23,29 +23,6 @@ export const { jwt, jwk } = honoMiddleware(() => {
   return parts
 })
 
-export const {
-  sign,
-  verify,
-  decode,
-  decodeHeader,
-  isTokenHeader,
-  verifyWithJwks,
-  Jwt,
-  AlgorithmTypes,
-  JwtAlgorithmNotImplemented,
-  JwtAlgorithmRequired,
-  JwtAlgorithmMismatch,
-  JwtTokenInvalid,
-  JwtTokenNotBefore,
-  JwtTokenExpired,
-  JwtTokenIssuedAt,
-  JwtTokenIssuer,
-  JwtHeaderInvalid,
-  JwtHeaderRequiresKid,
-  JwtSymmetricAlgorithmNotAllowed,
-  JwtAlgorithmNotAllowed,
-  JwtTokenSignatureMismatched,
-  JwtPayloadRequiresAud,
-  JwtTokenAudience,
-} = cjs
+// The token functions and error classes, named as in the CommonJS module.
+export * from './lib/adapters/hono-jwt.js'
 export default { ...cjs, jwt, jwk }
