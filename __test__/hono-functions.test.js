@@ -406,3 +406,39 @@ describe('error classes', () => {
     expect(new JwtTokenAudience(['a', 'b'], 'c').message).toBe('expected audience "a, b", got "c"')
   })
 })
+
+describe('any JS value in any argument: a TypeError or a coded error, never a crash', () => {
+  const { BAD_VALUES, asyncProblems, syncProblems } = require('./helpers/bad-values')
+  const good = () => token({ sub: 'u1' })
+
+  test.each([
+    ['sign: payload', (value) => sign(value, secret)],
+    ['sign: key', (value) => sign({ sub: 'u1' }, value)],
+    ['sign: alg', (value) => sign({ sub: 'u1' }, secret, value)],
+    ['verify: token', (value) => verify(value, secret, 'HS256')],
+    ['verify: key', (value) => verify(good(), value, 'HS256')],
+    ['verify: alg or options', (value) => verify(good(), secret, value)],
+    ['verify: options.iss', (value) => verify(token({ iss: 'a' }), secret, { alg: 'HS256', iss: value })],
+    ['verify: options.aud', (value) => verify(token({ aud: 'a' }), secret, { alg: 'HS256', aud: value })],
+    ['verify: options.typ', (value) => verify(good(), secret, { alg: 'HS256', typ: value })],
+    ['verifyWithJwks: token', (value) => Jwt.verifyWithJwks(value, { keys: [], allowedAlgorithms: ['RS256'] })],
+    ['verifyWithJwks: keys', (value) => Jwt.verifyWithJwks(good(), { keys: value, allowedAlgorithms: ['HS256'] })],
+  ])('%s', async (_, call) => {
+    expect(await asyncProblems(call, BAD_VALUES)).toEqual([])
+  })
+
+  test('decode: token', () => {
+    expect(syncProblems((value) => decode(value), BAD_VALUES)).toEqual([])
+  })
+})
+
+test('a function is no key (ringjwt would call it as a key resolver)', async () => {
+  for (const call of [(key) => verify(token({}), key, 'HS256'), (key) => sign({}, key)]) {
+    const err = await rejected(call(() => secret))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({
+      code: 'ERR_KEY_INVALID',
+      message: 'the key must be a string, a JWK, a CryptoKey or a KeyObject',
+    })
+  }
+})

@@ -200,6 +200,10 @@ function pemInLines(text) {
 // A string (a secret, or PEM text), a Buffer or a KeyObject goes to ringjwt as it is.
 function keyFor(key, alg, usage) {
   if (typeof key === 'string') return key.includes('-----BEGIN') ? pemInLines(key) : key
+  // ringjwt would call a function as a key resolver; hono takes no such key.
+  if (typeof key === 'function') {
+    throw tokenError('ERR_KEY_INVALID', 'the key must be a string, a JWK, a CryptoKey or a KeyObject')
+  }
   if (typeof key !== 'object' || key === null || isBuffer(key) || key instanceof KeyObject) return key
   return isCryptoKey(key) ? fromCryptoKey(key, alg, usage) : fromJwk(key, alg, usage)
 }
