@@ -104,6 +104,11 @@ describe('jwk(): keys and a remote JWK Set', () => {
     const res = await app.request('/anon/x', bearer('a.b.c'))
     expect(res.status).toBe(401)
     expect(res.challenge).toBe(challenge('anon', ...INVALID))
+    expect(app.errors.at(-1).cause).toMatchObject({
+      name: 'JwtTokenInvalid',
+      code: 'ERR_JWT_MALFORMED',
+      message: 'invalid JWT token: a.b.c',
+    })
   })
 
   test('no token: 401 invalid_request', async () => {

@@ -260,7 +260,8 @@ function jsonPart(token, index) {
 
 const normalizeTyp = (typ) => typ.toLowerCase().replace(/^application\//, '')
 const isTyp = (value, expected) =>
-  typeof value === 'string' && [expected].flat().some((typ) => normalizeTyp(typ) === normalizeTyp(value))
+  typeof value === 'string' &&
+  (value === expected || [expected].flat().some((typ) => normalizeTyp(typ) === normalizeTyp(value)))
 
 // hono's header rule: a known `alg`, the expected `typ` (by default `JWT` or none), and no `crit`.
 function isTokenHeader(header, typ) {
