@@ -328,25 +328,32 @@ async function verify(token, publicKey, algOrOptions) {
   const options = typeof algOrOptions === 'string' ? { alg: algOrOptions } : algOrOptions
   const { alg, iss, nbf = true, exp = true, iat = true, aud, typ } = options
   if (!alg) throw new JwtAlgorithmRequired()
-  const { header, payload, signature } = decodeForVerify(token)
-  if (!isTokenHeader(header, typ)) throw new JwtHeaderInvalid(header)
-  if (header.alg !== alg) throw new JwtAlgorithmMismatch(alg, header.alg)
   const now = Math.floor(Date.now() / 1000)
-  checkClaims(token, payload, { nbf, exp, iat, iss, aud }, now)
-  // hono reads the signature as canonical base64url only.
-  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw new JwtTokenInvalid(token)
-  // The time claims are checked above, by hono's rules; ringjwt checks the key against the algorithm and the
-  // signature (asymmetric ones on the thread pool).
+  // ringjwt checks the key against the algorithm and the signature (asymmetric ones on the thread pool) in the
+  // same pass that decodes the token; the time claims are left to hono's rules below.
+  let verified
+  let failure
   try {
-    await verifyAsync(token, keyFor(publicKey, alg, 'verify'), {
+    verified = await verifyAsync(token, keyFor(publicKey, alg, 'verify'), {
       algorithms: [alg],
       ignoreExpiration: true,
       ignoreNotBefore: true,
       clockTimestamp: now,
+      complete: true,
     })
   } catch (err) {
-    throw fromSignatureCheck(err, token)
+    failure = err
   }
+  // hono's checks in hono's order, all before the signature: a token that fails one of them and the signature too
+  // reports what hono reports. A payload that is not a JSON object is decoded as hono decodes it.
+  const decoded = typeof verified?.payload === 'object' ? verified : decodeForVerify(token)
+  const { header, payload, signature } = decoded
+  if (!isTokenHeader(header, typ)) throw new JwtHeaderInvalid(header)
+  if (header.alg !== alg) throw new JwtAlgorithmMismatch(alg, header.alg)
+  checkClaims(token, payload, { nbf, exp, iat, iss, aud }, now)
+  // hono reads the signature as canonical base64url only.
+  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw new JwtTokenInvalid(token)
+  if (failure !== undefined) throw fromSignatureCheck(failure, token)
   return payload
 }
 
