@@ -3,12 +3,17 @@
 // classes of hono's JWT utilities, with the signatures made and checked by ringjwt.
 
 const tokens = require('./lib/adapters/hono-jwt')
-const { honoMiddleware } = require('./lib/adapters/hono')
+const { honoMiddleware, honoMissing } = require('./lib/adapters/hono')
 
 // Hono's CommonJS build, for an app that requires hono.
-const { jwt, jwk } = honoMiddleware(() => ({
-  HTTPException: require('hono/http-exception').HTTPException,
-  ...require('hono/cookie'),
-}))
+const { jwt, jwk } = honoMiddleware(() => {
+  try {
+    const { getCookie, getSignedCookie } = require('hono/cookie')
+    return { HTTPException: require('hono/http-exception').HTTPException, getCookie, getSignedCookie }
+  } catch (err) {
+    if (err?.code !== 'MODULE_NOT_FOUND') throw err
+    throw honoMissing(err)
+  }
+})
 
 module.exports = { jwt, jwk, ...tokens }

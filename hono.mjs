@@ -4,10 +4,11 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 const cjs = require('./hono.js')
-const { honoMiddleware } = require('./lib/adapters/hono.js')
+const { honoMiddleware, honoMissing } = require('./lib/adapters/hono.js')
 
 // hono is an optional peer: without it the token functions work and the middleware says what is missing.
 let parts = null
+let missing
 try {
   const [{ HTTPException }, { getCookie, getSignedCookie }] = await Promise.all([
     import('hono/http-exception'),
@@ -16,10 +17,11 @@ try {
   parts = { HTTPException, getCookie, getSignedCookie }
 } catch (err) {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+  missing = err
 }
 
 export const { jwt, jwk } = honoMiddleware(() => {
-  if (parts === null) throw new Error('ringjwt/hono: the jwt and jwk middleware need the "hono" package')
+  if (parts === null) throw honoMissing(missing)
   return parts
 })
 

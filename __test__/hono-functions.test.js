@@ -105,6 +105,17 @@ describe('sign', () => {
       code: 'ERR_KEY_TYPE_MISMATCH',
       message: 'the CryptoKey is a HMAC key, which cannot be used with HS256',
     })
+    const verifyOnly = await crypto.subtle.importKey(
+      'raw',
+      Buffer.from(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    )
+    expect(await rejected(sign({}, verifyOnly, 'HS256'))).toMatchObject({
+      code: 'ERR_KEY_TYPE_MISMATCH',
+      message: 'the CryptoKey\'s usages do not include "sign"',
+    })
     const ed = await crypto.subtle.importKey('jwk', keys.ed25519.publicJwk, { name: 'Ed25519' }, false, ['verify'])
     const publicKey = await rejected(sign({}, ed, 'EdDSA'))
     expect(publicKey).toMatchObject({

@@ -85,3 +85,38 @@ test('ESM: the named exports are the CommonJS ones; the middleware throws the ES
 test('CommonJS: require resolves hono.js', () => {
   expect(require.resolve('ringjwt/hono')).toBe(path.join(root, 'hono.js'))
 })
+
+test('without hono: the token functions work, the middleware says what is missing', () => {
+  // hono cannot be uninstalled for one test: a preload makes it unresolvable, as in an app that lacks it.
+  const preload = `
+    const Module = require('node:module')
+    const resolve = Module._resolveFilename
+    Module._resolveFilename = function (request, ...rest) {
+      if (request === 'hono' || request.startsWith('hono/')) {
+        const err = new Error("Cannot find module '" + request + "'")
+        err.code = 'MODULE_NOT_FOUND'
+        throw err
+      }
+      return resolve.call(this, request, ...rest)
+    }
+  `
+  const script = `
+    const { sign, verify, jwt } = require('ringjwt/hono')
+    ;(async () => {
+      const payload = await verify(await sign({ sub: 'u1' }, 'secret'), 'secret', 'HS256')
+      let error
+      try { jwt({ secret: 'secret', alg: 'HS256' }) } catch (err) { error = { name: err.name, message: err.message, cause: err.cause.code } }
+      process.stdout.write(JSON.stringify({ payload, error }))
+    })()
+  `
+  const child = spawnSync(process.execPath, ['--eval', `${preload}\n${script}`], { cwd: root, encoding: 'utf8' })
+  expect(child.stderr).toBe('')
+  expect(JSON.parse(child.stdout)).toEqual({
+    payload: { sub: 'u1' },
+    error: {
+      name: 'Error',
+      message: 'ringjwt/hono: the jwt and jwk middleware need the "hono" package',
+      cause: 'MODULE_NOT_FOUND',
+    },
+  })
+})

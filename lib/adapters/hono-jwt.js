@@ -144,6 +144,10 @@ function fromCryptoKey(key, alg, usage) {
   if (usage === 'sign' && key.type !== 'private' && key.type !== 'secret') {
     throw keyMismatch(`unexpected key type: CryptoKey.type is ${key.type}, expected private or secret`)
   }
+  // A private key verifies through its public half, whatever its usages.
+  if ((usage === 'sign' || key.type !== 'private') && !key.usages.includes(usage)) {
+    throw keyMismatch(`the CryptoKey's usages do not include "${usage}"`)
+  }
   const { name, hash, namedCurve } = key.algorithm
   const hashBits = alg.slice(2)
   if (
@@ -192,9 +196,18 @@ function jwkKeyObject(jwk, usage) {
 // body in lines.
 const ONE_LINE_PEM = /^\s*(-----BEGIN [A-Z0-9 ]+-----)\s*([A-Za-z0-9+/=]+)\s*(-----END [A-Z0-9 ]+-----)\s*$/
 
+const pemTexts = new Map()
+const PEM_TEXT_LIMIT = 100
+
 function pemInLines(text) {
-  const match = ONE_LINE_PEM.exec(text)
-  return match === null ? text : `${match[1]}\n${match[2].match(/.{1,64}/g).join('\n')}\n${match[3]}\n`
+  let lines = pemTexts.get(text)
+  if (lines === undefined) {
+    const match = ONE_LINE_PEM.exec(text)
+    lines = match === null ? text : `${match[1]}\n${match[2].match(/.{1,64}/g).join('\n')}\n${match[3]}\n`
+    if (pemTexts.size >= PEM_TEXT_LIMIT) pemTexts.clear()
+    pemTexts.set(text, lines)
+  }
+  return lines
 }
 
 // A string (a secret, or PEM text), a Buffer or a KeyObject goes to ringjwt as it is.

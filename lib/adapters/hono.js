@@ -87,6 +87,11 @@ function authMiddleware(loadHono, options, check, { name, allowAnon = false, pas
   return middleware
 }
 
+// What the middleware says when the app has no hono to give it.
+function honoMissing(cause) {
+  return new Error('ringjwt/hono: the jwt and jwk middleware need the "hono" package', { cause })
+}
+
 // `loadHono()` returns `{ HTTPException, getCookie, getSignedCookie }` from the app's hono; it is called when a
 // middleware is made, so the token functions work without hono installed.
 function honoMiddleware(loadHono) {
@@ -115,4 +120,4 @@ function honoMiddleware(loadHono) {
   return { jwt, jwk }
 }
 
-module.exports = { honoMiddleware }
+module.exports = { honoMiddleware, honoMissing }
