@@ -2,22 +2,20 @@
 // ringjwt/hono against hono/jwt itself: the same tokens byte for byte (for the deterministic algorithms; ECDSA
 // and RSA-PSS signatures are random, so those tokens cross-verify), the same answers of verify and decode (result,
 // or error name and message), and the same HTTP answers from the jwt and jwk middleware on the same requests.
-const { createHmac } = require('node:crypto')
 const reference = require('hono/jwt')
 const { jwk: referenceJwk } = require('hono/jwk')
 const { setSignedCookie } = require('hono/cookie')
 const ours = require('../hono')
 const { keys } = require('./helpers/keys')
+const { hmacToken: signedWith } = require('./helpers/tokens')
 const { startHono } = require('./helpers/hono-apps')
 
 const secret = 'a shared secret that is long enough for HS256'
 const now = Math.floor(Date.now() / 1000)
 const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
 
-function hmacToken(header, payload, key = secret) {
-  const input = `${b64(header)}.${b64(payload)}`
-  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
-}
+// A token signed with `secret` over any header and payload.
+const hmacToken = (header, payload, key = secret) => signedWith(header, payload, key)
 
 // What a call gives: its result, or its error's name and message.
 async function outcome(call) {

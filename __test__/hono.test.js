@@ -2,12 +2,12 @@
 // ringjwt/hono's jwt middleware in a Hono app served over HTTP on 127.0.0.1: the token from the header or a
 // cookie, hono's 401 answers (status, status text, challenge, body), the error kept as the HTTPException's
 // `cause`, and `c.get('jwtPayload')`.
-const { createHmac } = require('node:crypto')
 const { HTTPException } = require('hono/http-exception')
 const { setCookie, setSignedCookie } = require('hono/cookie')
 const { jwt, sign, JwtTokenSignatureMismatched, JwtTokenExpired, JwtTokenNotBefore } = require('../hono')
 const honoJwt = require('../hono')
 const { keys } = require('./helpers/keys')
+const { hmacToken: signedWith } = require('./helpers/tokens')
 const { startHono, bearer, challenge } = require('./helpers/hono-apps')
 
 const secret = 'a shared secret that is long enough for HS256'
@@ -15,10 +15,7 @@ const now = () => Math.floor(Date.now() / 1000)
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
 // A token signed with `secret` over any header and payload.
-function hmacToken(header, payload) {
-  const input = `${b64(header)}.${b64(payload)}`
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
-}
+const hmacToken = (header, payload, key = secret) => signedWith(header, payload, key)
 
 const NO_TOKEN = ['invalid_request', 'no authorization included in request']
 const BAD_STRUCTURE = ['invalid_request', 'invalid credentials structure']
