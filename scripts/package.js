@@ -13,7 +13,9 @@
 //
 // The platform packages are added to the main package here, not in package.json: `npm install` in a clone must
 // build the checkout's own code, never fetch a published binary. Their version is added here too: package.json's
-// is the only one, so a release cannot pair packages of different versions.
+// is the only one, so a release cannot pair packages of different versions. The `install` script that builds the
+// addon in a clone is left out: a published ringjwt runs nothing at install time (the loader's error names the
+// build command where no prebuilt binary fits). Every tarball carries the LICENSE.
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -66,7 +68,10 @@ function packMain(stage, dist) {
     fs.copyFileSync(path.join(root, file), path.join(stage, file))
   }
   const optionalDependencies = Object.fromEntries(platforms().map((p) => [p.manifest.name, manifest.version]))
-  const published = { ...manifest, optionalDependencies }
+  const scripts = Object.fromEntries(
+    Object.entries(manifest.scripts).filter(([name]) => !['preinstall', 'install', 'postinstall'].includes(name)),
+  )
+  const published = { ...manifest, scripts, optionalDependencies }
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
   return pack(stage, dist)
 }
@@ -76,6 +81,7 @@ function packPlatform(platform, addon, stage, dist) {
   const published = { name, version: manifest.version, ...rest }
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
   fs.copyFileSync(path.join(platform.dir, 'README.md'), path.join(stage, 'README.md'))
+  fs.copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'))
   fs.copyFileSync(addon, path.join(stage, platform.manifest.main))
   return pack(stage, dist)
 }
@@ -89,7 +95,7 @@ function addons(artifacts) {
       return { platform, addon }
     })
   }
-  run(process.execPath, [path.join(root, 'scripts', 'install.js')], root)
+  run(process.execPath, [path.join(root, 'scripts', 'build.js')], root)
   const names = JSON.parse(run(process.execPath, [path.join(root, 'lib', 'native.js')], root))
   const platform = platforms().find((p) => p.triple === names.triple)
   if (!platform) throw new PackageFailed(`no platform package for ${names.triple} in npm/`)
