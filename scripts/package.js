@@ -8,8 +8,9 @@
 //
 // By default it packs this machine's platform: `npm run build` first (an incremental release build in the target
 // directory `npm install` filled), then the addon it wrote. With `--artifacts <dir>` (the release workflow) it
-// builds nothing and packs every platform from <dir>/ringjwt.<triple>.node, all of them required. `--out <dir>`
-// writes the tarballs elsewhere than dist/.
+// builds nothing and packs every platform from <dir>/ringjwt.<triple>.node, all of them required. `--no-build` packs
+// this machine's platform from the addon already built (the tests pack the addon they test). `--out <dir>` writes
+// the tarballs elsewhere than dist/.
 //
 // The platform packages are added to the main package here, not in package.json: `npm install` in a clone must
 // build the checkout's own code, never fetch a published binary. Their version is added here too: package.json's
@@ -86,8 +87,9 @@ function packPlatform(platform, addon, stage, dist) {
   return pack(stage, dist)
 }
 
-// The addons to pack: every platform's from a release's artifacts, or this machine's fresh build.
-function addons(artifacts) {
+// The addons to pack: every platform's from a release's artifacts, or this machine's (built first unless told not
+// to).
+function addons(artifacts, build) {
   if (artifacts) {
     return platforms().map((platform) => {
       const addon = path.join(artifacts, platform.manifest.main)
@@ -95,10 +97,11 @@ function addons(artifacts) {
       return { platform, addon }
     })
   }
-  run(process.execPath, [path.join(root, 'scripts', 'build.js')], root)
+  if (build) run(process.execPath, [path.join(root, 'scripts', 'build.js')], root)
   const names = JSON.parse(run(process.execPath, [path.join(root, 'lib', 'native.js')], root))
   const platform = platforms().find((p) => p.triple === names.triple)
   if (!platform) throw new PackageFailed(`no platform package for ${names.triple} in npm/`)
+  if (!fs.existsSync(names.local)) throw new PackageFailed(`${names.local} is missing: run \`npm run build\``)
   return [{ platform, addon: names.local }]
 }
 
@@ -116,7 +119,7 @@ function main() {
   const out = option('out', null)
   const dist = out ?? path.join(root, 'dist')
   if (out && fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new PackageFailed(`${out} is not empty`)
-  const toPack = addons(artifacts)
+  const toPack = addons(artifacts, !process.argv.includes('--no-build'))
   fs.rmSync(dist, { recursive: true, force: true })
   fs.mkdirSync(dist, { recursive: true })
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-package-'))
