@@ -141,7 +141,7 @@ describe('"overrides": { "jsonwebtoken": <ringjwt> }', () => {
 
 describe('a direct jsonwebtoken dependency', () => {
   test(
-    '"jsonwebtoken": "npm:ringjwt@…" with "$jsonwebtoken": one copy of ringjwt, for the app and the libraries',
+    '"jsonwebtoken": <ringjwt> with "$jsonwebtoken": one copy of ringjwt, for the app and the libraries',
     () => {
       const dir = project('reference', {
         dependencies: {
