@@ -116,6 +116,15 @@ describe('when nothing loads: one Error with the platform, what was tried, and t
     expect(result).toEqual(notLoaded({ local: 'not there', prebuilt: 'not installed', wayOut }))
   })
 
+  test('a path with spaces: the build command quotes it', () => {
+    const result = load({ manifest: { optionalDependencies: ALL_PUBLISHED }, prefix: 'ringjwt installed ' })
+    expect(layout.pkg).toContain(' ')
+    expect(result.error.message.split('\n').at(-1)).toBe(
+      '  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, run ' +
+        `\`node "${layout.pkg}/scripts/build.js"\`.`,
+    )
+  })
+
   test('a platform package of another version is not used', () => {
     const result = load({ manifest: { optionalDependencies: ALL_PUBLISHED }, prebuilt: { version: '0.0.1' } })
     const prebuilt = `version 0.0.1, expected ${manifest.version}`

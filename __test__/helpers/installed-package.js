@@ -34,9 +34,15 @@ function copy(from, to) {
 }
 
 // options.manifest: fields to change in ringjwt's package.json; options.prebuilt: fields to change in the
-// platform package's (true: as it is); options.local: the bytes of a build from source (true: the real addon).
-function installedPackage({ manifest: changes = {}, prebuilt = false, local = false } = {}) {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-installed-')))
+// platform package's (true: as it is); options.local: the bytes of a build from source (true: the real addon);
+// options.prefix: how the temporary directory's name starts.
+function installedPackage({
+  manifest: changes = {},
+  prebuilt = false,
+  local = false,
+  prefix = 'ringjwt-installed-',
+} = {}) {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)))
   const pkg = path.join(dir, 'node_modules', 'ringjwt')
   write(path.join(pkg, 'package.json'), JSON.stringify({ ...manifest, ...changes }, null, 2))
   for (const file of ['lib/native.js', 'scripts/build.js']) copy(path.join(root, file), path.join(pkg, file))
