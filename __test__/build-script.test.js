@@ -50,19 +50,12 @@ const NO_CARGO =
   'ringjwt: building the native addon from source needs Rust, and cargo is not on PATH (ENOENT). Install it from ' +
   'https://rustup.rs.\n'
 
-test('no prebuilt and no cargo: says what is missing, a non-zero exit, nothing left behind', () => {
-  layout = installedPackage({ manifest: { optionalDependencies: ALL_PUBLISHED } })
-  const child = build({ PATH: NO_RUST_PATH })
-  expect({ status: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({
-    status: 1,
-    stdout: '',
-    stderr: NO_CARGO,
-  })
-  expect(listFiles(layout.pkg)).toEqual(PACKAGE_FILES)
-})
-
-test('builds even when the prebuilt package loads: run by hand, it is asked for', () => {
-  layout = installedPackage({ manifest: { optionalDependencies: ALL_PUBLISHED }, prebuilt: true })
+// Run by hand it always builds: a prebuilt package that loads does not stop it from looking for cargo.
+test.each([
+  ['no prebuilt package', false],
+  ['a prebuilt package that loads', true],
+])('%s, no cargo: says what is missing, a non-zero exit, nothing left behind', (_, prebuilt) => {
+  layout = installedPackage({ manifest: { optionalDependencies: ALL_PUBLISHED }, prebuilt })
   const child = build({ PATH: NO_RUST_PATH })
   expect({ status: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({
     status: 1,
