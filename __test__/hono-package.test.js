@@ -17,14 +17,6 @@ function esm(source) {
   return JSON.parse(child.stdout)
 }
 
-test('exports["./hono"]: types, import and require, each an existing file the package publishes', () => {
-  expect(pkg.exports['./hono']).toEqual({ types: './hono.d.ts', import: './hono.mjs', require: './hono.js' })
-  for (const target of Object.values(pkg.exports['./hono'])) {
-    expect(fs.existsSync(path.join(root, target))).toBe(true)
-    expect(pkg.files).toContain(target.slice(2))
-  }
-})
-
 test('hono is an optional peer and a development dependency, never a dependency', () => {
   expect(pkg.peerDependencies.hono).toMatch(/^\^4\./)
   expect(pkg.peerDependenciesMeta.hono).toEqual({ optional: true })
