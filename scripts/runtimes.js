@@ -5,7 +5,8 @@
 // ABI-stable, so one build serves every runtime.
 //
 //   node scripts/runtimes.js test [name...] [-- args]   the tests of each runtime named (all of them by default);
-//                                                        args go to Jest (a test file, say) or to the smoke runner
+//                                                        args go to Jest (a test file, say) or to the smoke
+//                                                        runner (suite names: jwks, sessions, ...)
 //   node scripts/runtimes.js run <name> [args...]        the runtime's binary with args, its folder first on PATH
 //   node scripts/runtimes.js path <name>                 prints the binary's path, installing it first
 //
