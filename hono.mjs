@@ -25,6 +25,31 @@ export const { jwt, jwk } = honoMiddleware(() => {
   return parts
 })
 
-// The token functions and error classes, named as in the CommonJS module.
-export * from './lib/adapters/hono-jwt.js'
+// The token functions and error classes, named as in the CommonJS module (by name: `export *` of a CommonJS module
+// also passes on the `module.exports` name that Node 24 and later add).
+export const {
+  sign,
+  verify,
+  decode,
+  decodeHeader,
+  isTokenHeader,
+  verifyWithJwks,
+  Jwt,
+  AlgorithmTypes,
+  JwtAlgorithmNotImplemented,
+  JwtAlgorithmRequired,
+  JwtAlgorithmMismatch,
+  JwtTokenInvalid,
+  JwtTokenNotBefore,
+  JwtTokenExpired,
+  JwtTokenIssuedAt,
+  JwtTokenIssuer,
+  JwtHeaderInvalid,
+  JwtHeaderRequiresKid,
+  JwtSymmetricAlgorithmNotAllowed,
+  JwtAlgorithmNotAllowed,
+  JwtTokenSignatureMismatched,
+  JwtPayloadRequiresAud,
+  JwtTokenAudience,
+} = cjs
 export default { ...cjs, jwt, jwk }
