@@ -18,6 +18,10 @@
 // (`isRevoked` with the decoded token, as the middleware calls it), the same way. Every token is signed through
 // the store (`sign`), so every check also compares the signature's fingerprint.
 //
+// Last, how soon a cached check sees an end() made through another client: from end() resolving to the first
+// refused check, polling once per turn of the event loop (as requests arrive: a loop of cached checks alone would
+// never let the invalidation message be read), over 200 sessions (median and maximum).
+//
 // `--only check` skips the memory part.
 
 const { spawnSync } = require('node:child_process')
@@ -174,6 +178,30 @@ async function checkCost(client, cachingClient) {
   return { middleware: await timeTasks(tasks), check: await timeTasks(checks) }
 }
 
+// Milliseconds from end() through `client` resolving to the first check through `cachingClient` that refuses.
+async function invalidationLag(client, cachingClient, sessions = 200) {
+  const writer = ringjwt.createRedisSessionStore(client)
+  const reader = ringjwt.createRedisSessionStore(cachingClient)
+  const lags = []
+  for (let i = 0; i < sessions; i++) {
+    const { session, token } = await writer.create(`lag-${i}`, undefined, sign)
+    await reader.isRevoked(token)
+    await reader.isRevoked(token)
+    await writer.end(session.id)
+    const ended = process.hrtime.bigint()
+    for (;;) {
+      try {
+        await reader.isRevoked(token)
+      } catch {
+        break
+      }
+      await new Promise(setImmediate)
+    }
+    lags.push(Number(process.hrtime.bigint() - ended) / 1e6)
+  }
+  return { median: median(lags), max: Math.max(...lags) }
+}
+
 async function main() {
   console.log(`node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores`)
   let server
@@ -199,6 +227,11 @@ async function main() {
     for (const [name, micros] of Object.entries(costs.check)) {
       console.log(`  ${name.padEnd(32)} ${micros.toFixed(2)} µs`)
     }
+    const lag = await invalidationLag(client, cachingClient)
+    console.log(
+      `\nan end() through another client, refused by the cached check after ${lag.median.toFixed(2)} ms ` +
+        `(median of 200; at most ${lag.max.toFixed(2)} ms)`,
+    )
   } finally {
     await client.quit()
     await cachingClient.quit()
