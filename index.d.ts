@@ -705,6 +705,12 @@ export type AsyncSessionSigner<M extends object = Record<string, unknown>> = (
   session: Session<M>,
 ) => Promise<string>
 
+/** The options of `create` and `refresh`. */
+export interface SessionIssueOptions<M extends object = Record<string, unknown>> {
+  /** Signs the access token; the store binds it (see SignedSession). Without it, the token is not bound. */
+  sign?: SessionSigner<M> | AsyncSessionSigner<M>
+}
+
 /**
  * What the session check is given: the decoded token the middleware passes (`signature`, or a decrypted nested
  * token's `signed.signature`), verify({ complete: true })'s result, or the verified token string. The claims
@@ -737,13 +743,13 @@ export interface SessionStore<M extends object = Record<string, unknown>> {
    * Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. With `sign`, the
    * store signs the access token and binds it (a promise when `sign` returns one).
    */
-  create(subject: string, metadata: M | undefined, sign: SessionSigner<M>): SignedSession<M>
-  create(subject: string, metadata: M | undefined, sign: AsyncSessionSigner<M>): Promise<SignedSession<M>>
-  create(subject: string, metadata?: M): IssuedSession<M>
+  create(subject: string, metadata: M | undefined, options: { sign: SessionSigner<M> }): SignedSession<M>
+  create(subject: string, metadata: M | undefined, options: { sign: AsyncSessionSigner<M> }): Promise<SignedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionIssueOptions<M>): IssuedSession<M>
   /** Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). */
-  refresh(refreshToken: string, sign: SessionSigner<M>): SignedSession<M>
-  refresh(refreshToken: string, sign: AsyncSessionSigner<M>): Promise<SignedSession<M>>
-  refresh(refreshToken: string): IssuedSession<M>
+  refresh(refreshToken: string, options: { sign: SessionSigner<M> }): SignedSession<M>
+  refresh(refreshToken: string, options: { sign: AsyncSessionSigner<M> }): Promise<SignedSession<M>>
+  refresh(refreshToken: string, options?: SessionIssueOptions<M>): IssuedSession<M>
   /** The middleware check: `false` for a token its live session issued, else throws. Never `true`. */
   isRevoked(token: JwtPayload | SessionCheckedToken | string): false
   isRevoked(req: unknown, token: SessionCheckedToken): false
@@ -766,11 +772,11 @@ export interface RedisSessionStore<M extends object = Record<string, unknown>> {
   create(
     subject: string,
     metadata: M | undefined,
-    sign: SessionSigner<M> | AsyncSessionSigner<M>,
+    options: { sign: SessionSigner<M> | AsyncSessionSigner<M> },
   ): Promise<SignedSession<M>>
-  create(subject: string, metadata?: M): Promise<IssuedSession<M>>
-  refresh(refreshToken: string, sign: SessionSigner<M> | AsyncSessionSigner<M>): Promise<SignedSession<M>>
-  refresh(refreshToken: string): Promise<IssuedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionIssueOptions<M>): Promise<IssuedSession<M>>
+  refresh(refreshToken: string, options: { sign: SessionSigner<M> | AsyncSessionSigner<M> }): Promise<SignedSession<M>>
+  refresh(refreshToken: string, options?: SessionIssueOptions<M>): Promise<IssuedSession<M>>
   isRevoked(token: JwtPayload | SessionCheckedToken | string): Promise<false>
   isRevoked(req: unknown, token: SessionCheckedToken): Promise<false>
   get(id: string): Promise<Session<M> | null>

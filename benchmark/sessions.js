@@ -89,13 +89,13 @@ async function fill(store) {
   const tokens = new Array(COUNT)
   await inParallel(COUNT, async (i) => {
     const metadata = { userAgent: USER_AGENT, ip: '203.0.113.7' }
-    const { refreshToken } = await store.create(`user-${i % (COUNT / 2)}`, metadata, sign)
+    const { refreshToken } = await store.create(`user-${i % (COUNT / 2)}`, metadata, { sign })
     tokens[i] = refreshToken
   })
   for (let round = 0; round < ROTATIONS; round++) {
     clock += REFRESH_EVERY
     await inParallel(COUNT, async (i) => {
-      tokens[i] = (await store.refresh(tokens[i], sign)).refreshToken
+      tokens[i] = (await store.refresh(tokens[i], { sign })).refreshToken
     })
   }
 }
@@ -164,7 +164,7 @@ async function checkCost(client, cachingClient) {
   ]
   const checks = {}
   for (const [name, store] of Object.entries(stores)) {
-    const { token } = await store.create('user-1', undefined, sign)
+    const { token } = await store.create('user-1', undefined, { sign })
     middlewares.push([name, token, store.isRevoked])
     const decoded = ringjwt.verify(token, SECRET, { algorithms: ['HS256'], complete: true })
     checks[name] = () => store.isRevoked({}, decoded)
@@ -184,7 +184,7 @@ async function invalidationLag(client, cachingClient, sessions = 200) {
   const reader = ringjwt.createRedisSessionStore(cachingClient)
   const lags = []
   for (let i = 0; i < sessions; i++) {
-    const { session, token } = await writer.create(`lag-${i}`, undefined, sign)
+    const { session, token } = await writer.create(`lag-${i}`, undefined, { sign })
     await reader.isRevoked(token)
     await reader.isRevoked(token)
     await writer.end(session.id)

@@ -173,7 +173,7 @@ function createApp({
       user.passwordHash = await hashPassword(password, passwordHashing)
     }
     const metadata = { userAgent: req.get('user-agent') ?? '', ip: req.ip }
-    const issued = await sessions.create(user.id, metadata, signFor(user))
+    const issued = await sessions.create(user.id, metadata, { sign: signFor(user) })
     res.set('Cache-Control', 'no-store')
     if (cookie) {
       setRefreshCookie(req, res, issued.refreshToken, issued.session)
@@ -195,11 +195,13 @@ function createApp({
     let orphan = null
     let issued
     try {
-      issued = await sessions.refresh(presented, (claims, session) => {
-        const user = byId.get(session.subject)
-        if (user !== undefined) return signFor(user)(claims)
-        orphan = session.subject
-        throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+      issued = await sessions.refresh(presented, {
+        sign: (claims, session) => {
+          const user = byId.get(session.subject)
+          if (user !== undefined) return signFor(user)(claims)
+          orphan = session.subject
+          throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+        },
       })
     } catch (err) {
       // The account is gone: so is every session of it.

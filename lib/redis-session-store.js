@@ -46,7 +46,7 @@ const {
   issued,
   checkedClaims,
   loginTimes,
-  signerOf,
+  issueOptions,
   signAndRecord,
   signatureFingerprint,
   REFUSALS,
@@ -238,10 +238,10 @@ function createRedisSessionStore(client, options) {
   }
 
   return {
-    async create(subject, metadata, sign) {
+    async create(subject, metadata, options) {
       const meta = metadataJson(metadata) ?? ''
       subjectOf(subject)
-      signerOf(sign)
+      const { sign } = issueOptions(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
@@ -254,8 +254,8 @@ function createRedisSessionStore(client, options) {
       return signAndRecord(result, sign, (signature) => record(id, subject, args, signature))
     },
 
-    async refresh(refreshToken, sign) {
-      signerOf(sign)
+    async refresh(refreshToken, options) {
+      const { sign } = issueOptions(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
       const presented = refreshDigest(refreshToken)

@@ -122,11 +122,18 @@ function loginTimes({ accessTokenLifetime, idleLifetime, absoluteLifetime }, now
   return { absolute, expires, tokenExpiresAt: Math.min(expires, now + accessTokenLifetime) }
 }
 
-function signerOf(sign) {
+// The options of create() and refresh(): `sign`, the function that signs the access token.
+function issueOptions(options) {
+  if (options === undefined) return {}
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (name !== 'sign') throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  const { sign } = options
   if (sign !== undefined && typeof sign !== 'function') {
     throw optionError('"sign" must be a function that signs the claims it is given and returns the token')
   }
-  return sign
+  return { sign }
 }
 
 // The signature of a token `sign` returned: its last segment. Only a signed token (three segments) can be bound;
@@ -214,10 +221,10 @@ function createSessionStore(options) {
   )
 
   return {
-    create(subject, metadata, sign) {
+    create(subject, metadata, options) {
       const meta = metadataJson(metadata)
       subjectOf(subject)
-      signerOf(sign)
+      const { sign } = issueOptions(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
@@ -229,8 +236,8 @@ function createSessionStore(options) {
         native.create(id, subject, meta, refreshDigest(refreshToken), jti, signature ?? null, now)
       })
     },
-    refresh(refreshToken, sign) {
-      signerOf(sign)
+    refresh(refreshToken, options) {
+      const { sign } = issueOptions(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
       const presented = refreshDigest(refreshToken)
@@ -284,7 +291,7 @@ module.exports = {
   sessionOptions,
   SESSION_OPTIONS,
   loginTimes,
-  signerOf,
+  issueOptions,
   signAndRecord,
   signatureFingerprint,
   REFUSALS,

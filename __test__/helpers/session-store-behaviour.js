@@ -163,10 +163,11 @@ function sessionStoreBehaviour(newStore) {
     test('create and refresh sign the claims and return the token; every call form with it is accepted', async () => {
       const store = newStore()
       const seen = []
-      const login = await store.create('u1', { ip: '127.0.0.1' }, (claims, session) => {
+      const recording = (claims, session) => {
         seen.push({ claims, session })
         return sign(claims)
-      })
+      }
+      const login = await store.create('u1', { ip: '127.0.0.1' }, { sign: recording })
       expect(seen).toEqual([{ claims: login.claims, session: login.session }])
       expect(verify(login.token, SECRET)).toEqual({ ...login.claims, role: 'reader', iat: START / 1000 })
       const decoded = complete(login.token)
@@ -174,10 +175,7 @@ function sessionStoreBehaviour(newStore) {
         await expect(Promise.resolve(store.isRevoked(...args))).resolves.toBe(false)
       }
       at(MINUTE)
-      const next = await store.refresh(login.refreshToken, (claims, session) => {
-        seen.push({ claims, session })
-        return sign(claims)
-      })
+      const next = await store.refresh(login.refreshToken, { sign: recording })
       expect(seen[1]).toEqual({ claims: next.claims, session: next.session })
       expect(verify(next.token, SECRET).jti).toBe(next.claims.jti)
       await expect(Promise.resolve(store.isRevoked({}, complete(next.token)))).resolves.toBe(false)
@@ -186,8 +184,8 @@ function sessionStoreBehaviour(newStore) {
 
     test('a token re-signed over other claims is refused, however it is presented', async () => {
       const store = newStore()
-      const login = await store.create('u1', undefined, sign)
-      const next = await store.refresh(login.refreshToken, sign)
+      const login = await store.create('u1', undefined, { sign })
+      const next = await store.refresh(login.refreshToken, { sign })
       for (const { token } of [login, next]) {
         const forged = resigned(token)
         await expectRefusal(() => store.isRevoked({}, complete(forged)), 'token_not_issued')
@@ -199,7 +197,7 @@ function sessionStoreBehaviour(newStore) {
 
     test('the claims alone are refused once the token was bound (fail closed)', async () => {
       const store = newStore()
-      const login = await store.create('u1', undefined, sign)
+      const login = await store.create('u1', undefined, { sign })
       await expectRefusal(() => store.isRevoked(login.claims), 'token_signature_required')
       await expectRefusal(
         () => store.isRevoked({}, { header: { alg: 'HS256' }, payload: login.claims }),
@@ -214,9 +212,9 @@ function sessionStoreBehaviour(newStore) {
 
     test('sign may return a promise', async () => {
       const store = newStore()
-      const login = await store.create('u1', undefined, async (claims) => sign(claims))
+      const login = await store.create('u1', undefined, { sign: async (claims) => sign(claims) })
       await expect(Promise.resolve(store.isRevoked(login.token))).resolves.toBe(false)
-      const next = await store.refresh(login.refreshToken, async (claims) => sign(claims))
+      const next = await store.refresh(login.refreshToken, { sign: async (claims) => sign(claims) })
       await expect(Promise.resolve(store.isRevoked(next.token))).resolves.toBe(false)
     })
 
@@ -225,52 +223,61 @@ function sessionStoreBehaviour(newStore) {
       const boom = () => {
         throw new Error('no such user')
       }
-      await expect(failure(() => store.create('u1', undefined, boom))).resolves.toMatchObject({
+      await expect(failure(() => store.create('u1', undefined, { sign: boom }))).resolves.toMatchObject({
         message: 'no such user',
       })
       expect(await store.list('u1')).toEqual([])
-      const login = await store.create('u1', undefined, sign)
+      const login = await store.create('u1', undefined, { sign })
       const rejects = async () => Promise.reject(new Error('offline'))
-      await expect(failure(() => store.refresh(login.refreshToken, rejects))).resolves.toMatchObject({
+      await expect(failure(() => store.refresh(login.refreshToken, { sign: rejects }))).resolves.toMatchObject({
         message: 'offline',
       })
       // The refresh token was not retired: it still rotates, and does not look reused.
-      const next = await store.refresh(login.refreshToken, sign)
+      const next = await store.refresh(login.refreshToken, { sign })
       await expect(Promise.resolve(store.isRevoked(next.token))).resolves.toBe(false)
     })
 
     test('a refresh token the session refuses is refused before sign is called', async () => {
       const store = newStore()
-      const login = await store.create('u1', undefined, sign)
-      await store.refresh(login.refreshToken, sign)
+      const login = await store.create('u1', undefined, { sign })
+      await store.refresh(login.refreshToken, { sign })
       const signs = jest.fn(sign)
-      await expectRefusal(() => store.refresh(login.refreshToken, signs), 'refresh_token_reused')
-      await expectRefusal(() => store.refresh(`${login.session.id}.${'A'.repeat(43)}`, signs), 'session_ended')
+      await expectRefusal(() => store.refresh(login.refreshToken, { sign: signs }), 'refresh_token_reused')
+      await expectRefusal(
+        () => store.refresh(`${login.session.id}.${'A'.repeat(43)}`, { sign: signs }),
+        'session_ended',
+      )
       expect(signs).not.toHaveBeenCalled()
     })
 
     test.each([
-      ['not a function', 'HS256', '"sign" must be a function that signs the claims it is given and returns the token'],
+      [
+        'not a function',
+        { sign: 'HS256' },
+        '"sign" must be a function that signs the claims it is given and returns the token',
+      ],
       [
         'returning no token',
-        () => undefined,
+        { sign: () => undefined },
         '"sign" must return a signed token (compact JWS: header.payload.signature)',
       ],
       [
         'returning an unsigned token',
-        () => 'e30.e30.',
+        { sign: () => 'e30.e30.' },
         '"sign" must return a signed token (compact JWS: header.payload.signature)',
       ],
       [
         'returning an encrypted token',
-        () => 'a.b.c.d.e',
+        { sign: () => 'a.b.c.d.e' },
         '"sign" must return a signed token (compact JWS: header.payload.signature)',
       ],
-    ])('a sign %s is a TypeError', async (_, badSign, message) => {
+      ['with another option', { sign, jwt: true }, '"jwt" is not allowed in "options"'],
+      ['in options that are not an object', sign, 'Expected "options" to be a plain object.'],
+    ])('a sign %s is a TypeError', async (_, options, message) => {
       const store = newStore()
-      await expectOptionError(() => store.create('u1', undefined, badSign), message)
+      await expectOptionError(() => store.create('u1', undefined, options), message)
       const login = await store.create('u1')
-      await expectOptionError(() => store.refresh(login.refreshToken, badSign), message)
+      await expectOptionError(() => store.refresh(login.refreshToken, options), message)
     })
   })
 
