@@ -200,7 +200,10 @@ describe('with the in-process session store', () => {
       )
       const res = await call(app.base, '/me', { token: forged })
       expect(res.status).toBe(401)
-      expect(res.headers.get('www-authenticate')).toBe('Bearer')
+      // The app takes DPoP tokens too: the challenge offers both schemes (RFC 9449 §7.1).
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer, DPoP algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA"',
+      )
       expect(res.body).toEqual(UNKNOWN)
     })
 

@@ -50,7 +50,7 @@ function writeCrate(source) {
   expect(lock.stderr).toBe('')
 }
 
-const PACKAGE_FILES = ['lib', 'lib/native.js', 'package.json', 'scripts', 'scripts/install.js']
+const PACKAGE_FILES = ['lib', 'lib/addon-names.js', 'lib/native.js', 'package.json', 'scripts', 'scripts/install.js']
 
 test('does nothing when the prebuilt platform package loads', () => {
   layout = installedPackage({ manifest: { optionalDependencies: ALL_PUBLISHED }, prebuilt: true })

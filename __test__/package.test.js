@@ -64,6 +64,8 @@ describe('ESM', () => {
           require: require.resolve('ringjwt'),
           import: import.meta.resolve('ringjwt'),
           manifest: require.resolve('ringjwt/package.json'),
+          fastifyRequire: require.resolve('ringjwt/fastify'),
+          fastifyImport: import.meta.resolve('ringjwt/fastify'),
         }))
       `,
     ])
@@ -71,7 +73,39 @@ describe('ESM', () => {
       require: path.join(root, 'index.js'),
       import: `file://${path.join(root, 'index.mjs')}`,
       manifest: path.join(root, 'package.json'),
+      fastifyRequire: path.join(root, 'fastify.js'),
+      fastifyImport: `file://${path.join(root, 'fastify.mjs')}`,
     })
+  })
+})
+
+describe('ringjwt/fastify', () => {
+  test('import and require give the same plugin', () => {
+    const result = node([
+      '--input-type=module',
+      '--eval',
+      `
+        import fastifyJwt, { fastifyJwt as named, TokenError } from 'ringjwt/fastify'
+        import { createRequire } from 'node:module'
+        const cjs = createRequire(import.meta.url)('ringjwt/fastify')
+        process.stdout.write(JSON.stringify({
+          same: fastifyJwt === cjs && named === cjs.fastifyJwt && TokenError === cjs.TokenError,
+          plugin: typeof fastifyJwt,
+        }))
+      `,
+    ])
+    expect(result).toEqual({ same: true, plugin: 'function' })
+    expect(pkg.exports['./fastify']).toEqual({
+      types: './fastify.d.ts',
+      import: './fastify.mjs',
+      require: './fastify.js',
+    })
+  })
+
+  test('Fastify and @fastify/cookie are optional peers, never dependencies', () => {
+    expect(pkg.peerDependenciesMeta.fastify).toEqual({ optional: true })
+    expect(pkg.peerDependenciesMeta['@fastify/cookie']).toEqual({ optional: true })
+    expect(Object.keys(pkg.dependencies)).not.toContain('fastify')
   })
 })
 
@@ -102,7 +136,7 @@ describe('package.json', () => {
   })
 
   test('`dependencies` holds only what runs at run time; the build tools are for development', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'ms'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'fastify-plugin', 'ms'])
     expect(Object.keys(pkg.devDependencies)).toContain('@napi-rs/cli')
   })
 
@@ -206,7 +240,8 @@ describe('the tarball', () => {
   test('holds the entry points, the JavaScript layer and the types', () => {
     const js = filesUnder('lib').filter((file) => file.endsWith('.js'))
     expect(js).toContain('lib/native.js')
-    const needed = ['index.js', 'index.mjs', 'index.d.ts', ...js]
+    const entries = ['index', 'express', 'fastify'].flatMap((name) => [`${name}.js`, `${name}.mjs`, `${name}.d.ts`])
+    const needed = [...entries, ...js]
     expect(needed.filter((file) => !packed.has(file))).toEqual([])
   })
 

@@ -61,6 +61,7 @@ Date.now = () => clock
 const { createClient } = require('redis')
 const ringjwt = require('..')
 const { expressjwt } = require('../express')
+const { median } = require('./measure')
 
 const signer = ringjwt.createSigner({ key: SECRET, algorithm: 'HS256' })
 const sign = (claims) => signer.sign(claims)
@@ -72,7 +73,6 @@ function rss() {
   global.gc()
   return process.memoryUsage().rss
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 // Runs `task(i)` for i < count, `CONCURRENCY` at a time.
 async function inParallel(count, task) {

@@ -11,7 +11,7 @@
 //                         REDIS_CLIENT, REDIS_CACHE and REDIS_MIN_REPLICAS choose how (see redis.js)
 
 const crypto = require('node:crypto')
-const { createSessionStore, createRedisSessionStore } = require('ringjwt')
+const { createSessionStore, createRedisSessionStore, createRedisDpopReplayCache } = require('ringjwt')
 const { createApp, createUser } = require('./app')
 const { redisAttemptStores } = require('./login-limits')
 const { redisSettings, connectRedis } = require('./redis')
@@ -53,6 +53,7 @@ async function stores() {
   return {
     sessions: createRedisSessionStore(redis.client, redis.storeOptions),
     loginLimits: { store: redisAttemptStores(redis) },
+    dpopReplayCache: createRedisDpopReplayCache(redis.client),
     kind: redis.kind,
     close: redis.close,
   }
@@ -81,8 +82,9 @@ async function main() {
   const email = process.env.DEMO_EMAIL || 'demo@example.com'
   const password = process.env.DEMO_PASSWORD || crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
-  const { sessions, loginLimits, kind, close } = await stores()
-  const app = createApp({ secret, sessions, loginLimits, users: [await createUser(email, password)] })
+  const { sessions, loginLimits, dpopReplayCache, kind, close } = await stores()
+  const users = [await createUser(email, password)]
+  const app = createApp({ secret, sessions, loginLimits, dpopReplayCache, users })
 
   const server = app.listen(port, host, () => {
     const base = `http://${host}:${server.address().port}`

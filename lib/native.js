@@ -10,6 +10,7 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
+const { addonNames } = require('./addon-names')
 
 const root = path.join(__dirname, '..')
 
@@ -35,11 +36,8 @@ function linuxLibc() {
 
 const abi = process.platform === 'linux' ? `-${linuxLibc()}` : process.platform === 'win32' ? '-msvc' : ''
 const triple = `${process.platform}-${process.arch}${abi}`
-const names = {
-  triple,
-  local: path.join(root, `ringjwt.${triple}.node`),
-  prebuilt: `@ringjwt/${triple}`,
-}
+const { prebuilt, file } = addonNames(triple)
+const names = { triple, local: path.join(root, file), prebuilt }
 
 // The first line of a failure is enough: dlopen's reason, or a missing file.
 const reason = (err) =>

@@ -41,6 +41,7 @@ const {
   metadataJson,
   newRefreshToken,
   refreshDigest,
+  presentedDigests,
   sessionIdOf,
   sessionView,
   issued,
@@ -196,11 +197,15 @@ function createRedisSessionStore(client, options) {
     if (created !== 1) throw optionError('a session with this id already exists')
   }
 
-  // Rotates the refresh token (ARGV of REFRESH but the fingerprint): the session and the new token's expiry.
+  // Rotates the refresh token (ARGV of REFRESH but the fingerprint): `{ issued }`, the session and the new token's
+  // expiry, or `{ refusal }`, the code the script refused with.
   async function rotation(id, args, signature) {
     const argv = [...args, signature === undefined ? '' : signatureFingerprint(signature)]
     const reply = replyFields(await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], argv.map(String))))
-    if (reply[0] !== 'ok') throw Object.hasOwn(REFUSALS, reply[0]) ? refusal(reply[0]) : unreadable()
+    if (reply[0] !== 'ok') {
+      if (!Object.hasOwn(REFUSALS, reply[0])) throw unreadable()
+      return { refusal: reply[0] }
+    }
     if (reply.length !== 7) throw unreadable()
     const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
     if (!isMetadata(meta)) throw unreadable()
@@ -212,14 +217,16 @@ function createRedisSessionStore(client, options) {
       expiresAt: Number(expires),
       metadata: meta || null,
     }
-    return { session, tokenExpiresAt: Number(tokenExpiresAt) }
+    return { issued: { session, tokenExpiresAt: Number(tokenExpiresAt) } }
   }
 
-  // What rotating `presented` at `now` would issue, as REFRESH computes it; null when the session would refuse.
-  async function previewRefresh(id, presented, now) {
+  // What rotating the one of the `digests` the session holds at `now` would issue, as REFRESH computes it, with
+  // that digest (`presented`); null when the session would refuse them all.
+  async function previewRefresh(id, digests, now) {
     const fields = await call((redis) => redis.hmGet(sessionKey(id), PREVIEW_FIELDS))
     const [sub, ended, expires, absolute, current, created, meta] = replyFields(fields, PREVIEW_FIELDS.length)
-    if (sub === null || ended !== null || !(Number(expires) > now) || current !== presented.toString('hex')) return null
+    const presented = digests.find((digest) => current === digest.toString('hex'))
+    if (sub === null || ended !== null || !(Number(expires) > now) || presented === undefined) return null
     if (!isMetadata(meta)) throw unreadable()
     const nextExpires = Math.min(Number(absolute), now + idleLifetime)
     const session = {
@@ -230,7 +237,7 @@ function createRedisSessionStore(client, options) {
       expiresAt: nextExpires,
       metadata: meta || null,
     }
-    return { session, tokenExpiresAt: Math.min(nextExpires, now + accessTokenLifetime) }
+    return { session, tokenExpiresAt: Math.min(nextExpires, now + accessTokenLifetime), presented }
   }
 
   async function endSession(redis, id, now) {
@@ -241,43 +248,55 @@ function createRedisSessionStore(client, options) {
     async create(subject, metadata, options) {
       const meta = metadataJson(metadata) ?? ''
       subjectOf(subject)
-      const { sign } = issueOptions(options)
+      const { jkt, sign } = issueOptions(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
       const now = Date.now()
       const { absolute, expires, tokenExpiresAt } = loginTimes(settings, now)
       const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta || null }
-      const result = issued({ session, tokenExpiresAt }, refreshToken, jti)
-      const args = [subject, now, expires, absolute, refreshDigest(refreshToken).toString('hex'), jti, tokenExpiresAt]
-      args.push(expires + clockTolerance - now, meta)
+      const result = issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
+      const digest = refreshDigest(refreshToken, jkt).toString('hex')
+      const args = [subject, now, expires, absolute, digest, jti, tokenExpiresAt, expires + clockTolerance - now, meta]
       return signAndRecord(result, sign, (signature) => record(id, subject, args, signature))
     },
 
     async refresh(refreshToken, options) {
-      const { sign } = issueOptions(options)
+      const { jkt, sign } = issueOptions(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
-      const presented = refreshDigest(refreshToken)
       const next = newRefreshToken(id)
       const jti = crypto.randomUUID()
       const now = Date.now()
-      const args = [presented.toString('hex'), refreshDigest(next).toString('hex'), fingerprint(presented), jti, now]
-      args.push(idleLifetime, accessTokenLifetime, clockTolerance)
-      const rotate = (signature) => rotation(id, args, signature)
+      const digests = presentedDigests(refreshToken, jkt)
+      const nextDigest = refreshDigest(next, jkt).toString('hex')
+      const rotate = (presented, signature) => {
+        const args = [presented.toString('hex'), nextDigest, fingerprint(presented), jti, now]
+        return rotation(id, [...args, idleLifetime, accessTokenLifetime, clockTolerance], signature)
+      }
+      // Unsigned: each digest in turn (see presentedDigests) until one is not refused as unknown.
+      const rotateUnsigned = async () => {
+        let outcome
+        for (const presented of digests) {
+          outcome = await rotate(presented, undefined)
+          if (outcome.refusal !== 'refresh_token_invalid') break
+        }
+        if (outcome.refusal) throw refusal(outcome.refusal)
+        return outcome.issued
+      }
+      if (sign === undefined) return issued(await rotateUnsigned(), next, jti, jkt)
       // What the rotation will issue, read first so that the token is signed before it is recorded with its
       // signature. The script checks everything again; when the read already refuses, only the script runs
       // (its refusal is the one that counts, and a retired token ends the session there).
-      if (sign === undefined) return issued(await rotate(undefined), next, jti)
-      const preview = await previewRefresh(id, presented, now)
+      const preview = await previewRefresh(id, digests, now)
       if (preview === null) {
-        await rotate(undefined) // refuses
+        await rotateUnsigned() // refuses
         throw unreadable() // a rotation the read said could not happen
       }
-      const result = issued(preview, next, jti)
-      return signAndRecord(result, sign, async (signature) => {
-        const rotated = await rotate(signature)
-        if (rotated.tokenExpiresAt !== preview.tokenExpiresAt) throw unreadable()
+      return signAndRecord(issued(preview, next, jti, jkt), sign, async (signature) => {
+        const outcome = await rotate(preview.presented, signature)
+        if (outcome.refusal) throw refusal(outcome.refusal)
+        if (outcome.issued.tokenExpiresAt !== preview.tokenExpiresAt) throw unreadable()
       })
     },
 

@@ -15,7 +15,8 @@ const { decode } = require('./decode')
 const { optionError } = require('./errors')
 const { UnauthorizedError } = require('./express')
 const { isPlainObject, stringify } = require('./sign')
-const { lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
+const { lifetimeSeconds } = require('./timespan')
+const { knownOptions, checkClockTolerance } = require('./token-store')
 
 // Each default once, here. Access tokens short, so that a session's end takes effect within minutes even for
 // a client that never calls the server; sessions that survive a week away, and never a month.
@@ -48,11 +49,7 @@ function refusal(code) {
 
 // Lifetimes in milliseconds, validated once at creation.
 function sessionOptions(options, allowed = SESSION_OPTIONS) {
-  if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
-  for (const name of Object.keys(options)) {
-    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
-  }
+  options = knownOptions(options, allowed)
   const settings = {}
   for (const name of ['accessTokenLifetime', 'idleLifetime', 'absoluteLifetime']) {
     const seconds = lifetimeSeconds(options[name] ?? DEFAULTS[name])
@@ -62,9 +59,7 @@ function sessionOptions(options, allowed = SESSION_OPTIONS) {
     settings[name] = Math.ceil(seconds * 1000)
   }
   const clockTolerance = options.clockTolerance ?? DEFAULTS.clockTolerance
-  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= MAX_LIFETIME_SECONDS)) {
-    throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
-  }
+  checkClockTolerance(clockTolerance)
   settings.clockTolerance = Math.ceil(clockTolerance * 1000)
   return settings
 }
@@ -92,8 +87,21 @@ function newRefreshToken(sessionId) {
   return `${sessionId}.${crypto.randomBytes(32).toString('base64url')}`
 }
 
-function refreshDigest(refreshToken) {
-  return crypto.createHash('sha256').update(refreshToken).digest()
+// DPoP: a session created or refreshed with a proof is bound to the proof's key (its RFC 7638 thumbprint, `jkt`).
+// The store then keeps the digest of the refresh token with the thumbprint, so only a refresh that proves the
+// same key presents the digest it holds; the session's access tokens carry `cnf: { jkt }`.
+function refreshDigest(refreshToken, jkt) {
+  const hash = crypto.createHash('sha256').update(refreshToken)
+  if (jkt !== undefined) hash.update(`.${jkt}`)
+  return hash.digest()
+}
+
+// The digests a refresh may present, in order: bound to the proof's key, then (a session not bound yet, which
+// this refresh binds) the plain one. A digest that matches nothing changes nothing in either store.
+function presentedDigests(refreshToken, jkt) {
+  return jkt === undefined
+    ? [refreshDigest(refreshToken)]
+    : [refreshDigest(refreshToken, jkt), refreshDigest(refreshToken)]
 }
 
 // The session id of a well-formed refresh token, else null.
@@ -122,18 +130,22 @@ function loginTimes({ accessTokenLifetime, idleLifetime, absoluteLifetime }, now
   return { absolute, expires, tokenExpiresAt: Math.min(expires, now + accessTokenLifetime) }
 }
 
-// The options of create() and refresh(): `sign`, the function that signs the access token.
+// The options of create() and refresh(): `jkt`, the thumbprint of a verified DPoP proof's key, which binds the
+// session to it, and `sign`, the function that signs the access token.
 function issueOptions(options) {
   if (options === undefined) return {}
   if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
   for (const name of Object.keys(options)) {
-    if (name !== 'sign') throw optionError(`"${name}" is not allowed in "options"`)
+    if (name !== 'jkt' && name !== 'sign') throw optionError(`"${name}" is not allowed in "options"`)
   }
-  const { sign } = options
+  const { jkt, sign } = options
+  if (jkt !== undefined && (typeof jkt !== 'string' || !/^[\w-]{43}$/.test(jkt))) {
+    throw optionError('"jkt" must be a SHA-256 JWK thumbprint (43 base64url characters)')
+  }
   if (sign !== undefined && typeof sign !== 'function') {
     throw optionError('"sign" must be a function that signs the claims it is given and returns the token')
   }
-  return { sign }
+  return { jkt, sign }
 }
 
 // The signature of a token `sign` returned: its last segment. Only a signed token (three segments) can be bound;
@@ -161,7 +173,9 @@ function signAndRecord(result, sign, commit) {
     const signature = signatureOfSigned(token)
     return then(commit(signature), () => ({ ...result, token }))
   }
-  return then(sign({ ...result.claims }, result.session), finish)
+  const { cnf, ...claims } = result.claims
+  if (cnf !== undefined) claims.cnf = { ...cnf }
+  return then(sign(claims, result.session), finish)
 }
 
 // `next(value)`, after `value` settles when it is a promise.
@@ -172,13 +186,11 @@ function then(value, next) {
 // What create() and refresh() return: the session, the new refresh token, and the claims of the new access
 // token, which the app signs as they are (plus any claims of its own). `exp` is whole seconds, never later than
 // the instant the store keeps the token's `jti` until.
-function issued(record, refreshToken, jti) {
+function issued(record, refreshToken, jti, jkt) {
   const session = sessionView(record.session)
-  return {
-    session,
-    refreshToken,
-    claims: { sub: session.subject, sid: session.id, jti, exp: Math.floor(record.tokenExpiresAt / 1000) },
-  }
+  const claims = { sub: session.subject, sid: session.id, jti, exp: Math.floor(record.tokenExpiresAt / 1000) }
+  if (jkt !== undefined) claims.cnf = { jkt }
+  return { session, refreshToken, claims }
 }
 
 // What the check is given: isRevoked(req, decoded) as the middleware calls it, where decoded is
@@ -224,36 +236,45 @@ function createSessionStore(options) {
     create(subject, metadata, options) {
       const meta = metadataJson(metadata)
       subjectOf(subject)
-      const { sign } = issueOptions(options)
+      const { jkt, sign } = issueOptions(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
       const now = Date.now()
       const { expires, tokenExpiresAt } = loginTimes(settings, now)
       const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta }
-      const result = issued({ session, tokenExpiresAt }, refreshToken, jti)
+      const result = issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
       return signAndRecord(result, sign, (signature) => {
-        native.create(id, subject, meta, refreshDigest(refreshToken), jti, signature ?? null, now)
+        native.create(id, subject, meta, refreshDigest(refreshToken, jkt), jti, signature ?? null, now)
       })
     },
     refresh(refreshToken, options) {
-      const { sign } = issueOptions(options)
+      const { jkt, sign } = issueOptions(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
-      const presented = refreshDigest(refreshToken)
       const next = newRefreshToken(id)
+      const nextDigest = refreshDigest(next, jkt)
       const jti = crypto.randomUUID()
       const now = Date.now()
-      const rotate = (signature) => {
-        const outcome = native.refresh(id, presented, refreshDigest(next), jti, signature ?? null, now)
+      // Each digest in turn (see presentedDigests) until one is not refused as unknown: `attempt(digest)` is the
+      // outcome for it.
+      const firstKnown = (attempt) => {
+        let outcome, presented
+        for (presented of presentedDigests(refreshToken, jkt)) {
+          outcome = attempt(presented)
+          if (outcome.refusal !== 'refresh_token_invalid') break
+        }
         if (outcome.refusal) throw refusal(outcome.refusal)
-        return outcome.issued
+        return { presented, issued: outcome.issued }
       }
-      if (sign === undefined) return issued(rotate(undefined), next, jti)
+      const rotate = (presented, signature) => native.refresh(id, presented, nextDigest, jti, signature ?? null, now)
+      if (sign === undefined) return issued(firstKnown((digest) => rotate(digest)).issued, next, jti, jkt)
       // What the rotation will issue, so that the token is signed before it is recorded with its signature.
-      const preview = native.previewRefresh(id, presented, now)
-      if (preview.refusal) throw refusal(preview.refusal)
-      return signAndRecord(issued(preview.issued, next, jti), sign, rotate)
+      const preview = firstKnown((digest) => native.previewRefresh(id, digest, now))
+      return signAndRecord(issued(preview.issued, next, jti, jkt), sign, (signature) => {
+        const outcome = rotate(preview.presented, signature)
+        if (outcome.refusal) throw refusal(outcome.refusal)
+      })
     },
     // Never true: a token that is not accepted throws an UnauthorizedError saying why, which the middleware
     // passes on as it does its own.
@@ -300,6 +321,7 @@ module.exports = {
   metadataJson,
   newRefreshToken,
   refreshDigest,
+  presentedDigests,
   sessionIdOf,
   sessionView,
   issued,

@@ -19,6 +19,7 @@ const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const { addonNames } = require('../lib/addon-names')
 
 const root = path.resolve(__dirname, '..')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -42,7 +43,8 @@ function platforms() {
   return fs.readdirSync(path.join(root, 'npm')).map((triple) => {
     const dir = path.join(root, 'npm', triple)
     const platform = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
-    const expected = { name: `@ringjwt/${triple}`, version: undefined, main: `ringjwt.${triple}.node` }
+    const { prebuilt, file } = addonNames(triple)
+    const expected = { name: prebuilt, version: undefined, main: file }
     for (const [field, value] of Object.entries(expected)) {
       if (platform[field] !== value) {
         throw new PackageFailed(`npm/${triple}/package.json: "${field}" is ${platform[field]}, expected ${value}`)

@@ -39,7 +39,8 @@ function installedPackage({ manifest: changes = {}, prebuilt = false, local = fa
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-installed-')))
   const pkg = path.join(dir, 'node_modules', 'ringjwt')
   write(path.join(pkg, 'package.json'), JSON.stringify({ ...manifest, ...changes }, null, 2))
-  for (const file of ['lib/native.js', 'scripts/install.js']) copy(path.join(root, file), path.join(pkg, file))
+  for (const file of ['lib/native.js', 'lib/addon-names.js', 'scripts/install.js'])
+    copy(path.join(root, file), path.join(pkg, file))
   const prebuiltDir = path.join(dir, 'node_modules', '@ringjwt', TRIPLE)
   if (prebuilt) {
     // As scripts/package.js packs it: npm/<triple>/package.json with the main package's version.
