@@ -706,12 +706,56 @@ export interface IssuedSession<M extends object = Record<string, unknown>> {
   claims: SessionClaims
 }
 
+/** What `create` or `refresh` hands out when given `sign`: also the signed access token, bound to the session. */
+export interface SignedSession<M extends object = Record<string, unknown>> extends IssuedSession<M> {
+  token: string
+}
+
+/**
+ * Signs a session's access token: the store's claims (as they are) plus the app's own, returning the compact JWS.
+ * The store records a fingerprint of its signature in the same write, so the check refuses a token re-signed over
+ * other claims.
+ */
+export type SessionSigner<M extends object = Record<string, unknown>> = (
+  claims: SessionClaims,
+  session: Session<M>,
+) => string
+export type AsyncSessionSigner<M extends object = Record<string, unknown>> = (
+  claims: SessionClaims,
+  session: Session<M>,
+) => Promise<string>
+
+/** The options of `create` and `refresh`. */
+export interface SessionIssueOptions<M extends object = Record<string, unknown>> extends SessionBindingOptions {
+  /** Signs the access token; the store binds it (see SignedSession). Without it, the token is not bound. */
+  sign?: SessionSigner<M> | AsyncSessionSigner<M>
+}
+export type SessionSignOptions<M extends object = Record<string, unknown>> = SessionBindingOptions & {
+  sign: SessionSigner<M>
+}
+export type AsyncSessionSignOptions<M extends object = Record<string, unknown>> = SessionBindingOptions & {
+  sign: AsyncSessionSigner<M>
+}
+
+/**
+ * What the session check is given: the decoded token the middleware passes (`signature`, or a decrypted nested
+ * token's `signed.signature`), verify({ complete: true })'s result, or the verified token string. The claims
+ * alone (a payload) are refused for a token bound with its signature (`token_signature_required`).
+ */
+export interface SessionCheckedToken {
+  header: JwtHeader | Record<string, unknown>
+  payload: JwtPayload | string
+  signature?: string
+  signed?: { signature: string }
+}
+
 /** The codes of the UnauthorizedError a session store refuses with (status 401). */
 export type SessionRefusalCode =
   | 'session_unknown'
   | 'session_expired'
   | 'session_ended'
   | 'token_not_issued'
+  | 'token_signature_required'
   | 'refresh_token_invalid'
   | 'refresh_token_expired'
   | 'refresh_token_reused'
@@ -721,16 +765,24 @@ export type SessionRefusalCode =
  * UnauthorizedError whose `code` is a SessionRefusalCode; bad arguments a TypeError (`ERR_JWT_INVALID_OPTION`).
  */
 export interface SessionStore<M extends object = Record<string, unknown>> {
-  /** Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. */
-  create(subject: string, metadata?: M, options?: SessionBindingOptions): IssuedSession<M>
+  /**
+   * Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. With `sign`, the
+   * store signs the access token and binds it (a promise when `sign` returns one). With `jkt`, the session is
+   * bound to that DPoP key.
+   */
+  create(subject: string, metadata: M | undefined, options: SessionSignOptions<M>): SignedSession<M>
+  create(subject: string, metadata: M | undefined, options: AsyncSessionSignOptions<M>): Promise<SignedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionIssueOptions<M>): IssuedSession<M>
   /**
    * Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). A session bound to a DPoP
    * key refreshes only with the same `jkt`; an unbound one given a `jkt` is bound from then on.
    */
-  refresh(refreshToken: string, options?: SessionBindingOptions): IssuedSession<M>
+  refresh(refreshToken: string, options: SessionSignOptions<M>): SignedSession<M>
+  refresh(refreshToken: string, options: AsyncSessionSignOptions<M>): Promise<SignedSession<M>>
+  refresh(refreshToken: string, options?: SessionIssueOptions<M>): IssuedSession<M>
   /** The middleware check: `false` for a token its live session issued, else throws. Never `true`. */
-  isRevoked(payload: JwtPayload | string): false
-  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): false
+  isRevoked(token: JwtPayload | SessionCheckedToken | string): false
+  isRevoked(req: unknown, token: SessionCheckedToken): false
   /** The live session `id`, or null. */
   get(id: string): Session<M> | null
   /** The live sessions of `subject`, oldest first. */
@@ -747,10 +799,16 @@ export interface SessionStore<M extends object = Record<string, unknown>> {
 
 /** The same interface on Redis, every method returning a promise. Redis down: StoreUnavailableError. */
 export interface RedisSessionStore<M extends object = Record<string, unknown>> {
-  create(subject: string, metadata?: M, options?: SessionBindingOptions): Promise<IssuedSession<M>>
-  refresh(refreshToken: string, options?: SessionBindingOptions): Promise<IssuedSession<M>>
-  isRevoked(payload: JwtPayload | string): Promise<false>
-  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): Promise<false>
+  create(
+    subject: string,
+    metadata: M | undefined,
+    options: SessionSignOptions<M> | AsyncSessionSignOptions<M>,
+  ): Promise<SignedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionIssueOptions<M>): Promise<IssuedSession<M>>
+  refresh(refreshToken: string, options: SessionSignOptions<M> | AsyncSessionSignOptions<M>): Promise<SignedSession<M>>
+  refresh(refreshToken: string, options?: SessionIssueOptions<M>): Promise<IssuedSession<M>>
+  isRevoked(token: JwtPayload | SessionCheckedToken | string): Promise<false>
+  isRevoked(req: unknown, token: SessionCheckedToken): Promise<false>
   get(id: string): Promise<Session<M> | null>
   list(subject: string): Promise<Session<M>[]>
   end(id: string): Promise<boolean>

@@ -1,7 +1,8 @@
 'use strict'
 // Sessions bound to a DPoP key, in memory and on a real redis-server: a session created or refreshed with a proof's
 // thumbprint (`{ jkt }`) hands out access tokens with `cnf.jkt`, and its refresh token works only with a proof
-// from the same key, so a stolen refresh token alone is useless.
+// from the same key, so a stolen refresh token alone is useless. With `sign` as well, the store signs those
+// tokens and binds each to its session by its signature.
 
 const { createClient } = require('redis')
 const jwt = require('..')
@@ -15,6 +16,7 @@ const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, demoUsers } = requi
 
 const jkt = calculateJwkThumbprint(keys.p256.publicJwk)
 const otherJkt = calculateJwkThumbprint(keys.p384.publicJwk)
+const SIGNING_KEY = 'a signing key of at least 32 bytes for HS256'
 
 async function expectRefused(promise, code, message) {
   const err = await rejected(promise)
@@ -92,11 +94,75 @@ describe.each(Object.keys(STORES))('sessions %s', (name) => {
     expect((await store.refresh(bound.refreshToken, { jkt })).claims.cnf).toEqual({ jkt })
   })
 
+  test('with sign too: sign gets cnf, and the token is bound to its session by its signature', async () => {
+    const store = newStore()
+    const signed = []
+    const sign = (claims) => {
+      signed.push(claims)
+      return jwt.sign({ ...claims, role: 'user' }, SIGNING_KEY)
+    }
+    const created = await store.create('u1', {}, { jkt, sign })
+    expect(signed).toEqual([
+      { sub: 'u1', sid: created.session.id, jti: expect.any(String), exp: expect.any(Number), cnf: { jkt } },
+    ])
+    expect(jwt.decode(created.token)).toMatchObject({ cnf: { jkt }, role: 'user' })
+    expect(await store.isRevoked(jwt.verify(created.token, SIGNING_KEY, { complete: true }))).toBe(false)
+    const forged = jwt.sign({ ...jwt.decode(created.token), role: 'admin' }, SIGNING_KEY)
+    await expectRefused(
+      call(() => store.isRevoked(jwt.verify(forged, SIGNING_KEY, { complete: true }))),
+      'token_not_issued',
+      'This token was not issued by its session.',
+    )
+
+    // Without the key, nothing is signed and nothing changes; with it, the next token is signed and bound.
+    await expectRefused(
+      call(() => store.refresh(created.refreshToken, { sign })),
+      'refresh_token_invalid',
+      'The refresh token is not valid.',
+    )
+    expect(signed).toHaveLength(1)
+    const refreshed = await store.refresh(created.refreshToken, { jkt, sign })
+    expect(signed[1]).toMatchObject({ sid: created.session.id, jti: refreshed.claims.jti, cnf: { jkt } })
+    expect(refreshed.claims.cnf).toEqual({ jkt })
+    expect(await store.isRevoked(jwt.verify(refreshed.token, SIGNING_KEY, { complete: true }))).toBe(false)
+
+    // A retired refresh token, even with the key: a reuse, refused before anything is signed.
+    await expectRefused(
+      call(() => store.refresh(created.refreshToken, { jkt, sign })),
+      'refresh_token_reused',
+      'The refresh token was already used: the session has ended.',
+    )
+    expect(signed).toHaveLength(2)
+    expect(await store.get(created.session.id)).toBeNull()
+  })
+
+  test('with sign too: a session without a key refreshed with one is bound from then on', async () => {
+    const store = newStore()
+    const sign = (claims) => jwt.sign(claims, SIGNING_KEY)
+    const created = await store.create('u1', {}, { sign })
+    expect(jwt.decode(created.token).cnf).toBeUndefined()
+    const bound = await store.refresh(created.refreshToken, { jkt, sign })
+    expect(jwt.decode(bound.token).cnf).toEqual({ jkt })
+    await expectRefused(
+      call(() => store.refresh(bound.refreshToken, { sign })),
+      'refresh_token_invalid',
+      'The refresh token is not valid.',
+    )
+    await expectRefused(
+      call(() => store.refresh(bound.refreshToken, { jkt: otherJkt, sign })),
+      'refresh_token_invalid',
+      'The refresh token is not valid.',
+    )
+    const again = await store.refresh(bound.refreshToken, { jkt, sign: async (claims) => sign(claims) })
+    expect(jwt.decode(again.token)).toMatchObject({ sid: created.session.id, cnf: { jkt } })
+  })
+
   test('bad binding options are TypeErrors', async () => {
     const store = newStore()
     for (const [options, message] of [
       [{ jkt: 'short' }, '"jkt" must be a SHA-256 JWK thumbprint (43 base64url characters)'],
       [{ key: jkt }, '"key" is not allowed in "options"'],
+      [{ jkt, sign: 'sign' }, '"sign" must be a function that signs the claims it is given and returns the token'],
       ['jkt', 'Expected "options" to be a plain object.'],
     ]) {
       const err = await rejected(call(() => store.create('u1', {}, options)))
@@ -133,6 +199,12 @@ describe('the demo app', () => {
       headers: { authorization: `DPoP ${token}`, dpop: proof('GET', '/me', token) },
     })
     expect(me).toMatchObject({ status: 200, body: { cnf: { jkt } } })
+    // The store signed it: the same claims with another email, signed with the app's own key, are refused.
+    const forged = jwt.sign({ ...jwt.decode(token), email: 'someone@example.com' }, SECRET)
+    const refused = await call(app.base, '/me', {
+      headers: { authorization: `DPoP ${forged}`, dpop: proof('GET', '/me', forged) },
+    })
+    expect(refused).toMatchObject({ status: 401, body: { error: 'token_not_issued' } })
 
     const stolen = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })
     expect(stolen).toMatchObject({ status: 401, body: { error: 'refresh_token_invalid' } })

@@ -9,6 +9,7 @@ const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } 
 const { expressjwt } = require('../express')
 const { createApp } = require('../examples/app')
 const { redisAttemptStores } = require('../examples/login-limits')
+const { connectionOf } = require('../examples/redis')
 const { startRedis } = require('./helpers/redis')
 const { rejected } = require('./helpers/assert')
 const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers } = require('./helpers/demo')
@@ -140,7 +141,7 @@ describe('the demo app with REDIS_URL', () => {
       createApp({
         secret: SECRET,
         sessions: createRedisSessionStore(demoClient, { timeout: TIMEOUT }),
-        loginLimits: { store: redisAttemptStores(demoClient, { timeout: TIMEOUT }) },
+        loginLimits: { store: redisAttemptStores(connectionOf(demoClient), { timeout: TIMEOUT }) },
         users: await demoUsers(),
         passwordHashing: CHEAP_SCRYPT,
         log,

@@ -12,7 +12,8 @@
 const crypto = require('node:crypto')
 const path = require('node:path')
 const express = require('express')
-const { createSigner, verifyDpopProof, createDpopReplayCache } = require('ringjwt')
+const jwt = require('ringjwt')
+const { createSigner, verifyDpopProof, createDpopReplayCache } = jwt
 const { expressjwt, fromCookie, UnauthorizedError } = require('ringjwt/express')
 const { hashPassword, verifyPassword, needsRehash, hashParams, OWASP_SCRYPT } = require('./passwords')
 const { loginLimits } = require('./login-limits')
@@ -169,13 +170,16 @@ function createApp({
     return decoyHash
   }
 
-  // A new access token for a session: the store's claims, plus the app's own.
+  // Signs a session's access token: the store's claims, plus the app's own. The store calls it and records the
+  // token's signature with the session, so a token re-signed over other claims (another email) is refused.
+  function signFor(user) {
+    return (claims) => signer.sign({ ...claims, iat: Math.floor(Date.now() / 1000), email: user.email })
+  }
   // A bound session's tokens are DPoP tokens (`token_type: "DPoP"`); others are answered as before.
-  function accessToken(user, claims) {
-    const iat = Math.floor(Date.now() / 1000)
-    const answer = { token: signer.sign({ ...claims, iat, email: user.email }), expiresIn: claims.exp - iat }
-    if (claims.cnf !== undefined) answer.token_type = 'DPoP'
-    return answer
+  function answer({ token, claims }) {
+    const reply = { token, expiresIn: claims.exp - jwt.decode(token).iat }
+    if (claims.cnf !== undefined) reply.token_type = 'DPoP'
+    return reply
   }
 
   const app = express()
@@ -207,13 +211,13 @@ function createApp({
       user.passwordHash = await hashPassword(password, passwordHashing)
     }
     const metadata = { userAgent: req.get('user-agent') ?? '', ip: req.ip }
-    const { session, refreshToken, claims } = await sessions.create(user.id, metadata, bound.options)
+    const issued = await sessions.create(user.id, metadata, { ...bound.options, sign: signFor(user) })
     res.set('Cache-Control', 'no-store')
     if (cookie) {
-      setRefreshCookie(req, res, refreshToken, session)
-      return res.json(accessToken(user, claims))
+      setRefreshCookie(req, res, issued.refreshToken, issued.session)
+      return res.json(answer(issued))
     }
-    res.json({ ...accessToken(user, claims), refreshToken })
+    res.json({ ...answer(issued), refreshToken: issued.refreshToken })
   })
 
   // `{ refreshToken }` → a new pair, the old refresh token retired. Or `{}` with the cookie: the new refresh token
@@ -228,19 +232,29 @@ function createApp({
     if (presented === undefined) return res.status(401).json(NO_REFRESH_TOKEN)
     const bound = await binding(req, res)
     if (bound === null) return undefined
-    const { session, refreshToken, claims } = await sessions.refresh(presented, bound.options)
-    const user = byId.get(session.subject)
-    if (user === undefined) {
+    let orphan = null
+    let issued
+    try {
+      issued = await sessions.refresh(presented, {
+        ...bound.options,
+        sign: (claims, session) => {
+          const user = byId.get(session.subject)
+          if (user !== undefined) return signFor(user)(claims)
+          orphan = session.subject
+          throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+        },
+      })
+    } catch (err) {
       // The account is gone: so is every session of it.
-      await sessions.endAll(session.subject)
-      throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+      if (orphan !== null) await sessions.endAll(orphan)
+      throw err
     }
     res.set('Cache-Control', 'no-store')
     if (fromBody === undefined) {
-      setRefreshCookie(req, res, refreshToken, session)
-      return res.json(accessToken(user, claims))
+      setRefreshCookie(req, res, issued.refreshToken, issued.session)
+      return res.json(answer(issued))
     }
-    res.json({ ...accessToken(user, claims), refreshToken })
+    res.json({ ...answer(issued), refreshToken: issued.refreshToken })
   })
 
   app.get('/me', authenticate, (req, res) => {

@@ -661,6 +661,8 @@ function sessionsGroup() {
   const store = jwt.createSessionStore()
   const SESSION_OPTIONS = ['accessTokenLifetime', 'idleLifetime', 'absoluteLifetime', 'clockTolerance']
   const issued = store.create('alice', { device: 'd' })
+  const sign = (claims) => jwt.sign(claims, 'a session signing key of 32 bytes or more')
+  const bound = store.create('alice', undefined, { sign })
   const redis = (v) =>
     jwt.createRedisSessionStore(
       fakeRedis(() => v),
@@ -671,7 +673,22 @@ function sessionsGroup() {
     ...eachOption('createSessionStore options', SESSION_OPTIONS, {}, (o) => jwt.createSessionStore(o)),
     position('sessions.create(subject)', anyValue, (v) => store.create(v)),
     position('sessions.create(_, metadata)', anyValue, (v) => store.create('alice', v)),
+    position('sessions.create(_, _, options)', anyValue, (v) => store.create('alice', undefined, v)),
+    position('sessions.create(_, _, { sign })', anyValue, (v) => store.create('alice', undefined, { sign: v })),
+    position('sessions.create: what sign returns', anyValue, (v) =>
+      store.create('alice', undefined, { sign: () => v }),
+    ),
     position('sessions.refresh(token)', anyValue, (v) => store.refresh(v)),
+    position('sessions.refresh(_, { sign })', anyValue, (v) =>
+      store.refresh(store.create('bob').refreshToken, { sign: v }),
+    ),
+    position('sessions.refresh: what sign returns', anyValue, (v) =>
+      store.refresh(store.create('bob').refreshToken, { sign: () => v }),
+    ),
+    position('sessions.isRevoked(req, { payload, signature })', anyValue, (v) =>
+      store.isRevoked({}, { header: {}, payload: bound.claims, signature: v }),
+    ),
+    position('sessions.isRevoked(req, decoded) of any shape', anyValue, (v) => store.isRevoked({}, v)),
     position('sessions.refresh(a refresh token)', fc.constant(null), () =>
       store.refresh(store.create('bob').refreshToken),
     ),
@@ -698,11 +715,17 @@ function sessionsGroup() {
       ([s, m]) => redis(1).create(s, m),
       'promise',
     ),
+    position(
+      'redis sessions.create: what sign returns',
+      anyValue,
+      (v) => redis(1).create('alice', undefined, { sign: () => v }),
+      'promise',
+    ),
     position('redis sessions.refresh(token)', anyValue, (v) => redis(['refresh_token_invalid']).refresh(v), 'promise'),
     position(
       'redis sessions.isRevoked(payload)',
       anyValue,
-      (v) => redis([null, null, null, null, null]).isRevoked(v),
+      (v) => redis([null, null, null, null, null, null]).isRevoked(v),
       'promise',
     ),
     position(

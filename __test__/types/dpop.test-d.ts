@@ -62,3 +62,12 @@ const bound = sessions.create('u1', {}, { jkt })
 const cnf: string | undefined = bound.claims.cnf?.jkt
 sessions.refresh(bound.refreshToken, { jkt })
 void cnf
+
+// Both bindings at once: the signed token comes back, with cnf in the claims `sign` is given.
+const signedBound: string = sessions.create('u1', {}, { jkt, sign: (claims) => `${claims.cnf?.jkt}.x.y` }).token
+const rotated: Promise<string> = sessions
+  .refresh(bound.refreshToken, { jkt, sign: async (claims) => claims.jti })
+  .then((issued) => issued.token)
+// @ts-expect-error jkt is a string
+sessions.create('u1', {}, { jkt: 1, sign: () => 'x.y.z' })
+void [signedBound, rotated]
