@@ -277,6 +277,8 @@ export type ErrorCode =
   | 'ERR_JWKS_FETCH_FAILED'
   | 'ERR_JWKS_TIMEOUT'
   | 'ERR_JWKS_TOO_LARGE'
+  | 'ERR_KEY_RING_STATE_INVALID'
+  | 'ERR_KEY_RING_CONTENDED'
   | 'ERR_JWE_DECRYPTION_FAILED'
   | 'ERR_JWE_HEADER_INVALID'
   | 'ERR_JWE_PBES2_COUNT'
@@ -764,3 +766,65 @@ export declare function createRedisSessionStore<M extends object = Record<string
   client: RedisSessionClientLike,
   options?: RedisSessionStoreOptions,
 ): RedisSessionStore<M>
+
+// ─── 10. Issuer key rings ──────────────────────────────────────────────────────────────────────────────────────
+
+export type KeyRingAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'
+
+/**
+ * Where a key ring keeps its state: one text record. `compareAndSet` writes `value` only while the record is
+ * still `expected` (null: no record yet) and says whether it wrote.
+ */
+export interface KeyRingStore {
+  get(): Promise<string | null>
+  compareAndSet(expected: string | null, value: string): Promise<boolean>
+}
+
+export interface KeyRingOptions {
+  /** Default 'ES256'. */
+  algorithm?: KeyRingAlgorithm
+  /** How long a key signs, and how long before that its successor is published: seconds or a timespan. Default '30d'. */
+  rotateEvery?: number | string
+  /** How long a key stays published after it stopped signing: at least the longest token lifetime. Default '1d'. */
+  overlap?: number | string
+  /** Default: in this process only (createKeyRingMemoryStore()). */
+  store?: KeyRingStore
+  /** A 32-byte key-encryption key: private keys are stored as JWEs wrapped with A256KW. */
+  kek?: Buffer | Uint8Array | KeyObject
+}
+
+export interface KeyRing {
+  /** Signs with the current key (alg and kid set by the ring); tokens without `exp` live for `overlap`. */
+  sign(payload: string | Buffer | object, options?: Omit<SignOptions, 'algorithm' | 'keyid'>): Promise<string>
+  /** The current key, for sign() or a signer of your own. */
+  signingKey(): Promise<{ key: KeyObject; kid: string; algorithm: KeyRingAlgorithm }>
+  /** The published set: previous keys still in their overlap, the current key, the next key. */
+  jwks(): Promise<JwkSet>
+  /** For Express and node:http: serves jwks() with Cache-Control. */
+  handler(): (req: unknown, res: import('node:http').ServerResponse, next?: (err?: unknown) => void) => void
+  /** For Fastify: `(request, reply)`. */
+  fastifyHandler(): (
+    request: unknown,
+    reply: { header(name: string, value: string): unknown; type(value: string): unknown },
+  ) => Promise<string>
+  /** For Hono and other fetch-style frameworks: returns a Response. */
+  honoHandler(): (c?: unknown) => Promise<Response>
+  /** The Cache-Control the handlers send. */
+  readonly cacheControl: string
+  readonly algorithm: KeyRingAlgorithm
+}
+
+export interface RedisKeyRingClientLike {
+  get(key: string): Promise<unknown>
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  readonly isReady?: boolean
+}
+
+export declare function createKeyRing(options?: KeyRingOptions): KeyRing
+export declare function createKeyRingMemoryStore(): KeyRingStore
+export declare function createRedisKeyRingStore(
+  client: RedisKeyRingClientLike,
+  options?: { key?: string; timeout?: number },
+): KeyRingStore

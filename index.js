@@ -17,6 +17,9 @@ const { createRedisTokenStore } = require('./lib/redis-token-store')
 const { createSessionStore } = require('./lib/session-store')
 const { createRedisSessionStore } = require('./lib/redis-session-store')
 const { StoreUnavailableError } = require('./lib/errors')
+const { createKeyRing } = require('./lib/key-ring')
+const { createKeyRingMemoryStore } = require('./lib/key-ring-store')
+const { createRedisKeyRingStore } = require('./lib/redis-key-ring-store')
 
 module.exports = {
   sign,
@@ -47,4 +50,7 @@ module.exports = {
   createSessionStore,
   createRedisSessionStore,
   StoreUnavailableError,
+  createKeyRing,
+  createKeyRingMemoryStore,
+  createRedisKeyRingStore,
 }

@@ -30,5 +30,8 @@ export const {
   createSessionStore,
   createRedisSessionStore,
   StoreUnavailableError,
+  createKeyRing,
+  createKeyRingMemoryStore,
+  createRedisKeyRingStore,
 } = ringjwt
 export default ringjwt

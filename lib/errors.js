@@ -56,6 +56,10 @@ const codes = Object.freeze({
   ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched (network error or HTTP status)',
   ERR_JWKS_TIMEOUT: 'the remote JWK Set did not arrive, body included, within `timeout`',
   ERR_JWKS_TOO_LARGE: 'the remote JWK Set response is larger than `maxResponseBytes`',
+  // issuer key rings
+  ERR_KEY_RING_STATE_INVALID:
+    'the key ring record in the store is not one this ring can read (format, a wrapped key and no or another `kek`)',
+  ERR_KEY_RING_CONTENDED: 'the key ring record changed under every attempt to update it',
   // token and session stores
   ERR_STORE_UNAVAILABLE: 'Redis is not connected, did not answer in time or failed: the request is refused (503)',
 })
