@@ -137,6 +137,16 @@ export interface VerifyOptions {
   jwtid?: string | undefined
   /** The `nonce` claim an OpenID Connect ID token must carry. */
   nonce?: string | undefined
+  /**
+   * The header `typ` required (RFC 8725 §3.11), compared as a media type: without case, `application/` optional.
+   * For instance 'at+jwt'. ERR_JWT_TYPE_INVALID otherwise.
+   */
+  typ?: string | undefined
+  /**
+   * RFC 9068's JWT access-token profile: `typ` 'at+jwt' (unless `typ` says otherwise) and the claims iss, exp, aud,
+   * sub, client_id, iat and jti required (ERR_JWT_CLAIM_MISSING). Needs `audience` and `issuer`.
+   */
+  accessToken?: boolean | undefined
   subject?: string | undefined
   maxAge?: string | number | undefined
   allowInvalidAsymmetricKeyTypes?: boolean | undefined
@@ -271,6 +281,8 @@ export type ErrorCode =
   | 'ERR_JWT_SUBJECT_INVALID'
   | 'ERR_JWT_JWTID_INVALID'
   | 'ERR_JWT_NONCE_INVALID'
+  | 'ERR_JWT_TYPE_INVALID'
+  | 'ERR_JWT_CLAIM_MISSING'
   | 'ERR_JWKS_INVALID'
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'

@@ -41,6 +41,8 @@ const codes = Object.freeze({
   ERR_JWT_SUBJECT_INVALID: '`sub` does not match `subject`',
   ERR_JWT_JWTID_INVALID: '`jti` does not match `jwtid`',
   ERR_JWT_NONCE_INVALID: '`nonce` does not match `nonce`',
+  ERR_JWT_TYPE_INVALID: 'the header `typ` is not the media type of the `typ` option (`at+jwt` with `accessToken`)',
+  ERR_JWT_CLAIM_MISSING: 'with `accessToken`, a claim RFC 9068 requires is missing',
   // encrypted tokens (JWE)
   ERR_JWE_DECRYPTION_FAILED: 'the token does not decrypt: wrong key, or a changed encrypted key, IV, ciphertext or tag',
   ERR_JWE_HEADER_INVALID: 'a JWE header member has the wrong type or value, or `crit` names an extension',
