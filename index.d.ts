@@ -289,6 +289,8 @@ export type ErrorCode =
   | 'ERR_JWKS_FETCH_FAILED'
   | 'ERR_JWKS_TIMEOUT'
   | 'ERR_JWKS_TOO_LARGE'
+  | 'ERR_DISCOVERY_INVALID'
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
   | 'ERR_KEY_RING_STATE_INVALID'
   | 'ERR_KEY_RING_CONTENDED'
   | 'ERR_JWE_DECRYPTION_FAILED'
@@ -442,6 +444,11 @@ export interface RemoteJwks extends JwksKeyResolver<Promise<KeyObject>> {
 export declare function exportJwks(entries: JwksEntry[]): JwkSet
 export declare function createLocalJwks(jwks: JwkSet): LocalJwks
 export declare function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks
+/**
+ * Discovery: the set's address is the `jwks_uri` of the issuer's metadata (/.well-known/openid-configuration, or
+ * RFC 8414's /.well-known/oauth-authorization-server), whose `issuer` must equal the one given.
+ */
+export declare function createRemoteJwks(options: RemoteJwksOptions & { issuer: string }): RemoteJwks
 
 // ─── 6. The Express middleware ─────────────────────────────────────────────────────────────────────────────────
 

@@ -58,6 +58,8 @@ const codes = Object.freeze({
   ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched (network error or HTTP status)',
   ERR_JWKS_TIMEOUT: 'the remote JWK Set did not arrive, body included, within `timeout`',
   ERR_JWKS_TOO_LARGE: 'the remote JWK Set response is larger than `maxResponseBytes`',
+  ERR_DISCOVERY_INVALID: "the issuer's metadata is not a JSON object with an http(s) `jwks_uri`",
+  ERR_DISCOVERY_ISSUER_MISMATCH: "the issuer's metadata names another `issuer` than the one given",
   // issuer key rings
   ERR_KEY_RING_STATE_INVALID:
     'the key ring record in the store is not one this ring can read (format, a wrapped key and no or another `kek`)',
