@@ -10,7 +10,7 @@ const express = require('express')
 const jwt = require('..')
 const { expressjwt } = require('../express')
 const { createJwksServer } = require('../testing')
-const { rejected } = require('./helpers/assert')
+const { rejected, expectError } = require('./helpers/assert')
 const { JsonWebTokenError } = jwt
 
 const verifyWith = (token, key, options) =>
@@ -121,14 +121,7 @@ describe('discovery from metadata', () => {
     [{ issuer: 'ftp://issuer.test' }, 'createRemoteJwks(): "issuer" must be an http: or https: URL'],
     [{ issuer: 'https://issuer.test', ttl: 1 }, 'createRemoteJwks(): "ttl" is not allowed in "options"'],
   ])('options %p are refused', (options, message) => {
-    let error
-    try {
-      jwt.createRemoteJwks(options)
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(TypeError)
-    expect(error).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
+    expectError(() => jwt.createRemoteJwks(options), TypeError, 'ERR_JWT_INVALID_OPTION', message)
   })
 })
 

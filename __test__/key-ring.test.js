@@ -5,7 +5,7 @@ const http = require('node:http')
 const crypto = require('node:crypto')
 const jwt = require('..')
 const { createKeyRing, createKeyRingMemoryStore, JsonWebTokenError } = jwt
-const { rejected } = require('./helpers/assert')
+const { rejected, expectError } = require('./helpers/assert')
 const { fakeDateOnly } = require('./helpers/clock')
 
 const START = Date.UTC(2030, 0, 1)
@@ -177,14 +177,7 @@ describe('keys', () => {
     [{ kek: Buffer.alloc(16) }, 'createKeyRing(): "kek" must be a 32-byte secret (a Buffer or a secret KeyObject)'],
     [{ rotate: '1d' }, 'createKeyRing(): "rotate" is not allowed in "options"'],
   ])('option %o is refused', (options, message) => {
-    let error
-    try {
-      createKeyRing(options)
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(TypeError)
-    expect(error).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
+    expectError(() => createKeyRing(options), TypeError, 'ERR_JWT_INVALID_OPTION', message)
   })
 })
 

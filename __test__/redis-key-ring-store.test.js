@@ -7,7 +7,7 @@ const jwt = require('..')
 const { createKeyRing, createRedisKeyRingStore, StoreUnavailableError } = jwt
 const { startRedis } = require('./helpers/redis')
 const { fakeDateOnly } = require('./helpers/clock')
-const { rejected } = require('./helpers/assert')
+const { rejected, expectError } = require('./helpers/assert')
 
 const START = Date.UTC(2030, 0, 1)
 const HOUR = 3_600_000
@@ -95,15 +95,10 @@ test('a stopped server fails closed with StoreUnavailableError', async () => {
 })
 
 test('a client that is not one is refused', () => {
-  let error
-  try {
-    createRedisKeyRingStore({})
-  } catch (err) {
-    error = err
-  }
-  expect(error).toBeInstanceOf(TypeError)
-  expect(error).toMatchObject({
-    code: 'ERR_JWT_INVALID_OPTION',
-    message: 'createRedisKeyRingStore(): "client" must be a node-redis client',
-  })
+  expectError(
+    () => createRedisKeyRingStore({}),
+    TypeError,
+    'ERR_JWT_INVALID_OPTION',
+    'createRedisKeyRingStore(): "client" must be a node-redis client',
+  )
 })

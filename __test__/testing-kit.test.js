@@ -6,6 +6,7 @@ const express = require('express')
 const { expressjwt } = require('ringjwt/express')
 const { createRemoteJwks, verify, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('ringjwt')
 const { createJwksServer, createTestKey, createTestTokens, fakeDateOnly } = require('ringjwt/testing')
+const { expectError, rejected } = require('./helpers/assert')
 
 const ISSUER = 'https://issuer.test'
 const AUDIENCE = 'orders-api'
@@ -143,14 +144,7 @@ describe('the kit', () => {
         ['unsigned', JsonWebTokenError, 'ERR_JWS_SIGNATURE_REQUIRED', 'jwt signature is required'],
       ]
       for (const [kind, Class, code, message] of refusals) {
-        let error
-        try {
-          verify(tokens[kind](), key, options)
-        } catch (err) {
-          error = err
-        }
-        expect(error).toBeInstanceOf(Class)
-        expect(error).toMatchObject({ code, message })
+        expectError(() => verify(tokens[kind](), key, options), Class, code, message)
       }
       // An hour on, on the fake clock, the not-yet-valid token of an hour ago is valid.
       const early = tokens.notYetValid()
@@ -194,23 +188,11 @@ describe('the kit', () => {
       'createTestKey(): "algorithm" must be one of: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
     ],
   ])('a bad algorithm is a TypeError', (call, message) => {
-    let error
-    try {
-      call()
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(TypeError)
-    expect(error).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
+    expectError(call, TypeError, 'ERR_JWT_INVALID_OPTION', message)
   })
 
   test('a JWK Set server for HMAC is refused: a set publishes public keys', async () => {
-    let error
-    try {
-      await createJwksServer({ algorithm: 'HS256' })
-    } catch (err) {
-      error = err
-    }
+    const error = await rejected(createJwksServer({ algorithm: 'HS256' }))
     expect(error).toBeInstanceOf(TypeError)
     expect(error).toMatchObject({
       code: 'ERR_JWT_INVALID_OPTION',

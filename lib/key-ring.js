@@ -339,4 +339,4 @@ function createKeyRing(options) {
   }
 }
 
-module.exports = { createKeyRing, thumbprint }
+module.exports = { createKeyRing, thumbprint, KEY_PARAMETERS }
