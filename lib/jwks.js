@@ -245,14 +245,20 @@ const REMOTE_DEFAULTS = {
 // setTimeout's (and AbortSignal.timeout's) longest delay.
 const MAX_TIMEOUT = 2_147_483_647
 
-function remoteOptions(options) {
+// A factory's options over its defaults: an object of known names, where `undefined` means the default.
+function withDefaults(options, defaults, factory) {
   if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('createRemoteJwks(): "options" must be an object')
+  if (!isPlainObject(options)) throw optionError(`${factory}(): "options" must be an object`)
   for (const name of Object.keys(options)) {
-    if (!(name in REMOTE_DEFAULTS)) throw optionError(`createRemoteJwks(): "${name}" is not allowed in "options"`)
+    if (!(name in defaults)) throw optionError(`${factory}(): "${name}" is not allowed in "options"`)
   }
-  const resolved = { ...REMOTE_DEFAULTS }
+  const resolved = { ...defaults }
   for (const [name, value] of Object.entries(options)) if (value !== undefined) resolved[name] = value
+  return resolved
+}
+
+function remoteOptions(options) {
+  const resolved = withDefaults(options, REMOTE_DEFAULTS, 'createRemoteJwks')
   for (const name of ['cacheMaxAge', 'cooldown', 'staleIfError']) {
     if (typeof resolved[name] !== 'number' || !(resolved[name] >= 0)) {
       throw optionError(`createRemoteJwks(): "${name}" must be a number of milliseconds`)
@@ -521,4 +527,4 @@ function createRemoteJwks(url, options) {
   return jwksKey
 }
 
-module.exports = { exportJwks, createLocalJwks, createRemoteJwks }
+module.exports = { exportJwks, createLocalJwks, createRemoteJwks, withDefaults }

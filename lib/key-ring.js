@@ -13,6 +13,7 @@ const { decrypt } = require('./decrypt')
 const { timespan } = require('./timespan')
 const { tokenError, optionError } = require('./errors')
 const { createKeyRingMemoryStore } = require('./key-ring-store')
+const { withDefaults } = require('./jwks')
 
 const generateKeyPair = promisify(crypto.generateKeyPair)
 const ms = require('ms')
@@ -66,13 +67,7 @@ function kekOf(kek) {
 }
 
 function ringOptions(options) {
-  if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('createKeyRing(): "options" must be an object')
-  for (const name of Object.keys(options)) {
-    if (!(name in RING_DEFAULTS)) throw optionError(`createKeyRing(): "${name}" is not allowed in "options"`)
-  }
-  const resolved = { ...RING_DEFAULTS }
-  for (const [name, value] of Object.entries(options)) if (value !== undefined) resolved[name] = value
+  const resolved = withDefaults(options, RING_DEFAULTS, 'createKeyRing')
   if (typeof resolved.algorithm !== 'string' || !Object.hasOwn(KEY_PARAMETERS, resolved.algorithm)) {
     throw optionError(`createKeyRing(): "algorithm" must be one of: ${Object.keys(KEY_PARAMETERS).join(', ')}`)
   }
