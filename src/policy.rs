@@ -229,6 +229,22 @@ mod tests {
     }
 
     #[test]
+    fn required_claims_must_be_present_and_not_null() {
+        let p = Policy {
+            required_claims: vec!["sub".into(), "client_id".into()],
+            ..policy()
+        };
+        assert!(check(&p, r#"{"sub":"u","client_id":"c"}"#, 1.0).is_ok());
+        for payload in [r#"{"sub":"u"}"#, r#"{"sub":"u","client_id":null}"#] {
+            let err = check(&p, payload, 1.0).unwrap_err();
+            assert_eq!(err.code, Code::ClaimMissing);
+            assert_eq!(err.message, "jwt claim \"client_id\" is required");
+        }
+        let err = check(&p, r#"{"client_id":"c"}"#, 1.0).unwrap_err();
+        assert_eq!(err.message, "jwt claim \"sub\" is required");
+    }
+
+    #[test]
     fn non_numeric_time_claims_are_invalid() {
         let err = check(&policy(), r#"{"nbf":null}"#, 1.0).unwrap_err();
         assert_eq!(err.message, "invalid nbf value");
