@@ -167,11 +167,15 @@ describe('keys', () => {
     ],
     [
       { rotateEvery: 0 },
-      `createKeyRing(): "rotateEvery" must be a number of seconds (at least 1) or a timespan such as '30d'`,
+      `createKeyRing(): "rotateEvery" must be a number of seconds (1 to 31557600000) or a timespan such as '30d'`,
+    ],
+    [
+      { overlap: 1e12 },
+      `createKeyRing(): "overlap" must be a number of seconds (1 to 31557600000) or a timespan such as '30d'`,
     ],
     [
       { overlap: 'soon' },
-      `createKeyRing(): "overlap" must be a number of seconds (at least 1) or a timespan such as '30d'`,
+      `createKeyRing(): "overlap" must be a number of seconds (1 to 31557600000) or a timespan such as '30d'`,
     ],
     [{ store: {} }, 'createKeyRing(): "store" must have get() and compareAndSet(expected, value)'],
     [{ kek: Buffer.alloc(16) }, 'createKeyRing(): "kek" must be a 32-byte secret (a Buffer or a secret KeyObject)'],

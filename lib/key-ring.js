@@ -10,13 +10,12 @@ const { promisify } = require('node:util')
 const { signAsync, isPlainObject, isBuffer } = require('./sign')
 const { encrypt } = require('./encrypt')
 const { decrypt } = require('./decrypt')
-const { timespan } = require('./timespan')
+const { timespan, lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
 const { tokenError, optionError } = require('./errors')
 const { createKeyRingMemoryStore } = require('./key-ring-store')
 const { withDefaults } = require('./jwks')
 
 const generateKeyPair = promisify(crypto.generateKeyPair)
-const ms = require('ms')
 
 // How each algorithm's keys are made.
 const KEY_PARAMETERS = {
@@ -50,11 +49,13 @@ const STATE_VERSION = 1
 const WRITE_ATTEMPTS = 5
 
 function durationMs(name, value) {
-  const milliseconds = typeof value === 'string' && value !== '' ? ms(value) : value * 1000
-  if (typeof milliseconds !== 'number' || !(milliseconds >= 1000) || !Number.isFinite(milliseconds)) {
-    throw optionError(`createKeyRing(): "${name}" must be a number of seconds (at least 1) or a timespan such as '30d'`)
+  const seconds = lifetimeSeconds(value)
+  if (seconds === undefined || seconds < 1) {
+    throw optionError(
+      `createKeyRing(): "${name}" must be a number of seconds (1 to ${MAX_LIFETIME_SECONDS}) or a timespan such as '30d'`,
+    )
   }
-  return milliseconds
+  return seconds * 1000
 }
 
 function kekOf(kek) {
