@@ -41,11 +41,12 @@ describe('three instances on one store', () => {
     const handlers = issuers.map((ring) => ring.handler())
     const { server, url } = await listen((req, res) => handlers[turn++ % handlers.length](req, res))
     try {
-      // One verifier refetches every 30 minutes; one every 3 hours and never for an unknown kid, so it accepts the
-      // tokens of a new key only because the key was published 6 hours ahead; one refetches only for an unknown kid.
+      // One verifier refetches every 30 minutes; one every 100 minutes (out of step with the rotations) and never for
+      // an unknown kid, so it accepts a new key's tokens only because the key was published ahead; one refetches
+      // only for an unknown kid.
       const verifiers = [
         jwt.createRemoteJwks(`${url}/.well-known/jwks.json`, { cacheMaxAge: HOUR / 2 }),
-        jwt.createRemoteJwks(`${url}/.well-known/jwks.json`, { cacheMaxAge: 3 * HOUR, cooldown: 1000 * HOUR }),
+        jwt.createRemoteJwks(`${url}/.well-known/jwks.json`, { cacheMaxAge: 100 * 60_000, cooldown: 1000 * HOUR }),
         jwt.createRemoteJwks(`${url}/.well-known/jwks.json`, { cacheMaxAge: 1000 * HOUR, cooldown: 0 }),
       ]
       const live = []
