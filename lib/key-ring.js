@@ -221,6 +221,8 @@ function createKeyRing(options) {
         (await store.compareAndSet(raw, JSON.stringify({ version: STATE_VERSION, keys: plan.keys.map(sealed) })))
       ) {
         held = { keys: plan.keys, validUntil: changesAt(plan.keys, now) }
+        // Keys dropped from the ring, or made by this instance for a write that lost, are let go.
+        for (const kid of loaded.keys()) if (!plan.keys.some((key) => key.kid === kid)) loaded.delete(kid)
         return held
       }
     }
