@@ -137,6 +137,16 @@ export interface VerifyOptions {
   jwtid?: string | undefined
   /** The `nonce` claim an OpenID Connect ID token must carry. */
   nonce?: string | undefined
+  /**
+   * The header `typ` required (RFC 8725 §3.11), compared as a media type: without case, `application/` optional.
+   * For instance 'at+jwt'. ERR_JWT_TYPE_INVALID otherwise.
+   */
+  typ?: string | undefined
+  /**
+   * RFC 9068's JWT access-token profile: `typ` 'at+jwt' (unless `typ` says otherwise) and the claims iss, exp, aud,
+   * sub, client_id, iat and jti required (ERR_JWT_CLAIM_MISSING). Needs `audience` and `issuer`.
+   */
+  accessToken?: boolean | undefined
   subject?: string | undefined
   maxAge?: string | number | undefined
   allowInvalidAsymmetricKeyTypes?: boolean | undefined
@@ -272,12 +282,18 @@ export type ErrorCode =
   | 'ERR_JWT_SUBJECT_INVALID'
   | 'ERR_JWT_JWTID_INVALID'
   | 'ERR_JWT_NONCE_INVALID'
+  | 'ERR_JWT_TYPE_INVALID'
+  | 'ERR_JWT_CLAIM_MISSING'
   | 'ERR_JWKS_INVALID'
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
   | 'ERR_JWKS_FETCH_FAILED'
   | 'ERR_JWKS_TIMEOUT'
   | 'ERR_JWKS_TOO_LARGE'
+  | 'ERR_DISCOVERY_INVALID'
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
+  | 'ERR_KEY_RING_STATE_INVALID'
+  | 'ERR_KEY_RING_CONTENDED'
   | 'ERR_JWE_DECRYPTION_FAILED'
   | 'ERR_JWE_HEADER_INVALID'
   | 'ERR_JWE_PBES2_COUNT'
@@ -441,6 +457,11 @@ export interface RemoteJwks extends JwksKeyResolver<Promise<KeyObject>> {
 export declare function exportJwks(entries: JwksEntry[]): JwkSet
 export declare function createLocalJwks(jwks: JwkSet): LocalJwks
 export declare function createRemoteJwks(url: string | URL, options?: RemoteJwksOptions): RemoteJwks
+/**
+ * Discovery: the set's address is the `jwks_uri` of the issuer's metadata (/.well-known/openid-configuration, or
+ * RFC 8414's /.well-known/oauth-authorization-server), whose `issuer` must equal the one given.
+ */
+export declare function createRemoteJwks(options: RemoteJwksOptions & { issuer: string }): RemoteJwks
 
 // ─── 6. The Express middleware ─────────────────────────────────────────────────────────────────────────────────
 
@@ -926,3 +947,65 @@ export declare function createRedisSessionStore<M extends object = Record<string
   client: RedisSessionClientLike,
   options?: RedisSessionStoreOptions,
 ): RedisSessionStore<M>
+
+// ─── 10. Issuer key rings ──────────────────────────────────────────────────────────────────────────────────────
+
+export type KeyRingAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'
+
+/**
+ * Where a key ring keeps its state: one text record. `compareAndSet` writes `value` only while the record is
+ * still `expected` (null: no record yet) and says whether it wrote.
+ */
+export interface KeyRingStore {
+  get(): Promise<string | null>
+  compareAndSet(expected: string | null, value: string): Promise<boolean>
+}
+
+export interface KeyRingOptions {
+  /** Default 'ES256'. */
+  algorithm?: KeyRingAlgorithm
+  /** How long a key signs, and how long before that its successor is published: seconds or a timespan. Default '30d'. */
+  rotateEvery?: number | string
+  /** How long a key stays published after it stopped signing: at least the longest token lifetime. Default '1d'. */
+  overlap?: number | string
+  /** Default: in this process only (createKeyRingMemoryStore()). */
+  store?: KeyRingStore
+  /** A 32-byte key-encryption key: private keys are stored as JWEs wrapped with A256KW. */
+  kek?: Buffer | Uint8Array | KeyObject
+}
+
+export interface KeyRing {
+  /** Signs with the current key (alg and kid set by the ring); tokens without `exp` live for `overlap`. */
+  sign(payload: string | Buffer | object, options?: Omit<SignOptions, 'algorithm' | 'keyid'>): Promise<string>
+  /** The current key, for sign() or a signer of your own. */
+  signingKey(): Promise<{ key: KeyObject; kid: string; algorithm: KeyRingAlgorithm }>
+  /** The published set: previous keys still in their overlap, the current key, the next key. */
+  jwks(): Promise<JwkSet>
+  /** For Express and node:http: serves jwks() with Cache-Control. */
+  handler(): (req: unknown, res: import('node:http').ServerResponse, next?: (err?: unknown) => void) => void
+  /** For Fastify: `(request, reply)`. */
+  fastifyHandler(): (
+    request: unknown,
+    reply: { header(name: string, value: string): unknown; type(value: string): unknown },
+  ) => Promise<string>
+  /** For Hono and other fetch-style frameworks: returns a Response. */
+  honoHandler(): (c?: unknown) => Promise<Response>
+  /** The Cache-Control the handlers send. */
+  readonly cacheControl: string
+  readonly algorithm: KeyRingAlgorithm
+}
+
+export interface RedisKeyRingClientLike {
+  get(key: string): Promise<unknown>
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  readonly isReady?: boolean
+}
+
+export declare function createKeyRing(options?: KeyRingOptions): KeyRing
+export declare function createKeyRingMemoryStore(): KeyRingStore
+export declare function createRedisKeyRingStore(
+  client: RedisKeyRingClientLike,
+  options?: { key?: string; timeout?: number },
+): KeyRingStore

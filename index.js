@@ -19,6 +19,9 @@ const { createRedisSessionStore } = require('./lib/redis-session-store')
 const { StoreUnavailableError } = require('./lib/errors')
 const { calculateJwkThumbprint, createDpopProof, verifyDpopProof } = require('./lib/dpop')
 const { createDpopReplayCache, createRedisDpopReplayCache } = require('./lib/dpop-replay')
+const { createKeyRing } = require('./lib/key-ring')
+const { createKeyRingMemoryStore } = require('./lib/key-ring-store')
+const { createRedisKeyRingStore } = require('./lib/redis-key-ring-store')
 
 module.exports = {
   sign,
@@ -54,4 +57,7 @@ module.exports = {
   verifyDpopProof,
   createDpopReplayCache,
   createRedisDpopReplayCache,
+  createKeyRing,
+  createKeyRingMemoryStore,
+  createRedisKeyRingStore,
 }

@@ -35,5 +35,8 @@ export const {
   verifyDpopProof,
   createDpopReplayCache,
   createRedisDpopReplayCache,
+  createKeyRing,
+  createKeyRingMemoryStore,
+  createRedisKeyRingStore,
 } = ringjwt
 export default ringjwt

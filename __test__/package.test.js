@@ -53,6 +53,41 @@ describe('ESM', () => {
     })
   })
 
+  test('ringjwt/testing: named imports are the CommonJS exports, and every one is declared', () => {
+    const result = node([
+      '--input-type=module',
+      '--eval',
+      `
+        import * as ns from 'ringjwt/testing'
+        import { createRequire } from 'node:module'
+        const require = createRequire(import.meta.url)
+        const cjs = require('ringjwt/testing')
+        process.stdout.write(JSON.stringify({
+          names: Object.keys(ns).filter((name) => name !== 'default').sort(),
+          sameObjects: Object.keys(cjs).every((name) => ns[name] === cjs[name]),
+          require: require.resolve('ringjwt/testing'),
+          import: import.meta.resolve('ringjwt/testing'),
+        }))
+      `,
+    ])
+    const testing = require('../testing')
+    expect(result).toEqual({
+      names: Object.keys(testing).sort(),
+      sameObjects: true,
+      require: path.join(root, 'testing.js'),
+      import: `file://${path.join(root, 'testing.mjs')}`,
+    })
+    expect(pkg.exports['./testing']).toEqual({
+      types: './testing.d.ts',
+      import: './testing.mjs',
+      require: './testing.js',
+    })
+    const declarations = fs.readFileSync(path.join(root, 'testing.d.ts'), 'utf8')
+    for (const name of Object.keys(testing)) {
+      expect(declarations).toMatch(new RegExp(`^export declare (?:function|const) ${name}\\b`, 'm'))
+    }
+  })
+
   test('require and import resolve to the entries package.json names', () => {
     const result = node([
       '--input-type=module',

@@ -83,6 +83,8 @@ const VERIFIER_OPTIONS = new Set([
   'subject',
   'jwtid',
   'nonce',
+  'typ',
+  'accessToken',
   'complete',
   'ignoreExpiration',
   'ignoreNotBefore',
@@ -104,6 +106,7 @@ const BOOLEAN_OPTIONS = [
   'allowInvalidAsymmetricKeyTypes',
   'allowInsecureKeySizes',
   'strict',
+  'accessToken',
   'cacheErrors',
 ]
 

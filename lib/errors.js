@@ -42,6 +42,8 @@ const codes = Object.freeze({
   ERR_JWT_SUBJECT_INVALID: '`sub` does not match `subject`',
   ERR_JWT_JWTID_INVALID: '`jti` does not match `jwtid`',
   ERR_JWT_NONCE_INVALID: '`nonce` does not match `nonce`',
+  ERR_JWT_TYPE_INVALID: 'the header `typ` is not the media type of the `typ` option (`at+jwt` with `accessToken`)',
+  ERR_JWT_CLAIM_MISSING: 'with `accessToken`, a claim RFC 9068 requires is missing',
   // encrypted tokens (JWE)
   ERR_JWE_DECRYPTION_FAILED: 'the token does not decrypt: wrong key, or a changed encrypted key, IV, ciphertext or tag',
   ERR_JWE_HEADER_INVALID: 'a JWE header member has the wrong type or value, or `crit` names an extension',
@@ -70,6 +72,12 @@ const codes = Object.freeze({
   ERR_DPOP_TOKEN_BOUND: 'a DPoP-bound token (it has `cnf.jkt`) was presented with the `Bearer` scheme',
   ERR_DPOP_REPLAYED: 'the proof (its key and `jti`) was seen before within its window',
   ERR_DPOP_REPLAY_CACHE_FULL: 'the in-memory replay cache holds `maxEntries` live proofs: new proofs are refused',
+  ERR_DISCOVERY_INVALID: "the issuer's metadata is not a JSON object with an http(s) `jwks_uri`",
+  ERR_DISCOVERY_ISSUER_MISMATCH: "the issuer's metadata names another `issuer` than the one given",
+  // issuer key rings
+  ERR_KEY_RING_STATE_INVALID:
+    'the key ring record in the store is not one this ring can read (format, a wrapped key and no or another `kek`)',
+  ERR_KEY_RING_CONTENDED: 'the key ring record changed under every attempt to update it',
   // token and session stores
   ERR_STORE_UNAVAILABLE: 'Redis is not connected, did not answer in time or failed: the request is refused (503)',
 })

@@ -245,14 +245,20 @@ const REMOTE_DEFAULTS = {
 // setTimeout's (and AbortSignal.timeout's) longest delay.
 const MAX_TIMEOUT = 2_147_483_647
 
-function remoteOptions(options) {
+// A factory's options over its defaults: an object of known names, where `undefined` means the default.
+function withDefaults(options, defaults, factory) {
   if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('createRemoteJwks(): "options" must be an object')
+  if (!isPlainObject(options)) throw optionError(`${factory}(): "options" must be an object`)
   for (const name of Object.keys(options)) {
-    if (!(name in REMOTE_DEFAULTS)) throw optionError(`createRemoteJwks(): "${name}" is not allowed in "options"`)
+    if (!(name in defaults)) throw optionError(`${factory}(): "${name}" is not allowed in "options"`)
   }
-  const resolved = { ...REMOTE_DEFAULTS }
+  const resolved = { ...defaults }
   for (const [name, value] of Object.entries(options)) if (value !== undefined) resolved[name] = value
+  return resolved
+}
+
+function remoteOptions(options) {
+  const resolved = withDefaults(options, REMOTE_DEFAULTS, 'createRemoteJwks')
   for (const name of ['cacheMaxAge', 'cooldown', 'staleIfError']) {
     if (typeof resolved[name] !== 'number' || !(resolved[name] >= 0)) {
       throw optionError(`createRemoteJwks(): "${name}" must be a number of milliseconds`)
@@ -320,20 +326,70 @@ async function readLimited(response, limit) {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-function parseSet(bytes) {
+function parseJson(bytes, fail) {
   let text
   try {
     text = utf8.decode(bytes)
   } catch {
-    throw malformed('the response is not UTF-8')
+    throw fail('the response is not UTF-8')
   }
-  let body
   try {
-    body = JSON.parse(text)
+    return JSON.parse(text)
   } catch {
-    throw malformed('the response is not JSON')
+    throw fail('the response is not JSON')
   }
-  return importSet(body)
+}
+
+const parseSet = (bytes) => importSet(parseJson(bytes, malformed))
+
+function discoveryInvalid(detail) {
+  return tokenError('ERR_DISCOVERY_INVALID', `authorization server metadata invalid: ${detail}`)
+}
+
+// Where an issuer publishes its metadata: OpenID Connect Discovery 1.0 §4 appends the well-known path to the
+// issuer; RFC 8414 §3.1 inserts it between the host and the issuer's path.
+function metadataUrls(issuer) {
+  const path = issuer.pathname.replace(/\/$/, '')
+  return [
+    new URL(`${issuer.origin}${path}/.well-known/openid-configuration`),
+    new URL(`${issuer.origin}/.well-known/oauth-authorization-server${path}`),
+  ]
+}
+
+// The JWK Set's address from the issuer's metadata, which must name the very issuer asked for (OpenID Connect
+// Discovery §4.3, RFC 8414 §3.3): otherwise another server's keys would pass for the issuer's.
+function jwksUriOf(bytes, issuer) {
+  const metadata = parseJson(bytes, discoveryInvalid)
+  if (!isObject(metadata)) throw discoveryInvalid('not a JSON object')
+  if (metadata.issuer !== issuer) {
+    throw tokenError(
+      'ERR_DISCOVERY_ISSUER_MISMATCH',
+      `authorization server metadata names another issuer: expected "${issuer}", got "${textOf(metadata.issuer)}"`,
+    )
+  }
+  let jwksUri
+  try {
+    jwksUri = new URL(metadata.jwks_uri)
+  } catch {
+    throw discoveryInvalid('"jwks_uri" is not an absolute URL')
+  }
+  if (jwksUri.protocol !== 'https:' && jwksUri.protocol !== 'http:') {
+    throw discoveryInvalid('"jwks_uri" is not an http: or https: URL')
+  }
+  return jwksUri
+}
+
+function webUrl(value, name) {
+  let url
+  try {
+    url = new URL(value)
+  } catch {
+    throw optionError(`createRemoteJwks(): "${name}" must be an absolute URL`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw optionError(`createRemoteJwks(): "${name}" must be an http: or https: URL`)
+  }
+  return url
 }
 
 /**
@@ -344,14 +400,16 @@ function parseSet(bytes) {
  * fetch's error until a fetch succeeds. The clock is Date.now().
  */
 function createRemoteJwks(url, options) {
-  let target
-  try {
-    target = new URL(url)
-  } catch {
-    throw optionError('createRemoteJwks(): "url" must be an absolute URL')
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw optionError('createRemoteJwks(): "url" must be an http: or https: URL')
+  // `{ issuer, ...options }`: the set's address comes from the issuer's metadata, read on the first fetch.
+  let issuer
+  let target = null
+  if (isPlainObject(url)) {
+    if (options !== undefined) throw optionError('createRemoteJwks({ issuer }) takes its options in the same object')
+    ;({ issuer, ...options } = url)
+    if (typeof issuer !== 'string') throw optionError('createRemoteJwks(): "issuer" must be a string')
+    webUrl(issuer, 'issuer')
+  } else {
+    target = webUrl(url, 'url')
   }
   const {
     cacheMaxAge,
@@ -370,14 +428,31 @@ function createRemoteJwks(url, options) {
   let failedAt = -Infinity
   let inFlight = null
 
+  // The body's bytes; null for a 404 when `missing` is allowed.
+  async function get(address, signal, missing = false) {
+    const response = await doFetch(address, { headers, signal, redirect: 'follow' })
+    if (missing && response.status === 404) {
+      response.body?.cancel().catch(() => {})
+      return null
+    }
+    if (!response.ok) {
+      response.body?.cancel().catch(() => {})
+      throw fetchFailed(`HTTP ${response.status}`)
+    }
+    return readLimited(response, maxResponseBytes)
+  }
+
+  // The OpenID Connect metadata, else RFC 8414's when the issuer has no OpenID configuration (a 404).
+  async function discover(signal) {
+    const [openid, oauth] = metadataUrls(new URL(issuer))
+    const bytes = (await get(openid, signal, true)) ?? (await get(oauth, signal))
+    return jwksUriOf(bytes, issuer)
+  }
+
   async function request(signal) {
     try {
-      const response = await doFetch(target, { headers, signal, redirect: 'follow' })
-      if (!response.ok) {
-        response.body?.cancel().catch(() => {})
-        throw fetchFailed(`HTTP ${response.status}`)
-      }
-      return await readLimited(response, maxResponseBytes)
+      target ??= await discover(signal)
+      return await get(target, signal)
     } catch (err) {
       if (err instanceof JsonWebTokenError) throw err
       // A network error, a body cut short, or a `fetch` of your own that returned something else.
@@ -452,4 +527,4 @@ function createRemoteJwks(url, options) {
   return jwksKey
 }
 
-module.exports = { exportJwks, createLocalJwks, createRemoteJwks }
+module.exports = { exportJwks, createLocalJwks, createRemoteJwks, withDefaults }

@@ -21,6 +21,8 @@ const POLICY_OPTIONS = [
   'subject',
   'jwtid',
   'nonce',
+  'typ',
+  'accessToken',
   'ignoreExpiration',
   'ignoreNotBefore',
   'clockTolerance',
@@ -28,6 +30,9 @@ const POLICY_OPTIONS = [
   'allowInsecureKeySizes',
   'strict',
 ]
+
+// RFC 9068 §2.2: the claims a JWT access token carries, each required by `accessToken: true`.
+const ACCESS_TOKEN_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti']
 
 // Cache keys that two different option values never share: strings are length-prefixed, so no value can
 // imitate a separator. Values no valid option takes (objects, functions, nested arrays) give `null`: such
@@ -81,6 +86,19 @@ function policyOptions(options, algorithms, fail) {
       if (typeof options[name] !== 'string') throw fail(`"${name}" must be a string`)
       policy[name] = options[name]
     }
+  }
+  if (options.typ !== undefined) {
+    if (typeof options.typ !== 'string' || options.typ === '') throw fail('"typ" must be a non-empty string')
+    policy.typ = options.typ
+  }
+  if (options.accessToken !== undefined && typeof options.accessToken !== 'boolean') {
+    throw fail('"accessToken" must be a boolean')
+  }
+  if (options.accessToken) {
+    // RFC 9068 §4: the resource server checks the issuer and that it is the audience.
+    if (!options.audience || !options.issuer) throw fail('"accessToken" needs "audience" and "issuer"')
+    policy.typ ??= 'at+jwt'
+    policy.requiredClaims = ACCESS_TOKEN_CLAIMS
   }
   policy.ignoreExpiration = options.ignoreExpiration === true
   policy.ignoreNotBefore = options.ignoreNotBefore === true
@@ -208,6 +226,8 @@ function snapshot(options) {
     subject: copyValue(options.subject),
     jwtid: copyValue(options.jwtid),
     nonce: copyValue(options.nonce),
+    typ: copyValue(options.typ),
+    accessToken: copyValue(options.accessToken),
     ignoreExpiration: copyValue(options.ignoreExpiration),
     ignoreNotBefore: copyValue(options.ignoreNotBefore),
     clockTolerance: copyValue(options.clockTolerance),
@@ -225,6 +245,8 @@ function sameOptions(seen, options) {
     sameValue(seen.subject, options.subject) &&
     sameValue(seen.jwtid, options.jwtid) &&
     sameValue(seen.nonce, options.nonce) &&
+    sameValue(seen.typ, options.typ) &&
+    sameValue(seen.accessToken, options.accessToken) &&
     sameValue(seen.ignoreExpiration, options.ignoreExpiration) &&
     sameValue(seen.ignoreNotBefore, options.ignoreNotBefore) &&
     sameValue(seen.clockTolerance, options.clockTolerance) &&

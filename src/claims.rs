@@ -29,6 +29,9 @@ pub struct Claims {
     pub jti: Option<Value>,
     #[serde(default, deserialize_with = "present")]
     pub nonce: Option<Value>,
+    /// RFC 8693 §4.3, required in access tokens by RFC 9068 §2.2.
+    #[serde(default, deserialize_with = "present")]
+    pub client_id: Option<Value>,
 }
 
 /// A decoded payload: its claims when it is a JSON object, none otherwise (a string, number, array or text that
@@ -58,6 +61,7 @@ impl Claims {
             "sub" => &mut self.sub,
             "jti" => &mut self.jti,
             "nonce" => &mut self.nonce,
+            "client_id" => &mut self.client_id,
             _ => return None,
         })
     }
@@ -132,6 +136,23 @@ impl Payload {
 
     /// The JWT profile (RFC 7519 §4.1, RFC 8725 §3.11) beyond jsonwebtoken's checks: the claims set is a JSON
     /// object and each registered claim present has its registered type.
+    /// Whether the claims set holds `name`, one of the claims a policy may require, with a value other than `null`.
+    pub fn has_claim(&self, name: &str) -> bool {
+        let claims = &self.claims;
+        let value = match name {
+            "exp" => &claims.exp,
+            "nbf" => &claims.nbf,
+            "iat" => &claims.iat,
+            "aud" => &claims.aud,
+            "iss" => &claims.iss,
+            "sub" => &claims.sub,
+            "jti" => &claims.jti,
+            "client_id" => &claims.client_id,
+            _ => return false,
+        };
+        value.as_ref().is_some_and(|value| !value.is_null())
+    }
+
     pub fn check_strict(&self) -> Result<()> {
         if !self.is_object {
             return Err(Error::new(

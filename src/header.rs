@@ -47,6 +47,20 @@ impl Header {
         })
     }
 
+    /// RFC 8725 §3.11 explicit typing: `typ` must name `expected`, compared as media types are: without case,
+    /// and with the `application/` prefix optional where RFC 7515 §4.1.9 lets it be left out (RFC 9068 §4).
+    pub fn check_typ(&self, expected: &str) -> Result<()> {
+        let matches = matches!(&self.typ, Some(Value::String(typ)) if media_type(typ) == media_type(expected));
+        if matches {
+            Ok(())
+        } else {
+            Err(Error::new(
+                Code::TypeInvalid,
+                format!("jwt type invalid. expected: {expected}"),
+            ))
+        }
+    }
+
     pub fn typ_is_jwt(&self) -> bool {
         matches!(&self.typ, Some(Value::String(t)) if t == "JWT")
     }
@@ -103,6 +117,15 @@ fn is_json(text: &str) -> bool {
     serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
 }
 
+/// A `typ` value as a media type to compare: lower case, without an `application/` prefix that can be omitted.
+fn media_type(typ: &str) -> String {
+    let lower = typ.to_ascii_lowercase();
+    match lower.strip_prefix("application/") {
+        Some(rest) if !rest.contains('/') => rest.to_owned(),
+        _ => lower,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +135,29 @@ mod tests {
             .unwrap()
             .check_crit(header)
             .unwrap_err()
+    }
+
+    #[test]
+    fn typ_is_compared_as_a_media_type() {
+        let accepts = |typ: &str, expected: &str| {
+            Header::parse(&format!(r#"{{"typ":{typ}}}"#))
+                .unwrap()
+                .check_typ(expected)
+                .is_ok()
+        };
+        assert!(accepts(r#""at+jwt""#, "at+jwt"));
+        assert!(accepts(r#""application/at+jwt""#, "at+jwt"));
+        assert!(accepts(r#""AT+JWT""#, "application/at+jwt"));
+        assert!(!accepts(r#""JWT""#, "at+jwt"));
+        assert!(!accepts(r#""application/x/at+jwt""#, "at+jwt"));
+        assert!(!accepts("null", "at+jwt"));
+        assert!(!accepts(r#"["at+jwt"]"#, "at+jwt"));
+        let err = Header::parse("{}")
+            .unwrap()
+            .check_typ("at+jwt")
+            .unwrap_err();
+        assert_eq!(err.code, Code::TypeInvalid);
+        assert_eq!(err.message, "jwt type invalid. expected: at+jwt");
     }
 
     #[test]

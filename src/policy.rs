@@ -42,6 +42,10 @@ pub struct Policy {
     pub subject: Option<String>,
     pub jwtid: Option<String>,
     pub nonce: Option<String>,
+    /// The header `typ` required (RFC 8725 §3.11), compared as a media type.
+    pub typ: Option<String>,
+    /// The claims every token must carry (RFC 9068 §2.2 for access tokens), checked before `nbf` and `exp`.
+    pub required_claims: Vec<String>,
     /// Skipping `exp` lets expired tokens through: only for tokens whose lifetime is checked elsewhere.
     pub ignore_expiration: bool,
     /// Skipping `nbf` accepts tokens before their start: only when issuers' clocks are known to be wrong.
@@ -93,6 +97,14 @@ impl Policy {
     pub fn check_until_audience(&self, payload: &Payload, now: f64) -> Result<()> {
         if self.strict {
             payload.check_strict()?;
+        }
+        for name in &self.required_claims {
+            if !payload.has_claim(name) {
+                return Err(Error::new(
+                    Code::ClaimMissing,
+                    format!("jwt claim \"{name}\" is required"),
+                ));
+            }
         }
         let claims = &payload.claims;
         let tolerance = self.clock_tolerance;
@@ -214,6 +226,22 @@ mod tests {
             ..policy()
         };
         assert!(check(&tolerant, r#"{"exp":100}"#, 104.0).is_ok());
+    }
+
+    #[test]
+    fn required_claims_must_be_present_and_not_null() {
+        let p = Policy {
+            required_claims: vec!["sub".into(), "client_id".into()],
+            ..policy()
+        };
+        assert!(check(&p, r#"{"sub":"u","client_id":"c"}"#, 1.0).is_ok());
+        for payload in [r#"{"sub":"u"}"#, r#"{"sub":"u","client_id":null}"#] {
+            let err = check(&p, payload, 1.0).unwrap_err();
+            assert_eq!(err.code, Code::ClaimMissing);
+            assert_eq!(err.message, "jwt claim \"client_id\" is required");
+        }
+        let err = check(&p, r#"{"client_id":"c"}"#, 1.0).unwrap_err();
+        assert_eq!(err.message, "jwt claim \"sub\" is required");
     }
 
     #[test]

@@ -255,6 +255,9 @@ fn verify_with(
     if !valid {
         return Err(Error::invalid_signature());
     }
+    if let Some(typ) = &policy.typ {
+        decoded.fields.check_typ(typ)?;
+    }
     let payload = match decoded.claims {
         Some(payload) => payload,
         None => Payload::parse(&decoded.payload, false)?,
