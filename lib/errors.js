@@ -34,6 +34,7 @@ const codes = Object.freeze({
   // claims
   ERR_JWT_EXPIRED: '`exp` (or `maxAge` counted from `iat`) has passed',
   ERR_JWT_NOT_ACTIVE: '`nbf` is in the future',
+  ERR_JWT_ISSUED_IN_FUTURE: '`iat` is in the future (ringjwt/hono, as hono/jwt checks it)',
   ERR_JWT_CLAIM_INVALID:
     'a time claim (`exp`, `nbf`) is not a number, `iat` is missing for `maxAge`, or with `strict` a registered claim has the wrong type',
   ERR_JWT_AUDIENCE_INVALID: '`aud` does not match `audience`',
