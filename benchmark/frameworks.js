@@ -1,11 +1,12 @@
 'use strict'
 // The server's CPU time per request of a protected route, in each framework, with ringjwt's plugin and with the
-// one it replaces: Express + ringjwt/express against express-jwt, Fastify + ringjwt/fastify against @fastify/jwt.
+// one it replaces: Express + ringjwt/express against express-jwt, Fastify + ringjwt/fastify against @fastify/jwt,
+// Hono (on @hono/node-server) + ringjwt/hono against hono/jwt.
 // Each is measured without a session check and with one: the in-process session store, the Redis store, and the
 // Redis store on a node-redis client with client-side caching (RESP3). The JWT part is the route with
 // authentication minus the same route without it (`bare`).
 //
-//   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify]
+//   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
 //
 // The apps run in a child process; autocannon sends a fixed number of requests from this one, and the child's
 // process.cpuUsage() before and after gives the CPU time per request, which other load on a shared machine
@@ -23,6 +24,7 @@ const SESSIONS = ['none', 'memory', 'redis', 'redis, client cache']
 const IMPLEMENTATIONS = {
   express: ['express-jwt', 'ringjwt/express'],
   fastify: ['@fastify/jwt', 'ringjwt/fastify'],
+  hono: ['hono/jwt', 'ringjwt/hono'],
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -82,6 +84,30 @@ const builders = {
     }
     app.get(ROUTE, async (request) => ({ sub: request.user?.sub ?? null }))
     return { listen: () => app.listen({ port: 0, host: '127.0.0.1' }).then(() => app.server.address().port) }
+  },
+  hono(auth) {
+    const { Hono } = require('hono')
+    const { serve } = require('@hono/node-server')
+    const app = new Hono()
+    if (auth) {
+      const [name, store] = auth
+      const { jwt } = name === 'hono/jwt' ? require('hono/jwt') : require('../hono')
+      app.use(ROUTE, jwt({ secret: SECRET, alg: 'HS256' }))
+      // Neither middleware has a hook for the check: it is the next middleware, the same for both.
+      if (store) {
+        app.use(ROUTE, async (c, next) => {
+          await store.isRevoked(c.get('jwtPayload'))
+          await next()
+        })
+      }
+    }
+    app.get(ROUTE, (c) => c.json({ sub: c.get('jwtPayload')?.sub ?? null }))
+    return {
+      listen: () =>
+        new Promise((resolve) => {
+          serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port))
+        }),
+    }
   },
 }
 
