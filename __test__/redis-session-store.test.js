@@ -188,6 +188,30 @@ describe('a refresh race across two connections sharing one Redis', () => {
   })
 })
 
+describe('on a client with client-side caching (RESP3)', () => {
+  let cached
+  beforeAll(async () => {
+    cached = createClient({ url: redis.url, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 100 } })
+    await cached.connect()
+  })
+  afterAll(async () => {
+    await cached?.quit()
+  })
+
+  test('a check answered from the cache still sees a session ended on another connection', async () => {
+    const here = createRedisSessionStore(cached, { prefix: 'cached:' })
+    const there = createRedisSessionStore(other, { prefix: 'cached:' })
+    const { session, claims } = await here.create('u1')
+    await expect(here.isRevoked(claims)).resolves.toBe(false)
+    await expect(here.isRevoked(claims)).resolves.toBe(false)
+    expect(cached.clientSideCache.stats().hitCount).toBeGreaterThanOrEqual(1)
+    expect(await there.end(session.id)).toBe(true)
+    // Redis writes its invalidation to the cached connection before the answer to any later command on it.
+    await cached.ping()
+    await expectRefusal(() => here.isRevoked(claims), 'session_ended')
+  })
+})
+
 describe('bad arguments', () => {
   test('a client that is not a node-redis client is a TypeError', () => {
     const err = thrown(() => createRedisSessionStore({ get() {} }))

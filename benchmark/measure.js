@@ -4,6 +4,11 @@
 // Promise forms keep `inFlight` calls pending.
 
 const now = () => Number(process.hrtime.bigint()) / 1e6
+// The process's CPU time in ms (user + system): on a shared machine, the time others' work takes does not count.
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -11,11 +16,11 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-function runSync(fn, arg, iterations) {
+function runSync(fn, arg, iterations, clock = now) {
   let sink
-  const start = now()
+  const start = clock()
   for (let i = 0; i < iterations; i++) sink = fn(arg)
-  const elapsed = now() - start
+  const elapsed = clock() - start
   if (sink === undefined) throw new Error('no result')
   return elapsed
 }
@@ -37,22 +42,23 @@ function runAsync(fn, arg, iterations, inFlight) {
   })
 }
 
-const run = (fn, arg, iterations, isAsync, inFlight) =>
-  isAsync ? runAsync(fn, arg, iterations, inFlight) : Promise.resolve(runSync(fn, arg, iterations))
+// `cpu`: sync samples are timed in process CPU time rather than wall time.
+const run = (fn, arg, iterations, isAsync, inFlight, cpu) =>
+  isAsync ? runAsync(fn, arg, iterations, inFlight) : Promise.resolve(runSync(fn, arg, iterations, cpu ? cpuNow : now))
 
 // How many calls fill a sample: run for at least `warmupMs` (which also warms the code up), then scale.
-async function calibrate(fn, arg, isAsync, { sampleMs, warmupMs, inFlight }) {
+async function calibrate(fn, arg, isAsync, { sampleMs, warmupMs, inFlight, cpu }) {
   let iterations = 1
   for (;;) {
-    const elapsed = await run(fn, arg, iterations, isAsync, inFlight)
+    const elapsed = await run(fn, arg, iterations, isAsync, inFlight, cpu)
     if (elapsed >= warmupMs) return Math.max(1, Math.round((iterations * sampleMs) / elapsed))
     iterations = elapsed > 1 ? Math.ceil((iterations * warmupMs * 1.2) / elapsed) : iterations * 8
   }
 }
 
 // `contenders`: [name, fn, isAsync] (isAsync: fn returns a promise). Returns { [name]: { median, samples } }.
-async function measure(contenders, arg, { rounds, sampleMs, warmupMs, inFlight = 32 }) {
-  const settings = { sampleMs, warmupMs, inFlight }
+async function measure(contenders, arg, { rounds, sampleMs, warmupMs, inFlight = 32, cpu = false }) {
+  const settings = { sampleMs, warmupMs, inFlight, cpu }
   const iterations = new Map()
   for (const [name, fn, isAsync] of contenders) iterations.set(name, await calibrate(fn, arg, isAsync, settings))
   const samples = new Map(contenders.map(([name]) => [name, []]))
@@ -60,7 +66,7 @@ async function measure(contenders, arg, { rounds, sampleMs, warmupMs, inFlight =
     for (let i = 0; i < contenders.length; i++) {
       const [name, fn, isAsync] = contenders[(i + round) % contenders.length]
       const n = iterations.get(name)
-      samples.get(name).push((n * 1000) / (await run(fn, arg, n, isAsync, inFlight)))
+      samples.get(name).push((n * 1000) / (await run(fn, arg, n, isAsync, inFlight, cpu)))
     }
   }
   const result = {}
@@ -68,4 +74,4 @@ async function measure(contenders, arg, { rounds, sampleMs, warmupMs, inFlight =
   return result
 }
 
-module.exports = { measure, median, now, runSync }
+module.exports = { measure, median, now, cpuNow, runSync }

@@ -2,7 +2,7 @@
 // Where the time of one large HS256 sign and one large HS256 verify goes (benchmark/payloads.js: 40 claims,
 // 1.2 KB of JSON), stage by stage.
 //
-//   node benchmark/stages.js [--n 300000] [--no-perf]
+//   node benchmark/stages.js [--n 300000] [--payload large|nested|small] [--no-perf]
 //
 // 1. µs per call of `sign(large, key, { algorithm })` and `verify(token, key, { algorithms })`: process CPU time
 //    (not wall time, so other work on a shared machine does not count), median of interleaved rounds.
@@ -29,12 +29,14 @@ const { values: flags } = parseArgs({
     n: { type: 'string', default: '300000' },
     'no-perf': { type: 'boolean', default: false },
     child: { type: 'string' },
+    payload: { type: 'string', default: 'large' },
   },
 })
 const iterations = Number(flags.n)
 
 function setup() {
-  const claims = payloads(1_700_000_000).large
+  const claims = payloads(1_700_000_000)[flags.payload]
+  if (claims === undefined) throw new Error(`--payload: one of ${Object.keys(payloads()).join(', ')}`)
   // A fixed key: every run signs the same bytes.
   const key = crypto.createSecretKey(Buffer.from('stages-benchmark-key-of-32-bytes'))
   const token = ringjwt.sign(claims, key, { algorithm: 'HS256' })
@@ -127,6 +129,8 @@ function perfShares(mode) {
       mode,
       '--n',
       String(iterations),
+      '--payload',
+      flags.payload,
     ],
     // --perf-basic-prof also writes a V8 log into the working directory.
     { encoding: 'utf8', cwd: os.tmpdir() },
@@ -176,7 +180,7 @@ function main() {
       samples[mode].push(cpuMicros(fns[mode], perRound))
     }
   }
-  console.log(`HS256, large payload: Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`)
+  console.log(`HS256, ${flags.payload} payload: Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`)
   const micros = {}
   for (const mode of ['sign', 'verify']) {
     micros[mode] = median(samples[mode])

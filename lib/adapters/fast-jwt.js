@@ -526,7 +526,8 @@ function createVerifier(options = {}) {
   }
 
   function verifierFor(keyValue, keyAlgorithms) {
-    const nativeOptions = { ...policy, key: keyValue, algorithms: keyAlgorithms }
+    // `complete`: the header and payload come back parsed with the verdict, read once.
+    const nativeOptions = { ...policy, key: keyValue, algorithms: keyAlgorithms, complete: true }
     if (clockTimestamp) nativeOptions.clockTimestamp = Math.floor(clockTimestamp / 1000)
     try {
       return compiled.createVerifier(nativeOptions)
@@ -548,16 +549,38 @@ function createVerifier(options = {}) {
     return algorithms
   }
 
-  function run(verifier, allowed, token) {
-    const decoded = decodeComplete(token)
-    if (!decoded.signature) throw new TokenError(codes.missingSignature, 'The token signature is missing.')
-    if (!allowed.includes(decoded.header.alg))
-      throw new TokenError(codes.invalidAlgorithm, 'The token algorithm is invalid.')
-    let payload
+  // A token the native verifier accepts, with the header and payload it read: it checked everything the decoder
+  // checks but the payload's kind. A token it refuses, or whose payload is not an object, goes the decoder's way
+  // (verified again), so that the refusals and their order stay fast-jwt's.
+  function verifiedFirst(verifier, token) {
+    if (typeof token !== 'string') return null
+    let result
     try {
-      payload = verifier.verify(decoded.token)
-    } catch (err) {
-      throw refusal(err, decoded, allowed)
+      result = verifier.verify(token)
+    } catch {
+      return null
+    }
+    const { header, payload } = result
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return null
+    const last = token.lastIndexOf('.')
+    return { header, payload, signature: token.slice(last + 1), input: token.slice(0, last), token }
+  }
+
+  function run(verifier, allowed, token) {
+    let decoded = verifiedFirst(verifier, token)
+    let payload
+    if (decoded !== null) {
+      payload = decoded.payload
+    } else {
+      decoded = decodeComplete(token)
+      if (!decoded.signature) throw new TokenError(codes.missingSignature, 'The token signature is missing.')
+      if (!allowed.includes(decoded.header.alg))
+        throw new TokenError(codes.invalidAlgorithm, 'The token algorithm is invalid.')
+      try {
+        payload = verifier.verify(decoded.token).payload
+      } catch (err) {
+        throw refusal(err, decoded, allowed)
+      }
     }
     afterNative(decoded)
     return complete ? { header: decoded.header, payload, signature: decoded.signature, input: decoded.input } : payload

@@ -513,12 +513,20 @@ function fastifyJwt(fastify, options, next) {
     }
     let token
     let decoded
+    // With the plugin's own key and decoder, the token is decoded only if the verifier refuses it (or returns
+    // something the decoder would refuse): the decoder's error comes first, as when it runs before the verifier.
+    const decodeLater = hasStaticPublicKey && useGlobalOptions && !opts.decode && !decodeOptions.checkTyp
     try {
       token = lookupToken(request, opts.verify || opts)
-      decoded = decode(token, opts.decode || decodeOptions)
+      if (!decodeLater || typeof token !== 'string') decoded = decode(token, opts.decode || decodeOptions)
     } catch (err) {
       return callback(err)
     }
+    const decodedFirst = (err) => {
+      if (decoded === undefined) decode(token, decodeOptions)
+      return err
+    }
+    const isClaimsObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value)
 
     const finish = (result) => {
       const user = formatUser ? formatUser(result) : result
@@ -530,11 +538,15 @@ function fastifyJwt(fastify, options, next) {
     const check = (key) => {
       let result
       try {
-        result = getVerifier(withKey(opts.verify || opts, key), useGlobalOptions)(token)
+        const selected = decodeLater ? verifier : getVerifier(withKey(opts.verify || opts, key), useGlobalOptions)
+        result = selected(token)
       } catch (err) {
-        throw refusal(err)
+        throw refusal(decodedFirst(err))
       }
-      if (core.isThenable(result)) result = result.catch((err) => Promise.reject(refusal(err)))
+      if (core.isThenable(result)) result = result.catch((err) => Promise.reject(refusal(decodedFirst(err))))
+      else if (decoded === undefined && !isClaimsObject((opts.verify || opts).complete ? result?.payload : result)) {
+        decode(token, decodeOptions)
+      }
       return core.after(
         core.after(result, (verified) => accept(request, verified)),
         finish,

@@ -1,0 +1,253 @@
+'use strict'
+// The server's CPU time per request of a protected route, in each framework, with ringjwt's plugin and with the
+// one it replaces: Express + ringjwt/express against express-jwt, Fastify + ringjwt/fastify against @fastify/jwt,
+// Hono (on @hono/node-server) + ringjwt/hono against hono/jwt.
+// Each is measured without a session check and with one: the in-process session store, the Redis store, and the
+// Redis store on a node-redis client with client-side caching (RESP3). The JWT part is the route with
+// authentication minus the same route without it (`bare`).
+//
+//   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
+//
+// The apps run in a child process; autocannon sends a fixed number of requests from this one, and the child's
+// process.cpuUsage() before and after gives the CPU time per request, which other load on a shared machine
+// disturbs far less than throughput. The order of the apps rotates every round; the table shows medians. Redis is
+// a throwaway redis-server on a free loopback port. Every app is checked to answer the token first.
+
+const os = require('node:os')
+const { fork } = require('node:child_process')
+const { parseArgs } = require('node:util')
+const { median } = require('./measure')
+
+const SECRET = 'a benchmark secret of thirty-two+ characters'
+const ROUTE = '/orders'
+const SESSIONS = ['none', 'memory', 'redis', 'redis, client cache']
+const IMPLEMENTATIONS = {
+  express: ['express-jwt', 'ringjwt/express'],
+  fastify: ['@fastify/jwt', 'ringjwt/fastify'],
+  hono: ['hono/jwt', 'ringjwt/hono'],
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The server side (child process).
+
+async function sessionStores(redisUrl) {
+  const { createClient } = require('redis')
+  const ringjwt = require('..')
+  const plain = createClient({ url: redisUrl })
+  const cached = createClient({ url: redisUrl, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 10_000 } })
+  await Promise.all([plain.connect(), cached.connect()])
+  return {
+    none: null,
+    memory: ringjwt.createSessionStore(),
+    redis: ringjwt.createRedisSessionStore(plain),
+    'redis, client cache': ringjwt.createRedisSessionStore(cached),
+  }
+}
+
+// Each app answers ROUTE with the token's subject; `auth` is null (bare) or [implementation, session store].
+const builders = {
+  express(auth) {
+    const express = require('express')
+    const app = express()
+    app.disable('x-powered-by')
+    app.disable('etag')
+    if (auth) {
+      const [name, store] = auth
+      const options = { secret: SECRET, algorithms: ['HS256'] }
+      if (store) options.isRevoked = store.isRevoked
+      const { expressjwt } = name === 'express-jwt' ? require('express-jwt') : require('../express')
+      app.use(expressjwt(options))
+    }
+    app.get(ROUTE, (req, res) => res.json({ sub: req.auth?.sub ?? null }))
+    app.use((err, req, res, _next) => res.status(err.status || 500).json({ code: err.code }))
+    return {
+      listen: () =>
+        new Promise((resolve) => {
+          const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port))
+        }),
+    }
+  },
+  fastify(auth) {
+    const app = require('fastify')()
+    if (auth) {
+      const [name, store] = auth
+      if (name === '@fastify/jwt') {
+        // Its hook for such a check is `trusted`, given the payload.
+        const trusted = store ? async (request, payload) => !(await store.isRevoked(payload)) : undefined
+        app.register(require('@fastify/jwt'), { secret: SECRET, verify: { algorithms: ['HS256'] }, trusted })
+      } else {
+        const options = { secret: SECRET, verify: { algorithms: ['HS256'] } }
+        if (store) options.isRevoked = store.isRevoked
+        app.register(require('../fastify'), options)
+      }
+      app.addHook('onRequest', (request) => request.jwtVerify())
+    }
+    app.get(ROUTE, async (request) => ({ sub: request.user?.sub ?? null }))
+    return { listen: () => app.listen({ port: 0, host: '127.0.0.1' }).then(() => app.server.address().port) }
+  },
+  hono(auth) {
+    const { Hono } = require('hono')
+    const { serve } = require('@hono/node-server')
+    const app = new Hono()
+    if (auth) {
+      const [name, store] = auth
+      const { jwt } = name === 'hono/jwt' ? require('hono/jwt') : require('../hono')
+      app.use(ROUTE, jwt({ secret: SECRET, alg: 'HS256' }))
+      // Neither middleware has a hook for the check: it is the next middleware, the same for both.
+      if (store) {
+        app.use(ROUTE, async (c, next) => {
+          await store.isRevoked(c.get('jwtPayload'))
+          await next()
+        })
+      }
+    }
+    app.get(ROUTE, (c) => c.json({ sub: c.get('jwtPayload')?.sub ?? null }))
+    return {
+      listen: () =>
+        new Promise((resolve) => {
+          serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port))
+        }),
+    }
+  },
+}
+
+async function serve(framework, redisUrl) {
+  const ringjwt = require('..')
+  const stores = await sessionStores(redisUrl)
+  const signer = ringjwt.createSigner({ key: SECRET, algorithm: 'HS256' })
+  const apps = [{ name: 'bare', port: await builders[framework](null).listen() }]
+  for (const session of SESSIONS) {
+    const store = stores[session]
+    const claims = store
+      ? (await store.create('user-1')).claims
+      : { sub: 'user-1', exp: Math.floor(Date.now() / 1000) + 3600 }
+    const token = signer.sign(claims)
+    for (const name of IMPLEMENTATIONS[framework]) {
+      const port = await builders[framework]([name, store]).listen()
+      apps.push({ name, session, token, port })
+    }
+  }
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send({ cpu: process.cpuUsage() })
+  })
+  process.send({ apps })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The load side (this process).
+
+function startServer(framework, redisUrl) {
+  const child = fork(__filename, ['--serve', framework, '--redis', redisUrl], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    child.once('message', ({ apps }) => resolve({ child, apps }))
+  })
+}
+
+function serverCpu(child) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
+    child.send('cpu')
+  })
+}
+
+function load({ port, token }, amount, connections) {
+  const autocannon = require('autocannon')
+  const headers = token ? { authorization: `Bearer ${token}` } : {}
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `http://127.0.0.1:${port}${ROUTE}`, headers, amount, connections }, (err, result) => {
+      if (err) return reject(err)
+      if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`port ${port}: refused requests`))
+      resolve(result)
+    })
+  })
+}
+
+async function check(app) {
+  const headers = app.token ? { authorization: `Bearer ${app.token}` } : {}
+  const response = await fetch(`http://127.0.0.1:${app.port}${ROUTE}`, { headers })
+  const body = await response.json()
+  const expected = app.name === 'bare' ? null : 'user-1'
+  if (response.status !== 200 || body.sub !== expected) {
+    throw new Error(`${app.name} (${app.session}): ${response.status} ${JSON.stringify(body)}`)
+  }
+}
+
+async function measureFramework(framework, redisUrl, flags) {
+  const { child, apps } = await startServer(framework, redisUrl)
+  try {
+    for (const app of apps) await check(app)
+    const label = (app) => (app.session ? `${app.name} | ${app.session}` : app.name)
+    const samples = new Map(apps.map((app) => [label(app), []]))
+    for (const app of apps) await load(app, flags.requests, flags.connections) // warm-up
+    for (let round = 0; round < flags.rounds; round++) {
+      for (let i = 0; i < apps.length; i++) {
+        const app = apps[(i + round) % apps.length]
+        const before = await serverCpu(child)
+        await load(app, flags.requests, flags.connections)
+        samples.get(label(app)).push((await serverCpu(child)) - before)
+      }
+      process.stderr.write(`${framework}: round ${round + 1} of ${flags.rounds}\n`)
+    }
+    const perRequest = (name) => median(samples.get(name)) / flags.requests
+    const bare = perRequest('bare')
+    const rows = []
+    for (const session of SESSIONS) {
+      const [original, ours] = IMPLEMENTATIONS[framework].map((name) => perRequest(`${name} | ${session}`))
+      rows.push({ framework, session, bare, original, ours, ratio: (ours - bare) / (original - bare) })
+    }
+    return rows
+  } finally {
+    child.removeAllListeners('exit')
+    child.kill()
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '4000' },
+      rounds: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '10' },
+      framework: { type: 'string', multiple: true },
+    },
+  })
+  const flags = { requests: Number(values.requests), rounds: Number(values.rounds), connections: +values.connections }
+  const frameworks = values.framework ?? Object.keys(IMPLEMENTATIONS)
+  const { startRedis } = require('../__test__/helpers/redis')
+  const redis = await startRedis()
+  const rows = []
+  try {
+    for (const framework of frameworks) rows.push(...(await measureFramework(framework, redis.url, flags)))
+  } finally {
+    await redis.stop()
+  }
+  const load = os.loadavg()[0].toFixed(1)
+  console.log(
+    `\nNode ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, load average ${load}; ` +
+      `server CPU µs per request, median of ${flags.rounds} rounds of ${flags.requests} requests, ` +
+      `${flags.connections} connections\n`,
+  )
+  console.log('| framework | session check | bare route | original | ringjwt | JWT part: original | ringjwt | ratio |')
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of rows) {
+    const [a, b] = IMPLEMENTATIONS[r.framework]
+    const cells = [r.bare, r.original, r.ours, r.original - r.bare, r.ours - r.bare].map((v) => v.toFixed(1))
+    console.log(`| ${r.framework} (${b} vs ${a}) | ${r.session} | ${cells.join(' | ')} | ${r.ratio.toFixed(2)}× |`)
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  serve(process.argv[3], process.argv[5]).catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })
+} else {
+  main().catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })
+}
