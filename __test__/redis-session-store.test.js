@@ -9,6 +9,7 @@ const { startRedis } = require('./helpers/redis')
 const { thrown } = require('./helpers/assert')
 const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY } = require('./helpers/session-store-behaviour')
 const { fakeDateOnly } = require('./helpers/clock')
+const { withDefaults } = require('./helpers/redis-matrix')
 
 let redis
 let client
@@ -17,9 +18,7 @@ let storeCount = 0
 // A fresh key prefix per store keeps the tests apart on one server.
 const newStore = (options, connection = client) => {
   const prefix = `test${++storeCount}:`
-  const merged =
-    options === undefined || (typeof options === 'object' && options !== null) ? { prefix, ...options } : options
-  return createRedisSessionStore(connection, merged)
+  return createRedisSessionStore(connection, withDefaults(options, { prefix }))
 }
 
 beforeAll(async () => {
@@ -171,12 +170,13 @@ describe('a refresh race across two connections sharing one Redis', () => {
 })
 
 describe('bad arguments', () => {
-  test('a client that is not a node-redis client is a TypeError', () => {
+  test('a client that is not a Redis client is a TypeError', () => {
     const err = thrown(() => createRedisSessionStore({ get() {} }))
     expect(err).toBeInstanceOf(TypeError)
     expect(err).toMatchObject({
       code: 'ERR_JWT_INVALID_OPTION',
-      message: 'createRedisSessionStore() expects a node-redis v5 client (from the "redis" package)',
+      message:
+        'createRedisSessionStore() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6',
     })
   })
 

@@ -188,8 +188,36 @@ async function startCluster() {
     const roles = await Promise.all(nodes.map((node) => node.cli('role').catch(() => '')))
     return nodes.filter((node, i) => roles[i].split('\n')[0] === role)
   }
+  // The primary that serves `key`'s slot now, as the live nodes see it (CLUSTER NODES: id, address, flags, primary,
+  // ..., then the slot ranges).
+  const primaryFor = async (key) => {
+    const slot = Number(await firstAlive('cluster', 'keyslot', key))
+    for (const line of (await firstAlive('cluster', 'nodes')).split('\n')) {
+      const [, address, flags, , , , , , ...ranges] = line.split(' ')
+      if (!flags.includes('master') || flags.includes('fail')) continue
+      const serves = ranges.some((range) => {
+        const [from, to = from] = range.split('-').map(Number)
+        return slot >= from && slot <= to
+      })
+      if (serves) return nodes.find((node) => address.startsWith(`${HOST}:${node.port}@`))
+    }
+    return undefined
+  }
+  const firstAlive = async (...command) => {
+    for (const node of nodes) {
+      const reply = await node.cli(...command).catch(() => null)
+      if (reply !== null && reply !== '') return reply
+    }
+    throw new Error('no cluster node answers')
+  }
   return {
     nodes,
+    primaryFor,
+    // The replica (a server of `nodes`) of a primary.
+    replicaOf: async (primary) => {
+      const port = Number(/slave0:ip=[^,]+,port=(\d+)/.exec(await primary.cli('info', 'replication'))[1])
+      return nodes.find((node) => node.port === port)
+    },
     rootNodes: nodes.map((node) => ({ host: HOST, port: node.port })),
     primaries: () => byRole('master'),
     replicas: () => byRole('slave'),
@@ -236,7 +264,8 @@ async function startSentinel({ primaryArgs = [] } = {}) {
       name: SENTINEL_NAME,
       sentinelNodes: sentinels.map((s) => ({ host: HOST, port: s.port })),
       // The port the sentinels give for the primary now.
-      primaryPort: async () => Number((await sentinels[0].cli('sentinel', 'get-master-addr-by-name', SENTINEL_NAME)).split('\n')[1]),
+      primaryPort: async () =>
+        Number((await sentinels[0].cli('sentinel', 'get-master-addr-by-name', SENTINEL_NAME)).split('\n')[1]),
       stop: () => stopAll(servers),
     }
   } catch (err) {

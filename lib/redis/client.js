@@ -82,7 +82,11 @@ function unavailableFrom(err) {
   if (err instanceof StoreUnavailableError) return err
   const word = /^([A-Z]+)\b/.exec(typeof err?.message === 'string' ? err.message : '')?.[1]
   if (word !== undefined && Object.hasOwn(REPLIES, word)) {
-    return unavailable(word.toLowerCase(), `Redis refused the command (${word}): ${REPLIES[word]}. The request is refused.`, err)
+    return unavailable(
+      word.toLowerCase(),
+      `Redis refused the command (${word}): ${REPLIES[word]}. The request is refused.`,
+      err,
+    )
   }
   return unavailable('error', 'Redis failed to answer: the request is refused.', err)
 }
@@ -92,6 +96,10 @@ function notConfirmed(acks, wanted, timeout) {
     'replicas',
     `Redis confirmed the write on ${acks} of ${wanted} replicas within ${timeout} ms: the request is refused.`,
   )
+}
+
+function noWaitAof(cause) {
+  return unavailable('error', 'Redis has no WAITAOF (Redis 7.2 and later have it): the request is refused.', cause)
 }
 
 // Rejects after `ms` milliseconds unless `pending` settles first; every failure becomes a StoreUnavailableError.
@@ -131,9 +139,21 @@ function redisLink(client, timeout, who) {
 
 const KEYED = ['get', 'set', 'hmGet', 'sAdd', 'sRem', 'sMembers', 'pExpire']
 
-// The link the stores' steps see: each command refused at once while the node for its key is not ready.
+// How often, at most, a client is asked to read the Cluster's map again while a key's primary is unreachable.
+const REFRESH_EVERY = 1000
+
+// The link the stores' steps see: each command refused at once while the node for its key is not ready. Meanwhile
+// the client reads the Cluster's map again now and then, since a command refused here cannot show it the
+// replica that took over: so it follows a failover by itself.
 function guarded(link) {
-  const refuse = () => Promise.reject(notConnected())
+  let refreshed = 0
+  const refuse = () => {
+    if (Date.now() - refreshed >= REFRESH_EVERY) {
+      refreshed = Date.now()
+      link.refreshMap()
+    }
+    return Promise.reject(notConnected())
+  }
   const commands = {}
   for (const name of KEYED) commands[name] = (key, ...rest) => (link.isReady(key) ? link[name](key, ...rest) : refuse())
   for (const name of ['evalSha', 'eval']) {
@@ -158,7 +178,12 @@ function redisCaller(client, options, who) {
   async function revoking(keys, run) {
     const value = await call(run)
     if (minReplicas === 0 || keys.length === 0) return value
-    const acks = await within(timeout + replicaTimeout, () => link.confirm(keys, minReplicas, replicaTimeout, waitAof))
+    const acks = await within(timeout + replicaTimeout, () =>
+      link.confirm(keys, minReplicas, replicaTimeout, waitAof).catch((err) => {
+        if (waitAof && /^ERR unknown command/i.test(err?.message)) throw noWaitAof(err)
+        throw err
+      }),
+    )
     if (acks < minReplicas) throw notConfirmed(acks, minReplicas, replicaTimeout)
     return value
   }

@@ -17,12 +17,17 @@ function accepts(client) {
 
 function link(client) {
   const cluster = client.isCluster === true
+  // The addresses of nodes whose connection was lost ('-node': ioredis drops them from its pool), until a connection
+  // to them is ready again.
+  const lost = new Set()
+  const addressOf = (node) => `${node.options.host}:${node.options.port}`
+  if (cluster) client.on('-node', (node) => lost.add(addressOf(node)))
 
   // On a Cluster, the connection to the primary that holds `key` (the one ioredis sends the key's commands on).
   function primaryOf(key) {
     const address = client.slots?.[keySlot(key)]?.[0]
     if (address === undefined) return undefined
-    return client.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === address)
+    return client.nodes('all').find((node) => addressOf(node) === address)
   }
 
   async function waitOn(node, replicas, ms, aof) {
@@ -43,8 +48,24 @@ function link(client) {
   return {
     isReady(key) {
       if (client.status !== 'ready') return false
-      // A Cluster connects to a node at its first command ('wait'): only a connection that was lost counts.
-      return !cluster || key === undefined || !LOST.has(primaryOf(key)?.status)
+      const address = cluster && key !== undefined ? client.slots?.[keySlot(key)]?.[0] : undefined
+      if (address === undefined) return true
+      // A Cluster connects to a node at its first command ('wait'), drops a node it has lost from its pool, and
+      // takes it back, not yet connected, when it reads a map that still names it (before the election ends).
+      const primary = primaryOf(key)
+      if (primary?.status === 'ready') {
+        lost.delete(address)
+        return true
+      }
+      if (primary === undefined || LOST.has(primary.status)) lost.add(address)
+      if (!lost.has(address)) return true
+      // A node back in the map after it was lost connects only when asked (a command would wait for it).
+      if (primary?.status === 'wait') primary.connect().catch(() => {})
+      return false
+    },
+    // ioredis reads the Cluster's map again on a failed command, which is never sent while it is refused here.
+    refreshMap() {
+      if (cluster) client.refreshSlotsCache()
     },
     get: (key) => client.get(key),
     set: (key, value, seconds) => client.set(key, value, 'EX', seconds),

@@ -20,11 +20,22 @@ function link(client, { timeout }) {
   const sentinel = !cluster && typeof client.getMasterNode === 'function'
   const primaryOf = (key) => client.slots?.[keySlot(key)]?.master
 
-  // A raw command: on a Cluster it goes to the primary of `key`'s slot, elsewhere to the primary.
-  function send(key, args) {
-    if (cluster) return redis.sendCommand(key, false, args)
-    if (sentinel) return redis.sendCommand(false, args)
-    return redis.sendCommand(args)
+  // A raw command: on a Cluster it goes to the primary of `key`'s slot, elsewhere to the primary. node-redis 6
+  // sends a keyless command such as WAIT to every primary (its command policies) unless asked on the node's own
+  // client.
+  async function send(key, args) {
+    if (!cluster) return sentinel ? redis.sendCommand(false, args) : redis.sendCommand(args)
+    if (typeof client.getNodeClientForKey !== 'function') return redis.sendCommand(key, false, args)
+    return (await client.getNodeClientForKey(key)).sendCommand(args)
+  }
+
+  // node-redis 5 reads the Cluster's map again only on a MOVED reply, which a primary that is gone never sends;
+  // asked from a reachable primary, the map shows the replica that took over (node-redis 6 does this by itself).
+  function refreshMap() {
+    const slots = client._self?._slots
+    if (typeof client.getNodeClientForKey === 'function' || typeof slots?.rediscover !== 'function') return
+    const reachable = client.masters?.find((node) => node.client?.isReady)?.client
+    if (reachable !== undefined) slots.rediscover(reachable).catch(() => {})
   }
 
   // The replicas that confirmed, the fewest over the primaries of `keys` (one WAIT per primary: a WAIT holds its
@@ -50,6 +61,7 @@ function link(client, { timeout }) {
       if (client.isReady === false) return false
       return !cluster || key === undefined || primaryOf(key)?.client?.isReady !== false
     },
+    refreshMap,
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
     hmGet: (key, fields) => redis.hmGet(key, fields),
