@@ -46,8 +46,11 @@ const LIBRARIES = {
 const connect = (library, topology) => LIBRARIES[library](topology)
 
 async function close(client) {
-  if (typeof client.disconnect === 'function' && typeof client.call === 'function') return client.disconnect()
+  if (typeof client.call === 'function') return client.disconnect()
   await (client.destroy ?? client.close).call(client)
 }
 
-module.exports = { LIBRARIES: Object.keys(LIBRARIES), connect, close }
+// Connected and not reconnecting, in either library's terms.
+const isReady = (client) => (typeof client.call === 'function' ? client.status === 'ready' : client.isReady)
+
+module.exports = { LIBRARIES: Object.keys(LIBRARIES), connect, close, isReady }

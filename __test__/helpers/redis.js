@@ -148,7 +148,12 @@ const field = (text, name) => new RegExp(`^${name}:(.*)$`, 'm').exec(text)?.[1]?
 // Waits, a bounded number of times, for `condition` to hold.
 async function until(condition, what, { tries = 300, every = 100 } = {}) {
   for (let i = 0; i < tries; i++) {
-    if (await condition().catch(() => false)) return
+    if (
+      await Promise.resolve()
+        .then(condition)
+        .catch(() => false)
+    )
+      return
     await new Promise((resolve) => setTimeout(resolve, every))
   }
   throw new Error(`gave up waiting for ${what}`)
