@@ -457,7 +457,10 @@ export interface RedisClientOptions {
   minReplicas?: number
   /** Milliseconds to wait for the replicas. Default 250. */
   replicaTimeout?: number
-  /** WAITAOF instead of WAIT: the write is in the primary's and replicas' append-only files (Redis 7.2+). Default false. */
+  /**
+   * WAITAOF instead of WAIT: the write is fsynced to the append-only files of the primary and of `minReplicas`
+   * replicas (Redis 7.2+, `appendonly yes`). Default false.
+   */
   waitAof?: boolean
 }
 

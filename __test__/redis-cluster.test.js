@@ -9,7 +9,7 @@ const jwt = require('..')
 const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = jwt
 const { startCluster, HOST } = require('./helpers/redis')
 const { LIBRARIES, connect, close } = require('./helpers/redis-clients')
-const { storesOnEveryLibrary, freshPrefix, refusedUntilRecovered } = require('./helpers/redis-matrix')
+const { storesOnEveryLibrary, connectedClient, freshPrefix, refusedUntilRecovered } = require('./helpers/redis-matrix')
 const { rejected } = require('./helpers/assert')
 
 let cluster
@@ -33,18 +33,12 @@ async function expectUnavailable(promise, reason, message) {
 storesOnEveryLibrary(topology, { options: { minReplicas: 1 } })
 
 describe.each(LIBRARIES)('%s on the Cluster', (library) => {
-  let client
-  beforeAll(async () => {
-    client = await connect(library, topology())
-  })
-  afterAll(async () => {
-    if (client !== undefined) await close(client)
-  })
+  const connected = connectedClient(library, topology)
 
   test('the keys of sessions and revocations spread over every primary', async () => {
     const prefix = freshPrefix()
-    const sessions = createRedisSessionStore(client, { prefix })
-    const tokens = createRedisTokenStore(client, { prefix })
+    const sessions = createRedisSessionStore(connected(), { prefix })
+    const tokens = createRedisTokenStore(connected(), { prefix })
     for (let i = 0; i < 12; i++) {
       await sessions.create(`u${i}`)
       await tokens.revoke({ jti: `j${i}`, exp: Math.floor(Date.now() / 1000) + 60 })
@@ -60,7 +54,7 @@ describe.each(LIBRARIES)('%s on the Cluster', (library) => {
 
   test('with minReplicas, an end waits for the replica of the primary that took it, and only that one', async () => {
     const prefix = freshPrefix()
-    const sessions = createRedisSessionStore(client, { prefix, minReplicas: 1, replicaTimeout: 200 })
+    const sessions = createRedisSessionStore(connected(), { prefix, minReplicas: 1, replicaTimeout: 200 })
     const logins = []
     for (let i = 0; i < 12; i++) logins.push(await sessions.create('u1'))
     const [primary] = await cluster.primaries()
@@ -112,7 +106,8 @@ describe('a client that is not a cluster client, on a Cluster node', () => {
     await expectUnavailable(
       Promise.reject(moved.reason),
       'moved',
-      'Redis refused the command (MOVED): Redis Cluster moved the key to another node and the client did not follow. The request is refused.',
+      'Redis refused the command (MOVED): Redis Cluster moved the key to another node and the client did not ' +
+        'follow. The request is refused.',
     )
   })
 })

@@ -200,7 +200,7 @@ describe('minReplicas: every write that takes access away waits for replicas', (
     const { session } = await store.create('u1')
     await expectNotConfirmed(
       store.end(session.id),
-      'Redis has no WAITAOF (Redis 7.2 and later have it): the request is refused.',
+      'Redis could not run WAITAOF (it needs Redis 7.2 or later, with appendonly yes): the request is refused.',
       'error',
     )
   })

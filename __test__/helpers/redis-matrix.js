@@ -19,16 +19,22 @@ function withDefaults(options, defaults) {
 let prefixes = 0
 const freshPrefix = () => `test${++prefixes}:`
 
+// A client of `library` for the tests of the enclosing describe: connected before them, closed after them.
+function connectedClient(library, topology) {
+  let client
+  beforeAll(async () => {
+    client = await connect(library, topology())
+  })
+  afterAll(async () => {
+    if (client !== undefined) await close(client)
+  })
+  return () => client
+}
+
 function storesOnEveryLibrary(topology, { libraries = LIBRARIES, options = {} } = {}) {
   describe.each(libraries)('%s', (library) => {
-    let client
-    beforeAll(async () => {
-      client = await connect(library, topology())
-    })
-    afterAll(async () => {
-      if (client !== undefined) await close(client)
-    })
-    const store = (create) => (given) => create(client, withDefaults(given, { prefix: freshPrefix(), ...options }))
+    const client = connectedClient(library, topology)
+    const store = (create) => (given) => create(client(), withDefaults(given, { prefix: freshPrefix(), ...options }))
     describe('sessions', () => sessionStoreBehaviour(store(createRedisSessionStore)))
     describe('revocations', () => tokenStoreBehaviour(store(createRedisTokenStore)))
   })
@@ -61,4 +67,4 @@ async function refusedUntilRecovered(libraries, attempt, { giveUpAfter = 30_000 
   return report
 }
 
-module.exports = { storesOnEveryLibrary, withDefaults, freshPrefix, refusedUntilRecovered }
+module.exports = { storesOnEveryLibrary, connectedClient, withDefaults, freshPrefix, refusedUntilRecovered }

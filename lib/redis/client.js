@@ -5,7 +5,7 @@
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
 // A link offers the few commands the stores use: get, set (with EX), hmGet, sAdd, sRem, sMembers, pExpire,
-// evalSha, eval, and, for the caller only, isReady(key) and confirm(keys, replicas, timeout, aof).
+// evalSha, eval, and, for the caller only, isReady(key), refreshMap() and confirm(keys, replicas, timeout, aof).
 //
 // Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
 // key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
@@ -99,7 +99,9 @@ function notConfirmed(acks, wanted, timeout) {
 }
 
 function noWaitAof(cause) {
-  return unavailable('error', 'Redis has no WAITAOF (Redis 7.2 and later have it): the request is refused.', cause)
+  const message =
+    'Redis could not run WAITAOF (it needs Redis 7.2 or later, with appendonly yes): the request is refused.'
+  return unavailable('error', message, cause)
 }
 
 // Rejects after `ms` milliseconds unless `pending` settles first; every failure becomes a StoreUnavailableError.
@@ -180,7 +182,7 @@ function redisCaller(client, options, who) {
     if (minReplicas === 0 || keys.length === 0) return value
     const acks = await within(timeout + replicaTimeout, () =>
       link.confirm(keys, minReplicas, replicaTimeout, waitAof).catch((err) => {
-        if (waitAof && /^ERR unknown command/i.test(err?.message)) throw noWaitAof(err)
+        if (waitAof && /^ERR\b/.test(err?.message)) throw noWaitAof(err)
         throw err
       }),
     )

@@ -15,13 +15,25 @@ function accepts(client) {
   return ['hmget', 'sadd', 'evalsha', 'call'].every((name) => typeof client[name] === 'function')
 }
 
+const addressOf = (node) => `${node.options.host}:${node.options.port}`
+
+// Per Cluster client, shared by every store on it: the addresses of nodes whose connection was lost ('-node':
+// ioredis drops them from its pool), until a connection to them is ready again.
+const LOST_NODES = new WeakMap()
+
+function lostNodes(client) {
+  let lost = LOST_NODES.get(client)
+  if (lost === undefined) {
+    lost = new Set()
+    LOST_NODES.set(client, lost)
+    if (client.isCluster === true) client.on('-node', (node) => lost.add(addressOf(node)))
+  }
+  return lost
+}
+
 function link(client) {
   const cluster = client.isCluster === true
-  // The addresses of nodes whose connection was lost ('-node': ioredis drops them from its pool), until a connection
-  // to them is ready again.
-  const lost = new Set()
-  const addressOf = (node) => `${node.options.host}:${node.options.port}`
-  if (cluster) client.on('-node', (node) => lost.add(addressOf(node)))
+  const lost = lostNodes(client)
 
   // On a Cluster, the connection to the primary that holds `key` (the one ioredis sends the key's commands on).
   function primaryOf(key) {
