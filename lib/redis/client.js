@@ -5,7 +5,8 @@
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
 // A link offers the few commands the stores use: get, set (with EX), hmGet, sAdd, sRem, sMembers, pExpire,
-// evalSha, eval, and, for the caller only, isReady(key), refreshMap() and confirm(keys, replicas, timeout, aof).
+// evalSha, eval, and, for the caller only, isReady(key), refreshMap(), primaryId(key) (which connection takes the
+// key's writes) and confirm(key, replicas, timeout, aof) (WAIT on that connection).
 //
 // Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
 // key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
@@ -164,6 +165,29 @@ function guarded(link) {
   return commands
 }
 
+// One WAIT at a time per connection: a WAIT holds its connection until it returns, so writes that finish while one
+// is under way share the next one (sent after them, it counts them too) rather than queueing one each.
+function coalesced(start) {
+  let running = null
+  let next = null
+  const run = (key) => {
+    running = start(key).finally(() => {
+      running = null
+    })
+    return running
+  }
+  return (key) => {
+    if (running === null) return run(key)
+    next ??= running
+      .catch(() => {})
+      .then(() => {
+        next = null
+        return run(key)
+      })
+    return next
+  }
+}
+
 function redisCaller(client, options, who) {
   const timeout = timeoutOption(options)
   const { minReplicas, replicaTimeout, waitAof } = durabilityOptions(options)
@@ -175,17 +199,30 @@ function redisCaller(client, options, who) {
     return within(timeout, () => run(commands))
   }
 
-  // WAIT (or WAITAOF) on the connection to each node that took the write, after it: a reply counts the
+  // Per primary, its WAITs one at a time (coalesced).
+  const confirmations = new Map()
+  function confirmed(primary, key) {
+    if (link.primaryId(key) !== primary) return 0 // the key moved (a failover): where the write went, none can say
+    if (!confirmations.has(primary)) {
+      const confirm = (on) =>
+        link.confirm(on, minReplicas, replicaTimeout, waitAof).catch((err) => {
+          throw waitAof && /^ERR\b/.test(err?.message) ? noWaitAof(err) : err
+        })
+      confirmations.set(primary, coalesced(confirm))
+    }
+    return confirmations.get(primary)(key)
+  }
+
+  // WAIT (or WAITAOF) on the connection to each primary that took the write, after it: a reply counts the
   // replicas that have everything this connection wrote so far.
   async function revoking(keys, run) {
+    if (minReplicas === 0 || keys.length === 0) return call(run)
+    const primaries = new Map(keys.map((key) => [link.primaryId(key), key]))
     const value = await call(run)
-    if (minReplicas === 0 || keys.length === 0) return value
-    const acks = await within(timeout + replicaTimeout, () =>
-      link.confirm(keys, minReplicas, replicaTimeout, waitAof).catch((err) => {
-        if (waitAof && /^ERR\b/.test(err?.message)) throw noWaitAof(err)
-        throw err
-      }),
+    const counts = await within(timeout + replicaTimeout, () =>
+      Promise.all(Array.from(primaries, ([primary, key]) => confirmed(primary, key))),
     )
+    const acks = Math.min(...counts)
     if (acks < minReplicas) throw notConfirmed(acks, minReplicas, replicaTimeout)
     return value
   }

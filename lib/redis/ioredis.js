@@ -42,19 +42,14 @@ function link(client) {
     return client.nodes('all').find((node) => addressOf(node) === address)
   }
 
-  async function waitOn(node, replicas, ms, aof) {
+  // The replicas that have every write sent so far on the connection to `key`'s primary (WAIT, or WAITAOF). A
+  // primary that is gone meanwhile confirms nothing.
+  async function confirm(key, replicas, ms, aof) {
+    const node = cluster ? primaryOf(key) : client
+    if (node === undefined) return 0
     if (!aof) return Number(await node.call('WAIT', String(replicas), String(ms)))
     const [, confirmed] = await node.call('WAITAOF', '1', String(replicas), String(ms))
     return Number(confirmed)
-  }
-
-  // The replicas that confirmed, the fewest over the primaries of `keys` (one WAIT per primary: a WAIT holds its
-  // connection until it returns). A primary that is gone meanwhile confirms nothing.
-  async function confirm(keys, replicas, ms, aof) {
-    if (!cluster) return waitOn(client, replicas, ms, aof)
-    const primaries = new Set(keys.map(primaryOf))
-    if (primaries.has(undefined)) return 0
-    return Math.min(...(await Promise.all(Array.from(primaries, (node) => waitOn(node, replicas, ms, aof)))))
   }
 
   return {
@@ -75,6 +70,7 @@ function link(client) {
       if (primary?.status === 'wait') primary.connect().catch(() => {})
       return false
     },
+    primaryId: (key) => (cluster ? (client.slots?.[keySlot(key)]?.[0] ?? '') : ''),
     // ioredis reads the Cluster's map again on a failed command, which is never sent while it is refused here.
     refreshMap() {
       if (cluster) client.refreshSlotsCache()

@@ -38,22 +38,11 @@ function link(client, { timeout }) {
     if (reachable !== undefined) slots.rediscover(reachable).catch(() => {})
   }
 
-  // The replicas that confirmed, the fewest over the primaries of `keys` (one WAIT per primary: a WAIT holds its
-  // connection until it returns).
-  async function confirm(keys, replicas, ms, aof) {
-    const byPrimary = new Map()
-    for (const key of keys) {
-      const primary = cluster ? (primaryOf(key)?.address ?? key) : ''
-      if (!byPrimary.has(primary)) byPrimary.set(primary, key)
-    }
-    const counts = await Promise.all(
-      Array.from(byPrimary.values(), async (key) => {
-        if (!aof) return Number(await send(key, ['WAIT', String(replicas), String(ms)]))
-        const [, confirmed] = await send(key, ['WAITAOF', '1', String(replicas), String(ms)])
-        return Number(confirmed)
-      }),
-    )
-    return Math.min(...counts)
+  // The replicas that have every write sent so far on the connection to `key`'s primary (WAIT, or WAITAOF).
+  async function confirm(key, replicas, ms, aof) {
+    if (!aof) return Number(await send(key, ['WAIT', String(replicas), String(ms)]))
+    const [, confirmed] = await send(key, ['WAITAOF', '1', String(replicas), String(ms)])
+    return Number(confirmed)
   }
 
   return {
@@ -61,6 +50,7 @@ function link(client, { timeout }) {
       if (client.isReady === false) return false
       return !cluster || key === undefined || primaryOf(key)?.client?.isReady !== false
     },
+    primaryId: (key) => (cluster ? (primaryOf(key)?.address ?? '') : ''),
     refreshMap,
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
