@@ -3,7 +3,7 @@
 // in helpers/session-store-behaviour.js; this file adds Redis's own: what the keys hold and how long they live,
 // that a dump of Redis holds no refresh token, and that a refresh race across two connections has one winner.
 const crypto = require('node:crypto')
-const { createClient } = require('redis')
+const { createClient, createClientPool } = require('redis')
 const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = require('..')
 const { startRedis } = require('./helpers/redis')
 const { thrown, rejected } = require('./helpers/assert')
@@ -215,6 +215,17 @@ describe('bad arguments', () => {
       message:
         'createRedisSessionStore() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6',
     })
+  })
+
+  test('minReplicas with a node-redis client pool is a TypeError: its WAIT may go out on another connection', () => {
+    const pool = createClientPool({ url: redis.url })
+    const err = thrown(() => createRedisSessionStore(pool, { minReplicas: 1 }))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_INVALID_OPTION',
+      message: '"minReplicas" needs a client that sends a write and its WAIT on one connection, not a pool',
+    })
+    expect(createRedisSessionStore(pool)).toHaveProperty('end')
   })
 
   test.each([

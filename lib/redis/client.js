@@ -6,7 +6,8 @@
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
 // A link offers the few commands the stores use: get, set (with EX), hmGet, sAdd, sRem, sMembers, pExpire,
 // evalSha, eval, and, for the caller only, isReady(key), refreshMap(), primaryId(key) (which connection takes the
-// key's writes) and confirm(key, replicas, timeout, aof) (WAIT on that connection).
+// key's writes), confirm(key, replicas, timeout, aof) (WAIT on that connection) and `confirms` (whether a WAIT
+// there counts this store's writes).
 //
 // Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
 // key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
@@ -192,6 +193,9 @@ function redisCaller(client, options, who) {
   const timeout = timeoutOption(options)
   const { minReplicas, replicaTimeout, waitAof } = durabilityOptions(options)
   const link = redisLink(client, timeout, who)
+  if (minReplicas > 0 && !link.confirms) {
+    throw optionError('"minReplicas" needs a client that sends a write and its WAIT on one connection, not a pool')
+  }
   const commands = guarded(link)
 
   function call(run) {

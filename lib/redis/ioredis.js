@@ -53,6 +53,7 @@ function link(client) {
   }
 
   return {
+    confirms: true,
     isReady(key) {
       if (client.status !== 'ready') return false
       const address = cluster && key !== undefined ? client.slots?.[keySlot(key)]?.[0] : undefined

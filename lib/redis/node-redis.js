@@ -46,6 +46,9 @@ function link(client, { timeout }) {
   }
 
   return {
+    // A client pool (createClientPool) sends each command on any of its connections: a WAIT there may count
+    // nothing this store wrote.
+    confirms: typeof client.execute !== 'function',
     isReady(key) {
       if (client.isReady === false) return false
       return !cluster || key === undefined || primaryOf(key)?.client?.isReady !== false
