@@ -589,6 +589,9 @@ function jwksGroup() {
   ]
 }
 
+// The options both Redis stores add to their store's.
+const REDIS_OPTIONS = ['prefix', 'timeout', 'minReplicas', 'replicaTimeout', 'waitAof']
+
 // A node-redis-shaped client whose every command answers `answer()`: what a broken or foreign server might give.
 function fakeRedis(answer) {
   const command = async () => answer()
@@ -634,15 +637,11 @@ function storesGroup() {
         v,
       ),
     ),
-    ...eachOption(
-      'createRedisTokenStore options',
-      [...STORE_OPTIONS, 'prefix', 'timeout', 'minReplicas', 'replicaTimeout', 'waitAof'],
-      {},
-      (o) =>
-        jwt.createRedisTokenStore(
-          fakeRedis(() => null),
-          o,
-        ),
+    ...eachOption('createRedisTokenStore options', [...STORE_OPTIONS, ...REDIS_OPTIONS], {}, (o) =>
+      jwt.createRedisTokenStore(
+        fakeRedis(() => null),
+        o,
+      ),
     ),
     position('redis store.revoke(token)', anyValue, (v) => redis('OK').revoke(v), 'promise'),
     position('redis store.isRevoked(payload)', anyValue, (v) => redis(null).isRevoked(v), 'promise'),
@@ -692,15 +691,11 @@ function sessionsGroup() {
     position('sessions.endAll(subject)', anyValue, (v) => store.endAll(v)),
     position('sessions.prune() and size', anyValue, () => [store.prune(), store.size]),
     position('createRedisSessionStore(client)', anyValue, (v) => jwt.createRedisSessionStore(v)),
-    ...eachOption(
-      'createRedisSessionStore options',
-      [...SESSION_OPTIONS, 'prefix', 'timeout', 'minReplicas', 'replicaTimeout', 'waitAof'],
-      {},
-      (o) =>
-        jwt.createRedisSessionStore(
-          fakeRedis(() => null),
-          o,
-        ),
+    ...eachOption('createRedisSessionStore options', [...SESSION_OPTIONS, ...REDIS_OPTIONS], {}, (o) =>
+      jwt.createRedisSessionStore(
+        fakeRedis(() => null),
+        o,
+      ),
     ),
     position(
       'redis sessions.create(subject, metadata)',
