@@ -12,12 +12,15 @@ import type * as express from 'express'
 import type {
   Algorithm,
   ContentEncryptionAlgorithm,
+  DpopAlgorithm,
+  DpopReplayCache,
   Jwt,
   JwtPayload,
   KeyManagementAlgorithm,
   PublicKey,
   Secret,
   SessionRefusalCode,
+  VerifiedDpopProof,
   VerifierOptions,
   VerifyOptions,
 } from './index'
@@ -78,6 +81,8 @@ export type Params<R = Request> = {
   onExpired?: ExpirationHandler<R> | undefined
   /** Accept encrypted tokens (JWE) too: decrypted with `key`, the signed JWT inside verified with `secret`. */
   decrypt?: ExpressJwtDecryptOptions | undefined
+  /** DPoP (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof header. Off by default. */
+  dpop?: ExpressJwtDpopOptions | undefined
 } & VerifyOptions &
   Pick<VerifierOptions, 'cache' | 'cacheTTL' | 'cacheErrors'>
 
@@ -93,6 +98,22 @@ export interface ExpressJwtDecryptOptions {
   /** Default true: only nested tokens (signed, then encrypted); false also accepts tokens that are only encrypted. */
   requireSigned?: boolean | undefined
 }
+
+export interface ExpressJwtDpopOptions {
+  /** `required`: only DPoP-bound tokens with proofs; `allowed` (default): unbound Bearer tokens too. */
+  mode?: 'required' | 'allowed' | undefined
+  algorithms?: DpopAlgorithm[] | undefined
+  /** Seconds a proof is accepted after its `iat`. Default 60. */
+  maxAge?: number | undefined
+  clockTolerance?: number | undefined
+  /** createDpopReplayCache() or createRedisDpopReplayCache(client). */
+  replayCache?: DpopReplayCache | undefined
+  /** Server nonces (`DPoP-Nonce`, `use_dpop_nonce`): true, or `{ lifetime }` in seconds (default 300). */
+  nonce?: boolean | { lifetime: number } | undefined
+}
+
+/** What `req.dpop` holds once a proof passed. */
+export type DpopRequestProof = VerifiedDpopProof
 
 /**
  * Express's `NextFunction` as the middleware calls it. The error is `any`, as in Express's own type, so a callback
@@ -131,6 +152,8 @@ export type UnauthorizedErrorCode =
   | 'credentials_required'
   | 'invalid_token'
   | 'revoked_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | SessionRefusalCode
 
 export declare class UnauthorizedError extends Error {
@@ -139,6 +162,8 @@ export declare class UnauthorizedError extends Error {
   readonly code: UnauthorizedErrorCode
   /** For `invalid_token`, the verify error (a JsonWebTokenError with its own `code`); else `{ message }`. */
   readonly inner: ErrorLike
+  /** With `dpop`: the RFC 9449 challenge (`WWW-Authenticate`, and `DPoP-Nonce` when nonces are on). */
+  headers?: Record<string, string>
 }
 
 // ─── 2. Token extractors ───────────────────────────────────────────────────────────────────────────────────────

@@ -265,6 +265,7 @@ export type ErrorCode =
   | 'ERR_KEY_FUNCTION_FAILED'
   | 'ERR_JWT_EXPIRED'
   | 'ERR_JWT_NOT_ACTIVE'
+  | 'ERR_JWT_ISSUED_IN_FUTURE'
   | 'ERR_JWT_CLAIM_INVALID'
   | 'ERR_JWT_AUDIENCE_INVALID'
   | 'ERR_JWT_ISSUER_INVALID'
@@ -284,6 +285,18 @@ export type ErrorCode =
   | 'ERR_JWE_INFLATE_LIMIT'
   | 'ERR_JWE_NESTED_KEY_REQUIRED'
   | 'ERR_JWE_NESTED_REQUIRED'
+  | 'ERR_DPOP_PROOF_REQUIRED'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_JWK_INVALID'
+  | 'ERR_DPOP_HTM_MISMATCH'
+  | 'ERR_DPOP_HTU_MISMATCH'
+  | 'ERR_DPOP_IAT_INVALID'
+  | 'ERR_DPOP_NONCE_INVALID'
+  | 'ERR_DPOP_ATH_MISMATCH'
+  | 'ERR_DPOP_KEY_MISMATCH'
+  | 'ERR_DPOP_TOKEN_BOUND'
+  | 'ERR_DPOP_REPLAYED'
+  | 'ERR_DPOP_REPLAY_CACHE_FULL'
   | 'ERR_STORE_UNAVAILABLE'
 
 /** One line per code, saying what failed. */
@@ -702,6 +715,13 @@ export interface SessionClaims {
   sid: string
   jti: string
   exp: number
+  /** For a session bound to a DPoP key: the key's thumbprint, for the access token's `cnf`. */
+  cnf?: { jkt: string }
+}
+
+/** Binds a session to a DPoP key: the `jkt` of a verified proof (verifyDpopProof). */
+export interface SessionBindingOptions {
+  jkt?: string | undefined
 }
 
 /** What a login (`create`) or a `refresh` hands out. */
@@ -712,12 +732,56 @@ export interface IssuedSession<M extends object = Record<string, unknown>> {
   claims: SessionClaims
 }
 
+/** What `create` or `refresh` hands out when given `sign`: also the signed access token, bound to the session. */
+export interface SignedSession<M extends object = Record<string, unknown>> extends IssuedSession<M> {
+  token: string
+}
+
+/**
+ * Signs a session's access token: the store's claims (as they are) plus the app's own, returning the compact JWS.
+ * The store records a fingerprint of its signature in the same write, so the check refuses a token re-signed over
+ * other claims.
+ */
+export type SessionSigner<M extends object = Record<string, unknown>> = (
+  claims: SessionClaims,
+  session: Session<M>,
+) => string
+export type AsyncSessionSigner<M extends object = Record<string, unknown>> = (
+  claims: SessionClaims,
+  session: Session<M>,
+) => Promise<string>
+
+/** The options of `create` and `refresh`. */
+export interface SessionIssueOptions<M extends object = Record<string, unknown>> extends SessionBindingOptions {
+  /** Signs the access token; the store binds it (see SignedSession). Without it, the token is not bound. */
+  sign?: SessionSigner<M> | AsyncSessionSigner<M>
+}
+export type SessionSignOptions<M extends object = Record<string, unknown>> = SessionBindingOptions & {
+  sign: SessionSigner<M>
+}
+export type AsyncSessionSignOptions<M extends object = Record<string, unknown>> = SessionBindingOptions & {
+  sign: AsyncSessionSigner<M>
+}
+
+/**
+ * What the session check is given: the decoded token the middleware passes (`signature`, or a decrypted nested
+ * token's `signed.signature`), verify({ complete: true })'s result, or the verified token string. The claims
+ * alone (a payload) are refused for a token bound with its signature (`token_signature_required`).
+ */
+export interface SessionCheckedToken {
+  header: JwtHeader | Record<string, unknown>
+  payload: JwtPayload | string
+  signature?: string
+  signed?: { signature: string }
+}
+
 /** The codes of the UnauthorizedError a session store refuses with (status 401). */
 export type SessionRefusalCode =
   | 'session_unknown'
   | 'session_expired'
   | 'session_ended'
   | 'token_not_issued'
+  | 'token_signature_required'
   | 'refresh_token_invalid'
   | 'refresh_token_expired'
   | 'refresh_token_reused'
@@ -727,13 +791,24 @@ export type SessionRefusalCode =
  * UnauthorizedError whose `code` is a SessionRefusalCode; bad arguments a TypeError (`ERR_JWT_INVALID_OPTION`).
  */
 export interface SessionStore<M extends object = Record<string, unknown>> {
-  /** Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. */
-  create(subject: string, metadata?: M): IssuedSession<M>
-  /** Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). */
-  refresh(refreshToken: string): IssuedSession<M>
+  /**
+   * Starts a session for `subject` (a login). `metadata`: a plain object, at most 2 kB as JSON. With `sign`, the
+   * store signs the access token and binds it (a promise when `sign` returns one). With `jkt`, the session is
+   * bound to that DPoP key.
+   */
+  create(subject: string, metadata: M | undefined, options: SessionSignOptions<M>): SignedSession<M>
+  create(subject: string, metadata: M | undefined, options: AsyncSessionSignOptions<M>): Promise<SignedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionIssueOptions<M>): IssuedSession<M>
+  /**
+   * Rotates the refresh token. A retired one ends the session (`refresh_token_reused`). A session bound to a DPoP
+   * key refreshes only with the same `jkt`; an unbound one given a `jkt` is bound from then on.
+   */
+  refresh(refreshToken: string, options: SessionSignOptions<M>): SignedSession<M>
+  refresh(refreshToken: string, options: AsyncSessionSignOptions<M>): Promise<SignedSession<M>>
+  refresh(refreshToken: string, options?: SessionIssueOptions<M>): IssuedSession<M>
   /** The middleware check: `false` for a token its live session issued, else throws. Never `true`. */
-  isRevoked(payload: JwtPayload | string): false
-  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): false
+  isRevoked(token: JwtPayload | SessionCheckedToken | string): false
+  isRevoked(req: unknown, token: SessionCheckedToken): false
   /** The live session `id`, or null. */
   get(id: string): Session<M> | null
   /** The live sessions of `subject`, oldest first. */
@@ -750,10 +825,16 @@ export interface SessionStore<M extends object = Record<string, unknown>> {
 
 /** The same interface on Redis, every method returning a promise. Redis down: StoreUnavailableError. */
 export interface RedisSessionStore<M extends object = Record<string, unknown>> {
-  create(subject: string, metadata?: M): Promise<IssuedSession<M>>
-  refresh(refreshToken: string): Promise<IssuedSession<M>>
-  isRevoked(payload: JwtPayload | string): Promise<false>
-  isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): Promise<false>
+  create(
+    subject: string,
+    metadata: M | undefined,
+    options: SessionSignOptions<M> | AsyncSessionSignOptions<M>,
+  ): Promise<SignedSession<M>>
+  create(subject: string, metadata?: M, options?: SessionIssueOptions<M>): Promise<IssuedSession<M>>
+  refresh(refreshToken: string, options: SessionSignOptions<M> | AsyncSessionSignOptions<M>): Promise<SignedSession<M>>
+  refresh(refreshToken: string, options?: SessionIssueOptions<M>): Promise<IssuedSession<M>>
+  isRevoked(token: JwtPayload | SessionCheckedToken | string): Promise<false>
+  isRevoked(req: unknown, token: SessionCheckedToken): Promise<false>
   get(id: string): Promise<Session<M> | null>
   list(subject: string): Promise<Session<M>[]>
   end(id: string): Promise<boolean>
@@ -795,6 +876,87 @@ export declare class StoreUnavailableError extends Error {
   readonly status: 503
   readonly reason: StoreUnavailableReason
 }
+
+// ─── DPoP (RFC 9449) ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** The algorithms a DPoP proof may be signed with: asymmetric only. */
+export type DpopAlgorithm =
+  'ES256' | 'ES384' | 'ES512' | 'PS256' | 'PS384' | 'PS512' | 'RS256' | 'RS384' | 'RS512' | 'EdDSA'
+
+/** Remembers proofs until their window closes: `true` for one not seen before. Times are unix seconds. */
+export interface DpopReplayCache {
+  remember(id: string, until: number, now: number): boolean | Promise<boolean>
+}
+
+export interface VerifyDpopProofOptions {
+  /** The request method, compared exactly (`"GET"`). */
+  htm: string
+  /** The request URL, absolute; compared without query and fragment, scheme and host lowercase, no default port. */
+  htu: string
+  /** The access token presented with the proof: the proof's `ath` must be its SHA-256. */
+  accessToken?: string | undefined
+  /** The thumbprint the access token is bound to (its `cnf.jkt`): the proof key must have it. */
+  jkt?: string | undefined
+  /** The server nonce(s) the proof must carry one of. */
+  nonce?: string | string[] | undefined
+  /** Default: every asymmetric algorithm. */
+  algorithms?: DpopAlgorithm[] | undefined
+  /** Seconds a proof is accepted after its `iat` (and before it). Default 60. */
+  maxAge?: number | undefined
+  /** Seconds added to `maxAge` for clock skew. Default 0. */
+  clockTolerance?: number | undefined
+  /** The time to check against, in unix seconds. Default: now. */
+  clockTimestamp?: number | undefined
+  /** Refuses a proof seen before (ERR_DPOP_REPLAYED). Without one, replays are not detected. */
+  replayCache?: DpopReplayCache | undefined
+}
+
+export interface VerifiedDpopProof {
+  header: JwtHeader & { typ: 'dpop+jwt'; jwk: PublicJwk }
+  payload: {
+    jti: string
+    htm: string
+    htu: string
+    iat: number
+    ath?: string
+    nonce?: string
+    [claim: string]: unknown
+  }
+  /** The RFC 7638 SHA-256 thumbprint of the proof key: the `cnf.jkt` of tokens bound to it. */
+  jkt: string
+}
+
+export interface CreateDpopProofOptions {
+  htm: string
+  htu: string
+  /** The access token the request carries: sets `ath`. */
+  accessToken?: string | undefined
+  /** The server's nonce (from its `DPoP-Nonce` header). */
+  nonce?: string | undefined
+  /** Default: a random UUID. */
+  jti?: string | undefined
+  /** Default: now, in whole seconds. */
+  iat?: number | undefined
+  /** Default: from the key (ES256 for P-256, EdDSA for Ed25519, PS256 for RSA). */
+  algorithm?: DpopAlgorithm | undefined
+}
+
+export declare function calculateJwkThumbprint(
+  jwk: JsonWebKey | KeyObject,
+  digest?: 'sha256' | 'sha384' | 'sha512',
+): string
+export declare function verifyDpopProof(proof: string, options: VerifyDpopProofOptions): Promise<VerifiedDpopProof>
+export declare function createDpopProof(
+  key: KeyObject | string | Buffer | JsonWebKey,
+  options: CreateDpopProofOptions,
+): string
+export declare function createDpopReplayCache(options?: { maxEntries?: number | undefined }): DpopReplayCache & {
+  readonly size: number
+}
+export declare function createRedisDpopReplayCache(
+  client: RedisClientLike,
+  options?: { prefix?: string | undefined; timeout?: number | undefined },
+): DpopReplayCache
 
 export declare function createSessionStore<M extends object = Record<string, unknown>>(
   options?: SessionStoreOptions,

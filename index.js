@@ -17,6 +17,8 @@ const { createRedisTokenStore } = require('./lib/redis-token-store')
 const { createSessionStore } = require('./lib/session-store')
 const { createRedisSessionStore } = require('./lib/redis-session-store')
 const { StoreUnavailableError } = require('./lib/errors')
+const { calculateJwkThumbprint, createDpopProof, verifyDpopProof } = require('./lib/dpop')
+const { createDpopReplayCache, createRedisDpopReplayCache } = require('./lib/dpop-replay')
 
 module.exports = {
   sign,
@@ -47,4 +49,9 @@ module.exports = {
   createSessionStore,
   createRedisSessionStore,
   StoreUnavailableError,
+  calculateJwkThumbprint,
+  createDpopProof,
+  verifyDpopProof,
+  createDpopReplayCache,
+  createRedisDpopReplayCache,
 }

@@ -30,5 +30,10 @@ export const {
   createSessionStore,
   createRedisSessionStore,
   StoreUnavailableError,
+  calculateJwkThumbprint,
+  createDpopProof,
+  verifyDpopProof,
+  createDpopReplayCache,
+  createRedisDpopReplayCache,
 } = ringjwt
 export default ringjwt

@@ -26,6 +26,7 @@ const GROUPS = [
   'stores',
   'sessions',
   'express',
+  'dpop',
   'extractors',
   'errors',
 ]

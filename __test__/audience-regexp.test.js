@@ -55,6 +55,8 @@ const CASES = [
   ['m: ^ after a newline', () => /^api$/m, 'web\napi', true],
   ['without m', () => /^api$/, 'web\napi', false],
   ['y sticks at lastIndex 0', () => /api/y, 'web:api', false],
+  ['y matches at lastIndex 0', () => /api-[0-9]+/y, 'api-12', true],
+  ['g from lastIndex 0', () => /api-[0-9]+/g, 'web api-12', true],
   ['v: set difference', () => /^[\p{L}--[a-z]]$/v, 'A', true],
   ['v: set difference excludes', () => /^[\p{L}--[a-z]]$/v, 'a', false],
   ['a number aud is String(aud)', () => /^5$/, 5, true],
@@ -208,5 +210,26 @@ test('the middleware runs the RegExp in JS too', async () => {
     expect(await app.request('/', bearer(tokenWith('api')))).toEqual({ status: 200, body: { auth: { aud: 'api' } } })
     const message = 'jwt audience invalid. expected: /^(?!admin)\\w+$/'
     await expectInvalidToken(app, tokenWith('admin'), 'ERR_JWT_AUDIENCE_INVALID', message)
+  })
+})
+
+describe('the payload is parsed once', () => {
+  const key = Buffer.alloc(32, 7)
+  const encrypted = jwt.encrypt({ aud: 'api' }, key, { algorithm: 'dir', encryption: 'A256GCM' })
+  test.each([
+    ['verify', () => jwt.verify(tokenWith('api'), secret, { audience: /^api$/ })],
+    ['verify, complete', () => jwt.verify(tokenWith('api'), secret, { audience: /^api$/, complete: true }).payload],
+    ['createVerifier', () => jwt.createVerifier({ key: secret, audience: /^api$/ }).verify(tokenWith('api'))],
+    ['decrypt', () => jwt.decrypt(encrypted, key, { audience: /^api$/ })],
+  ])('%s: the RegExps run on the object returned, read by one JSON.parse', (_, run) => {
+    const parse = jest.spyOn(JSON, 'parse')
+    let payload
+    try {
+      payload = run()
+      expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"aud"'))).toHaveLength(1)
+    } finally {
+      parse.mockRestore()
+    }
+    expect(payload).toMatchObject({ aud: 'api' })
   })
 })

@@ -491,17 +491,7 @@ const jwt = require(process.argv[1])
 const seed = Number(process.argv[2])
 const iterations = Number(process.argv[3])
 
-// mulberry32: a small seeded generator, so that a failure can be replayed with the seed it prints.
-let state = seed >>> 0
-function random() {
-  state = (state + 0x6d2b79f5) >>> 0
-  let t = state
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const pick = (list) => list[Math.floor(random() * list.length)]
-const int = (n) => Math.floor(random() * n)
+const { random, pick, int, counts, fail, judge } = require(process.argv[4]).fuzzRun(jwt, seed)
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -581,23 +571,6 @@ function safe(fn) {
   try { return fn() } catch { return undefined }
 }
 
-const counts = { calls: 0, ok: 0, TypeError: 0, JsonWebTokenError: 0, AbortError: 0 }
-function judge(label, args, err) {
-  if (err === undefined) return counts.ok++
-  if (err instanceof jwt.JsonWebTokenError) {
-    if (!(err.code in jwt.codes) || err.message.includes('\x1f')) fail(label, args, err)
-    return counts.JsonWebTokenError++
-  }
-  if (err instanceof TypeError) return counts.TypeError++
-  if (err && err.name === 'AbortError') return counts.AbortError++
-  fail(label, args, err)
-}
-function fail(label, args, err) {
-  const shown = args.map((a) => { try { return typeof a === 'string' ? a.slice(0, 200) : String(a) } catch { return typeof a } })
-  process.stderr.write('seed ' + seed + ': ' + label + '(' + shown.join(', ') + ') threw ' + (err && err.stack) + '\n')
-  process.exit(1)
-}
-
 const signer = jwt.createSigner({ key: ec.privateKey, algorithm: 'ES256' })
 const verifier = jwt.createVerifier({ key: SECRET, cache: 50 })
 const SYNC = {
@@ -621,7 +594,6 @@ const call = (name, args) => {
   return [object[method](...safeArgs), safeArgs]
 }
 
-process.on('unhandledRejection', (err) => fail('unhandled rejection', [], err))
 
 ;(async () => {
   for (let i = 0; i < iterations; i++) {
@@ -655,7 +627,14 @@ describe('random inputs in a child process', () => {
     const iterations = 5000
     const child = spawnSync(
       process.execPath,
-      ['-e', FUZZ_SCRIPT, path.join(__dirname, '..'), String(seed), String(iterations)],
+      [
+        '-e',
+        FUZZ_SCRIPT,
+        path.join(__dirname, '..'),
+        String(seed),
+        String(iterations),
+        path.join(__dirname, 'helpers', 'fuzz-run.js'),
+      ],
       {
         encoding: 'utf8',
         timeout: 120_000,

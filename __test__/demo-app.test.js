@@ -200,7 +200,10 @@ describe('with the in-process session store', () => {
       )
       const res = await call(app.base, '/me', { token: forged })
       expect(res.status).toBe(401)
-      expect(res.headers.get('www-authenticate')).toBe('Bearer')
+      // The app takes DPoP tokens too: the challenge offers both schemes (RFC 9449 §7.1).
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer, DPoP algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA"',
+      )
       expect(res.body).toEqual(UNKNOWN)
     })
 
@@ -212,6 +215,32 @@ describe('with the in-process session store', () => {
       const res = await call(app.base, '/me', { token: forged })
       expect(res.status).toBe(401)
       expect(res.body).toEqual({ error: 'token_not_issued', message: 'This token was not issued by its session.' })
+    })
+
+    // Someone holding the app's key re-signs a live token: the same sid, jti, sub and exp, another claim.
+    test('refuses a live token re-signed with the app key over another email', async () => {
+      const { token } = await login(app.base)
+      const forged = jwt.sign({ ...jwt.decode(token), email: 'admin@example.com' }, SECRET)
+      expect((await call(app.base, '/me', { token })).status).toBe(200)
+      for (const route of ['/me', '/sessions']) {
+        const res = await call(app.base, route, { token: forged })
+        expect(res.status).toBe(401)
+        expect(res.body).toEqual({ error: 'token_not_issued', message: 'This token was not issued by its session.' })
+      }
+    })
+
+    test.each([
+      ['GET', '/sessions'],
+      ['POST', '/logout-all'],
+      ['GET', '/me'],
+    ])('refuses a live token re-signed without sub: %s %s answers 401', async (method, route) => {
+      const { token } = await login(app.base)
+      const { sub, ...claims } = jwt.decode(token)
+      expect(sub).toBe(users[0].id)
+      const res = await call(app.base, route, { method, token: jwt.sign(claims, SECRET) })
+      expect(res.status).toBe(401)
+      expect(res.body).toEqual({ error: 'token_not_issued', message: 'This token was not issued by its session.' })
+      expect((await call(app.base, '/me', { token })).status).toBe(200)
     })
 
     test('refuses a token without a session id', async () => {

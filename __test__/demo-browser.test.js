@@ -1,9 +1,10 @@
 'use strict'
-/* global document, session -- the functions given to page.evaluate and waitForFunction run in the page */
+/* global document, session, proofKey -- the functions given to page.evaluate and waitForFunction run in the page */
 // The demo page at / in a real browser: Debian's chromium driven by playwright-core (no browser download). Sign
 // in, see /me, watch the access token renew itself, refresh, sign another session out, sign out. With
 // RINGJWT_SCREENSHOT=<file.png> set, the signed-in page is written there for a person to look at.
 const fs = require('node:fs')
+const { generateKeyPairSync } = require('node:crypto')
 const os = require('node:os')
 const path = require('node:path')
 const { chromium } = require('playwright-core')
@@ -147,4 +148,68 @@ test('sign in, call /me, renew, sign another session out, sign out', async () =>
 
   // A second sign-in works as the first did.
   expect((await login(app.base)).token).toEqual(expect.any(String))
+})
+
+test('DPoP: the page binds its session to a non-extractable key; its tokens are refused without that key', async () => {
+  await page.goto(app.base)
+  await shown('#signed-out')
+  await page.fill('input[name=email]', EMAIL)
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('button[type=submit]')
+  await shown('#signed-in')
+
+  // The key: made by WebCrypto, its private half out of reach of every script, kept in IndexedDB.
+  const key = await page.evaluate(async () => {
+    const { privateKey, jwk } = await proofKey()
+    const exported = await crypto.subtle.exportKey('jwk', privateKey).then(
+      () => 'exported',
+      (err) => err.name,
+    )
+    return { extractable: privateKey.extractable, exported, jwk, tokenType: session.tokenType }
+  })
+  expect(key).toMatchObject({ extractable: false, exported: 'InvalidAccessError', tokenType: 'DPoP' })
+  const jkt = jwt.calculateJwkThumbprint(key.jwk)
+  expect(JSON.parse(await claimOnPage('cnf'))).toEqual({ jkt })
+
+  // The page's calls carry proofs and pass.
+  await page.click('#call-me')
+  await page.waitForFunction(() => document.getElementById('me-result').textContent.startsWith('200'))
+  expect(JSON.parse((await text('#me-result')).slice(4))).toMatchObject({ cnf: { jkt } })
+
+  // A token copied out of the page: refused as Bearer, without a proof, and with a proof from another key.
+  const token = await tokenOnPage()
+  expect(await call(app.base, '/me', { token })).toMatchObject({ status: 401, body: { error: 'invalid_token' } })
+  const scheme = { authorization: `DPoP ${token}` }
+  expect(await call(app.base, '/me', { headers: scheme })).toMatchObject({
+    status: 401,
+    body: { error: 'invalid_dpop_proof', message: 'no DPoP proof (the DPoP header)' },
+  })
+  const thief = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+  const forged = jwt.createDpopProof(thief, { htm: 'GET', htu: `${app.base}/me`, accessToken: token })
+  const refused = await call(app.base, '/me', { headers: { ...scheme, dpop: forged } })
+  expect(refused).toMatchObject({
+    status: 401,
+    body: { error: 'invalid_dpop_proof', message: "the access token is bound to another key than the DPoP proof's" },
+  })
+  expect(refused.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof", /)
+
+  // The refresh cookie copied out of the browser is refused without a proof of the key; the page still renews.
+  const cookie = await refreshCookie()
+  const stolen = await call(app.base, '/refresh', {
+    method: 'POST',
+    json: {},
+    headers: { cookie: `${cookie.name}=${cookie.value}` },
+  })
+  expect(stolen).toMatchObject({ status: 401, body: { error: 'refresh_token_invalid' } })
+  const before = await claimOnPage('jti')
+  await page.click('#refresh-now')
+  await page.waitForFunction((jti) => !document.getElementById('claims').textContent.includes(jti), before)
+  expect(JSON.parse(await claimOnPage('cnf'))).toEqual({ jkt })
+
+  // A reload keeps the key (IndexedDB), so the cookie, refreshed with a proof of it, restores the session.
+  await page.reload()
+  await activityContains('Session restored from the refresh cookie.')
+  expect(JSON.parse(await claimOnPage('cnf'))).toEqual({ jkt })
+  await page.click('#logout')
+  await shown('#signed-out')
 })

@@ -6,6 +6,8 @@ const jwt = require('..')
 const { createRedisSessionStore } = jwt
 const { createApp, createUser } = require('../examples/app')
 const { redisAttemptStores } = require('../examples/login-limits')
+const { connectionOf, connectRedis, redisSettings } = require('../examples/redis')
+const { setTimeout: sleep } = require('node:timers/promises')
 const { startRedis } = require('./helpers/redis')
 const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
 
@@ -26,7 +28,7 @@ async function instance(options = {}) {
     createApp({
       secret: SECRET,
       sessions: createRedisSessionStore(client),
-      loginLimits: { store: redisAttemptStores(client) },
+      loginLimits: { store: redisAttemptStores(connectionOf(client)) },
       users,
       passwordHashing: CHEAP_SCRYPT,
       ...options,
@@ -135,5 +137,84 @@ test('npm start with REDIS_URL keeps sessions in Redis, shared with the other in
     expect(server.stderr).toBe('')
   } finally {
     await server.stop()
+  }
+})
+
+// The connections of the server `CLIENT LIST` shows with tracking on (flag t) and RESP3: client-side caching.
+async function trackingConnections(client) {
+  const list = await client.sendCommand(['CLIENT', 'LIST'])
+  return list.split('\n').filter((line) => / flags=\S*t/.test(line) && / resp=3/.test(line))
+}
+
+test('npm start with REDIS_CACHE=1 checks tokens through a client-side cache, and sees an end elsewhere', async () => {
+  const [client] = clients
+  expect(await trackingConnections(client)).toEqual([])
+  const server = await startServer({ JWT_SECRET: SECRET, REDIS_URL: redis.url, REDIS_CACHE: '1' })
+  try {
+    expect(server.stdout).toContain('(sessions kept in Redis, checks cached)')
+    expect(await trackingConnections(client)).toHaveLength(1)
+    const { token } = await login(one.base)
+    for (let i = 0; i < 3; i++) expect((await call(server.base, '/me', { token })).status).toBe(200)
+    expect((await call(two.base, '/logout', { method: 'POST', token })).status).toBe(200)
+    // Seen as soon as Redis's invalidation reaches the server: polled, for at most 5 s.
+    let res
+    for (let tries = 0; tries < 500; tries++) {
+      res = await call(server.base, '/me', { token })
+      if (res.status !== 200) break
+      await sleep(10)
+    }
+    expect(res).toMatchObject({ status: 401, body: ENDED })
+    expect(server.stderr).toBe('')
+  } finally {
+    await server.stop()
+  }
+})
+
+test('npm start stops with a message when the Redis variables disagree', async () => {
+  const err = await startServer({
+    JWT_SECRET: SECRET,
+    REDIS_URL: redis.url,
+    REDIS_CLIENT: 'ioredis',
+    REDIS_CACHE: '1',
+  }).then(
+    () => new Error('the server started'),
+    (error) => error,
+  )
+  expect(err.message).toBe(
+    'server.js exited with 1: cannot start: REDIS_CACHE=1 needs REDIS_CLIENT=redis: ioredis has no client-side ' +
+      'caching (see "The demo app" in docs/sessions.md)\n',
+  )
+})
+
+test('with REDIS_CLIENT=ioredis, failed sign-ins are counted through ioredis, shared with node-redis instances', async () => {
+  const redisConnection = await connectRedis(redisSettings({ REDIS_URL: redis.url, REDIS_CLIENT: 'ioredis' }))
+  try {
+    expect(redisConnection.kind).toBe('in Redis, through ioredis')
+    expect(redisConnection.isReady()).toBe(true)
+    const third = await listen(
+      createApp({
+        secret: SECRET,
+        sessions: createRedisSessionStore(clients[0]),
+        loginLimits: { store: redisAttemptStores(redisConnection) },
+        users,
+        passwordHashing: CHEAP_SCRYPT,
+      }),
+    )
+    try {
+      const victim = 'linus@example.com'
+      for (let i = 0; i < 5; i++) {
+        const app = i % 2 === 0 ? third : one
+        const res = await call(app.base, '/login', { method: 'POST', json: { email: victim, password: `guess ${i}` } })
+        expect(res.status).toBe(401)
+      }
+      for (const app of [third, one]) {
+        const res = await call(app.base, '/login', { method: 'POST', json: { email: victim, password: 'guess' } })
+        expect(res.status).toBe(429)
+      }
+    } finally {
+      await third.close()
+    }
+  } finally {
+    await redisConnection.close()
   }
 })

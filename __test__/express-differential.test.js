@@ -2,22 +2,17 @@
 // The same requests against express-jwt 8 (on jsonwebtoken) and against ringjwt's middleware, with the same
 // options, on Express 5 and Express 4: the same status, error name, code and message, the same inner error name
 // and message, and the same req.auth.
-const { generateKeyPairSync, createHmac } = require('node:crypto')
+const { generateKeyPairSync } = require('node:crypto')
 const expressJwt = require('express-jwt')
 const jwt = require('..')
 const { expressjwt, UnauthorizedError } = require('../express')
 const { startApp } = require('./helpers/express-apps')
+const { hmacToken } = require('./helpers/tokens')
 
 const secret = 'a shared secret that is long enough for HS256'
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const rsaPublicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' })
 const now = Math.floor(Date.now() / 1000)
-const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
-
-function hmacToken(header, payload, key = secret) {
-  const input = `${b64(header)}.${b64(payload)}`
-  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
-}
 
 const hs = (payload, options) => jwt.sign(payload, secret, { audience: 'api', issuer: 'auth', keyid: 'hs', ...options })
 const rs = (payload, options) => jwt.sign(payload, rsa.privateKey, { algorithm: 'RS256', keyid: 'rs', ...options })
@@ -41,7 +36,7 @@ const tokens = {
   revoked: hs({ sub: 'u1', jti: 'revoked' }),
   old: hs({ sub: 'u1', iat: now - 7200 }),
   stringPayload: jwt.sign('just text', secret),
-  badTime: hmacToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'u1', aud: 'api', iss: 'auth', exp: 'soon' }),
+  badTime: hmacToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'u1', aud: 'api', iss: 'auth', exp: 'soon' }, secret),
 }
 
 const auth = (value) => ({ headers: { authorization: value } })

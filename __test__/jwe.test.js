@@ -617,7 +617,7 @@ describe('JWK Set resolvers work as key functions', () => {
       () => jwt.encrypt(claims, signingSet, { algorithm: 'ECDH-ES', keyid: 'enc-1' }),
       JsonWebTokenError,
       'ERR_JWKS_NO_MATCHING_KEY',
-      'no applicable key found in the JSON Web Key Set',
+      'error in encryption key function: no applicable key found in the JSON Web Key Set',
     )
   })
 })

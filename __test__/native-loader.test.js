@@ -36,9 +36,10 @@ function load(options) {
   return JSON.parse(child.stdout)
 }
 
-const BUILD_WAY_OUT =
-  '  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, install again or run ' +
-  '`npm rebuild ringjwt` (in a clone of ringjwt: `npm run build`).'
+// The build script by its absolute path: an installed ringjwt runs no install script, and under an npm override it
+// sits in node_modules/jsonwebtoken, where `npm rebuild ringjwt` finds nothing.
+const buildWayOut = (pkg) =>
+  `  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, run \`node ${pkg}/scripts/build.js\`.`
 
 function notLoaded({ local, prebuilt, wayOut }) {
   return {
@@ -51,7 +52,7 @@ function notLoaded({ local, prebuilt, wayOut }) {
         `  - ${ADDON}, a build from source in ${layout.pkg}: ${local}`,
         'Two ways out:',
         `  - A prebuilt binary: ${wayOut}`,
-        BUILD_WAY_OUT,
+        buildWayOut(layout.pkg),
       ].join('\n'),
     },
   }
@@ -113,6 +114,15 @@ describe('when nothing loads: one Error with the platform, what was tried, and t
     const wayOut =
       'this copy of ringjwt lists no platform packages (a clone of the repository?); the published one does.'
     expect(result).toEqual(notLoaded({ local: 'not there', prebuilt: 'not installed', wayOut }))
+  })
+
+  test('a path with spaces: the build command quotes it', () => {
+    const result = load({ manifest: { optionalDependencies: ALL_PUBLISHED }, prefix: 'ringjwt installed ' })
+    expect(layout.pkg).toContain(' ')
+    expect(result.error.message.split('\n').at(-1)).toBe(
+      '  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, run ' +
+        `\`node "${layout.pkg}/scripts/build.js"\`.`,
+    )
   })
 
   test('a platform package of another version is not used', () => {

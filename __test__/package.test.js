@@ -64,6 +64,8 @@ describe('ESM', () => {
           require: require.resolve('ringjwt'),
           import: import.meta.resolve('ringjwt'),
           manifest: require.resolve('ringjwt/package.json'),
+          fastifyRequire: require.resolve('ringjwt/fastify'),
+          fastifyImport: import.meta.resolve('ringjwt/fastify'),
         }))
       `,
     ])
@@ -71,18 +73,66 @@ describe('ESM', () => {
       require: path.join(root, 'index.js'),
       import: `file://${path.join(root, 'index.mjs')}`,
       manifest: path.join(root, 'package.json'),
+      fastifyRequire: path.join(root, 'fastify.js'),
+      fastifyImport: `file://${path.join(root, 'fastify.mjs')}`,
     })
   })
 })
 
+describe('ringjwt/fastify', () => {
+  test('import and require give the same plugin', () => {
+    const result = node([
+      '--input-type=module',
+      '--eval',
+      `
+        import fastifyJwt, { fastifyJwt as named, TokenError } from 'ringjwt/fastify'
+        import { createRequire } from 'node:module'
+        const cjs = createRequire(import.meta.url)('ringjwt/fastify')
+        process.stdout.write(JSON.stringify({
+          same: fastifyJwt === cjs && named === cjs.fastifyJwt && TokenError === cjs.TokenError,
+          plugin: typeof fastifyJwt,
+        }))
+      `,
+    ])
+    expect(result).toEqual({ same: true, plugin: 'function' })
+  })
+
+  test('Fastify and @fastify/cookie are optional peers, never dependencies', () => {
+    expect(pkg.peerDependenciesMeta.fastify).toEqual({ optional: true })
+    expect(pkg.peerDependenciesMeta['@fastify/cookie']).toEqual({ optional: true })
+    expect(Object.keys(pkg.dependencies)).not.toContain('fastify')
+  })
+})
+
 describe('package.json', () => {
-  test('the root entry: types, import and require, each an existing file', () => {
+  test('the root entry: import and require, each with its own types, each an existing file', () => {
     expect(pkg.main).toBe('index.js')
-    expect(pkg.exports['.']).toEqual({ types: './index.d.ts', import: './index.mjs', require: './index.js' })
+    expect(pkg.exports['.']).toEqual({
+      import: { types: './index.d.mts', default: './index.mjs' },
+      require: { types: './index.d.ts', default: './index.js' },
+    })
     expect(pkg.types).toBe('index.d.ts')
-    for (const target of Object.values(pkg.exports['.'])) expect(fs.existsSync(path.join(root, target))).toBe(true)
     expect(pkg.exports['./package.json']).toBe('./package.json')
   })
+
+  // TypeScript reads a .d.ts beside a CommonJS package as CommonJS: the ESM entry needs .d.mts types, or the
+  // types of `import` are CommonJS's ("masquerading as CJS"). `npm run check:package` runs attw and publint.
+  test.each(Object.keys(pkg.exports).filter((entry) => entry !== './package.json'))(
+    '%s: ESM and CommonJS, each with types of its own module format, every file in the tarball',
+    (entry) => {
+      const { import: esm, require: cjs } = pkg.exports[entry]
+      expect([esm.types, esm.default, cjs.types, cjs.default].map((file) => path.extname(file))).toEqual([
+        '.mts',
+        '.mjs',
+        '.ts',
+        '.js',
+      ])
+      for (const file of [esm.types, esm.default, cjs.types, cjs.default]) {
+        expect(fs.existsSync(path.join(root, file))).toBe(true)
+        expect(pkg.files).toContain(file.slice(2))
+      }
+    },
+  )
 
   test('index.d.ts declares every runtime export', () => {
     // Declarations in index.d.ts and in the files it re-exports with `export * from`.
@@ -95,15 +145,22 @@ describe('package.json', () => {
     expect(Object.keys(jwt).filter((name) => !declared.has(name))).toEqual([])
   })
 
-  test('the install script builds only when no prebuilt binary loads; `npm run build` is the same script', () => {
-    expect(pkg.scripts.install).toBe('node scripts/install.js')
-    expect(pkg.scripts.build).toBe('node scripts/install.js')
-    expect(pkg.engines.node).toBe('>=20')
+  // The `install` script runs only in a clone (npm runs the root project's own scripts): scripts/package.js leaves
+  // it out of the published package.json.
+  test('`npm install` in a clone builds the addon, with the same script as `npm run build`', () => {
+    expect(pkg.scripts.install).toBe('node scripts/build.js')
+    expect(pkg.scripts.build).toBe('node scripts/build.js')
   })
 
   test('`dependencies` holds only what runs at run time; the build tools are for development', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'ms'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'fastify-plugin', 'ms'])
     expect(Object.keys(pkg.devDependencies)).toContain('@napi-rs/cli')
+  })
+
+  test('the LICENSE is the licence package.json names', () => {
+    expect(pkg.license).toBe('MIT')
+    const license = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')
+    expect(license.split('\n').slice(0, 3)).toEqual(['MIT License', '', 'Copyright (c) 2026 the ringjwt authors'])
   })
 
   // `npm install` in a clone builds the checkout's code: a platform package listed here would bring a published
@@ -197,7 +254,7 @@ describe('the tarball', () => {
   }
 
   test('holds what the install-time build reads', () => {
-    const needed = ['package.json', 'Cargo.toml', 'Cargo.lock', 'build.rs', '.cargo/config.toml', 'scripts/install.js']
+    const needed = ['package.json', 'Cargo.toml', 'Cargo.lock', 'build.rs', '.cargo/config.toml', 'scripts/build.js']
     const rust = filesUnder('src').filter((file) => file.endsWith('.rs'))
     expect(rust).toContain('src/lib.rs')
     expect([...needed, ...rust].filter((file) => !packed.has(file))).toEqual([])
@@ -206,7 +263,8 @@ describe('the tarball', () => {
   test('holds the entry points, the JavaScript layer and the types', () => {
     const js = filesUnder('lib').filter((file) => file.endsWith('.js'))
     expect(js).toContain('lib/native.js')
-    const needed = ['index.js', 'index.mjs', 'index.d.ts', ...js]
+    const entries = ['index', 'express', 'fastify'].flatMap((name) => [`${name}.js`, `${name}.mjs`, `${name}.d.ts`])
+    const needed = [...entries, ...js]
     expect(needed.filter((file) => !packed.has(file))).toEqual([])
   })
 
@@ -226,7 +284,7 @@ describe('the tarball', () => {
 
   test('leaves out build output, prebuilt addons, platform packages, tests and development files', () => {
     const unwanted = [...packed].filter((file) =>
-      /^(?:target|node_modules|dist|npm|__test__|benchmark|examples|\.ci|\.github)\/|\.node$|^package-lock\.json$|^eslint\.config\.js$|^scripts\/(?!install\.js$)/.test(
+      /^(?:target|node_modules|dist|npm|__test__|benchmark|examples|\.ci|\.github)\/|\.node$|^package-lock\.json$|^eslint\.config\.js$|^scripts\/(?!build\.js$)/.test(
         file,
       ),
     )
@@ -271,24 +329,33 @@ describe('the release tarballs: scripts/package.js --artifacts', () => {
     )
   })
 
-  test('the main package: package.json with every platform package pinned to its own version', () => {
+  test('the main package: package.json with every platform package pinned to its own version, no install script', () => {
     const published = JSON.parse(read(`ringjwt-${pkg.version}.tgz`, 'package/package.json'))
+    const { install, ...scripts } = pkg.scripts
+    expect(install).toBe('node scripts/build.js')
     expect(published).toEqual({
       ...pkg,
+      scripts,
       optionalDependencies: Object.fromEntries(triples.map((triple) => [`@ringjwt/${triple}`, pkg.version])),
     })
+    expect(Object.keys(published.scripts).filter((name) => /install$/.test(name))).toEqual([])
   })
 
-  test('the main package: the files npm publishes from the repository, and no addon', () => {
+  test('the main package: the files npm publishes from the repository, the LICENSE among them, and no addon', () => {
     const child = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
     const fromRepository = JSON.parse(child.stdout)[0].files.map((file) => `package/${file.path}`)
     expect(list(`ringjwt-${pkg.version}.tgz`)).toEqual(['', ...fromRepository].sort())
+    expect(fromRepository).toContain('package/LICENSE')
+    expect(read(`ringjwt-${pkg.version}.tgz`, 'package/LICENSE')).toBe(
+      fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'),
+    )
   })
 
-  test.each(triples)('%s: its package.json with the version, its README, its addon', (triple) => {
+  test.each(triples)('%s: its package.json with the version, its README, the LICENSE, its addon', (triple) => {
     const file = `ringjwt-${triple}-${pkg.version}.tgz`
     const addon = `ringjwt.${triple}.node`
-    expect(list(file)).toEqual(['', 'package/README.md', 'package/package.json', `package/${addon}`])
+    expect(list(file)).toEqual(['', 'package/LICENSE', 'package/README.md', 'package/package.json', `package/${addon}`])
+    expect(read(file, 'package/LICENSE')).toBe(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'))
     const { name, ...rest } = JSON.parse(fs.readFileSync(path.join(root, 'npm', triple, 'package.json'), 'utf8'))
     expect(JSON.parse(read(file, 'package/package.json'))).toEqual({ name, version: pkg.version, ...rest })
     expect(read(file, `package/${addon}`)).toBe(`addon for ${triple}`)

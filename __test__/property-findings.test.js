@@ -311,7 +311,10 @@ describe('Redis replies the stores cannot read fail closed', () => {
 
   test.each([
     ['token store isRevoked', () => jwt.createRedisTokenStore(answering(7)).isRevoked({ jti: 'j', sub: 's' })],
-    ['session store isRevoked', () => jwt.createRedisSessionStore(answering({})).isRevoked({ sid: 's', jti: 'j' })],
+    [
+      'session store isRevoked',
+      () => jwt.createRedisSessionStore(answering({})).isRevoked({ sid: 's', jti: 'j', sub: 'u' }),
+    ],
     [
       'session store get',
       () => jwt.createRedisSessionStore(answering(['u1', null, '9e15', '1', '1', 'not json'])).get('s'),

@@ -9,6 +9,7 @@ const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } 
 const { expressjwt } = require('../express')
 const { createApp } = require('../examples/app')
 const { redisAttemptStores } = require('../examples/login-limits')
+const { connectionOf } = require('../examples/redis')
 const { startRedis, until } = require('./helpers/redis')
 const { LIBRARIES, connect, close, isReady } = require('./helpers/redis-clients')
 const { rejected } = require('./helpers/assert')
@@ -146,7 +147,7 @@ describe('the demo app with REDIS_URL', () => {
       createApp({
         secret: SECRET,
         sessions: createRedisSessionStore(demoClient, { timeout: TIMEOUT }),
-        loginLimits: { store: redisAttemptStores(demoClient, { timeout: TIMEOUT }) },
+        loginLimits: { store: redisAttemptStores(connectionOf(demoClient), { timeout: TIMEOUT }) },
         users: await demoUsers(),
         passwordHashing: CHEAP_SCRYPT,
         log,

@@ -110,6 +110,24 @@ describe('in Redis', () => {
     expect(fields.filter((name) => name.startsWith('r:')).length).toBeLessThanOrEqual(4)
   })
 
+  test("a token signed through the store is bound by its signature's fingerprint, dropped with its jti", async () => {
+    const store = createRedisSessionStore(client, { prefix: 'bound:', idleLifetime: '30m' })
+    const sign = (claims) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig-${claims.jti}`
+    const fingerprint = (jti) => crypto.createHash('sha256').update(`sig-${jti}`).digest('hex').slice(0, 32)
+    const login = await store.create('u1', undefined, { sign })
+    const key = `bound:{${login.session.id}}`
+    expect(await client.hGet(key, `f:${login.claims.jti}`)).toBe(fingerprint(login.claims.jti))
+    jest.setSystemTime(START + 20 * MINUTE)
+    const next = await store.refresh(login.refreshToken, { sign })
+    const fields = await client.hGetAll(key)
+    expect(fields[`f:${next.claims.jti}`]).toBe(fingerprint(next.claims.jti))
+    // The first token has expired: its record and its fingerprint went with the rotation.
+    expect(Object.keys(fields).filter((name) => /^[tf]:/.test(name))).toEqual(
+      expect.arrayContaining([`t:${next.claims.jti}`, `f:${next.claims.jti}`]),
+    )
+    expect(Object.keys(fields).filter((name) => /^[tf]:/.test(name))).toHaveLength(2)
+  })
+
   test('list forgets index entries of sessions that are over', async () => {
     const store = createRedisSessionStore(client, { prefix: 'index:' })
     const a = await store.create('u1')

@@ -1,7 +1,8 @@
 'use strict'
 // The header and the claims set are JSON objects (RFC 7515 §4, RFC 7519 §7.2). A header that is a JSON array or
 // string is refused even under a valid signature, wherever a token is read; a payload that is not a JSON object
-// has no claims, whatever it holds, a JSON string holding a claims object included.
+// has no claims, except where jsonwebtoken reads one a second time: a `typ: JWT` payload that is a JSON string
+// holding a claims object, whose claims are then checked as jsonwebtoken checks them.
 
 const jwt = require('..')
 const reference = require('jsonwebtoken')
@@ -76,32 +77,41 @@ describe('a header that is JSON but not an object', () => {
 })
 
 describe('a payload that is a JSON string holding a claims object', () => {
-  // jsonwebtoken parses such a payload twice and takes the inner object for claims.
-  const claims = { sub: 'admin', aud: 'api', exp: NOW - 60 }
+  // jsonwebtoken parses a `typ: JWT` payload once (jws), then a string once more (its decode), and takes an object
+  // or array found there as the payload: its claims are checked, and it is what verify returns.
+  const claims = { sub: 'admin', aud: 'api', exp: NOW + 60 }
   const text = JSON.stringify(JSON.stringify(claims))
   const token = hmacToken({ alg: 'HS256', typ: 'JWT' }, text, secret)
+  const expired = hmacToken({ alg: 'HS256', typ: 'JWT' }, JSON.stringify(JSON.stringify({ exp: NOW - 60 })), secret)
 
-  test('jsonwebtoken reads the inner object as claims', () => {
-    expect(() => reference.verify(token, secret, { clockTimestamp: NOW })).toThrow(reference.TokenExpiredError)
+  test.each(VERIFIERS)('%s checks and returns the object inside', async (how) => {
+    await expect(verifiers[how](token, secret, { clockTimestamp: NOW })).resolves.toEqual(claims)
+    const complete = await verifiers[how](token, secret, { clockTimestamp: NOW, complete: true })
+    expect(complete.payload).toEqual(claims)
+    await expect(verifiers[how](token, secret, { clockTimestamp: NOW, audience: 'api' })).resolves.toEqual(claims)
+    const err = await rejected(verifiers[how](token, secret, { clockTimestamp: NOW, audience: 'web' }))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_AUDIENCE_INVALID', message: 'jwt audience invalid. expected: web' })
+    const late = await rejected(verifiers[how](expired, secret, { clockTimestamp: NOW }))
+    expect(late).toBeInstanceOf(TokenExpiredError)
+    expect(late).toMatchObject({ code: 'ERR_JWT_EXPIRED', message: 'jwt expired' })
+  })
+
+  test('without typ: JWT it is a string, as in jsonwebtoken: nothing inside is read', () => {
+    const plain = hmacToken({ alg: 'HS256' }, JSON.stringify(JSON.stringify({ exp: NOW - 60 })), secret)
+    expect(jwt.verify(plain, secret, { clockTimestamp: NOW })).toBe(JSON.stringify(JSON.stringify({ exp: NOW - 60 })))
+    expect(reference.verify(plain, secret, { clockTimestamp: NOW })).toBe(
+      jwt.verify(plain, secret, { clockTimestamp: NOW }),
+    )
+  })
+
+  test('decode returns the object inside, as jsonwebtoken does', () => {
+    expect(jwt.decode(token)).toEqual(claims)
+    expect(jwt.decode(token, { complete: true }).payload).toEqual(claims)
     expect(reference.decode(token)).toEqual(claims)
   })
 
-  test.each(VERIFIERS)('%s returns it as a string: no claim inside it is checked or returned', async (how) => {
-    await expect(verifiers[how](token, secret, { clockTimestamp: NOW })).resolves.toBe(text)
-    const complete = await verifiers[how](token, secret, { clockTimestamp: NOW, complete: true })
-    expect(complete.payload).toBe(text)
-    // Its `aud` is not an audience.
-    const err = await rejected(verifiers[how](token, secret, { clockTimestamp: NOW, audience: 'api' }))
-    expect(err).toBeInstanceOf(JsonWebTokenError)
-    expect(err).toMatchObject({ code: 'ERR_JWT_AUDIENCE_INVALID', message: 'jwt audience invalid. expected: api' })
-  })
-
-  test('decode returns it as a string', () => {
-    expect(jwt.decode(token)).toBe(JSON.parse(text))
-    expect(jwt.decode(token, { complete: true }).payload).toBe(JSON.parse(text))
-  })
-
-  test('strict refuses it', () => {
+  test('strict refuses it: the payload itself is not an object', () => {
     expectError(
       () => jwt.verify(token, secret, { clockTimestamp: NOW, strict: true }),
       JsonWebTokenError,
@@ -110,22 +120,89 @@ describe('a payload that is a JSON string holding a claims object', () => {
     )
   })
 
+  test('text inside that opens an object and is not one is an invalid token, as for a payload itself', () => {
+    for (const inner of ['{"exp":1', '{"exp":1,"exp":2}', '{"exp":1}x']) {
+      const bad = hmacToken({ alg: 'HS256', typ: 'JWT' }, JSON.stringify(inner), secret)
+      expectError(() => jwt.verify(bad, secret), JsonWebTokenError, 'ERR_JWT_MALFORMED', 'invalid token')
+    }
+  })
+
+  // jsonwebtoken 9's verdict for each payload, option set and verifier: the claims it returns, or its error's class
+  // and message. ringjwt refuses a claims object it cannot read unambiguously (see the test above), and returns a
+  // `typ: JWT` payload that is a JSON string or number as its text: those payloads are not among these.
+  describe('the same verdicts as jsonwebtoken', () => {
+    const held = (value) => JSON.stringify(JSON.stringify(value))
+    const PAYLOADS = [
+      held({ sub: 'a' }),
+      held({ exp: NOW - 1 }),
+      held({ exp: NOW }),
+      held({ exp: NOW + 1 }),
+      held({ nbf: NOW + 10 }),
+      held({ nbf: NOW - 10, exp: NOW + 10 }),
+      held({ aud: 'api' }),
+      held({ aud: ['web', 'api'] }),
+      held({ iss: 'https://auth.example', sub: 'u1', jti: 'j1', nonce: 'n1' }),
+      held({ iat: NOW - 100 }),
+      held({ exp: 'soon' }),
+      held({ nbf: null }),
+      held([{ exp: 1 }]),
+      JSON.stringify(` \n${JSON.stringify({ exp: 1 })}`),
+      JSON.stringify(JSON.stringify({ inner: JSON.stringify({ exp: 1 }) })),
+    ]
+    const OPTIONS = [
+      {},
+      { audience: 'api' },
+      { audience: /^ap/ },
+      { issuer: 'https://auth.example' },
+      { subject: 'u1', jwtid: 'j1' },
+      { nonce: 'n1' },
+      { maxAge: 50 },
+      { ignoreExpiration: true, ignoreNotBefore: true },
+      { clockTolerance: 5 },
+      { complete: true },
+    ]
+    const outcome = async (run) => {
+      try {
+        return { value: await run() }
+      } catch (err) {
+        return { error: err.name, message: err.message }
+      }
+    }
+    test.each(VERIFIERS)('%s', async (how) => {
+      for (const payload of PAYLOADS) {
+        const token = hmacToken({ alg: 'HS256', typ: 'JWT' }, payload, secret)
+        for (const options of OPTIONS) {
+          const given = { clockTimestamp: NOW, ...options }
+          const expected = await outcome(() => reference.verify(token, secret, given))
+          const actual = await outcome(() => verifiers[how](token, secret, given))
+          expect({ payload, options, ...actual }).toEqual({ payload, options, ...expected })
+        }
+      }
+    })
+  })
+
   describe.each(FRAMEWORK_NAMES)('the middleware on %s', (framework) => {
     let open
     let withAudience
     beforeAll(async () => {
       open = await startApp(framework, expressjwt({ secret, algorithms: ['HS256'] }))
-      withAudience = await startApp(framework, expressjwt({ secret, algorithms: ['HS256'], audience: 'api' }))
+      withAudience = await startApp(framework, expressjwt({ secret, algorithms: ['HS256'], audience: 'web' }))
     })
     afterAll(async () => {
       await open.close()
       await withAudience.close()
     })
 
-    test('req.auth is the string, and an audience option refuses it', async () => {
-      const accepted = await open.request('/', bearer(token))
-      expect(accepted).toEqual({ status: 200, body: { auth: text } })
-      await expectInvalidToken(withAudience, token, 'ERR_JWT_AUDIENCE_INVALID', 'jwt audience invalid. expected: api')
+    test('req.auth is the object inside, and its audience is checked', async () => {
+      const unexpired = hmacToken({ alg: 'HS256', typ: 'JWT' }, JSON.stringify(JSON.stringify({ aud: 'api' })), secret)
+      const accepted = await open.request('/', bearer(unexpired))
+      expect(accepted).toEqual({ status: 200, body: { auth: { aud: 'api' } } })
+      await expectInvalidToken(
+        withAudience,
+        unexpired,
+        'ERR_JWT_AUDIENCE_INVALID',
+        'jwt audience invalid. expected: web',
+      )
     })
   })
 })

@@ -1,11 +1,11 @@
 'use strict'
 // verify(): every option and every error, checked against the npm `jsonwebtoken` package for the same input.
 
-const { createHmac } = require('node:crypto')
 const jwt = require('..')
 const reference = require('jsonwebtoken')
 const { keys, secret, signingKeyFor } = require('./helpers/keys')
 const { thrown } = require('./helpers/assert')
+const { hmacToken } = require('./helpers/tokens')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const NOW = 1_700_000_000
@@ -16,10 +16,7 @@ afterEach(() => jest.useRealTimers())
 const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
 
 // A token with exactly the header and payload given (JSON values or raw text), HMAC-signed with `secret`.
-function hs256(payload, header = { alg: 'HS256', typ: 'JWT' }) {
-  const input = `${b64(header)}.${b64(payload)}`
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
-}
+const hs256 = (payload, header = { alg: 'HS256', typ: 'JWT' }) => hmacToken(header, payload, secret)
 
 const unsigned = (payload) => reference.sign(payload, null, { algorithm: 'none' })
 

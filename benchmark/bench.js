@@ -20,6 +20,7 @@ const jsonwebtoken = require('jsonwebtoken')
 const fastJwt = require('fast-jwt')
 const nodeRs = require('@node-rs/jsonwebtoken')
 const { payloads } = require('./payloads')
+const { measure, median, now } = require('./measure')
 
 const { values: flags } = parseArgs({
   options: {
@@ -234,70 +235,9 @@ async function crossVerify(alg, size, claims, bound) {
 // ---------------------------------------------------------------------------------------------------------------
 // Timing.
 
-const now = () => Number(process.hrtime.bigint()) / 1e6
-
-function runSync(fn, arg, iterations) {
-  let sink
-  const start = now()
-  for (let i = 0; i < iterations; i++) sink = fn(arg)
-  const elapsed = now() - start
-  if (sink === undefined) throw new Error('no result')
-  return elapsed
-}
-
-function runAsync(fn, arg, iterations, inFlight) {
-  return new Promise((resolve, reject) => {
-    const start = now()
-    let started = 0
-    let finished = 0
-    const next = () => {
-      if (started === iterations) return
-      started++
-      fn(arg).then(() => {
-        finished++
-        if (finished === iterations) resolve(now() - start)
-        else next()
-      }, reject)
-    }
-    for (let i = 0; i < Math.min(inFlight, iterations); i++) next()
-  })
-}
-
-function run(fn, arg, iterations, isAsync) {
-  return isAsync ? runAsync(fn, arg, iterations, ASYNC_IN_FLIGHT) : Promise.resolve(runSync(fn, arg, iterations))
-}
-
-// How many calls fill `ms`, measured by running for at least that long.
-async function calibrate(fn, arg, isAsync, ms) {
-  let iterations = 1
-  for (;;) {
-    const elapsed = await run(fn, arg, iterations, isAsync)
-    if (elapsed >= ms) return Math.max(1, Math.round((iterations * settings.sampleMs) / elapsed))
-    iterations = elapsed > 1 ? Math.ceil((iterations * ms * 1.2) / elapsed) : iterations * 8
-  }
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
 async function measureCase(contenders, arg, isAsync) {
-  const iterations = new Map()
-  for (const [name, fn] of contenders) iterations.set(name, await calibrate(fn, arg, isAsync, settings.warmupMs))
-  const samples = new Map(contenders.map(([name]) => [name, []]))
-  for (let round = 0; round < settings.rounds; round++) {
-    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length])
-    for (const [name, fn] of order) {
-      const n = iterations.get(name)
-      const elapsed = await run(fn, arg, n, isAsync)
-      samples.get(name).push((n * 1000) / elapsed)
-    }
-  }
-  const result = {}
-  for (const [name, values] of samples) result[name] = { median: median(values), samples: values }
-  return result
+  const timed = contenders.map(([name, fn]) => [name, fn, isAsync])
+  return measure(timed, arg, { ...settings, inFlight: ASYNC_IN_FLIGHT })
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,27 +12,13 @@ const { parseArgs } = require('node:util')
 const { isDeepStrictEqual } = require('node:util')
 const native = require('../lib/native')
 const { payloads } = require('./payloads')
+const { median, runSync } = require('./measure')
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const rounds = flags.quick ? 3 : 9
 const sampleMs = flags.quick ? 40 : 150
 
-const now = () => Number(process.hrtime.bigint()) / 1e6
-
-function opsPerSecond(fn, arg, iterations) {
-  let sink
-  const start = now()
-  for (let i = 0; i < iterations; i++) sink = fn(arg)
-  const elapsed = now() - start
-  if (sink === undefined) throw new Error('no result')
-  return (iterations * 1000) / elapsed
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
+const opsPerSecond = (fn, arg, iterations) => (iterations * 1000) / runSync(fn, arg, iterations)
 
 // Both contenders of a pair, interleaved with the order swapped each round.
 function measure(pair, arg) {

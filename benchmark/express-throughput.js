@@ -15,6 +15,7 @@ const os = require('node:os')
 const { fork } = require('node:child_process')
 const { parseArgs, isDeepStrictEqual } = require('node:util')
 const { generateKeyPairSync } = require('node:crypto')
+const { median } = require('./measure')
 
 const ALGORITHMS = ['HS256', 'RS256']
 const APPS = ['bare', 'express-jwt', 'ringjwt', 'ringjwt, cache']
@@ -133,12 +134,6 @@ function run(autocannon, { port, token, connections, duration }) {
     duration,
     headers: { authorization: `Bearer ${token}` },
   })
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 async function main() {

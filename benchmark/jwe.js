@@ -13,6 +13,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const { parseArgs, isDeepStrictEqual } = require('node:util')
 const ringjwt = require('..')
+const { measure } = require('./measure')
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, filter: { type: 'string' }, json: { type: 'string' } },
@@ -103,62 +104,9 @@ async function crossCheck(name, impls) {
   return tokens.jose
 }
 
-const now = () => Number(process.hrtime.bigint()) / 1e6
-
-function runSync(fn, arg, n) {
-  let sink
-  const start = now()
-  for (let i = 0; i < n; i++) sink = fn(arg)
-  if (sink === undefined) throw new Error('no result')
-  return now() - start
-}
-
-function runAsync(fn, arg, n) {
-  return new Promise((resolve, reject) => {
-    const start = now()
-    let started = 0
-    let finished = 0
-    const next = () => {
-      if (started === n) return
-      started++
-      fn(arg).then(() => {
-        if (++finished === n) resolve(now() - start)
-        else next()
-      }, reject)
-    }
-    for (let i = 0; i < Math.min(IN_FLIGHT, n); i++) next()
-  })
-}
-
-const run = (fn, arg, n, isAsync) => (isAsync ? runAsync(fn, arg, n) : Promise.resolve(runSync(fn, arg, n)))
-
-async function calibrate(fn, arg, isAsync) {
-  let n = 1
-  for (;;) {
-    const elapsed = await run(fn, arg, n, isAsync)
-    if (elapsed >= settings.warmupMs) return Math.max(1, Math.round((n * settings.sampleMs) / elapsed))
-    n = elapsed > 1 ? Math.ceil((n * settings.warmupMs * 1.2) / elapsed) : n * 8
-  }
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-async function measure(contenders, arg) {
-  const counts = new Map()
-  for (const [name, fn, isAsync] of contenders) counts.set(name, await calibrate(fn, arg, isAsync))
-  const samples = new Map(contenders.map(([name]) => [name, []]))
-  for (let round = 0; round < settings.rounds; round++) {
-    for (let i = 0; i < contenders.length; i++) {
-      const [name, fn, isAsync] = contenders[(i + round) % contenders.length]
-      const n = counts.get(name)
-      samples.get(name).push((n * 1000) / (await run(fn, arg, n, isAsync)))
-    }
-  }
-  return Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]))
+async function measureMedians(contenders, arg) {
+  const results = await measure(contenders, arg, { ...settings, inFlight: IN_FLIGHT })
+  return Object.fromEntries(Object.entries(results).map(([name, { median }]) => [name, median]))
 }
 
 async function main() {
@@ -174,7 +122,7 @@ async function main() {
     for (const operation of ['encrypt', 'decrypt']) {
       const arg = operation === 'encrypt' ? claims : joseToken
       const contenders = Object.entries(impls).map(([impl, fns]) => [impl, fns[operation], !!fns.async])
-      const result = await measure(contenders, arg)
+      const result = await measureMedians(contenders, arg)
       const best = Math.max(result['ringjwt compiled'], result['ringjwt compiled (Promise)'])
       const ratio = best / result.jose
       const target = targets[operation]

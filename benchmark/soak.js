@@ -18,6 +18,7 @@
 const { fork } = require('node:child_process')
 const { createHmac, generateKeyPairSync } = require('node:crypto')
 const { parseArgs } = require('node:util')
+const { median } = require('./measure')
 
 // ---------------------------------------------------------------------------------------------------------------
 // The server side (child process).
@@ -452,7 +453,6 @@ function options() {
 // of JavaScript objects shows in the live heap after a full GC.
 function memoryFigures(samples, warmup, heapAfterWarmup, heapAtEnd) {
   const steady = samples.filter((sample) => sample.t >= warmup)
-  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
   const series = (values) => ({
     startMB: median(values.slice(0, 5)),
     endMB: median(values.slice(-5)),

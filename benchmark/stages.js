@@ -22,6 +22,7 @@ const path = require('node:path')
 const { parseArgs } = require('node:util')
 const ringjwt = require('..')
 const { payloads } = require('./payloads')
+const { median } = require('./measure')
 
 const { values: flags } = parseArgs({
   options: {
@@ -57,8 +58,6 @@ function cpuMicros(fn, n) {
   const used = process.cpuUsage(start)
   return (used.user + used.system) / n
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 // Stages in the order they happen; a function counts towards the first stage whose pattern it matches.
 const STAGES = [

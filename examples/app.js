@@ -3,12 +3,17 @@
 // store on every request, refresh tokens that rotate, the list of a user's sessions, logout of one session or
 // of all of them, and a page at / that runs the whole flow in a browser (examples/public/).
 //
+// DPoP (RFC 9449): a client that sends a `DPoP` proof to /login or /refresh gets a session bound to its key.
+// Its access tokens carry `cnf.jkt` (`token_type: "DPoP"`) and are accepted only with a fresh proof from that
+// key, and its refresh token works only with one too; the page does this with a non-extractable WebCrypto key.
+//
 // createApp() only builds the Express app; server.js picks the key, the stores and the demo user and listens.
 
 const crypto = require('node:crypto')
 const path = require('node:path')
 const express = require('express')
-const { createSigner } = require('ringjwt')
+const jwt = require('ringjwt')
+const { createSigner, verifyDpopProof, createDpopReplayCache } = jwt
 const { expressjwt, fromCookie, UnauthorizedError } = require('ringjwt/express')
 const { hashPassword, verifyPassword, needsRehash, hashParams, OWASP_SCRYPT } = require('./passwords')
 const { loginLimits } = require('./login-limits')
@@ -32,6 +37,7 @@ const REFRESH_BODY = {
 }
 const NO_REFRESH_TOKEN = { error: 'refresh_token_required', message: 'No refresh token was sent.' }
 const NO_SUCH_SESSION = { error: 'not_found', message: 'No such session.' }
+const INVALID_PROOF = (err) => ({ error: 'invalid_dpop_proof', message: err.message })
 const STORE_UNAVAILABLE = {
   error: 'store_unavailable',
   message: 'The session store is unavailable: try again shortly.',
@@ -66,7 +72,7 @@ function errorHandler(log) {
   return (err, req, res, _next) => {
     if (err.name === 'UnauthorizedError') {
       if (req.path === REFRESH_PATH) clearRefreshCookie(req, res)
-      else res.set('WWW-Authenticate', 'Bearer')
+      else res.set(err.headers ?? { 'WWW-Authenticate': 'Bearer' })
       return res.status(401).json({ error: err.code, message: err.message })
     }
     if (err.code === 'ERR_STORE_UNAVAILABLE') {
@@ -107,6 +113,8 @@ function clearRefreshCookie(req, res) {
  * @param {{ln: number, r: number, p: number}} [options.passwordHashing] scrypt parameters a stored hash must
  *   have; a weaker one is replaced at the user's next sign-in. Default OWASP's (ln 17, r 8, p 1).
  * @param {(line: string) => void} [options.log] where server errors are reported; default console.error.
+ * @param {object} [options.dpopReplayCache] where DPoP proofs are remembered against replay: default in this
+ *   process (createDpopReplayCache()); createRedisDpopReplayCache(client) for several instances.
  */
 function createApp({
   secret,
@@ -115,6 +123,7 @@ function createApp({
   loginLimits: limits,
   passwordHashing = OWASP_SCRYPT,
   log = console.error,
+  dpopReplayCache = createDpopReplayCache(),
 }) {
   const byEmail = new Map(users.map((user) => [user.email.toLowerCase(), user]))
   const byId = new Map(users.map((user) => [user.id, user]))
@@ -128,7 +137,30 @@ function createApp({
     issuer: ISSUER,
     strict: true,
     isRevoked: sessions.isRevoked,
+    dpop: { mode: 'allowed', replayCache: dpopReplayCache },
   })
+
+  // The thumbprint of the key that signed the request's DPoP proof; undefined without one. Throws for a proof
+  // that fails a check. `req.protocol` and `req.host` follow Express's "trust proxy" setting.
+  async function proofKey(req) {
+    const proof = req.get('dpop')
+    if (proof === undefined) return undefined
+    const htu = `${req.protocol}://${req.host}${req.originalUrl}`
+    const { jkt } = await verifyDpopProof(proof, { htm: req.method, htu, replayCache: dpopReplayCache })
+    return jkt
+  }
+
+  // A login or refresh with a proof: `{ jkt }` binds the session, or an answer 400 was sent.
+  async function binding(req, res) {
+    try {
+      const jkt = await proofKey(req)
+      return { options: jkt === undefined ? undefined : { jkt } }
+    } catch (err) {
+      if (err.name !== 'JsonWebTokenError') throw err
+      res.status(400).json(INVALID_PROOF(err))
+      return null
+    }
+  }
 
   // An unknown email still costs one hash with the users' parameters, so response times do not tell which
   // emails have accounts.
@@ -138,10 +170,16 @@ function createApp({
     return decoyHash
   }
 
-  // A new access token for a session: the store's claims, plus the app's own.
-  function accessToken(user, claims) {
-    const iat = Math.floor(Date.now() / 1000)
-    return { token: signer.sign({ ...claims, iat, email: user.email }), expiresIn: claims.exp - iat }
+  // Signs a session's access token: the store's claims, plus the app's own. The store calls it and records the
+  // token's signature with the session, so a token re-signed over other claims (another email) is refused.
+  function signFor(user) {
+    return (claims) => signer.sign({ ...claims, iat: Math.floor(Date.now() / 1000), email: user.email })
+  }
+  // A bound session's tokens are DPoP tokens (`token_type: "DPoP"`); others are answered as before.
+  function answer({ token, claims }) {
+    const reply = { token, expiresIn: claims.exp - jwt.decode(token).iat }
+    if (claims.cnf !== undefined) reply.token_type = 'DPoP'
+    return reply
   }
 
   const app = express()
@@ -164,6 +202,8 @@ function createApp({
     if (!isNonEmptyString(email) || !isNonEmptyString(password) || typeof cookie !== 'boolean') {
       return res.status(400).json(MISSING_FIELDS)
     }
+    const bound = await binding(req, res)
+    if (bound === null) return undefined
     const user = byEmail.get(email.toLowerCase())
     const valid = await verifyPassword(password, user ? user.passwordHash : await decoy())
     if (!user || !valid) return res.status(401).json(INVALID_CREDENTIALS)
@@ -171,13 +211,13 @@ function createApp({
       user.passwordHash = await hashPassword(password, passwordHashing)
     }
     const metadata = { userAgent: req.get('user-agent') ?? '', ip: req.ip }
-    const { session, refreshToken, claims } = await sessions.create(user.id, metadata)
+    const issued = await sessions.create(user.id, metadata, { ...bound.options, sign: signFor(user) })
     res.set('Cache-Control', 'no-store')
     if (cookie) {
-      setRefreshCookie(req, res, refreshToken, session)
-      return res.json(accessToken(user, claims))
+      setRefreshCookie(req, res, issued.refreshToken, issued.session)
+      return res.json(answer(issued))
     }
-    res.json({ ...accessToken(user, claims), refreshToken })
+    res.json({ ...answer(issued), refreshToken: issued.refreshToken })
   })
 
   // `{ refreshToken }` → a new pair, the old refresh token retired. Or `{}` with the cookie: the new refresh token
@@ -190,19 +230,31 @@ function createApp({
     if (fromBody !== undefined && !isNonEmptyString(fromBody)) return res.status(400).json(REFRESH_BODY)
     const presented = fromBody ?? refreshCookie(req)
     if (presented === undefined) return res.status(401).json(NO_REFRESH_TOKEN)
-    const { session, refreshToken, claims } = await sessions.refresh(presented)
-    const user = byId.get(session.subject)
-    if (user === undefined) {
+    const bound = await binding(req, res)
+    if (bound === null) return undefined
+    let orphan = null
+    let issued
+    try {
+      issued = await sessions.refresh(presented, {
+        ...bound.options,
+        sign: (claims, session) => {
+          const user = byId.get(session.subject)
+          if (user !== undefined) return signFor(user)(claims)
+          orphan = session.subject
+          throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+        },
+      })
+    } catch (err) {
       // The account is gone: so is every session of it.
-      await sessions.endAll(session.subject)
-      throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+      if (orphan !== null) await sessions.endAll(orphan)
+      throw err
     }
     res.set('Cache-Control', 'no-store')
     if (fromBody === undefined) {
-      setRefreshCookie(req, res, refreshToken, session)
-      return res.json(accessToken(user, claims))
+      setRefreshCookie(req, res, issued.refreshToken, issued.session)
+      return res.json(answer(issued))
     }
-    res.json({ ...accessToken(user, claims), refreshToken })
+    res.json({ ...answer(issued), refreshToken: issued.refreshToken })
   })
 
   app.get('/me', authenticate, (req, res) => {

@@ -8,7 +8,7 @@
 // rather than letting guesses through unlimited.
 
 const { rateLimit } = require('express-rate-limit')
-const { StoreUnavailableError } = require('ringjwt')
+const { failFast } = require('./redis')
 
 const DEFAULT_LIMITS = Object.freeze({
   // An account takes few wrong passwords from its owner; guessing needs many.
@@ -78,26 +78,15 @@ function loginLimits(options = {}) {
 }
 
 /**
- * Stores in Redis, shared by every instance, through a connected node-redis v5 client. A command is refused at
- * once while the client is not connected and after `timeout` ms without an answer (a StoreUnavailableError,
- * which the app answers with 503), so a Redis outage does not leave /login hanging.
+ * Stores in Redis, shared by every instance, through `connection` (`{ sendCommand, isReady }`, see redis.js: any
+ * client the demo supports). A command is refused at once while the client is not connected and after `timeout`
+ * ms without an answer (a StoreUnavailableError, which the app answers with 503), so a Redis outage does not leave
+ * /login hanging.
  */
-function redisAttemptStores(client, { prefix = 'ringjwt-demo:login:', timeout = 1000 } = {}) {
+function redisAttemptStores(connection, { prefix = 'ringjwt-demo:login:', timeout = 1000 } = {}) {
   const { RedisStore } = require('rate-limit-redis')
-  const { ErrorReply } = require('redis')
-  const sendCommand = (...args) => {
-    if (!client.isReady) return Promise.reject(new StoreUnavailableError('Redis is not connected.'))
-    let timer
-    const late = new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not answer within ${timeout} ms.`)), timeout)
-    })
-    // An error reply is an answer (rate-limit-redis reloads its script on NOSCRIPT); anything else is an outage.
-    const reply = client.sendCommand(args).catch((err) => {
-      throw err instanceof ErrorReply ? err : new StoreUnavailableError('Redis failed to answer.', err)
-    })
-    return Promise.race([reply, late]).finally(() => clearTimeout(timer))
-  }
-  return (name) => new RedisStore({ prefix: `${prefix}${name}:`, sendCommand })
+  const sendCommandCluster = failFast(connection, timeout)
+  return (name) => new RedisStore({ prefix: `${prefix}${name}:`, sendCommandCluster })
 }
 
 module.exports = { loginLimits, redisAttemptStores }

@@ -7,12 +7,14 @@
 //   DEMO_EMAIL            the demo user's email (default demo@example.com)
 //   DEMO_PASSWORD         its password (default: generated and printed)
 //   REDIS_URL             keep sessions and failed sign-in counts in Redis (shared by every instance) instead
-//                         of in this process
+//                         of in this process; or REDIS_CLUSTER, or REDIS_SENTINELS with REDIS_SENTINEL_NAME;
+//                         REDIS_CLIENT, REDIS_CACHE and REDIS_MIN_REPLICAS choose how (see redis.js)
 
 const crypto = require('node:crypto')
-const { createSessionStore, createRedisSessionStore } = require('ringjwt')
+const { createSessionStore, createRedisSessionStore, createRedisDpopReplayCache } = require('ringjwt')
 const { createApp, createUser } = require('./app')
 const { redisAttemptStores } = require('./login-limits')
+const { redisSettings, connectRedis } = require('./redis')
 
 // RFC 7518 §3.2: an HS256 key at least as long as the hash; the app verifies with `strict`, which refuses less.
 const MIN_SECRET_BYTES = 32
@@ -33,28 +35,27 @@ function signingSecret() {
 }
 
 // Sessions and failed sign-in counts, in this process or in Redis. The Redis client rejects commands while it is
-// disconnected instead of queueing them (disableOfflineQueue), and reconnects on its own: the stores answer 503
-// at once while Redis is down, and work again when it is back.
+// disconnected instead of queueing them, and reconnects on its own: the stores answer 503 at once while Redis is
+// down, and work again when it is back.
 async function stores() {
-  if (!process.env.REDIS_URL) return { sessions: createSessionStore(), kind: 'in memory', close: async () => {} }
-  const { createClient } = require('redis')
-  const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true })
+  const settings = redisSettings()
+  if (settings === null) return { sessions: createSessionStore(), kind: 'in memory', close: async () => {} }
   let lastError
-  client.on('error', (err) => {
+  const redis = await connectRedis(settings, (message) => {
     // Reconnection attempts fail the same way every few hundred ms while Redis is down: say it once.
-    if (err.message !== lastError) console.error(`redis: ${err.message}`)
-    lastError = err.message
+    if (message !== lastError) console.error(`redis: ${message}`)
+    lastError = message
   })
-  client.on('ready', () => {
+  redis.client.on('ready', () => {
     if (lastError !== undefined) console.error('redis: connected again')
     lastError = undefined
   })
-  await client.connect()
   return {
-    sessions: createRedisSessionStore(client),
-    loginLimits: { store: redisAttemptStores(client) },
-    kind: 'in Redis',
-    close: () => client.quit(),
+    sessions: createRedisSessionStore(redis.client, redis.storeOptions),
+    loginLimits: { store: redisAttemptStores(redis) },
+    dpopReplayCache: createRedisDpopReplayCache(redis.client),
+    kind: redis.kind,
+    close: redis.close,
   }
 }
 
@@ -81,8 +82,9 @@ async function main() {
   const email = process.env.DEMO_EMAIL || 'demo@example.com'
   const password = process.env.DEMO_PASSWORD || crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
-  const { sessions, loginLimits, kind, close } = await stores()
-  const app = createApp({ secret, sessions, loginLimits, users: [await createUser(email, password)] })
+  const { sessions, loginLimits, dpopReplayCache, kind, close } = await stores()
+  const users = [await createUser(email, password)]
+  const app = createApp({ secret, sessions, loginLimits, dpopReplayCache, users })
 
   const server = app.listen(port, host, () => {
     const base = `http://${host}:${server.address().port}`

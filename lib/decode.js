@@ -23,12 +23,15 @@ function decode(token, options) {
     } catch {
       return null
     }
-  } else {
+  }
+  // A string (the text, or the JSON string a `typ: JWT` payload held) is read as JSON once more, and what is an
+  // object taken, as jsonwebtoken's decode does.
+  if (typeof payload === 'string') {
     try {
       const value = JSON.parse(payload)
       if (value !== null && typeof value === 'object') payload = value
     } catch {
-      // a non-JSON payload stays a string
+      // not JSON: it stays a string
     }
   }
   if (options.complete === true) return { header, payload, signature: parts[2] }

@@ -185,10 +185,13 @@ const now = (options) => options.clockTimestamp || Math.floor(Date.now() / 1000)
 
 // With a RegExp audience the native checks stop before the audience step (see verify.js withAudience): the
 // RegExps run here, on the payload that passed the checks before it, and the native side finishes with the verdict.
+// Returns the payload, parsed once: the value the RegExps ran on, or the text when there are none.
 function finishAudience(decrypter, payloadText, t, options) {
   const audience = options.audience
-  if (!audience || !hasRegExp(audience)) return
-  decrypter.finishAudience(payloadText, t, audienceMatches(audienceList(audience), parsePayload(payloadText)))
+  if (!audience || !hasRegExp(audience)) return payloadText
+  const payload = parsePayload(payloadText)
+  decrypter.finishAudience(payloadText, t, audienceMatches(audienceList(audience), payload))
+  return payload
 }
 
 function run(decrypter, token, options) {
@@ -196,12 +199,10 @@ function run(decrypter, token, options) {
     const t = now(options)
     if (options.complete) {
       const parts = decrypter.decryptComplete(token, t)
-      finishAudience(decrypter, parts[1], t, options)
+      parts[1] = finishAudience(decrypter, parts[1], t, options)
       return completeResult(parts)
     }
-    const payload = decrypter.decrypt(token, t)
-    finishAudience(decrypter, payload, t, options)
-    return parsePayload(payload)
+    return parsePayload(finishAudience(decrypter, decrypter.decrypt(token, t), t, options))
   } catch (err) {
     throw fromNative(err)
   }
@@ -212,7 +213,7 @@ function runAsync(decrypter, token, options, signal) {
   const t = now(options)
   return inPool(decrypter, 'decryptAsync', [token, t], signal).then((parts) => {
     try {
-      finishAudience(decrypter, parts[1], t, options)
+      parts[1] = finishAudience(decrypter, parts[1], t, options)
     } catch (err) {
       throw fromNative(err)
     }

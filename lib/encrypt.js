@@ -17,14 +17,7 @@ const {
 } = require('./sign')
 const { createSigner } = require('./compiled')
 const { timespan } = require('./timespan')
-const {
-  JsonWebTokenError,
-  tokenError,
-  optionError,
-  factoryOptionsError,
-  fromNative,
-  keyFunctionError,
-} = require('./errors')
+const { tokenError, optionError, factoryOptionsError, fromNative, keyFunctionError } = require('./errors')
 
 /** The content encryption used when `encryption` is not given. */
 const DEFAULT_ENCRYPTION = 'A256GCM'
@@ -168,11 +161,10 @@ function compile(key, options) {
   }
 }
 
-// A key function's own ringjwt errors (a JWK Set without a fitting key) pass unchanged; anything else it throws or
-// rejects with becomes ERR_KEY_FUNCTION_FAILED, with what it threw as `inner`.
-function keyError(err) {
-  return err instanceof JsonWebTokenError ? err : keyFunctionError(err, 'encryption key function')
-}
+// What a key function throws or rejects with is reported as decrypt() and verify() report it: `error in encryption
+// key function: <its message>`, with its code if it is a ringjwt error (a JWK Set without a fitting key), else
+// ERR_KEY_FUNCTION_FAILED, and what it threw as `inner`.
+const keyError = (err) => keyFunctionError(err, 'encryption key function')
 
 // A key function (a JWK Set resolver, say) is asked for the recipient's key with the header being written.
 function resolveKey(key, options) {

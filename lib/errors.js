@@ -34,6 +34,7 @@ const codes = Object.freeze({
   // claims
   ERR_JWT_EXPIRED: '`exp` (or `maxAge` counted from `iat`) has passed',
   ERR_JWT_NOT_ACTIVE: '`nbf` is in the future',
+  ERR_JWT_ISSUED_IN_FUTURE: '`iat` is in the future (ringjwt/hono, as hono/jwt checks it)',
   ERR_JWT_CLAIM_INVALID:
     'a time claim (`exp`, `nbf`) is not a number, `iat` is missing for `maxAge`, or with `strict` a registered claim has the wrong type',
   ERR_JWT_AUDIENCE_INVALID: '`aud` does not match `audience`',
@@ -56,6 +57,19 @@ const codes = Object.freeze({
   ERR_JWKS_FETCH_FAILED: 'the remote JWK Set could not be fetched (network error or HTTP status)',
   ERR_JWKS_TIMEOUT: 'the remote JWK Set did not arrive, body included, within `timeout`',
   ERR_JWKS_TOO_LARGE: 'the remote JWK Set response is larger than `maxResponseBytes`',
+  // DPoP proofs (RFC 9449)
+  ERR_DPOP_PROOF_REQUIRED: 'no DPoP proof was given (no `DPoP` header with the `DPoP` scheme), or more than one',
+  ERR_DPOP_PROOF_INVALID: 'the DPoP proof is not a signed JWT with `typ: "dpop+jwt"` and the claims jti, htm, htu, iat',
+  ERR_DPOP_JWK_INVALID: 'the proof header `jwk` is not a public key (private members, a secret) or does not fit `alg`',
+  ERR_DPOP_HTM_MISMATCH: 'the proof `htm` is not the request method',
+  ERR_DPOP_HTU_MISMATCH: 'the proof `htu` is not the request URL (compared without query and fragment)',
+  ERR_DPOP_IAT_INVALID: 'the proof `iat` is outside the window (`maxAge` plus `clockTolerance`, either way)',
+  ERR_DPOP_NONCE_INVALID: 'a server nonce is required and the proof has none, or not the current one',
+  ERR_DPOP_ATH_MISMATCH: 'the proof `ath` is missing or is not the SHA-256 of the access token',
+  ERR_DPOP_KEY_MISMATCH: 'the token `cnf.jkt` is not the thumbprint of the proof key, or the token is not bound',
+  ERR_DPOP_TOKEN_BOUND: 'a DPoP-bound token (it has `cnf.jkt`) was presented with the `Bearer` scheme',
+  ERR_DPOP_REPLAYED: 'the proof (its key and `jti`) was seen before within its window',
+  ERR_DPOP_REPLAY_CACHE_FULL: 'the in-memory replay cache holds `maxEntries` live proofs: new proofs are refused',
   // token and session stores
   ERR_STORE_UNAVAILABLE: 'Redis is not connected, did not answer in time or failed: the request is refused (503)',
 })

@@ -5,11 +5,12 @@
 
 const { unless } = require('express-unless')
 const { createVerifier, VERIFIER_OPTIONS } = require('./compiled')
-const { verify } = require('./verify')
 const { decode } = require('./decode')
-const { verifyingKey } = require('./keys')
-const { JsonWebTokenError, TokenExpiredError, optionError } = require('./errors')
+const { TokenExpiredError, optionError } = require('./errors')
+const core = require('./adapters/core')
+const { isThenable, after, compile, keyedVerifiers } = core
 const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
+const { createDpopAuth } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -28,28 +29,14 @@ class UnauthorizedError extends Error {
 // createVerifier but its key and result shape; the rest are the middleware's own.
 const VERIFY_OPTIONS = [...VERIFIER_OPTIONS].filter((name) => name !== 'key' && name !== 'complete')
 
-// A function secret may return a new key string per request (a JWKS client, say): keep the newest ones.
-const STRING_KEY_LIMIT = 100
-
 const BAD_FORMAT = 'Format is Authorization: Bearer [token]'
 // Returned by the header lookup when a non-Bearer scheme is let through (`credentialsRequired: false`).
 const PASS = Symbol('pass')
 
-function isThenable(value) {
-  return (
-    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function'
-  )
-}
-
-// Runs `then` on a value now, or once it settles when it is a promise.
-function after(value, then) {
-  return isThenable(value) ? Promise.resolve(value).then(then) : then(value)
-}
-
 // A token error from a key function (a JWK Set with no key for the token's `kid`, say) is the token's fault: a
 // 401 like any other invalid token. Other errors (a key store that is down) go to the app unchanged.
 function fromKeyFunction(err) {
-  return err instanceof JsonWebTokenError ? new UnauthorizedError('invalid_token', err) : err
+  return core.isTokenFault(err) ? new UnauthorizedError('invalid_token', err) : err
 }
 
 function optionalFunction(options, name) {
@@ -100,73 +87,6 @@ function isAuthorizationPreflight(req) {
   return req.headers['access-control-request-headers']
     .split(',')
     .some((name) => name.trim().toLowerCase() === 'authorization')
-}
-
-// A verifier that runs the one-shot verify(): for keys that cannot be compiled, so that the error (and which
-// error wins when the token is also bad) is exactly jsonwebtoken's.
-function uncompiledVerifier(key, verifyOptions) {
-  return { verify: (token) => verify(token, key, verifyOptions) }
-}
-
-function deepFreeze(value) {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const key of Object.keys(value)) deepFreeze(value[key])
-  }
-  return value
-}
-
-// With the token cache on, requests that present the same token get the one object kept for it. It is frozen
-// the first time it is returned, so no request can change what the next one sees; a copy per request would
-// cost about as much as verifying again.
-function compile(options) {
-  const verifier = createVerifier(options)
-  if (!options.cache) return verifier
-  return { verify: (token) => deepFreeze(verifier.verify(token)) }
-}
-
-// Compiled verifiers for the keys a secret function returns, parsed once per key. Strings are kept by value
-// (bounded); objects by identity, and reused only while the key cache still maps them to the same parsed key
-// (a Buffer changed in place gets a new verifier).
-function keyedVerifiers(verifyOptions) {
-  const byString = new Map()
-  const byObject = new WeakMap()
-
-  function compileFor(key) {
-    try {
-      return compile({ ...verifyOptions, key })
-    } catch {
-      return null
-    }
-  }
-
-  return function verifierFor(key) {
-    if (typeof key === 'string' && key !== '') {
-      let verifier = byString.get(key)
-      if (verifier === undefined) {
-        verifier = compileFor(key)
-        if (verifier === null) return uncompiledVerifier(key, verifyOptions)
-        if (byString.size >= STRING_KEY_LIMIT) byString.delete(byString.keys().next().value)
-        byString.set(key, verifier)
-      }
-      return verifier
-    }
-    if (key !== null && typeof key === 'object') {
-      let entry
-      try {
-        entry = verifyingKey(key)
-      } catch {
-        return uncompiledVerifier(key, verifyOptions)
-      }
-      const cached = byObject.get(key)
-      if (cached !== undefined && cached.entry === entry) return cached.verifier
-      const verifier = compileFor(key)
-      if (verifier === null) return uncompiledVerifier(key, verifyOptions)
-      byObject.set(key, { entry, verifier })
-      return verifier
-    }
-    return uncompiledVerifier(key, verifyOptions)
-  }
 }
 
 // The claim options of verify() that a decrypter applies to the claims inside an encrypted token.
@@ -243,6 +163,32 @@ function requiredOption(message) {
   return err
 }
 
+// The host the client asked for: Express 5's `req.host` (with the port, and X-Forwarded-Host when `trust proxy`
+// trusts the peer), which Express 4 lacks; the Host header on a plain node:http server.
+function requestHost(req) {
+  const trust = typeof req.app?.get === 'function' ? req.app.get('trust proxy fn') : undefined
+  const forwarded = req.headers['x-forwarded-host']
+  if (typeof forwarded !== 'string' || typeof trust !== 'function' || !trust(req.socket?.remoteAddress, 0)) {
+    return req.headers.host
+  }
+  const comma = forwarded.indexOf(',')
+  return comma === -1 ? forwarded : forwarded.slice(0, comma).trimEnd()
+}
+
+// What the DPoP step needs of a request. Behind a proxy, the URL follows Express's `trust proxy` setting.
+function dpopRequest(req) {
+  const authorization = req.headers.authorization
+  const space = authorization.indexOf(' ')
+  const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
+  return {
+    method: req.method,
+    url: `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`,
+    scheme: authorization.slice(0, space).toLowerCase(),
+    token: authorization.slice(space + 1),
+    proofs: req.headers.dpop,
+  }
+}
+
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
 
 function expressjwt(options) {
@@ -255,7 +201,18 @@ function expressjwt(options) {
   const getToken = optionalFunction(options, 'getToken')
   const isRevoked = optionalFunction(options, 'isRevoked')
   const onExpired = optionalFunction(options, 'onExpired')
-  const setAuth = propertySetter(options.requestProperty)
+  const dpop = createDpopAuth(options.dpop, (code, inner) => new UnauthorizedError(code, inner))
+  if (dpop !== null && getToken !== undefined) throw optionError('"dpop" reads the Authorization header: no "getToken"')
+  const assign = propertySetter(options.requestProperty)
+  // With DPoP, the verified claims are set only once the proof passes too; `req.dpop` gets the proof and its key.
+  const setAuth =
+    dpop === null
+      ? assign
+      : (req, payload) =>
+          after(dpop.check(dpopRequest(req), payload), (proof) => {
+            if (proof !== null) req.dpop = proof
+            assign(req, payload)
+          })
   const verifyOptions = pickVerifyOptions(options)
 
   // A static key is compiled now; for a key function the options are checked now and each key it returns is
@@ -267,27 +224,23 @@ function expressjwt(options) {
   const jwe = jweHandler(options, !!isRevoked)
 
   function tokenFromHeader(req) {
-    const headers = req.headers
-    if (headers === null || typeof headers !== 'object') return undefined
-    const value = headers['Authorization' in headers ? 'Authorization' : 'authorization']
-    // Node gives a string; anything else (a request object made by hand) carries no token.
-    if (typeof value !== 'string' || value === '') return undefined
+    const value = core.authorizationOf(req.headers)
+    if (value === undefined) return undefined
     // Exactly one space, as express-jwt's `split(' ').length == 2`.
-    const space = value.indexOf(' ')
-    if (space === -1 || value.indexOf(' ', space + 1) !== -1) {
-      throw new UnauthorizedError('credentials_bad_format', { message: BAD_FORMAT })
-    }
-    if (space === 6 && value.slice(0, 6).toLowerCase() === 'bearer') return value.slice(7)
+    const credentials = core.schemeAndToken(value)
+    if (credentials === null) throw new UnauthorizedError('credentials_bad_format', { message: BAD_FORMAT })
+    const scheme = credentials[0].toLowerCase()
+    if (dpop !== null) {
+      if (dpop.accepts(scheme)) return credentials[1]
+    } else if (scheme === 'bearer') return credentials[1]
     if (credentialsRequired) throw new UnauthorizedError('credentials_bad_scheme', { message: BAD_FORMAT })
     return PASS
   }
 
   function accept(req, payload, jwt) {
     if (isRevoked === undefined) return setAuth(req, payload)
-    return after(isRevoked(req, jwt), (revoked) => {
-      if (revoked) throw new UnauthorizedError('revoked_token', { message: 'The token has been revoked.' })
-      setAuth(req, payload)
-    })
+    const revoked = () => new UnauthorizedError('revoked_token', { message: 'The token has been revoked.' })
+    return after(core.checkRevoked(isRevoked, req, jwt, revoked), () => setAuth(req, payload))
   }
 
   // `decoded` is the token as decode() read it when the key function needed it first.
@@ -378,7 +331,14 @@ function expressjwt(options) {
     try {
       pending = authenticate(req)
     } catch (err) {
-      return next(err)
+      return next(withChallenge(err))
+    }
+    if (dpop !== null) {
+      pending = pending?.catch((err) => Promise.reject(withChallenge(err)))
+      const headers = dpop.responseHeaders()
+      if (headers !== null && typeof res?.setHeader === 'function') {
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+      }
     }
     if (pending === undefined) return next()
     // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure.
@@ -390,6 +350,13 @@ function expressjwt(options) {
         setImmediate(next, err)
       },
     )
+  }
+
+  // With DPoP, every 401 carries the RFC 9449 challenge (`err.headers`, which Express's error handler sends).
+  function withChallenge(err) {
+    if (dpop !== null && err instanceof UnauthorizedError && err.headers === undefined)
+      err.headers = dpop.challenge(err)
+    return err
   }
 
   middleware.unless = unless

@@ -1,13 +1,18 @@
 'use strict'
 // Key normalisation: every key form jsonwebtoken accepts goes through node:crypto into a KeyObject, and from
-// there into a native key parsed once. Entries are cached per key value, so a key used again costs a lookup.
+// there into a native key parsed once. Entries are found by the key's content, not the object that carries it:
+// a key handed over in a new Buffer, KeyObject or `{ key, passphrase }` object on every call is parsed once.
 
+const { types } = require('node:util')
 const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
 const native = require('./native')
 const { tokenError, fromNative } = require('./errors')
 
-const STRING_CACHE_LIMIT = 1000
+// Each cache of a role holds at most this many strings and this many contents; when full it starts again, so a
+// process that sees endless distinct keys holds a bounded number of parsed ones.
+const CACHE_LIMIT = 1000
 const MIN_RSA_BITS = 2048
+const NO_BYTES = Buffer.alloc(0)
 
 function isPemText(bytes) {
   const text = bytes.subarray(0, 64).toString('latin1').trimStart()
@@ -61,6 +66,26 @@ function fromOctJwk(input) {
   return createSecretKey(Buffer.from(String(input.key.k ?? ''), 'base64url'))
 }
 
+// A view of the bytes of a string-or-bytes key as node:crypto reads it (any ArrayBuffer view, or an ArrayBuffer),
+// or null for other values.
+function bytesOf(input) {
+  if (types.isArrayBufferView(input)) return Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  if (types.isAnyArrayBuffer(input)) return Buffer.from(input)
+  return null
+}
+
+// Whether node:crypto could read `input` (a string or bytes given alone) as an asymmetric key. It reads such a key
+// as PEM only (DER needs `format: 'der'`), and OpenSSL's PEM reader takes a key from a line that starts with
+// "-----BEGIN": without that text anywhere, createPublicKey and createPrivateKey can only throw (after a few
+// hundred microseconds), so they are not asked and the key goes straight to the secret step, as it would after
+// their failure.
+const PEM_MARKER = '-----BEGIN'
+function mayBeAsymmetric(input) {
+  if (typeof input === 'string') return input.includes(PEM_MARKER)
+  const bytes = bytesOf(input)
+  return bytes === null || bytes.includes(PEM_MARKER)
+}
+
 // jsonwebtoken's order: try the key as an asymmetric key, then as a secret. A secret that is PEM text is
 // remembered as such: RFC 8725 §3.1 forbids using a public key's text as an HMAC secret.
 function normalise(input, createAsymmetric, role, describeKey) {
@@ -68,6 +93,7 @@ function normalise(input, createAsymmetric, role, describeKey) {
   if (isOctJwk(input)) return describeKey(fromOctJwk(input), false)
   let keyObject
   try {
+    if (!mayBeAsymmetric(input)) throw new Error('not PEM')
     keyObject = createAsymmetric(input)
   } catch {
     let secret
@@ -84,52 +110,123 @@ function normalise(input, createAsymmetric, role, describeKey) {
 }
 
 // A cache of key entries for one use: `describeKey(keyObject, pemText)` makes the entry (JWS keys by default;
-// lib/jwe-keys.js makes JWE keys the same way).
+// lib/jwe-keys.js makes JWE keys the same way). Strings are found by their text; bytes, KeyObjects and
+// `{ key, passphrase }` objects by a keyed digest of their content (lib/native `keyDigest`), so the cache holds
+// no copy of a secret and a key parsed once (a passphrase's key derivation run once) serves every copy of it.
 function makeCache(createAsymmetric, role, describeKey = describe) {
   const strings = new Map()
+  const contents = new Map()
+  // KeyObjects are immutable: the same object is found without exporting it again.
+  const keyObjects = new WeakMap()
+  // Other objects (JWKs, `{ key: KeyObject }`): by identity, while what they were made from is unchanged.
   const objects = new WeakMap()
+  const make = (input) => normalise(input, createAsymmetric, role, describeKey)
+
+  // The entry `map` holds under `key`, made from `input` when it holds none.
+  function remembered(map, key, input) {
+    let entry = map.get(key)
+    if (entry === undefined) {
+      entry = make(input)
+      if (map.size >= CACHE_LIMIT) map.clear()
+      map.set(key, entry)
+    }
+    return entry
+  }
+  const byContent = (digest, input) => remembered(contents, digest, input)
 
   return function keyEntry(input) {
-    if (typeof input === 'string') {
-      let entry = strings.get(input)
+    if (typeof input === 'string') return remembered(strings, input, input)
+    if (input === null || (typeof input !== 'object' && typeof input !== 'function')) return make(input)
+    if (input instanceof KeyObject) {
+      let entry = keyObjects.get(input)
       if (entry === undefined) {
-        entry = normalise(input, createAsymmetric, role, describeKey)
-        if (strings.size >= STRING_CACHE_LIMIT) strings.clear()
-        strings.set(input, entry)
+        const digest = keyObjectDigest(input)
+        entry = digest === null ? make(input) : byContent(digest, input)
+        keyObjects.set(input, entry)
       }
       return entry
     }
-    if (input === null || (typeof input !== 'object' && typeof input !== 'function')) {
-      return normalise(input, createAsymmetric, role, describeKey)
-    }
-    // Buffers and `{ key, passphrase }` objects are mutable: an entry is reused only while what it was made
-    // from is unchanged.
+    const bytes = bytesOf(input)
+    if (bytes !== null) return byContent(native.keyDigest('bytes', bytes, NO_BYTES), input)
+    const options = keyOptions(input)
+    if (options !== null) return byContent(optionsDigest(options), options)
     const cached = objects.get(input)
     if (cached !== undefined && cached.matches(input)) return cached.entry
-    const entry = normalise(input, createAsymmetric, role, describeKey)
+    const entry = make(input)
     objects.set(input, { entry, matches: snapshot(input) })
     return entry
   }
 }
 
-// One function for every KeyObject entry: a call site that sees one target stays fast (a new closure per key made
-// the signing and verifying caches' shared lookup code see several).
-const unchanged = () => true
-
-function snapshot(input) {
-  if (input instanceof KeyObject) return unchanged
-  if (Buffer.isBuffer(input) || input instanceof Uint8Array) {
-    const copy = Buffer.from(input)
-    return (current) => copy.equals(current)
+// The content of a KeyObject: a secret's bytes; an asymmetric key's JWK export (microseconds for RSA and Ed25519,
+// a few ECDSA operations for an EC key node has just parsed, where the DER export costs about as much as parsing
+// the key again), with the facts a JWK leaves out. Null for a key node
+// cannot export as a JWK (RSA-PSS, explicit curve parameters, ...): such a key is found by identity only.
+function keyObjectDigest(keyObject) {
+  if (keyObject.type === 'secret') return digestOnce('secret', keyObject.export())
+  let jwk
+  try {
+    jwk = keyObject.export({ format: 'jwk' })
+  } catch {
+    return null
   }
+  const details = keyObject.asymmetricKeyDetails ?? {}
+  const context = JSON.stringify([
+    keyObject.type,
+    keyObject.asymmetricKeyType,
+    details.namedCurve,
+    details.modulusLength,
+  ])
+  // The members in a fixed order: the text does not depend on how the export ordered them.
+  return digestOnce(context, Buffer.from(JSON.stringify(JWK_MEMBERS.map((name) => jwk[name] ?? null))))
+}
+
+// The digest of a copy of key material made for it, wiped once digested.
+function digestOnce(context, copy) {
+  try {
+    return native.keyDigest(context, copy, NO_BYTES)
+  } finally {
+    copy.fill(0)
+  }
+}
+const JWK_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi']
+
+// `{ key, passphrase, format, type, encoding }` with a string or bytes as `key`: its fields, read once, in a new
+// object of only those fields, which is what node:crypto is then given (so what was digested is what is parsed).
+// Null for any other object.
+function keyOptions(input) {
+  let key, passphrase, format, type, encoding
+  try {
+    ;({ key, passphrase, format, type, encoding } = input)
+  } catch {
+    // A getter that throws: the object takes the other path, where node:crypto's read of it fails.
+    return null
+  }
+  if (typeof key !== 'string' && bytesOf(key) === null) return null
+  if (passphrase !== undefined && typeof passphrase !== 'string' && bytesOf(passphrase) === null) return null
+  for (const value of [format, type, encoding]) {
+    if (value !== undefined && typeof value !== 'string') return null
+  }
+  return { key, passphrase, format, type, encoding }
+}
+
+function optionsDigest({ key, passphrase, format, type, encoding }) {
+  const kind = (value) => (value === undefined ? 'none' : typeof value === 'string' ? 'text' : 'bytes')
+  const context = JSON.stringify(['options', format, type, encoding, kind(key), kind(passphrase)])
+  const asBytes = (value) =>
+    value === undefined ? NO_BYTES : typeof value === 'string' ? Buffer.from(value) : bytesOf(value)
+  return native.keyDigest(context, asBytes(key), asBytes(passphrase))
+}
+
+// JWK objects are mutable: an entry is reused only while the object holds what it was made from.
+function snapshot(input) {
   const { key, passphrase, format, type, encoding } = input
-  const keyCopy = Buffer.isBuffer(key) ? Buffer.from(key) : undefined
   return (current) =>
     current.passphrase === passphrase &&
     current.format === format &&
     current.type === type &&
     current.encoding === encoding &&
-    (keyCopy ? Buffer.isBuffer(current.key) && keyCopy.equals(current.key) : current.key === key)
+    current.key === key
 }
 
 const signingKey = makeCache(createPrivateKey, 'secretOrPrivateKey')
@@ -157,4 +254,4 @@ function defaultAlgorithms(entry) {
   }
 }
 
-module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS, makeCache }
+module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS, makeCache, CACHE_LIMIT }

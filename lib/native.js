@@ -2,14 +2,14 @@
 // Loads the native addon, named as napi-rs names it: `<platform>-<arch>[-abi]`, the "triple" (linux-x64-gnu).
 // It tries, in order:
 //   1. @ringjwt/<triple>: the prebuilt platform package npm installs as an optional dependency.
-//   2. ringjwt.<triple>.node in the package root: a build from source (scripts/install.js), made when no prebuilt
-//      binary loaded at install time (or RINGJWT_BUILD_FROM_SOURCE=1 asked for one: install with --omit=optional
-//      too for that build to be the one loaded).
+//   2. ringjwt.<triple>.node in the package root: a build from source, made by scripts/build.js (`npm install` in
+//      a clone runs it; an installed copy has no install script, so the error below names the command).
 // If neither loads, one Error names the triple, what was tried and why it failed, and the two ways out.
-// Run as a script (`node lib/native.js`), it prints those names as JSON for scripts/install.js instead.
+// Run as a script (`node lib/native.js`), it prints those names as JSON for scripts/build.js instead.
 
 const fs = require('node:fs')
 const path = require('node:path')
+const { addonNames } = require('./addon-names')
 
 const root = path.join(__dirname, '..')
 
@@ -35,11 +35,8 @@ function linuxLibc() {
 
 const abi = process.platform === 'linux' ? `-${linuxLibc()}` : process.platform === 'win32' ? '-msvc' : ''
 const triple = `${process.platform}-${process.arch}${abi}`
-const names = {
-  triple,
-  local: path.join(root, `ringjwt.${triple}.node`),
-  prebuilt: `@ringjwt/${triple}`,
-}
+const { prebuilt, file } = addonNames(triple)
+const names = { triple, local: path.join(root, file), prebuilt }
 
 // The first line of a failure is enough: dlopen's reason, or a missing file.
 const reason = (err) =>
@@ -76,10 +73,16 @@ function load() {
       ...tried.map((line) => `  - ${line}`),
       'Two ways out:',
       `  - A prebuilt binary: ${prebuiltWayOut(manifest)}`,
-      '  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, install again or run ' +
-        '`npm rebuild ringjwt` (in a clone of ringjwt: `npm run build`).',
+      `  - A build from source: with Rust (https://rustup.rs) and a C compiler on PATH, run \`${buildCommand()}\`.`,
     ].join('\n'),
   )
+}
+
+// The build script by its absolute path: it works wherever npm put this copy (under another name when it is an
+// override of jsonwebtoken, where `npm rebuild ringjwt` finds nothing) and whatever npm's script settings.
+function buildCommand() {
+  const script = path.join(root, 'scripts', 'build.js')
+  return `node ${/\s/.test(script) ? `"${script}"` : script}`
 }
 
 function prebuiltWayOut(manifest) {

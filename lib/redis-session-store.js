@@ -5,8 +5,9 @@
 //
 // Keys (P is the prefix, default 'ringjwt:session:'):
 //   P{<sid>}          a hash: sub, created, used, expires, absolute, meta, refresh (hex SHA-256 of the current
-//                     refresh token), t:<jti> → the access token's expiry, r:<first 16 bytes of a retired refresh
-//                     token's SHA-256, hex> → when it would have expired; an ended session keeps only
+//                     refresh token), t:<jti> → the access token's expiry, f:<jti> → the first 16 bytes of the
+//                     SHA-256 of its signature, hex (when the app signed through the store), r:<first 16 bytes of
+//                     a retired refresh token's SHA-256, hex> → when it would have expired; an ended session keeps only
 //                     ended, sub and until (a tombstone, until its last access token has expired)
 //   P subject:{<sub>} a set of the subject's session ids, for listing and ending them all
 // Each key expires (PEXPIRE) when nothing in it can matter any more, so Redis holds only live sessions and
@@ -42,10 +43,15 @@ const {
   metadataJson,
   newRefreshToken,
   refreshDigest,
+  presentedDigests,
   sessionIdOf,
   sessionView,
   issued,
   checkedClaims,
+  loginTimes,
+  issueOptions,
+  signAndRecord,
+  signatureFingerprint,
   REFUSALS,
 } = require('./session-store')
 
@@ -74,16 +80,19 @@ local function finish(key, now, tolerance, reason)
 end
 `
 
-// ARGV: sub, now, expires, absolute, refresh digest, jti, token expiry, TTL, metadata JSON ('' for none).
+// ARGV: sub, now, expires, absolute, refresh digest, jti, token expiry, TTL, metadata JSON ('' for none),
+// the token's signature fingerprint ('' for none).
 const CREATE = redisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'sub', ARGV[1], 'created', ARGV[2], 'used', ARGV[2], 'expires', ARGV[3],
   'absolute', ARGV[4], 'refresh', ARGV[5], 't:' .. ARGV[6], ARGV[7])
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'meta', ARGV[9]) end
+if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'f:' .. ARGV[6], ARGV[10]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 return 1`)
 
-// ARGV: presented digest, next digest, presented fingerprint, jti, now, idle, access token life, tolerance.
+// ARGV: presented digest, next digest, presented fingerprint, jti, now, idle, access token life, tolerance, the
+// new token's signature fingerprint ('' for none).
 // Returns { refusal } or { 'ok', sub, created, used, expires, token expiry, meta }.
 const REFRESH = redisScript(`${FINISH}
 local now, idle, access, tolerance = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -109,12 +118,14 @@ for i = 1, #fields, 2 do
   local value = tonumber(fields[i + 1])
   if (kind == 't:' and value + tolerance <= now) or (kind == 'r:' and value <= now) then
     redis.call('HDEL', KEYS[1], fields[i])
+    if kind == 't:' then redis.call('HDEL', KEYS[1], 'f:' .. string.sub(fields[i], 3)) end
   end
 end
 local nextExpires = math.min(tonumber(s[5]), now + idle)
 local tokenExpires = math.min(nextExpires, now + access)
 redis.call('HSET', KEYS[1], 'refresh', ARGV[2], 'used', now, 'expires', nextExpires,
   'r:' .. ARGV[3], expires, 't:' .. ARGV[4], tokenExpires)
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'f:' .. ARGV[4], ARGV[9]) end
 redis.call('PEXPIRE', KEYS[1], nextExpires + tolerance - now)
 local view = redis.call('HMGET', KEYS[1], 'created', 'meta')
 return {'ok', s[1], view[1], tostring(now), tostring(nextExpires), tostring(tokenExpires), view[2] or ''}`)
@@ -128,6 +139,7 @@ finish(KEYS[1], now, tonumber(ARGV[2]), 'ended')
 return 1`)
 
 const VIEW_FIELDS = ['sub', 'ended', 'expires', 'created', 'used', 'meta']
+const PREVIEW_FIELDS = ['sub', 'ended', 'expires', 'absolute', 'refresh', 'created', 'meta']
 
 // Metadata as stored: none, or the JSON text of an object.
 function isMetadata(meta) {
@@ -167,71 +179,135 @@ function createRedisSessionStore(client, options) {
     })
   }
 
+  // Writes a new session (ARGV of CREATE but the fingerprint) and its subject index entry.
+  async function record(id, subject, args, signature) {
+    const created = await call(async (redis) => {
+      // The index first: a session that logout-all cannot find must never exist. Both commands go out in one
+      // round trip, in order.
+      await Promise.all([
+        redis.sAdd(subjectKey(subject), id),
+        redis.pExpire(subjectKey(subject), absoluteLifetime + clockTolerance),
+      ])
+      const argv = [...args, signature === undefined ? '' : signatureFingerprint(signature)]
+      return replyOneOf(await runScript(redis, CREATE, [sessionKey(id)], argv.map(String)), [0, 1])
+    })
+    // Random UUIDs do not collide in practice; this keeps an existing session safe if they ever did.
+    if (created !== 1) throw optionError('a session with this id already exists')
+  }
+
+  // Rotates the refresh token (ARGV of REFRESH but the fingerprint): `{ issued }`, the session and the new token's
+  // expiry, or `{ refusal }`, the code the script refused with.
+  async function rotation(id, args, signature) {
+    const argv = [...args, signature === undefined ? '' : signatureFingerprint(signature)]
+    const key = sessionKey(id)
+    // A rotation retires the presented token (and a reuse ends the session): it takes access away.
+    const reply = replyFields(await revoking([key], (redis) => runScript(redis, REFRESH, [key], argv.map(String))))
+    if (reply[0] !== 'ok') {
+      if (!Object.hasOwn(REFUSALS, reply[0])) throw unreadable()
+      return { refusal: reply[0] }
+    }
+    if (reply.length !== 7) throw unreadable()
+    const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
+    if (!isMetadata(meta)) throw unreadable()
+    const session = {
+      id,
+      subject,
+      createdAt: Number(created),
+      lastUsedAt: Number(used),
+      expiresAt: Number(expires),
+      metadata: meta || null,
+    }
+    return { issued: { session, tokenExpiresAt: Number(tokenExpiresAt) } }
+  }
+
+  // What rotating the one of the `digests` the session holds at `now` would issue, as REFRESH computes it, with
+  // that digest (`presented`); null when the session would refuse them all.
+  async function previewRefresh(id, digests, now) {
+    const fields = await call((redis) => redis.hmGet(sessionKey(id), PREVIEW_FIELDS))
+    const [sub, ended, expires, absolute, current, created, meta] = replyFields(fields, PREVIEW_FIELDS.length)
+    const presented = digests.find((digest) => current === digest.toString('hex'))
+    if (sub === null || ended !== null || !(Number(expires) > now) || presented === undefined) return null
+    if (!isMetadata(meta)) throw unreadable()
+    const nextExpires = Math.min(Number(absolute), now + idleLifetime)
+    const session = {
+      id,
+      subject: sub,
+      createdAt: Number(created),
+      lastUsedAt: now,
+      expiresAt: nextExpires,
+      metadata: meta || null,
+    }
+    return { session, tokenExpiresAt: Math.min(nextExpires, now + accessTokenLifetime), presented }
+  }
+
   async function endSession(redis, id, now) {
     return (await runScript(redis, END, [sessionKey(id)], [String(now), String(clockTolerance)])) === 1
   }
 
   return {
-    async create(subject, metadata) {
+    async create(subject, metadata, options) {
       const meta = metadataJson(metadata) ?? ''
       subjectOf(subject)
+      const { jkt, sign } = issueOptions(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
       const now = Date.now()
-      const absolute = now + absoluteLifetime
-      const expires = Math.min(absolute, now + idleLifetime)
-      const tokenExpiresAt = Math.min(expires, now + accessTokenLifetime)
-      const args = [subject, now, expires, absolute, refreshDigest(refreshToken).toString('hex'), jti, tokenExpiresAt]
-      args.push(expires + clockTolerance - now, meta)
-      const created = await call(async (redis) => {
-        // The index first: a session that logout-all cannot find must never exist. Both commands go out in one
-        // round trip, in order.
-        await Promise.all([
-          redis.sAdd(subjectKey(subject), id),
-          redis.pExpire(subjectKey(subject), absoluteLifetime + clockTolerance),
-        ])
-        return replyOneOf(await runScript(redis, CREATE, [sessionKey(id)], args.map(String)), [0, 1])
-      })
-      // Random UUIDs do not collide in practice; this keeps an existing session safe if they ever did.
-      if (created !== 1) throw optionError('a session with this id already exists')
+      const { absolute, expires, tokenExpiresAt } = loginTimes(settings, now)
       const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta || null }
-      return issued({ session, tokenExpiresAt }, refreshToken, jti)
+      const result = issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
+      const digest = refreshDigest(refreshToken, jkt).toString('hex')
+      const args = [subject, now, expires, absolute, digest, jti, tokenExpiresAt, expires + clockTolerance - now, meta]
+      return signAndRecord(result, sign, (signature) => record(id, subject, args, signature))
     },
 
-    async refresh(refreshToken) {
+    async refresh(refreshToken, options) {
+      const { jkt, sign } = issueOptions(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
-      const presented = refreshDigest(refreshToken)
       const next = newRefreshToken(id)
       const jti = crypto.randomUUID()
       const now = Date.now()
-      const args = [presented.toString('hex'), refreshDigest(next).toString('hex'), fingerprint(presented), jti, now]
-      args.push(idleLifetime, accessTokenLifetime, clockTolerance)
-      const key = sessionKey(id)
-      // A rotation retires the presented token (and a reuse ends the session): it takes access away.
-      const reply = replyFields(await revoking([key], (redis) => runScript(redis, REFRESH, [key], args.map(String))))
-      if (reply[0] !== 'ok') throw Object.hasOwn(REFUSALS, reply[0]) ? refusal(reply[0]) : unreadable()
-      if (reply.length !== 7) throw unreadable()
-      const [, subject, created, used, expires, tokenExpiresAt, meta] = reply
-      if (!isMetadata(meta)) throw unreadable()
-      const session = {
-        id,
-        subject,
-        createdAt: Number(created),
-        lastUsedAt: Number(used),
-        expiresAt: Number(expires),
-        metadata: meta || null,
+      const digests = presentedDigests(refreshToken, jkt)
+      const nextDigest = refreshDigest(next, jkt).toString('hex')
+      const rotate = (presented, signature) => {
+        const args = [presented.toString('hex'), nextDigest, fingerprint(presented), jti, now]
+        return rotation(id, [...args, idleLifetime, accessTokenLifetime, clockTolerance], signature)
       }
-      return issued({ session, tokenExpiresAt: Number(tokenExpiresAt) }, next, jti)
+      // Unsigned: each digest in turn (see presentedDigests) until one is not refused as unknown.
+      const rotateUnsigned = async () => {
+        let outcome
+        for (const presented of digests) {
+          outcome = await rotate(presented, undefined)
+          if (outcome.refusal !== 'refresh_token_invalid') break
+        }
+        if (outcome.refusal) throw refusal(outcome.refusal)
+        return outcome.issued
+      }
+      if (sign === undefined) return issued(await rotateUnsigned(), next, jti, jkt)
+      // What the rotation will issue, read first so that the token is signed before it is recorded with its
+      // signature. The script checks everything again; when the read already refuses, only the script runs
+      // (its refusal is the one that counts, and a retired token ends the session there).
+      const preview = await previewRefresh(id, digests, now)
+      if (preview === null) {
+        await rotateUnsigned() // refuses
+        throw unreadable() // a rotation the read said could not happen
+      }
+      return signAndRecord(issued(preview, next, jti, jkt), sign, async (signature) => {
+        const outcome = await rotate(preview.presented, signature)
+        if (outcome.refusal) throw refusal(outcome.refusal)
+        if (outcome.issued.tokenExpiresAt !== preview.tokenExpiresAt) throw unreadable()
+      })
     },
 
     // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET.
     async isRevoked(...args) {
-      const { sid, jti, sub } = checkedClaims(args)
-      const [subject, ended, until, expires, tokenExpires] = replyFields(
-        await call((redis) => redis.hmGet(sessionKey(sid), ['sub', 'ended', 'until', 'expires', `t:${jti}`])),
-        5,
+      const { sid, jti, sub, signature } = checkedClaims(args)
+      const [subject, ended, until, expires, tokenExpires, recorded] = replyFields(
+        await call((redis) =>
+          redis.hmGet(sessionKey(sid), ['sub', 'ended', 'until', 'expires', `t:${jti}`, `f:${jti}`]),
+        ),
+        6,
       )
       // The same order of checks as the in-process store (src/session.rs `check`).
       const now = Date.now()
@@ -239,11 +315,14 @@ function createRedisSessionStore(client, options) {
       if (ended !== null) throw refusal(Number(until) <= now ? 'session_unknown' : 'session_ended')
       if (Number(expires) + clockTolerance <= now) throw refusal('session_unknown')
       if (Number(expires) <= now) throw refusal('session_expired')
-      if (sub !== undefined && sub !== subject) throw refusal('token_not_issued')
+      if (sub !== subject) throw refusal('token_not_issued')
       if (tokenExpires === null || Number(tokenExpires) + clockTolerance <= now) throw refusal('token_not_issued')
+      if (recorded !== null) {
+        if (signature === undefined) throw refusal('token_signature_required')
+        if (signatureFingerprint(signature) !== recorded) throw refusal('token_not_issued')
+      }
       return false
     },
-
     async get(id) {
       if (typeof id !== 'string') return null
       const fields = await call((redis) => redis.hmGet(sessionKey(id), VIEW_FIELDS))

@@ -1,19 +1,22 @@
 'use strict'
 // createSessionStore(): the in-process record of the sessions a server has issued (src/session.rs holds them).
 // A login starts a session and gets a refresh token and the claims of an access token to sign; a refresh
-// rotates the refresh token; the middleware check accepts a token only if its session is live and issued its
-// `jti`. Time comes from Date.now(), so fake timers drive expiry.
+// rotates the refresh token; the middleware check accepts a token only if its session is live and issued it.
+// Given a `sign` function, create() and refresh() sign the access token themselves and record its signature's
+// fingerprint with it, in the same write: the check then refuses a token re-signed over other claims (another
+// role, another email) even with the app's own key. Time comes from Date.now(), so fake timers drive expiry.
 //
 // The helpers below are shared with the Redis store (lib/redis-session-store.js), so both read options, make
 // tokens and refuse them the same way.
 
 const crypto = require('node:crypto')
 const { NativeSessionStore } = require('./native')
+const { decode } = require('./decode')
 const { optionError } = require('./errors')
 const { UnauthorizedError } = require('./express')
 const { isPlainObject, stringify } = require('./sign')
-const { lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
-const { payloadOfCall } = require('./token-store')
+const { lifetimeSeconds } = require('./timespan')
+const { knownOptions, checkClockTolerance } = require('./token-store')
 
 // Each default once, here. Access tokens short, so that a session's end takes effect within minutes even for
 // a client that never calls the server; sessions that survive a week away, and never a month.
@@ -34,6 +37,7 @@ const REFUSALS = Object.freeze({
   session_expired: 'The session of this token has expired.',
   session_ended: 'The session has ended.',
   token_not_issued: 'This token was not issued by its session.',
+  token_signature_required: "The session check needs the token's signature: its session binds the tokens it issued.",
   refresh_token_invalid: 'The refresh token is not valid.',
   refresh_token_expired: 'The refresh token has expired.',
   refresh_token_reused: 'The refresh token was already used: the session has ended.',
@@ -45,11 +49,7 @@ function refusal(code) {
 
 // Lifetimes in milliseconds, validated once at creation.
 function sessionOptions(options, allowed = SESSION_OPTIONS) {
-  if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
-  for (const name of Object.keys(options)) {
-    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
-  }
+  options = knownOptions(options, allowed)
   const settings = {}
   for (const name of ['accessTokenLifetime', 'idleLifetime', 'absoluteLifetime']) {
     const seconds = lifetimeSeconds(options[name] ?? DEFAULTS[name])
@@ -59,9 +59,7 @@ function sessionOptions(options, allowed = SESSION_OPTIONS) {
     settings[name] = Math.ceil(seconds * 1000)
   }
   const clockTolerance = options.clockTolerance ?? DEFAULTS.clockTolerance
-  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= MAX_LIFETIME_SECONDS)) {
-    throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
-  }
+  checkClockTolerance(clockTolerance)
   settings.clockTolerance = Math.ceil(clockTolerance * 1000)
   return settings
 }
@@ -89,8 +87,21 @@ function newRefreshToken(sessionId) {
   return `${sessionId}.${crypto.randomBytes(32).toString('base64url')}`
 }
 
-function refreshDigest(refreshToken) {
-  return crypto.createHash('sha256').update(refreshToken).digest()
+// DPoP: a session created or refreshed with a proof is bound to the proof's key (its RFC 7638 thumbprint, `jkt`).
+// The store then keeps the digest of the refresh token with the thumbprint, so only a refresh that proves the
+// same key presents the digest it holds; the session's access tokens carry `cnf: { jkt }`.
+function refreshDigest(refreshToken, jkt) {
+  const hash = crypto.createHash('sha256').update(refreshToken)
+  if (jkt !== undefined) hash.update(`.${jkt}`)
+  return hash.digest()
+}
+
+// The digests a refresh may present, in order: bound to the proof's key, then (a session not bound yet, which
+// this refresh binds) the plain one. A digest that matches nothing changes nothing in either store.
+function presentedDigests(refreshToken, jkt) {
+  return jkt === undefined
+    ? [refreshDigest(refreshToken)]
+    : [refreshDigest(refreshToken, jkt), refreshDigest(refreshToken)]
 }
 
 // The session id of a well-formed refresh token, else null.
@@ -112,27 +123,103 @@ function sessionView({ id, subject, createdAt, lastUsedAt, expiresAt, metadata }
   }
 }
 
+// A login's times: the session's deadlines and its first access token's end (src/session.rs computes the same).
+function loginTimes({ accessTokenLifetime, idleLifetime, absoluteLifetime }, now) {
+  const absolute = now + absoluteLifetime
+  const expires = Math.min(absolute, now + idleLifetime)
+  return { absolute, expires, tokenExpiresAt: Math.min(expires, now + accessTokenLifetime) }
+}
+
+// The options of create() and refresh(): `jkt`, the thumbprint of a verified DPoP proof's key, which binds the
+// session to it, and `sign`, the function that signs the access token.
+function issueOptions(options) {
+  if (options === undefined) return {}
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (name !== 'jkt' && name !== 'sign') throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  const { jkt, sign } = options
+  if (jkt !== undefined && (typeof jkt !== 'string' || !/^[\w-]{43}$/.test(jkt))) {
+    throw optionError('"jkt" must be a SHA-256 JWK thumbprint (43 base64url characters)')
+  }
+  if (sign !== undefined && typeof sign !== 'function') {
+    throw optionError('"sign" must be a function that signs the claims it is given and returns the token')
+  }
+  return { jkt, sign }
+}
+
+// The signature of a token `sign` returned: its last segment. Only a signed token (three segments) can be bound;
+// an app that encrypts its tokens signs here and encrypts the token it gets back (the check reads the inner
+// signature of a nested token).
+function signatureOfSigned(token) {
+  const parts = typeof token === 'string' ? token.split('.') : []
+  if (parts.length !== 3 || parts[2] === '') {
+    throw optionError('"sign" must return a signed token (compact JWS: header.payload.signature)')
+  }
+  return parts[2]
+}
+
+// The fingerprint the Redis store keeps of a signature (the in-process store computes the same in Rust): the first
+// 16 bytes of its SHA-256, hex.
+function signatureFingerprint(signature) {
+  return crypto.createHash('sha256').update(signature).digest('hex').slice(0, 32)
+}
+
+// Signs the issued claims with `sign`, when given, and records the token with `commit(signature)`, which writes
+// it; without `sign`, records the token unbound. `sign` may return a promise; then so does this.
+function signAndRecord(result, sign, commit) {
+  if (sign === undefined) return then(commit(undefined), () => result)
+  const finish = (token) => {
+    const signature = signatureOfSigned(token)
+    return then(commit(signature), () => ({ ...result, token }))
+  }
+  const { cnf, ...claims } = result.claims
+  if (cnf !== undefined) claims.cnf = { ...cnf }
+  return then(sign(claims, result.session), finish)
+}
+
+// `next(value)`, after `value` settles when it is a promise.
+function then(value, next) {
+  return typeof value?.then === 'function' ? value.then(next) : next(value)
+}
+
 // What create() and refresh() return: the session, the new refresh token, and the claims of the new access
 // token, which the app signs as they are (plus any claims of its own). `exp` is whole seconds, never later than
 // the instant the store keeps the token's `jti` until.
-function issued(record, refreshToken, jti) {
+function issued(record, refreshToken, jti, jkt) {
   const session = sessionView(record.session)
-  return {
-    session,
-    refreshToken,
-    claims: { sub: session.subject, sid: session.id, jti, exp: Math.floor(record.tokenExpiresAt / 1000) },
-  }
+  const claims = { sub: session.subject, sid: session.id, jti, exp: Math.floor(record.tokenExpiresAt / 1000) }
+  if (jkt !== undefined) claims.cnf = { jkt }
+  return { session, refreshToken, claims }
 }
 
-// The `sid`, `jti` and `sub` the check reads, or the refusal a token without them gets.
+// What the check is given: isRevoked(req, decoded) as the middleware calls it, where decoded is
+// `{ header, payload, signature }` (or a decrypted nested token, whose inner signature is `signed.signature`);
+// isRevoked(decoded) as verify({ complete: true }) returns it; isRevoked(token), the token string already
+// verified; or isRevoked(payload), the claims alone, without a signature.
+function tokenOfCall(args) {
+  const given = args.length >= 2 ? args[1] : args[0]
+  if (typeof given === 'string') return decode(given, { complete: true }) ?? { payload: null }
+  if (args.length >= 2 || (isPlainObject(given) && isPlainObject(given.header) && 'payload' in given)) {
+    const signature = typeof given?.signature === 'string' ? given.signature : given?.signed?.signature
+    return {
+      payload: given?.payload,
+      signature: typeof signature === 'string' && signature !== '' ? signature : undefined,
+    }
+  }
+  return { payload: given }
+}
+
+// The `sid`, `jti`, `sub` and signature the check reads, or the refusal a token without them gets. Every session
+// has a subject, so a token without `sub` is not one it issued.
 function checkedClaims(args) {
-  const payload = payloadOfCall(args)
+  const { payload, signature } = tokenOfCall(args)
   if (payload === null || typeof payload !== 'object') throw refusal('session_unknown')
   const { sid, jti, sub } = payload
   if (typeof sid !== 'string' || sid === '') throw refusal('session_unknown')
   if (typeof jti !== 'string' || jti === '') throw refusal('token_not_issued')
-  if (sub !== undefined && typeof sub !== 'string') throw refusal('token_not_issued')
-  return { sid, jti, sub }
+  if (typeof sub !== 'string' || sub === '') throw refusal('token_not_issued')
+  return { sid, jti, sub, signature: typeof signature === 'string' ? signature : undefined }
 }
 
 // Methods return plain values; `await` works on them too, so code written for the Redis store runs unchanged.
@@ -146,28 +233,54 @@ function createSessionStore(options) {
   )
 
   return {
-    create(subject, metadata) {
+    create(subject, metadata, options) {
       const meta = metadataJson(metadata)
+      subjectOf(subject)
+      const { jkt, sign } = issueOptions(options)
       const id = crypto.randomUUID()
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
-      const record = native.create(id, subjectOf(subject), meta, refreshDigest(refreshToken), jti, Date.now())
-      return issued(record, refreshToken, jti)
+      const now = Date.now()
+      const { expires, tokenExpiresAt } = loginTimes(settings, now)
+      const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta }
+      const result = issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
+      return signAndRecord(result, sign, (signature) => {
+        native.create(id, subject, meta, refreshDigest(refreshToken, jkt), jti, signature ?? null, now)
+      })
     },
-    refresh(refreshToken) {
+    refresh(refreshToken, options) {
+      const { jkt, sign } = issueOptions(options)
       const id = sessionIdOf(refreshToken)
       if (id === null) throw refusal('refresh_token_invalid')
       const next = newRefreshToken(id)
+      const nextDigest = refreshDigest(next, jkt)
       const jti = crypto.randomUUID()
-      const outcome = native.refresh(id, refreshDigest(refreshToken), refreshDigest(next), jti, Date.now())
-      if (outcome.refusal) throw refusal(outcome.refusal)
-      return issued(outcome.issued, next, jti)
+      const now = Date.now()
+      // Each digest in turn (see presentedDigests) until one is not refused as unknown: `attempt(digest)` is the
+      // outcome for it.
+      const firstKnown = (attempt) => {
+        let outcome, presented
+        for (presented of presentedDigests(refreshToken, jkt)) {
+          outcome = attempt(presented)
+          if (outcome.refusal !== 'refresh_token_invalid') break
+        }
+        if (outcome.refusal) throw refusal(outcome.refusal)
+        return { presented, issued: outcome.issued }
+      }
+      const rotate = (presented, signature) => native.refresh(id, presented, nextDigest, jti, signature ?? null, now)
+      if (sign === undefined) return issued(firstKnown((digest) => rotate(digest)).issued, next, jti, jkt)
+      // What the rotation will issue, so that the token is signed before it is recorded with its signature.
+      const preview = firstKnown((digest) => native.previewRefresh(id, digest, now))
+      return signAndRecord(issued(preview.issued, next, jti, jkt), sign, (signature) => {
+        const outcome = rotate(preview.presented, signature)
+        if (outcome.refusal) throw refusal(outcome.refusal)
+      })
     },
     // Never true: a token that is not accepted throws an UnauthorizedError saying why, which the middleware
     // passes on as it does its own.
     isRevoked(...args) {
-      const { sid, jti, sub } = checkedClaims(args)
-      const code = native.check(sid, jti, sub, Date.now())
+      const { sid, jti, sub, signature } = checkedClaims(args)
+      const code = native.check(sid, jti, sub, signature ?? null, Date.now())
       if (code !== null) throw refusal(code)
       return false
     },
@@ -198,12 +311,17 @@ module.exports = {
   createSessionStore,
   sessionOptions,
   SESSION_OPTIONS,
+  loginTimes,
+  issueOptions,
+  signAndRecord,
+  signatureFingerprint,
   REFUSALS,
   refusal,
   subjectOf,
   metadataJson,
   newRefreshToken,
   refreshDigest,
+  presentedDigests,
   sessionIdOf,
   sessionView,
   issued,

@@ -19,20 +19,28 @@ const STORE_OPTIONS = ['clockTolerance', 'maxTokenLifetime']
 // Validated once at creation: `clockTolerance` in seconds (default 0), `maxTokenLifetime` in seconds or an `ms`
 // timespan string.
 function storeOptions(options, allowed = STORE_OPTIONS) {
-  if (options === undefined) options = {}
-  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
-  for (const name of Object.keys(options)) {
-    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
-  }
-  const { clockTolerance = 0, maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME } = options
-  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= MAX_LIFETIME_SECONDS)) {
-    throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
-  }
+  const { clockTolerance = 0, maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME } = knownOptions(options, allowed)
+  checkClockTolerance(clockTolerance)
   const lifetime = lifetimeSeconds(maxTokenLifetime)
   if (lifetime === undefined) {
     throw optionError('"maxTokenLifetime" must be a positive number of seconds or a timespan string such as "1d"')
   }
   return { clockTolerance, maxTokenLifetime: lifetime }
+}
+
+// A store's options object (none given: {}), with no name outside `allowed`. Shared with the session stores.
+function knownOptions(options = {}, allowed) {
+  if (!isPlainObject(options)) throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
+  }
+  return options
+}
+
+function checkClockTolerance(seconds) {
+  if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= MAX_LIFETIME_SECONDS)) {
+    throw optionError('"clockTolerance" must be a number of seconds, 0 or more')
+  }
 }
 
 function nowSeconds() {
@@ -125,6 +133,8 @@ function createTokenStore(options) {
 module.exports = {
   createTokenStore,
   storeOptions,
+  knownOptions,
+  checkClockTolerance,
   revocationOf,
   cutoffOf,
   lookupOf,

@@ -128,20 +128,20 @@ function audienceMatches(audiences, payload) {
 // the native checks stop before the audience step; the RegExps then run on the payload the caller gets, for
 // tokens that got that far (as in jsonwebtoken, where a token that fails earlier never reaches them), and the
 // native verifier runs the audience step with that verdict and the checks after it.
+// The payload is parsed once: the value the RegExps were run on is the one returned, in place of the text.
 function withAudience(verifier, audience) {
   const audiences = audienceList(audience)
-  const finish = (payloadText, now) =>
-    verifier.finishAudience(payloadText, now, audienceMatches(audiences, parsePayload(payloadText)))
+  const finish = (payloadText, now) => {
+    const payload = parsePayload(payloadText)
+    verifier.finishAudience(payloadText, now, audienceMatches(audiences, payload))
+    return payload
+  }
   const finishParts = (parts, now) => {
-    finish(parts[1], now)
+    parts[1] = finish(parts[1], now)
     return parts
   }
   return {
-    verify(token, now) {
-      const payload = verifier.verify(token, now)
-      finish(payload, now)
-      return payload
-    },
+    verify: (token, now) => finish(verifier.verify(token, now), now),
     verifyComplete: (token, now) => finishParts(verifier.verifyComplete(token, now), now),
     verifyAsync: (token, now) => verifier.verifyAsync(token, now).then((parts) => finishParts(parts, now)),
     verifyAsyncCancellable: (token, now, cancellation) =>
@@ -247,7 +247,10 @@ function sameRegExp(a, b) {
   return a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags
 }
 
+// A payload's text as the caller gets it: an object, an array, or the text. A value that is not text was parsed
+// already (by the audience step of withAudience) and is returned as it is.
 function parsePayload(text) {
+  if (typeof text !== 'string') return text
   try {
     const value = JSON.parse(text)
     return value !== null && typeof value === 'object' ? value : text

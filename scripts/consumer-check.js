@@ -1,21 +1,24 @@
 'use strict'
-// `npm run check:package`: installs ringjwt the ways users do, from the tarballs `npm run package` writes to
-// dist/, each into a new project in a temporary directory (removed at the end; the repository is only read):
+// `npm run check:package`: checks the tarballs `npm run package` writes to dist/, then installs them the ways users
+// do, each into a new project in a temporary directory (removed at the end; the repository is only read):
 //
+//   0. the main tarball's types and manifest: @arethetypeswrong/cli (every entry of `exports`, each module
+//      format's types) and `publint --strict`, both from node_modules, offline;
 //   1. the main and the platform tarball, with no Rust anywhere (cargo and rustc folders left out of PATH,
 //      CARGO_HOME and RUSTUP_HOME empty): the install takes under 30 s, the project holds at most 6 packages,
 //      nothing is compiled, and `require`, `import` and `ringjwt/express` work;
 //   2. the main tarball alone, still without Rust and without optional dependencies (so no prebuilt fits, as on
-//      a platform with none): the install fails with the loader's message and leaves no addon or build tree;
-//   3. the same with Rust: the install script builds the addon from source, and it works.
+//      a platform with none): the install succeeds, and `require('ringjwt')` throws the loader's message, which
+//      names the build command; that command fails without Rust, saying so, and leaves no addon or build tree;
+//   3. the same with Rust: the command the message names builds the addon from source, and it works.
 //
 // Cases 2 and 3 install with --omit=optional: once a version is published, npm would otherwise fetch its
 // platform package from the registry, and the check must mean the same before and after a release.
 //
-// npm 11 records which dependencies may run install scripts in the project's `allowScripts` field. Unlisted
-// scripts still run today (with a warning), but npm has announced it will skip them: the test projects list the
-// main tarball, and install with `--strict-allow-scripts` so that a script that is not covered fails the check
-// instead of being skipped in silence.
+// npm 11 warns about dependencies' install scripts that the project's `allowScripts` does not cover, and has
+// announced it will skip them. The published package has none: every install here runs with
+// `--strict-allow-scripts` and no `allowScripts`, so an install script fails the check, and npm's output must not
+// mention install scripts at all.
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -32,7 +35,7 @@ const BUILD_TIMEOUT_MS = 20 * 60 * 1000
 
 class CheckFailed extends Error {}
 
-function run(command, args, { cwd = root, env = process.env, timeout, expectFailure = false } = {}) {
+function run(command, args, { cwd = root, env = process.env, timeout, expectFailure = false, shell = false } = {}) {
   const child = spawnSync(command, args, {
     cwd,
     env,
@@ -40,9 +43,11 @@ function run(command, args, { cwd = root, env = process.env, timeout, expectFail
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout,
     maxBuffer: 64 * 1024 * 1024,
-    shell: process.platform === 'win32',
+    shell: shell || process.platform === 'win32',
   })
-  const shown = `${path.basename(command)} ${args.map((a) => (a.length > 60 ? `…${a.slice(-57)}` : a)).join(' ')}`
+  const shown = shell
+    ? command
+    : `${path.basename(command)} ${args.map((a) => (a.length > 60 ? `…${a.slice(-57)}` : a)).join(' ')}`
   if (child.error) throw new CheckFailed(`${shown}: ${child.error.message}`)
   const output = `${child.stdout}\n${child.stderr}`.trim()
   if ((child.status === 0) === expectFailure) {
@@ -87,15 +92,21 @@ function withoutRust(tmp) {
   return env
 }
 
-// A new project that may run the main tarball's install script, and the specs that install the tarballs.
+// A new project that approves no install script, and the arguments that install the tarballs into it.
 function project(tmp, name, tarballs, extra = []) {
   const dir = path.join(tmp, name)
   fs.mkdirSync(dir)
   const specs = tarballs.map((file) => `file:${path.join(dist, file)}`)
-  // An allowScripts entry for a tarball names it by absolute path, as `npm install-scripts approve` writes it.
-  const manifest = { name: `ringjwt-${name}`, version: '1.0.0', private: true, allowScripts: { [specs[0]]: true } }
+  const manifest = { name: `ringjwt-${name}`, version: '1.0.0', private: true }
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   return { dir, install: ['install', ...specs, ...extra, '--strict-allow-scripts', '--no-audit', '--no-fund'] }
+}
+
+// Runs `npm install` in a test project; npm must not speak of install scripts (it warns about unapproved ones).
+function npmInstall(consumer, options) {
+  const output = run(npm, consumer.install, { cwd: consumer.dir, timeout: BUILD_TIMEOUT_MS, ...options })
+  if (/install.?scripts?|allowScripts/i.test(output)) throw new CheckFailed(`npm spoke of install scripts:\n${output}`)
+  return output
 }
 
 // Every file under `dir` whose name passes `test`, as paths relative to it.
@@ -162,8 +173,8 @@ function roundTrips(dir) {
 function prebuilt(tmp, tarballs, noRust) {
   const consumer = project(tmp, 'prebuilt', tarballs)
   const started = Date.now()
-  timed('npm install <main> <platform>, no Rust on PATH', () =>
-    run(npm, consumer.install, { cwd: consumer.dir, env: noRust, timeout: BUILD_TIMEOUT_MS }),
+  timed('npm install <main> <platform>, no Rust on PATH, no install script', () =>
+    npmInstall(consumer, { env: noRust }),
   )
   const took = seconds(started)
   if (took >= PREBUILT_INSTALL_LIMIT_S) {
@@ -181,32 +192,67 @@ function prebuilt(tmp, tarballs, noRust) {
   roundTrips(consumer.dir)
 }
 
+// What `require('ringjwt')` throws in a project where no addon loads, and the build command it names.
+function notLoaded(dir) {
+  const output = run(process.execPath, ['-e', "require('ringjwt')"], { cwd: dir, expectFailure: true })
+  const expected = ['no native addon loads for', 'Two ways out', 'A build from source']
+  const missing = expected.filter((text) => !output.includes(text))
+  if (missing.length > 0) throw new CheckFailed(`require('ringjwt') did not say ${missing.join(', ')}:\n${output}`)
+  const command = /run `([^`]+)`\./.exec(output)?.[1]
+  const script = path.join(dir, 'node_modules', 'ringjwt', 'scripts', 'build.js')
+  if (command !== `node ${script}`)
+    throw new CheckFailed(`the message names no build command for ${script}:\n${output}`)
+  return command
+}
+
+// The command as a user pastes it into a shell.
+function runCommand(command, options) {
+  return run(command, [], { ...options, shell: true })
+}
+
 function noToolchain(tmp, main, noRust) {
   const consumer = project(tmp, 'no-toolchain', [main], ['--omit=optional'])
-  const output = timed('npm install <main>, no Rust and no prebuilt package: fails', () =>
-    run(npm, consumer.install, { cwd: consumer.dir, env: noRust, timeout: BUILD_TIMEOUT_MS, expectFailure: true }),
+  timed('npm install <main>, no Rust and no prebuilt package: installs, runs nothing', () =>
+    npmInstall(consumer, { env: noRust }),
   )
-  const expected = ['building the native addon from source needs Rust', 'no native addon loads for', 'Two ways out']
-  const missing = expected.filter((text) => !output.includes(text))
-  if (missing.length > 0) throw new CheckFailed(`the failed install did not say ${missing.join(', ')}:\n${output}`)
+  const command = timed("require('ringjwt') fails and names the build command", () => notLoaded(consumer.dir))
+  const output = timed(`${command}, without Rust: fails`, () =>
+    runCommand(command, { cwd: consumer.dir, env: noRust, expectFailure: true }),
+  )
+  if (!output.includes('building the native addon from source needs Rust')) {
+    throw new CheckFailed(`the build without Rust did not say that it needs Rust:\n${output}`)
+  }
   const left = findFiles(
     consumer.dir,
     (name, entry) => name.endsWith('.node') || (name === 'target' && entry.isDirectory()),
   )
-  if (left.length > 0) throw new CheckFailed(`the failed install left ${left.join(', ')}`)
+  if (left.length > 0) throw new CheckFailed(`the failed build left ${left.join(', ')}`)
 }
 
 function fromSource(tmp, main) {
   const consumer = project(tmp, 'from-source', [main], ['--omit=optional'])
-  timed('npm install <main> with Rust: builds the addon from source', () =>
-    run(npm, consumer.install, { cwd: consumer.dir, timeout: BUILD_TIMEOUT_MS }),
+  timed('npm install <main>, no prebuilt package', () => npmInstall(consumer))
+  const command = notLoaded(consumer.dir)
+  timed(`${command}, with Rust: builds the addon from source`, () =>
+    runCommand(command, { cwd: consumer.dir, timeout: BUILD_TIMEOUT_MS }),
   )
   const installed = path.join(consumer.dir, 'node_modules', 'ringjwt')
   if (findFiles(installed, (name) => name.endsWith('.node')).length !== 1) {
-    throw new CheckFailed('the install script built no addon in node_modules/ringjwt')
+    throw new CheckFailed('the build command built no addon in node_modules/ringjwt')
   }
   if (fs.existsSync(path.join(installed, 'target'))) throw new CheckFailed('the build tree was left in node_modules')
   roundTrips(consumer.dir)
+}
+
+// The main tarball's types for every entry of `exports` and every module format, and its manifest. Both tools
+// read the tarball itself; neither needs the network.
+function lint(main) {
+  const tarball = path.join(dist, main)
+  const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name)
+  timed('attw: the types of every entry point, CommonJS and ESM', () =>
+    run(bin('attw'), [tarball, '--no-definitely-typed', '--format', 'ascii']),
+  )
+  timed('publint --strict', () => run(bin('publint'), ['run', tarball, '--strict']))
 }
 
 function check(tmp) {
@@ -217,6 +263,7 @@ function check(tmp) {
   for (const file of [main, platform]) {
     if (!fs.existsSync(path.join(dist, file))) throw new CheckFailed(`npm run package wrote no dist/${file}`)
   }
+  lint(main)
   const noRust = withoutRust(tmp)
   prebuilt(tmp, [main, platform], noRust)
   noToolchain(tmp, main, noRust)

@@ -8,17 +8,21 @@
 //
 // By default it packs this machine's platform: `npm run build` first (an incremental release build in the target
 // directory `npm install` filled), then the addon it wrote. With `--artifacts <dir>` (the release workflow) it
-// builds nothing and packs every platform from <dir>/ringjwt.<triple>.node, all of them required. `--out <dir>`
-// writes the tarballs elsewhere than dist/.
+// builds nothing and packs every platform from <dir>/ringjwt.<triple>.node, all of them required. `--no-build` packs
+// this machine's platform from the addon already built (the tests pack the addon they test). `--out <dir>` writes
+// the tarballs elsewhere than dist/.
 //
 // The platform packages are added to the main package here, not in package.json: `npm install` in a clone must
 // build the checkout's own code, never fetch a published binary. Their version is added here too: package.json's
-// is the only one, so a release cannot pair packages of different versions.
+// is the only one, so a release cannot pair packages of different versions. The `install` script that builds the
+// addon in a clone is left out: a published ringjwt runs nothing at install time (the loader's error names the
+// build command where no prebuilt binary fits). Every tarball carries the LICENSE.
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const { addonNames } = require('../lib/addon-names')
 
 const root = path.resolve(__dirname, '..')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -42,7 +46,8 @@ function platforms() {
   return fs.readdirSync(path.join(root, 'npm')).map((triple) => {
     const dir = path.join(root, 'npm', triple)
     const platform = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
-    const expected = { name: `@ringjwt/${triple}`, version: undefined, main: `ringjwt.${triple}.node` }
+    const { prebuilt, file } = addonNames(triple)
+    const expected = { name: prebuilt, version: undefined, main: file }
     for (const [field, value] of Object.entries(expected)) {
       if (platform[field] !== value) {
         throw new PackageFailed(`npm/${triple}/package.json: "${field}" is ${platform[field]}, expected ${value}`)
@@ -66,7 +71,10 @@ function packMain(stage, dist) {
     fs.copyFileSync(path.join(root, file), path.join(stage, file))
   }
   const optionalDependencies = Object.fromEntries(platforms().map((p) => [p.manifest.name, manifest.version]))
-  const published = { ...manifest, optionalDependencies }
+  const scripts = Object.fromEntries(
+    Object.entries(manifest.scripts).filter(([name]) => !['preinstall', 'install', 'postinstall'].includes(name)),
+  )
+  const published = { ...manifest, scripts, optionalDependencies }
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
   return pack(stage, dist)
 }
@@ -76,12 +84,14 @@ function packPlatform(platform, addon, stage, dist) {
   const published = { name, version: manifest.version, ...rest }
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
   fs.copyFileSync(path.join(platform.dir, 'README.md'), path.join(stage, 'README.md'))
+  fs.copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'))
   fs.copyFileSync(addon, path.join(stage, platform.manifest.main))
   return pack(stage, dist)
 }
 
-// The addons to pack: every platform's from a release's artifacts, or this machine's fresh build.
-function addons(artifacts) {
+// The addons to pack: every platform's from a release's artifacts, or this machine's (built first unless told not
+// to).
+function addons(artifacts, build) {
   if (artifacts) {
     return platforms().map((platform) => {
       const addon = path.join(artifacts, platform.manifest.main)
@@ -89,10 +99,11 @@ function addons(artifacts) {
       return { platform, addon }
     })
   }
-  run(process.execPath, [path.join(root, 'scripts', 'install.js')], root)
+  if (build) run(process.execPath, [path.join(root, 'scripts', 'build.js')], root)
   const names = JSON.parse(run(process.execPath, [path.join(root, 'lib', 'native.js')], root))
   const platform = platforms().find((p) => p.triple === names.triple)
   if (!platform) throw new PackageFailed(`no platform package for ${names.triple} in npm/`)
+  if (!fs.existsSync(names.local)) throw new PackageFailed(`${names.local} is missing: run \`npm run build\``)
   return [{ platform, addon: names.local }]
 }
 
@@ -110,7 +121,7 @@ function main() {
   const out = option('out', null)
   const dist = out ?? path.join(root, 'dist')
   if (out && fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new PackageFailed(`${out} is not empty`)
-  const toPack = addons(artifacts)
+  const toPack = addons(artifacts, !process.argv.includes('--no-build'))
   fs.rmSync(dist, { recursive: true, force: true })
   fs.mkdirSync(dist, { recursive: true })
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-package-'))

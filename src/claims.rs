@@ -32,11 +32,15 @@ pub struct Claims {
 }
 
 /// A decoded payload: its claims when it is a JSON object, none otherwise (a string, number, array or text that
-/// is not JSON has no claims, as in jsonwebtoken).
+/// is not JSON has no claims, as in jsonwebtoken), with one exception jsonwebtoken makes: see `inner`.
 #[derive(Default, Debug)]
 pub struct Payload {
     pub claims: Claims,
     pub is_object: bool,
+    /// A `typ: JWT` payload that is a JSON string holding JSON text of an object or an array: that text.
+    /// jsonwebtoken parses such a payload a second time, then checks and returns the value inside, so `verify`
+    /// does too (its claims are `claims`); strict mode refuses it, the payload itself not being an object.
+    pub inner: Option<String>,
 }
 
 /// How deeply arrays and objects may nest in a registered claim: serde_json's limit of 128 levels less the claims
@@ -93,12 +97,37 @@ impl Payload {
             return Ok(Self {
                 claims,
                 is_object: true,
+                inner: None,
             });
         }
         if json {
+            if json::opens_with(text, b'"') {
+                let inner: String = serde_json::from_str(text).map_err(|_| Error::malformed())?;
+                return Self::inner(inner);
+            }
             serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|_| Error::malformed())?;
         }
         Ok(Self::default())
+    }
+
+    /// The string a `typ: JWT` payload holds, read as jsonwebtoken reads it a second time: an object gives the
+    /// claims (text that opens an object and is not one is refused, as for a payload itself), an array is the
+    /// payload with no claims, anything else leaves the payload a string.
+    fn inner(inner: String) -> Result<Self> {
+        if json::opens_object(&inner) {
+            let claims = Claims::scan(&inner).map_err(|_| Error::malformed())?;
+            return Ok(Self {
+                claims,
+                is_object: false,
+                inner: Some(inner),
+            });
+        }
+        let is_array = json::opens_with(&inner, b'[')
+            && serde_json::from_str::<serde::de::IgnoredAny>(&inner).is_ok();
+        Ok(Self {
+            inner: is_array.then_some(inner),
+            ..Self::default()
+        })
     }
 
     /// The JWT profile (RFC 7519 §4.1, RFC 8725 §3.11) beyond jsonwebtoken's checks: the claims set is a JSON
@@ -159,8 +188,8 @@ mod tests {
             ("hello", false),
             ("[1,2]", true),
             (r#"[{"exp":1}]"#, true),
-            // A JSON string holding a claims object is a string, not claims.
-            (r#""{\"exp\":1}""#, true),
+            // Without `typ: JWT`, a JSON string holding a claims object is a string, not claims.
+            (r#""{\"exp\":1}""#, false),
             ("null", true),
             ("3", true),
             ("\u{a0}{\"exp\":1}", false),
@@ -168,6 +197,32 @@ mod tests {
             let payload = Payload::parse(text, json).unwrap();
             assert!(!payload.is_object, "{text}");
             assert!(payload.claims.exp.is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_typ_jwt_string_holding_json_text_is_read_again() {
+        let object = Payload::parse(r#" "{\"exp\":1}" "#, true).unwrap();
+        assert!(!object.is_object);
+        assert_eq!(object.claims.exp, Some(Value::from(1)));
+        assert_eq!(object.inner.as_deref(), Some(r#"{"exp":1}"#));
+        let array = Payload::parse(r#""[{\"exp\":1}]""#, true).unwrap();
+        assert_eq!(array.inner.as_deref(), Some(r#"[{"exp":1}]"#));
+        assert!(array.claims.exp.is_none());
+        for text in [
+            r#""hello""#,
+            r#""3""#,
+            r#""null""#,
+            r#""\"{}\"""#,
+            r#""[1""#,
+        ] {
+            let payload = Payload::parse(text, true).unwrap();
+            assert!(payload.inner.is_none(), "{text}");
+            assert!(payload.claims.exp.is_none(), "{text}");
+        }
+        for text in [r#""{\"exp\":1""#, r#""{\"exp\":1,\"exp\":2}""#] {
+            let err = Payload::parse(text, true).unwrap_err();
+            assert_eq!(err.code, Code::Malformed, "{text}");
         }
     }
 

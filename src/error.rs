@@ -39,6 +39,14 @@ pub enum Code {
     InflateLimit,
     NestedKeyRequired,
     NestedRequired,
+    DpopProofInvalid,
+    DpopJwkInvalid,
+    DpopHtmMismatch,
+    DpopIatInvalid,
+    DpopNonceInvalid,
+    DpopAthMismatch,
+    DpopKeyMismatch,
+    DpopReplayCacheFull,
 }
 
 impl Code {
@@ -78,6 +86,14 @@ impl Code {
             Self::InflateLimit => "ERR_JWE_INFLATE_LIMIT",
             Self::NestedKeyRequired => "ERR_JWE_NESTED_KEY_REQUIRED",
             Self::NestedRequired => "ERR_JWE_NESTED_REQUIRED",
+            Self::DpopProofInvalid => "ERR_DPOP_PROOF_INVALID",
+            Self::DpopJwkInvalid => "ERR_DPOP_JWK_INVALID",
+            Self::DpopHtmMismatch => "ERR_DPOP_HTM_MISMATCH",
+            Self::DpopIatInvalid => "ERR_DPOP_IAT_INVALID",
+            Self::DpopNonceInvalid => "ERR_DPOP_NONCE_INVALID",
+            Self::DpopAthMismatch => "ERR_DPOP_ATH_MISMATCH",
+            Self::DpopKeyMismatch => "ERR_DPOP_KEY_MISMATCH",
+            Self::DpopReplayCacheFull => "ERR_DPOP_REPLAY_CACHE_FULL",
         }
     }
 }

@@ -26,7 +26,12 @@ pub fn is_whitespace(byte: u8) -> bool {
 /// Whether the first thing in `text` after JSON whitespace opens an object: the only text `JSON.parse` can turn
 /// into an object with properties. (An array has no claims: `[].exp` is `undefined` in JS.)
 pub fn opens_object(text: &str) -> bool {
-    text.bytes().find(|&b| !is_whitespace(b)) == Some(b'{')
+    opens_with(text, b'{')
+}
+
+/// Whether the first thing in `text` after JSON whitespace is `byte` (`[` an array, `"` a string, ...).
+pub fn opens_with(text: &str, byte: u8) -> bool {
+    text.bytes().find(|&b| !is_whitespace(b)) == Some(byte)
 }
 
 /// Reads `text` as a JSON object into `T`; any other JSON value, or text that is not JSON, is an error.

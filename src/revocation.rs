@@ -30,20 +30,20 @@ pub(crate) fn fingerprint(claim: &str) -> Fingerprint {
 /// had after the last prune scans it once, so each insert pays O(1) on average and the map never holds
 /// more than about twice the entries that were alive at the last prune (or `MIN_PRUNE_LEN`).
 #[derive(Debug)]
-struct ExpiringMap<V> {
+pub(crate) struct ExpiringMap<V> {
     entries: HashMap<Fingerprint, (f64, V)>,
     prune_at_len: usize,
 }
 
 impl<V: Copy> ExpiringMap<V> {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             entries: HashMap::new(),
             prune_at_len: MIN_PRUNE_LEN,
         }
     }
 
-    fn get(&self, key: &Fingerprint, now: f64) -> Option<V> {
+    pub(crate) fn get(&self, key: &Fingerprint, now: f64) -> Option<V> {
         match self.entries.get(key) {
             Some(&(until, value)) if until > now => Some(value),
             _ => None,
@@ -51,7 +51,14 @@ impl<V: Copy> ExpiringMap<V> {
     }
 
     /// Inserts or merges with `merge(old, new)` when the key is alive; the entry keeps the later `until`.
-    fn upsert(&mut self, key: Fingerprint, until: f64, value: V, now: f64, merge: fn(V, V) -> V) {
+    pub(crate) fn upsert(
+        &mut self,
+        key: Fingerprint,
+        until: f64,
+        value: V,
+        now: f64,
+        merge: fn(V, V) -> V,
+    ) {
         if self.entries.len() >= self.prune_at_len {
             self.prune(now);
         }
@@ -64,7 +71,7 @@ impl<V: Copy> ExpiringMap<V> {
     }
 
     /// Drops every entry whose `until` has passed and gives back table memory that is mostly empty.
-    fn prune(&mut self, now: f64) -> usize {
+    pub(crate) fn prune(&mut self, now: f64) -> usize {
         let before = self.entries.len();
         self.entries.retain(|_, &mut (until, _)| until > now);
         let len = self.entries.len();
@@ -75,7 +82,7 @@ impl<V: Copy> ExpiringMap<V> {
         before - len
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! A session holds its subject, the app's metadata, its times, the SHA-256 of its current refresh token, the
 //! fingerprints of the refresh tokens it has retired (until each would have expired) and the `jti` of every
-//! access token it issued (until that token expires). Presenting a retired refresh token ends the whole
+//! access token it issued (until that token expires), with the fingerprint of that token's signature when the
+//! app gave it: a token re-signed with the app's key that keeps `sid`, `jti` and `sub` but changes any other
+//! claim has another signature, and is refused. Presenting a retired refresh token ends the whole
 //! session (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
 //!
 //! Lifetimes: a session expires `idle` after its last use (login or refresh) and at the latest `absolute`
@@ -53,6 +55,50 @@ fn uuid_bytes(value: &str) -> Option<Key> {
     digits.next().is_none().then_some(out)
 }
 
+/// The first 16 bytes of the SHA-256 of an access token's signature (its last segment, as text).
+type TokenFingerprint = [u8; 16];
+
+/// An access token as the store records or checks it: its `jti`, and its signature (the token's last segment)
+/// when the caller has it. A `&str` alone is a `jti` without a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessToken<'a> {
+    pub jti: &'a str,
+    pub signature: Option<&'a str>,
+}
+
+impl<'a> From<&'a str> for AccessToken<'a> {
+    fn from(jti: &'a str) -> Self {
+        Self {
+            jti,
+            signature: None,
+        }
+    }
+}
+
+impl<'a> From<&'a String> for AccessToken<'a> {
+    fn from(jti: &'a String) -> Self {
+        Self::from(jti.as_str())
+    }
+}
+
+/// An issued access token: the key of its `jti`, its expiry, and its signature's fingerprint when recorded.
+#[derive(Debug, Clone, Copy)]
+struct TokenRecord {
+    jti: Key,
+    expires_at: f64,
+    fingerprint: Option<TokenFingerprint>,
+}
+
+impl TokenRecord {
+    fn new(token: AccessToken<'_>, expires_at: f64) -> Self {
+        Self {
+            jti: key_of(token.jti),
+            expires_at,
+            fingerprint: token.signature.map(fingerprint),
+        }
+    }
+}
+
 /// Below this many records the map is not swept on insert: scanning a small table buys nothing.
 const MIN_PRUNE_LEN: usize = 1024;
 
@@ -98,8 +144,11 @@ pub enum Refusal {
     SessionExpired,
     /// The session was ended.
     SessionEnded,
-    /// The session is live but did not issue this token (its `jti`, or its `sub` is not the session's).
+    /// The session is live but did not issue this token: not its `jti`, its `sub` missing or not the session's,
+    /// or another signature than the one recorded (a token re-signed with other claims).
     TokenNotIssued,
+    /// The session recorded the token's signature, and the caller gave only its claims.
+    TokenSignatureRequired,
     /// The refresh token is neither the session's current one nor one it retired.
     RefreshTokenInvalid,
     /// The session is held but past its expiry, so its refresh token is too.
@@ -115,6 +164,7 @@ impl Refusal {
             Self::SessionExpired => "session_expired",
             Self::SessionEnded => "session_ended",
             Self::TokenNotIssued => "token_not_issued",
+            Self::TokenSignatureRequired => "token_signature_required",
             Self::RefreshTokenInvalid => "refresh_token_invalid",
             Self::RefreshTokenExpired => "refresh_token_expired",
             Self::RefreshTokenReused => "refresh_token_reused",
@@ -164,8 +214,8 @@ struct Session {
     refresh: RefreshDigest,
     /// Retired refresh tokens, each until the instant it would have expired.
     retired: Vec<(RetiredFingerprint, f64)>,
-    /// Issued access tokens: the key of their `jti`, and their expiry.
-    tokens: Vec<(Key, f64)>,
+    /// Issued access tokens, each until it expires.
+    tokens: Vec<TokenRecord>,
     ended: Option<EndReason>,
 }
 
@@ -181,12 +231,13 @@ impl Session {
     fn last_token_expiry(&self) -> f64 {
         self.tokens
             .iter()
-            .map(|&(_, exp)| exp)
+            .map(|token| token.expires_at)
             .fold(f64::NEG_INFINITY, f64::max)
     }
 
     fn drop_expired_entries(&mut self, now: f64, tolerance: f64) {
-        self.tokens.retain(|&(_, exp)| exp + tolerance > now);
+        self.tokens
+            .retain(|token| token.expires_at + tolerance > now);
         self.retired.retain(|&(_, until)| until > now);
     }
 
@@ -231,14 +282,14 @@ impl SessionStore {
     }
 
     /// Starts a session for `subject` whose refresh token has digest `refresh`, and records the access token
-    /// `jti` it issues.
-    pub fn create(
+    /// it issues (its `jti`, and its signature when the app gave it).
+    pub fn create<'a>(
         &mut self,
         id: &str,
         subject: &str,
         metadata: Option<&str>,
         refresh: RefreshDigest,
-        jti: &str,
+        token: impl Into<AccessToken<'a>>,
         now: f64,
     ) -> Result<Issued, SessionError> {
         if !now.is_finite() {
@@ -267,7 +318,7 @@ impl SessionStore {
             absolute_expires_at,
             refresh,
             retired: Vec::new(),
-            tokens: vec![(key_of(jti), token_expires_at)],
+            tokens: vec![TokenRecord::new(token.into(), token_expires_at)],
             ended: None,
         };
         let issued = Issued {
@@ -279,22 +330,87 @@ impl SessionStore {
         Ok(issued)
     }
 
+    /// What `refresh` would issue at `now`, without rotating anything: the claims an app signs before the
+    /// rotation records the token. Refuses as `refresh` does, and a retired digest ends the session here too.
+    pub fn preview_refresh(
+        &mut self,
+        id: &str,
+        presented: &RefreshDigest,
+        now: f64,
+    ) -> Result<Issued, Refusal> {
+        let key = key_of(id);
+        self.refreshable(&key, presented, now)?;
+        let session = self
+            .sessions
+            .get(&key)
+            .ok_or(Refusal::RefreshTokenInvalid)?;
+        let (expires_at, token_expires_at) = self.next_expiry(session, now);
+        let mut view = session.view();
+        view.last_used_at = now;
+        view.expires_at = expires_at;
+        Ok(Issued {
+            session: view,
+            token_expires_at,
+        })
+    }
+
     /// Rotates the refresh token: `presented` must be the digest of the session's current one; it is retired,
-    /// `next` takes its place and the access token `jti` is recorded. A retired digest ends the session.
-    pub fn refresh(
+    /// `next` takes its place and the access token is recorded. A retired digest ends the session.
+    pub fn refresh<'a>(
         &mut self,
         id: &str,
         presented: &RefreshDigest,
         next: RefreshDigest,
-        jti: &str,
+        token: impl Into<AccessToken<'a>>,
         now: f64,
     ) -> Result<Issued, Refusal> {
-        let lifetimes = self.lifetimes;
+        let key = key_of(id);
+        self.refreshable(&key, presented, now)?;
+        let tolerance = self.lifetimes.clock_tolerance;
+        let Some(session) = self.sessions.get(&key) else {
+            return Err(Refusal::RefreshTokenInvalid);
+        };
+        let (expires_at, token_expires_at) = self.next_expiry(session, now);
+        let Some(session) = self.sessions.get_mut(&key) else {
+            return Err(Refusal::RefreshTokenInvalid);
+        };
+        session.drop_expired_entries(now, tolerance);
+        // The retired token would have lived until the session's current expiry: remember it that long.
+        session
+            .retired
+            .push((retired_fingerprint(presented), session.expires_at));
+        session.refresh = next;
+        session.last_used_at = now;
+        session.expires_at = expires_at;
+        session
+            .tokens
+            .push(TokenRecord::new(token.into(), token_expires_at));
+        Ok(Issued {
+            session: session.view(),
+            token_expires_at,
+        })
+    }
+
+    /// The session's expiry and its new access token's, were it refreshed at `now`.
+    fn next_expiry(&self, session: &Session, now: f64) -> (f64, f64) {
+        let expires_at = session.absolute_expires_at.min(now + self.lifetimes.idle);
+        (
+            expires_at,
+            expires_at.min(now + self.lifetimes.access_token),
+        )
+    }
+
+    /// Whether `presented` is the current refresh token of the live session `key`. A retired one ends it.
+    fn refreshable(
+        &mut self,
+        key: &Key,
+        presented: &RefreshDigest,
+        now: f64,
+    ) -> Result<(), Refusal> {
         if !now.is_finite() {
             return Err(Refusal::RefreshTokenInvalid);
         }
-        let key = key_of(id);
-        let Some(session) = self.live_record(&key, now) else {
+        let Some(session) = self.live_record(key, now) else {
             return Err(Refusal::RefreshTokenInvalid);
         };
         if session.ended.is_some() {
@@ -305,43 +421,34 @@ impl SessionStore {
         }
         // Comparing digests in variable time reveals nothing useful: an attacker controls the token, not the
         // digest, so learning a prefix of the stored digest does not help forge a token that hashes to it.
-        if session.refresh != *presented {
-            let fingerprint = retired_fingerprint(presented);
-            let reused = session
-                .retired
-                .iter()
-                .any(|&(retired, until)| retired == fingerprint && until > now);
-            if !reused {
-                return Err(Refusal::RefreshTokenInvalid);
-            }
-            self.end_record(&key, EndReason::RefreshTokenReused, now);
-            return Err(Refusal::RefreshTokenReused);
+        if session.refresh == *presented {
+            return Ok(());
         }
-        session.drop_expired_entries(now, lifetimes.clock_tolerance);
-        // The retired token would have lived until the session's current expiry: remember it that long.
-        session
+        let fingerprint = retired_fingerprint(presented);
+        let reused = session
             .retired
-            .push((retired_fingerprint(presented), session.expires_at));
-        session.refresh = next;
-        session.last_used_at = now;
-        session.expires_at = session.absolute_expires_at.min(now + lifetimes.idle);
-        let token_expires_at = session.expires_at.min(now + lifetimes.access_token);
-        session.tokens.push((key_of(jti), token_expires_at));
-        Ok(Issued {
-            session: session.view(),
-            token_expires_at,
-        })
+            .iter()
+            .any(|&(retired, until)| retired == fingerprint && until > now);
+        if !reused {
+            return Err(Refusal::RefreshTokenInvalid);
+        }
+        self.end_record(key, EndReason::RefreshTokenReused, now);
+        Err(Refusal::RefreshTokenReused)
     }
 
-    /// Whether the access token `jti` of `subject` (the token's `sub`, when it has one) was issued by the live
-    /// session `id`. The check a request pays: one hash lookup and a scan of the session's few live tokens.
-    pub fn check(
+    /// Whether the access token (its `jti`, and its signature when the caller has it) of `subject` (the token's
+    /// `sub`) was issued by the live session `id`. The check a request pays: one hash lookup and a scan of the
+    /// session's few live tokens. A token without `sub` is refused: every session has a subject. A token whose
+    /// signature was recorded is accepted only with that signature; without one, it is refused as
+    /// `TokenSignatureRequired` (fail closed: the claims alone cannot show they were not changed).
+    pub fn check<'a>(
         &self,
         id: &str,
-        jti: &str,
+        token: impl Into<AccessToken<'a>>,
         subject: Option<&str>,
         now: f64,
     ) -> Result<(), Refusal> {
+        let token = token.into();
         let tolerance = self.lifetimes.clock_tolerance;
         let session = match self.sessions.get(&key_of(id)) {
             Some(session) if session.forget_at(tolerance) > now => session,
@@ -353,18 +460,22 @@ impl SessionStore {
         if session.expires_at <= now {
             return Err(Refusal::SessionExpired);
         }
-        if subject.is_some_and(|subject| subject != &*session.subject) {
+        if subject != Some(&*session.subject) {
             return Err(Refusal::TokenNotIssued);
         }
-        let jti = key_of(jti);
-        let issued = session
+        let jti = key_of(token.jti);
+        let Some(issued) = session
             .tokens
             .iter()
-            .any(|&(issued, exp)| issued == jti && exp + tolerance > now);
-        if issued {
-            Ok(())
-        } else {
-            Err(Refusal::TokenNotIssued)
+            .find(|issued| issued.jti == jti && issued.expires_at + tolerance > now)
+        else {
+            return Err(Refusal::TokenNotIssued);
+        };
+        match (issued.fingerprint, token.signature) {
+            (None, _) => Ok(()),
+            (Some(_), None) => Err(Refusal::TokenSignatureRequired),
+            (Some(recorded), Some(signature)) if recorded == fingerprint(signature) => Ok(()),
+            (Some(_), Some(_)) => Err(Refusal::TokenNotIssued),
         }
     }
 
@@ -570,7 +681,96 @@ mod tests {
             }
         );
         assert_eq!(store.check("s1", "s1-jti-0", Some("u1"), NOW), Ok(()));
-        assert_eq!(store.check("s1", "s1-jti-0", None, NOW), Ok(()));
+    }
+
+    #[test]
+    fn a_token_without_the_sessions_subject_is_refused() {
+        let mut store = store();
+        login(&mut store, "s1", "u1", 1);
+        assert_eq!(
+            store.check("s1", "s1-jti-0", None, NOW),
+            Err(Refusal::TokenNotIssued)
+        );
+        assert_eq!(
+            store.check("s1", "s1-jti-0", Some(""), NOW),
+            Err(Refusal::TokenNotIssued)
+        );
+    }
+
+    fn signed<'a>(jti: &'a str, signature: &'a str) -> AccessToken<'a> {
+        AccessToken {
+            jti,
+            signature: Some(signature),
+        }
+    }
+
+    #[test]
+    fn a_recorded_signature_binds_the_token_itself() {
+        let mut store = store();
+        store
+            .create("s1", "u1", None, digest(1), signed("j0", "sig-0"), NOW)
+            .unwrap();
+        assert_eq!(
+            store.check("s1", signed("j0", "sig-0"), Some("u1"), NOW),
+            Ok(())
+        );
+        // The same sid, jti and sub, re-signed over other claims: another signature.
+        assert_eq!(
+            store.check("s1", signed("j0", "sig-1"), Some("u1"), NOW),
+            Err(Refusal::TokenNotIssued)
+        );
+        // The claims alone cannot show they are the ones signed.
+        assert_eq!(
+            store.check("s1", "j0", Some("u1"), NOW),
+            Err(Refusal::TokenSignatureRequired)
+        );
+        let later = NOW + MINUTE;
+        store
+            .refresh("s1", &digest(1), digest(2), signed("j1", "sig-2"), later)
+            .unwrap();
+        assert_eq!(
+            store.check("s1", signed("j1", "sig-2"), Some("u1"), later),
+            Ok(())
+        );
+        assert_eq!(
+            store.check("s1", signed("j1", "sig-0"), Some("u1"), later),
+            Err(Refusal::TokenNotIssued)
+        );
+        assert_eq!(
+            store.check("s1", signed("j0", "sig-0"), Some("u1"), later),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn preview_refresh_shows_what_refresh_issues_and_changes_nothing() {
+        let mut store = store();
+        login(&mut store, "s1", "u1", 1);
+        let later = NOW + 10.0 * MINUTE;
+        let preview = store.preview_refresh("s1", &digest(1), later).unwrap();
+        assert_eq!(
+            store.preview_refresh("s1", &digest(1), later).unwrap(),
+            preview
+        );
+        assert_eq!(
+            store
+                .refresh("s1", &digest(1), digest(2), "j1", later)
+                .unwrap(),
+            preview
+        );
+        assert_eq!(
+            store.preview_refresh("s1", &digest(7), later),
+            Err(Refusal::RefreshTokenInvalid)
+        );
+        // A retired refresh token ends the session whether previewed or presented.
+        assert_eq!(
+            store.preview_refresh("s1", &digest(1), later),
+            Err(Refusal::RefreshTokenReused)
+        );
+        assert_eq!(
+            store.check("s1", "j1", Some("u1"), later),
+            Err(Refusal::SessionEnded)
+        );
     }
 
     #[test]
@@ -600,11 +800,11 @@ mod tests {
         let mut store = store();
         login(&mut store, "s1", "u1", 1);
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 15.0 * MINUTE - 1.0),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 15.0 * MINUTE - 1.0),
             Ok(())
         );
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 15.0 * MINUTE),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 15.0 * MINUTE),
             Err(Refusal::TokenNotIssued)
         );
     }
@@ -618,11 +818,11 @@ mod tests {
         .unwrap();
         login(&mut store, "s1", "u1", 1);
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 15.0 * MINUTE + 29_999.0),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 15.0 * MINUTE + 29_999.0),
             Ok(())
         );
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 15.0 * MINUTE + 30_000.0),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 15.0 * MINUTE + 30_000.0),
             Err(Refusal::TokenNotIssued)
         );
     }
@@ -664,15 +864,15 @@ mod tests {
             Err(Refusal::SessionEnded)
         );
         assert_eq!(
-            store.check("s1", "jti-1", None, NOW + 3.0),
+            store.check("s1", "jti-1", Some("u1"), NOW + 3.0),
             Err(Refusal::SessionEnded)
         );
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 3.0),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 3.0),
             Err(Refusal::SessionEnded)
         );
         assert_eq!(
-            store.check("s1", "jti-x", None, NOW + 3.0),
+            store.check("s1", "jti-x", Some("u1"), NOW + 3.0),
             Err(Refusal::SessionEnded)
         );
         assert!(store.get("s1", NOW + 3.0).is_none());
@@ -690,7 +890,7 @@ mod tests {
             store.refresh("nope", &digest(1), digest(8), "jti-1", NOW),
             Err(Refusal::RefreshTokenInvalid)
         );
-        assert_eq!(store.check("s1", "s1-jti-0", None, NOW), Ok(()));
+        assert_eq!(store.check("s1", "s1-jti-0", Some("u1"), NOW), Ok(()));
         assert!(store
             .refresh("s1", &digest(1), digest(2), "jti-1", NOW)
             .is_ok());
@@ -706,7 +906,7 @@ mod tests {
             Err(Refusal::RefreshTokenReused)
         );
         assert_eq!(
-            store.check("s1", "a", None, NOW),
+            store.check("s1", "a", Some("u1"), NOW),
             Err(Refusal::SessionEnded)
         );
     }
@@ -731,11 +931,11 @@ mod tests {
             Err(Refusal::RefreshTokenExpired)
         );
         assert_eq!(
-            tolerant.check("s1", "s1-jti-0", None, NOW + DAY),
+            tolerant.check("s1", "s1-jti-0", Some("u1"), NOW + DAY),
             Err(Refusal::SessionExpired)
         );
         assert_eq!(
-            tolerant.check("s1", "s1-jti-0", None, NOW + DAY + MINUTE),
+            tolerant.check("s1", "s1-jti-0", Some("u1"), NOW + DAY + MINUTE),
             Err(Refusal::SessionUnknown)
         );
     }
@@ -772,7 +972,7 @@ mod tests {
         assert!(store.end("s1", NOW + 1.0));
         assert!(!store.end("s1", NOW + 2.0));
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 2.0),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 2.0),
             Err(Refusal::SessionEnded)
         );
         assert_eq!(
@@ -781,7 +981,7 @@ mod tests {
         );
         assert_eq!(store.len(), 1);
         assert_eq!(
-            store.check("s1", "s1-jti-0", None, NOW + 15.0 * MINUTE),
+            store.check("s1", "s1-jti-0", Some("u1"), NOW + 15.0 * MINUTE),
             Err(Refusal::SessionUnknown)
         );
         assert_eq!(store.prune(NOW + 15.0 * MINUTE), 1);
@@ -811,10 +1011,10 @@ mod tests {
         assert_eq!(store.end_all("u1", NOW + 3.0), 1);
         assert!(store.list("u1", NOW + 3.0).is_empty());
         assert_eq!(
-            store.check("b", "jb", None, NOW + 3.0),
+            store.check("b", "jb", Some("u1"), NOW + 3.0),
             Err(Refusal::SessionEnded)
         );
-        assert_eq!(store.check("c", "jc", None, NOW + 3.0), Ok(()));
+        assert_eq!(store.check("c", "jc", Some("u2"), NOW + 3.0), Ok(()));
         assert_eq!(store.end_all("nobody", NOW), 0);
     }
 
@@ -941,10 +1141,13 @@ mod tests {
         let jti = "11111111-2222-4333-8444-555555555555";
         store.create(id, "u1", None, digest(1), jti, NOW).unwrap();
         assert_eq!(store.check(id, jti, Some("u1"), NOW), Ok(()));
-        assert_eq!(store.check(&id.to_uppercase(), jti, None, NOW), Ok(()));
+        assert_eq!(
+            store.check(&id.to_uppercase(), jti, Some("u1"), NOW),
+            Ok(())
+        );
         assert_eq!(store.get(id, NOW).unwrap().id, id);
         assert_eq!(
-            store.check(id, "11111111-2222-4333-8444-555555555556", None, NOW),
+            store.check(id, "11111111-2222-4333-8444-555555555556", Some("u1"), NOW),
             Err(Refusal::TokenNotIssued)
         );
     }
@@ -953,7 +1156,7 @@ mod tests {
     fn nan_times_refuse_rather_than_accept() {
         let mut store = store();
         login(&mut store, "s1", "u1", 1);
-        assert!(store.check("s1", "s1-jti-0", None, f64::NAN).is_err());
+        assert!(store.check("s1", "s1-jti-0", Some("u1"), f64::NAN).is_err());
         assert!(store
             .refresh("s1", &digest(1), digest(2), "j", f64::NAN)
             .is_err());
@@ -963,6 +1166,6 @@ mod tests {
                 .unwrap_err(),
             SessionError::InvalidTime
         );
-        assert_eq!(store.check("s1", "s1-jti-0", None, NOW), Ok(()));
+        assert_eq!(store.check("s1", "s1-jti-0", Some("u1"), NOW), Ok(()));
     }
 }

@@ -262,7 +262,8 @@ fn verify_with(
     policy.check_unless_caller_audience(&payload, now)?;
     Ok(Verified {
         header: decoded.header,
-        payload: decoded.payload,
+        // The value jsonwebtoken returns for a JSON string holding JSON text: that text, for JS to parse.
+        payload: payload.inner.unwrap_or(decoded.payload),
     })
 }
 
@@ -407,12 +408,21 @@ mod tests {
                 )
             );
         }
-        // A claims set that is a JSON array, or a string holding an object, has no claims: `exp` is not read.
+        // A claims set that is a JSON array has no claims: `exp` is not read.
         let header = br#"{"alg":"HS256","typ":"JWT"}"#;
-        for payload in [&br#"[{"exp":1}]"#[..], br#""{\"exp\":1}""#] {
-            let verified = verify(&signed(&key, header, payload), Some(&key), &p, 5.0).unwrap();
-            assert_eq!(verified.payload.as_bytes(), payload);
-        }
+        let array = br#"[{"exp":1}]"#;
+        let verified = verify(&signed(&key, header, array), Some(&key), &p, 5.0).unwrap();
+        assert_eq!(verified.payload.as_bytes(), array);
+        // A `typ: JWT` string holding an object is read again, as jsonwebtoken does: its claims are checked, and
+        // the object's text is what verify returns.
+        let held = br#""{\"exp\":0}""#;
+        assert_eq!(
+            refusal(&signed(&key, header, held), &key, &p),
+            (Code::Expired, "jwt expired".into())
+        );
+        let held = br#""{\"exp\":9}""#;
+        let verified = verify(&signed(&key, header, held), Some(&key), &p, 5.0).unwrap();
+        assert_eq!(verified.payload, r#"{"exp":9}"#);
         let strict = Policy {
             strict: true,
             ..hs256_policy()

@@ -666,6 +666,8 @@ function sessionsGroup() {
   const store = jwt.createSessionStore()
   const SESSION_OPTIONS = ['accessTokenLifetime', 'idleLifetime', 'absoluteLifetime', 'clockTolerance']
   const issued = store.create('alice', { device: 'd' })
+  const sign = (claims) => jwt.sign(claims, 'a session signing key of 32 bytes or more')
+  const bound = store.create('alice', undefined, { sign })
   const redis = (v) =>
     jwt.createRedisSessionStore(
       fakeRedis(() => v),
@@ -676,7 +678,22 @@ function sessionsGroup() {
     ...eachOption('createSessionStore options', SESSION_OPTIONS, {}, (o) => jwt.createSessionStore(o)),
     position('sessions.create(subject)', anyValue, (v) => store.create(v)),
     position('sessions.create(_, metadata)', anyValue, (v) => store.create('alice', v)),
+    position('sessions.create(_, _, options)', anyValue, (v) => store.create('alice', undefined, v)),
+    position('sessions.create(_, _, { sign })', anyValue, (v) => store.create('alice', undefined, { sign: v })),
+    position('sessions.create: what sign returns', anyValue, (v) =>
+      store.create('alice', undefined, { sign: () => v }),
+    ),
     position('sessions.refresh(token)', anyValue, (v) => store.refresh(v)),
+    position('sessions.refresh(_, { sign })', anyValue, (v) =>
+      store.refresh(store.create('bob').refreshToken, { sign: v }),
+    ),
+    position('sessions.refresh: what sign returns', anyValue, (v) =>
+      store.refresh(store.create('bob').refreshToken, { sign: () => v }),
+    ),
+    position('sessions.isRevoked(req, { payload, signature })', anyValue, (v) =>
+      store.isRevoked({}, { header: {}, payload: bound.claims, signature: v }),
+    ),
+    position('sessions.isRevoked(req, decoded) of any shape', anyValue, (v) => store.isRevoked({}, v)),
     position('sessions.refresh(a refresh token)', fc.constant(null), () =>
       store.refresh(store.create('bob').refreshToken),
     ),
@@ -703,11 +720,17 @@ function sessionsGroup() {
       ([s, m]) => redis(1).create(s, m),
       'promise',
     ),
+    position(
+      'redis sessions.create: what sign returns',
+      anyValue,
+      (v) => redis(1).create('alice', undefined, { sign: () => v }),
+      'promise',
+    ),
     position('redis sessions.refresh(token)', anyValue, (v) => redis(['refresh_token_invalid']).refresh(v), 'promise'),
     position(
       'redis sessions.isRevoked(payload)',
       anyValue,
-      (v) => redis([null, null, null, null, null]).isRevoked(v),
+      (v) => redis([null, null, null, null, null, null]).isRevoked(v),
       'promise',
     ),
     position(
@@ -823,6 +846,84 @@ function expressGroup() {
   ]
 }
 
+function dpopGroup() {
+  const key = KEYS.p256.privateKey
+  const htu = 'https://api.example/r'
+  const proof = () => jwt.createDpopProof(key, { htm: 'GET', htu, accessToken: TOKENS[0] })
+  const verifyBase = { htm: 'GET', htu }
+  const VERIFY_OPTIONS = ['htm', 'htu', 'accessToken', 'jkt', 'nonce', 'algorithms', 'maxAge', 'clockTolerance']
+  const DPOP_OPTIONS = ['mode', 'algorithms', 'maxAge', 'clockTolerance', 'replayCache', 'nonce']
+  const base = { secret: SECRET, algorithms: ['HS256'] }
+  const cache = jwt.createDpopReplayCache()
+  const redis = (v) =>
+    jwt.createRedisDpopReplayCache(
+      fakeRedis(() => v),
+      { timeout: 50 },
+    )
+  const middleware = express.expressjwt({ ...base, dpop: { mode: 'allowed', nonce: true, replayCache: cache } })
+  const dpopRequest = (authorization, dpop) =>
+    request({ authorization, dpop, host: 'api.example' }, { protocol: 'https', originalUrl: '/r' })
+  return [
+    position('calculateJwkThumbprint(jwk)', anyValue, (v) => jwt.calculateJwkThumbprint(v)),
+    position('calculateJwkThumbprint(_, digest)', anyValue, (v) => jwt.calculateJwkThumbprint(KEYS.p256.publicJwk, v)),
+    position('createDpopProof(key)', anyValue, (v) => jwt.createDpopProof(v, verifyBase)),
+    position('createDpopProof(_, options)', anyValue, (v) => jwt.createDpopProof(key, v)),
+    ...eachOption(
+      'createDpopProof options',
+      ['htm', 'htu', 'accessToken', 'nonce', 'jti', 'iat', 'algorithm'],
+      verifyBase,
+      (o) => jwt.createDpopProof(key, o),
+    ),
+    position('verifyDpopProof(proof)', anyValue, (v) => jwt.verifyDpopProof(v, verifyBase), 'promise'),
+    position('verifyDpopProof(near-proofs)', headerText, (v) => jwt.verifyDpopProof(v, verifyBase), 'promise'),
+    position('verifyDpopProof(_, options)', anyValue, (v) => jwt.verifyDpopProof(proof(), v), 'promise'),
+    ...eachOption(
+      'verifyDpopProof options',
+      VERIFY_OPTIONS,
+      verifyBase,
+      (o) => jwt.verifyDpopProof(proof(), o),
+      'promise',
+    ),
+    position('createDpopReplayCache(options)', anyValue, (v) => jwt.createDpopReplayCache(v)),
+    position('replay cache.remember(id, until, now)', fc.tuple(anyValue, anyValue, anyValue), ([id, until, now]) =>
+      cache.remember(id, until, now),
+    ),
+    position('createRedisDpopReplayCache(client)', anyValue, (v) => jwt.createRedisDpopReplayCache(v)),
+    position('createRedisDpopReplayCache(_, options)', anyValue, (v) =>
+      jwt.createRedisDpopReplayCache(
+        fakeRedis(() => 'OK'),
+        v,
+      ),
+    ),
+    position(
+      'redis replay cache: the server answers anything',
+      anyValue,
+      (v) => redis(v).remember('id', 2e9, 1),
+      'promise',
+    ),
+    position('expressjwt options.dpop', anyValue, (v) => express.expressjwt({ ...base, dpop: v })),
+    ...eachOption('expressjwt options.dpop', DPOP_OPTIONS, {}, (o) => express.expressjwt({ ...base, dpop: o })),
+    position(
+      'middleware DPoP token',
+      headerText,
+      (v) => run(middleware, dpopRequest(`DPoP ${v}`, proof())),
+      'callback',
+    ),
+    position(
+      'middleware DPoP header',
+      anyValue,
+      (v) => run(middleware, dpopRequest(`DPoP ${TOKENS[0]}`, v)),
+      'callback',
+    ),
+    position(
+      'middleware DPoP near-proof',
+      headerText,
+      (v) => run(middleware, dpopRequest(`DPoP ${TOKENS[0]}`, v)),
+      'callback',
+    ),
+  ]
+}
+
 function extractorsGroup() {
   const factories = ['fromAuthHeaderWithScheme', 'fromHeader', 'fromUrlQueryParameter', 'fromBodyField', 'fromCookie']
   const made = [
@@ -875,6 +976,7 @@ const GROUPS = {
   stores: storesGroup,
   sessions: sessionsGroup,
   express: expressGroup,
+  dpop: dpopGroup,
   extractors: extractorsGroup,
   errors: errorsGroup,
 }

@@ -405,6 +405,8 @@ const UNAUTHORIZED_CODES = [
   'credentials_required',
   'invalid_token',
   'revoked_token',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
   ...Object.keys(REFUSALS),
 ]
 

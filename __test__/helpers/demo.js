@@ -5,6 +5,7 @@
 const { spawn } = require('node:child_process')
 const path = require('node:path')
 const { createUser } = require('../../examples/app')
+const { listen: listenOn } = require('./express-apps')
 
 const SECRET = 'demo-app test secret, long enough for HS256 use'
 const EMAIL = 'ada@example.com'
@@ -13,20 +14,10 @@ const PASSWORD = 'correct horse battery staple'
 const CHEAP_SCRYPT = Object.freeze({ ln: 10, r: 8, p: 1 })
 const SERVER = path.join(__dirname, '..', '..', 'examples', 'server.js')
 
-function listen(app) {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      resolve({
-        base: `http://127.0.0.1:${server.address().port}`,
-        close: () =>
-          new Promise((done) => {
-            server.close(() => done())
-            server.closeAllConnections()
-          }),
-      })
-    })
-    server.once('error', reject)
-  })
+// The demo app on a free loopback port: `{ base, close }`.
+async function listen(app) {
+  const server = await listenOn(app)
+  return { base: server.url, close: server.close }
 }
 
 async function call(base, route, { method = 'GET', token, json, body, headers = {} } = {}) {

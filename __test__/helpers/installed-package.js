@@ -1,6 +1,6 @@
 'use strict'
 // ringjwt laid out as npm installs it, in a temporary directory: <dir>/node_modules/ringjwt with this repository's
-// loader and install script, and on request the prebuilt platform package beside it (npm/<triple>/package.json
+// loader and build script, and on request the prebuilt platform package beside it (npm/<triple>/package.json
 // and the addon this repository built) or a build from source in the package root. The repository is only read.
 
 const fs = require('node:fs')
@@ -34,12 +34,19 @@ function copy(from, to) {
 }
 
 // options.manifest: fields to change in ringjwt's package.json; options.prebuilt: fields to change in the
-// platform package's (true: as it is); options.local: the bytes of a build from source (true: the real addon).
-function installedPackage({ manifest: changes = {}, prebuilt = false, local = false } = {}) {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-installed-')))
+// platform package's (true: as it is); options.local: the bytes of a build from source (true: the real addon);
+// options.prefix: how the temporary directory's name starts.
+function installedPackage({
+  manifest: changes = {},
+  prebuilt = false,
+  local = false,
+  prefix = 'ringjwt-installed-',
+} = {}) {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)))
   const pkg = path.join(dir, 'node_modules', 'ringjwt')
   write(path.join(pkg, 'package.json'), JSON.stringify({ ...manifest, ...changes }, null, 2))
-  for (const file of ['lib/native.js', 'scripts/install.js']) copy(path.join(root, file), path.join(pkg, file))
+  for (const file of ['lib/native.js', 'lib/addon-names.js', 'scripts/build.js'])
+    copy(path.join(root, file), path.join(pkg, file))
   const prebuiltDir = path.join(dir, 'node_modules', '@ringjwt', TRIPLE)
   if (prebuilt) {
     // As scripts/package.js packs it: npm/<triple>/package.json with the main package's version.

@@ -7,17 +7,7 @@ const jwt = require(process.argv[2])
 const seed = Number(process.argv[3])
 const iterations = Number(process.argv[4])
 
-// mulberry32: a small seeded generator, so that a failure can be replayed with the seed it prints.
-let state = seed >>> 0
-function random() {
-  state = (state + 0x6d2b79f5) >>> 0
-  let t = state
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const pick = (list) => list[Math.floor(random() * list.length)]
-const int = (n) => Math.floor(random() * n)
+const { pick, int, counts, fail, judge } = require('./fuzz-run').fuzzRun(jwt, seed)
 const b64 = (x) => Buffer.from(x).toString('base64url')
 
 const secret32 = crypto.randomBytes(32)
@@ -101,22 +91,6 @@ function options() {
   return o
 }
 
-const counts = { calls: 0, ok: 0, TypeError: 0, JsonWebTokenError: 0 }
-function fail(label, err) {
-  process.stderr.write(`seed ${seed}: ${label} threw ${err && err.stack}\n`)
-  process.exit(1)
-}
-function judge(label, err) {
-  if (err === undefined) return counts.ok++
-  if (err instanceof jwt.JsonWebTokenError) {
-    if (!(err.code in jwt.codes) || err.message.includes('\x1f')) fail(label, err)
-    return counts.JsonWebTokenError++
-  }
-  if (err instanceof TypeError) return counts.TypeError++
-  fail(label, err)
-}
-
-process.on('unhandledRejection', (err) => fail('unhandled rejection', err))
 ;(async () => {
   for (let i = 0; i < iterations; i++) {
     counts.calls++
@@ -128,10 +102,11 @@ process.on('unhandledRejection', (err) => fail('unhandled rejection', err))
       try {
         promise = jwt.decryptAsync(t, key, o)
       } catch (err) {
-        fail('decryptAsync threw synchronously', err)
+        fail('decryptAsync threw synchronously', [], err)
       }
       judge(
         'decryptAsync',
+        [],
         await promise.then(
           () => undefined,
           (err) => err ?? new Error('rejected with nothing'),
@@ -145,7 +120,7 @@ process.on('unhandledRejection', (err) => fail('unhandled rejection', err))
     } catch (err) {
       error = err
     }
-    judge('decrypt', error)
+    judge('decrypt', [], error)
   }
   process.stdout.write(JSON.stringify(counts) + '\n')
 })()

@@ -3,6 +3,7 @@
 // redis-session-store.test.js against their store. `newStore(options)` returns a fresh, empty store. Only
 // Date is faked, so Redis sockets and timers run for real while the test picks the time.
 
+const { createSigner, verify } = require('../..')
 const { UnauthorizedError } = require('../../express')
 const { rejected } = require('./assert')
 const { fakeDateOnly } = require('./clock')
@@ -18,6 +19,7 @@ const MESSAGES = {
   session_expired: 'The session of this token has expired.',
   session_ended: 'The session has ended.',
   token_not_issued: 'This token was not issued by its session.',
+  token_signature_required: "The session check needs the token's signature: its session binds the tokens it issued.",
   refresh_token_invalid: 'The refresh token is not valid.',
   refresh_token_expired: 'The refresh token has expired.',
   refresh_token_reused: 'The refresh token was already used: the session has ended.',
@@ -114,7 +116,6 @@ function sessionStoreBehaviour(newStore) {
       await expect(Promise.resolve(store.isRevoked(claims))).resolves.toBe(false)
       const { isRevoked } = store
       await expect(Promise.resolve(isRevoked({}, { header: { alg: 'HS256' }, payload: claims }))).resolves.toBe(false)
-      await expect(Promise.resolve(store.isRevoked({ ...claims, sub: undefined }))).resolves.toBe(false)
     })
 
     test.each([
@@ -129,6 +130,8 @@ function sessionStoreBehaviour(newStore) {
       ['a jti its session never issued', (claims) => ({ ...claims, jti: 'made-up' }), 'token_not_issued'],
       ['no jti', (claims) => ({ ...claims, jti: undefined }), 'token_not_issued'],
       ['another subject', (claims) => ({ ...claims, sub: 'u2' }), 'token_not_issued'],
+      ['no subject', (claims) => ({ ...claims, sub: undefined }), 'token_not_issued'],
+      ['an empty subject', (claims) => ({ ...claims, sub: '' }), 'token_not_issued'],
       ['a subject that is not a string', (claims) => ({ ...claims, sub: 1 }), 'token_not_issued'],
     ])('refuses a token with %s', async (_, change, code) => {
       const store = newStore()
@@ -146,6 +149,135 @@ function sessionStoreBehaviour(newStore) {
       const issued = await tolerant.create('u1')
       at(15 * MINUTE + 29_000)
       await expect(Promise.resolve(tolerant.isRevoked(issued.claims))).resolves.toBe(false)
+    })
+  })
+
+  describe('sign: the record binds the token itself', () => {
+    const SECRET = 'a-secret-of-at-least-thirty-two-bytes!'
+    const signer = createSigner({ key: SECRET, algorithm: 'HS256' })
+    const sign = (claims) => signer.sign({ ...claims, role: 'reader' })
+    const complete = (token) => verify(token, SECRET, { algorithms: ['HS256'], complete: true })
+    // What someone holding the app's key can make: the same sid, jti, sub and exp, another role.
+    const resigned = (token) => signer.sign({ ...verify(token, SECRET), role: 'admin' })
+
+    test('create and refresh sign the claims and return the token; every call form with it is accepted', async () => {
+      const store = newStore()
+      const seen = []
+      const recording = (claims, session) => {
+        seen.push({ claims, session })
+        return sign(claims)
+      }
+      const login = await store.create('u1', { ip: '127.0.0.1' }, { sign: recording })
+      expect(seen).toEqual([{ claims: login.claims, session: login.session }])
+      expect(verify(login.token, SECRET)).toEqual({ ...login.claims, role: 'reader', iat: START / 1000 })
+      const decoded = complete(login.token)
+      for (const args of [[{}, decoded], [decoded], [login.token]]) {
+        await expect(Promise.resolve(store.isRevoked(...args))).resolves.toBe(false)
+      }
+      at(MINUTE)
+      const next = await store.refresh(login.refreshToken, { sign: recording })
+      expect(seen[1]).toEqual({ claims: next.claims, session: next.session })
+      expect(verify(next.token, SECRET).jti).toBe(next.claims.jti)
+      await expect(Promise.resolve(store.isRevoked({}, complete(next.token)))).resolves.toBe(false)
+      await expect(Promise.resolve(store.isRevoked({}, decoded))).resolves.toBe(false)
+    })
+
+    test('a token re-signed over other claims is refused, however it is presented', async () => {
+      const store = newStore()
+      const login = await store.create('u1', undefined, { sign })
+      const next = await store.refresh(login.refreshToken, { sign })
+      for (const { token } of [login, next]) {
+        const forged = resigned(token)
+        await expectRefusal(() => store.isRevoked({}, complete(forged)), 'token_not_issued')
+        await expectRefusal(() => store.isRevoked(complete(forged)), 'token_not_issued')
+        await expectRefusal(() => store.isRevoked(forged), 'token_not_issued')
+        await expect(Promise.resolve(store.isRevoked(token))).resolves.toBe(false)
+      }
+    })
+
+    test('the claims alone are refused once the token was bound (fail closed)', async () => {
+      const store = newStore()
+      const login = await store.create('u1', undefined, { sign })
+      await expectRefusal(() => store.isRevoked(login.claims), 'token_signature_required')
+      await expectRefusal(
+        () => store.isRevoked({}, { header: { alg: 'HS256' }, payload: login.claims }),
+        'token_signature_required',
+      )
+      // The inner signature of a decrypted nested token counts as the token's.
+      const { signature } = complete(login.token)
+      await expect(
+        Promise.resolve(store.isRevoked({}, { header: {}, payload: login.claims, signed: { header: {}, signature } })),
+      ).resolves.toBe(false)
+    })
+
+    test('sign may return a promise', async () => {
+      const store = newStore()
+      const login = await store.create('u1', undefined, { sign: async (claims) => sign(claims) })
+      await expect(Promise.resolve(store.isRevoked(login.token))).resolves.toBe(false)
+      const next = await store.refresh(login.refreshToken, { sign: async (claims) => sign(claims) })
+      await expect(Promise.resolve(store.isRevoked(next.token))).resolves.toBe(false)
+    })
+
+    test('a sign that fails records nothing: no session, no rotation', async () => {
+      const store = newStore()
+      const boom = () => {
+        throw new Error('no such user')
+      }
+      await expect(failure(() => store.create('u1', undefined, { sign: boom }))).resolves.toMatchObject({
+        message: 'no such user',
+      })
+      expect(await store.list('u1')).toEqual([])
+      const login = await store.create('u1', undefined, { sign })
+      const rejects = async () => Promise.reject(new Error('offline'))
+      await expect(failure(() => store.refresh(login.refreshToken, { sign: rejects }))).resolves.toMatchObject({
+        message: 'offline',
+      })
+      // The refresh token was not retired: it still rotates, and does not look reused.
+      const next = await store.refresh(login.refreshToken, { sign })
+      await expect(Promise.resolve(store.isRevoked(next.token))).resolves.toBe(false)
+    })
+
+    test('a refresh token the session refuses is refused before sign is called', async () => {
+      const store = newStore()
+      const login = await store.create('u1', undefined, { sign })
+      await store.refresh(login.refreshToken, { sign })
+      const signs = jest.fn(sign)
+      await expectRefusal(() => store.refresh(login.refreshToken, { sign: signs }), 'refresh_token_reused')
+      await expectRefusal(
+        () => store.refresh(`${login.session.id}.${'A'.repeat(43)}`, { sign: signs }),
+        'session_ended',
+      )
+      expect(signs).not.toHaveBeenCalled()
+    })
+
+    test.each([
+      [
+        'not a function',
+        { sign: 'HS256' },
+        '"sign" must be a function that signs the claims it is given and returns the token',
+      ],
+      [
+        'returning no token',
+        { sign: () => undefined },
+        '"sign" must return a signed token (compact JWS: header.payload.signature)',
+      ],
+      [
+        'returning an unsigned token',
+        { sign: () => 'e30.e30.' },
+        '"sign" must return a signed token (compact JWS: header.payload.signature)',
+      ],
+      [
+        'returning an encrypted token',
+        { sign: () => 'a.b.c.d.e' },
+        '"sign" must return a signed token (compact JWS: header.payload.signature)',
+      ],
+      ['with another option', { sign, jwt: true }, '"jwt" is not allowed in "options"'],
+      ['in options that are not an object', sign, 'Expected "options" to be a plain object.'],
+    ])('a sign %s is a TypeError', async (_, options, message) => {
+      const store = newStore()
+      await expectOptionError(() => store.create('u1', undefined, options), message)
+      const login = await store.create('u1')
+      await expectOptionError(() => store.refresh(login.refreshToken, options), message)
     })
   })
 

@@ -28,6 +28,21 @@ const ended: boolean = sessions.end(sid)
 const count: number = sessions.endAll('u1') + sessions.prune() + sessions.size
 void [exp, when, listed, one, ended, count]
 
+// Binding: the store signs, and hands the token back.
+const signed: string = sessions.create('u1', undefined, {
+  sign: (claims, session) => `${claims.sub}.${session.id}.x`,
+}).token
+const signedLater: Promise<string> = sessions
+  .create('u1', undefined, { sign: async (claims) => claims.jti })
+  .then((issued) => issued.token)
+const rotatedToken: string = sessions.refresh(login.refreshToken, { sign: (claims) => claims.jti }).token
+// @ts-expect-error sign returns the token, a string
+sessions.create('u1', undefined, { sign: () => 42 })
+// @ts-expect-error without sign there is no token
+void sessions.create('u1').token
+void [signed, signedLater, rotatedToken]
+sessions.isRevoked({ header: { alg: 'HS256' }, payload: login.claims, signature: 'sig' })
+
 // Typed metadata.
 const typed = createSessionStore<{ userAgent: string }>()
 const agent: string = typed.create('u1', { userAgent: 'curl' }).session.metadata.userAgent
@@ -46,6 +61,8 @@ expressjwt({ secret: 'secret', algorithms: ['HS256'], isRevoked: shared.isRevoke
 async function flow(): Promise<void> {
   const started = await shared.create('u1')
   const rotated: IssuedSession = await shared.refresh(started.refreshToken)
+  const bound: string = (await shared.create('u1', undefined, { sign: async (claims) => claims.jti })).token
+  void bound
   const all: Session[] = await shared.list('u1')
   const n: number = await shared.endAll('u1')
   void [rotated, all, n]

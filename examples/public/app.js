@@ -6,13 +6,76 @@
 // - the access token in the `session` variable below, in memory only: a reload forgets it, and /refresh gives
 //   a new one; it is sent as `Authorization: Bearer`, so no cookie can be replayed against the API;
 // - the refresh token in an HttpOnly cookie the server sets, scoped to /refresh: this script never sees it.
+//
+// Both are bound to a key (DPoP, RFC 9449) where the browser has WebCrypto and IndexedDB: an ECDSA P-256 key pair
+// whose private key is non-extractable (no script, this one included, can read it out), kept in IndexedDB so a
+// reload keeps it. Every request carries a fresh proof signed with it, so a token copied out of the page, or a
+// refresh cookie copied out of the browser, is refused anywhere else.
 
 const REFRESH_LOCK = 'ringjwt-demo-refresh'
 // Renew a minute before expiry (a quarter of the lifetime for tokens shorter than four minutes).
 const RENEW_MARGIN_SECONDS = 60
 const RETRY_SECONDS = 5
 
-const session = { token: null, claims: null, renewTimer: null, countdownTimer: null }
+const session = { token: null, tokenType: null, claims: null, renewTimer: null, countdownTimer: null }
+
+const DPOP = Boolean(globalThis.crypto?.subtle && globalThis.indexedDB)
+const KEY_DATABASE = 'ringjwt-demo'
+const encoder = new TextEncoder()
+
+function keyStore(mode, run) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(KEY_DATABASE, 1)
+    open.onupgradeneeded = () => open.result.createObjectStore('keys')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const transaction = open.result.transaction('keys', mode)
+      const request = run(transaction.objectStore('keys'))
+      transaction.oncomplete = () => resolve(request.result)
+      transaction.onerror = () => reject(transaction.error)
+    }
+  })
+}
+
+// This browser's DPoP key: made once, then read back from IndexedDB (a CryptoKey is stored as it is, still
+// non-extractable). The public half goes into every proof as a JWK.
+let dpopKey
+function proofKey() {
+  dpopKey ??= (async () => {
+    let pair = await keyStore('readonly', (store) => store.get('dpop'))
+    if (pair === undefined) {
+      pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])
+      await keyStore('readwrite', (store) => store.put(pair, 'dpop'))
+    }
+    const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey)
+    return { privateKey: pair.privateKey, jwk: { kty, crv, x, y } }
+  })()
+  return dpopKey
+}
+
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+const jsonPart = (value) => base64url(encoder.encode(JSON.stringify(value)))
+
+// A proof for one request (RFC 9449 §4.2): method and URL without query, a fresh id, and the access token's hash
+// when one is sent. WebCrypto's ECDSA signature is the r‖s form JWS uses.
+async function dpopProof(method, path, accessToken) {
+  const { privateKey, jwk } = await proofKey()
+  const url = new URL(path, location.origin)
+  const claims = {
+    jti: crypto.randomUUID(),
+    htm: method,
+    htu: url.origin + url.pathname,
+    iat: Math.floor(Date.now() / 1000),
+  }
+  if (accessToken) claims.ath = base64url(await crypto.subtle.digest('SHA-256', encoder.encode(accessToken)))
+  const input = `${jsonPart({ typ: 'dpop+jwt', alg: 'ES256', jwk })}.${jsonPart(claims)}`
+  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, encoder.encode(input))
+  return `${input}.${base64url(signature)}`
+}
 
 const byId = (id) => document.getElementById(id)
 
@@ -34,7 +97,10 @@ function claimsOf(token) {
 
 async function request(path, { method = 'GET', body, bearer = true } = {}) {
   const headers = {}
-  if (bearer) headers.Authorization = `Bearer ${session.token}`
+  const bound = session.tokenType === 'DPoP'
+  if (bearer) headers.Authorization = `${bound ? 'DPoP' : 'Bearer'} ${session.token}`
+  // With DPoP, every request proves the key: the sign-in and refresh too, which bind the session to it.
+  if (DPOP && (!bearer || bound)) headers.DPoP = await dpopProof(method, path, bearer ? session.token : undefined)
   // A JSON body on every POST: the server refuses /refresh without one, which keeps other sites' forms out.
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   const response = await fetch(path, {
@@ -85,8 +151,9 @@ async function renew() {
   return true
 }
 
-function startSession({ token, expiresIn }) {
+function startSession({ token, token_type: tokenType = 'Bearer', expiresIn }) {
   session.token = token
+  session.tokenType = tokenType
   session.claims = claimsOf(token)
   clearTimeout(session.renewTimer)
   const margin = Math.min(RENEW_MARGIN_SECONDS, expiresIn / 4)
@@ -103,8 +170,9 @@ function showSignedIn() {
   for (const [name, value] of Object.entries(session.claims)) {
     const row = table.insertRow()
     row.insertCell().textContent = name
-    const shown = name === 'iat' || name === 'exp' ? `${value} (${new Date(value * 1000).toLocaleTimeString()})` : value
-    row.insertCell().textContent = shown
+    const time = name === 'iat' || name === 'exp'
+    const shown = time ? `${value} (${new Date(value * 1000).toLocaleTimeString()})` : value
+    row.insertCell().textContent = typeof shown === 'object' ? JSON.stringify(shown) : shown
   }
   clearInterval(session.countdownTimer)
   session.countdownTimer = setInterval(showCountdown, 1000)
@@ -121,7 +189,7 @@ function showCountdown() {
 function signedOut(message) {
   clearTimeout(session.renewTimer)
   clearInterval(session.countdownTimer)
-  Object.assign(session, { token: null, claims: null })
+  Object.assign(session, { token: null, tokenType: null, claims: null })
   byId('signed-in').hidden = true
   byId('signed-out').hidden = false
   byId('login-message').textContent = message ?? ''

@@ -129,29 +129,27 @@ fn payload(text: &str, typ_is_jwt: bool) {
             return;
         }
     };
-    let claims = expected.unwrap_or_else(|code| panic!("read, the model says {code:?}: {text}"));
-    assert_eq!(payload.is_object, claims.is_some());
-    let read = |value: &Option<Value>, name: &str| {
-        assert_eq!(
-            value.as_ref(),
-            claims.as_ref().and_then(|c| c.get(name)),
-            "{name}"
-        );
+    let read = expected.unwrap_or_else(|code| panic!("read, the model says {code:?}: {text}"));
+    assert_eq!(payload.is_object, read.is_object);
+    assert_eq!(payload.inner, read.held);
+    let claims = read.claims.as_ref();
+    let read_claim = |value: &Option<Value>, name: &str| {
+        assert_eq!(value.as_ref(), claims.and_then(|c| c.get(name)), "{name}");
     };
     let c = &payload.claims;
-    read(&c.exp, "exp");
-    read(&c.nbf, "nbf");
-    read(&c.iat, "iat");
-    read(&c.aud, "aud");
-    read(&c.iss, "iss");
-    read(&c.sub, "sub");
-    read(&c.jti, "jti");
-    read(&c.nonce, "nonce");
+    read_claim(&c.exp, "exp");
+    read_claim(&c.nbf, "nbf");
+    read_claim(&c.iat, "iat");
+    read_claim(&c.aud, "aud");
+    read_claim(&c.iss, "iss");
+    read_claim(&c.sub, "sub");
+    read_claim(&c.jti, "jti");
+    read_claim(&c.nonce, "nonce");
     assert_eq!(
         payload.check_strict().map_err(|e| e.code),
-        model::strict(claims.as_ref())
+        model::strict(&read)
     );
-    check_claims(&payload, claims.as_ref());
+    check_claims(&payload, &read);
 }
 
 /// The policies tried, as ringjwt's `Policy` and as the model's `Checks`.
@@ -218,13 +216,13 @@ fn clock_values(claims: Option<&BTreeMap<String, Value>>) -> Vec<f64> {
     nows
 }
 
-fn check_claims(payload: &Payload, claims: Option<&BTreeMap<String, Value>>) {
+fn check_claims(payload: &Payload, read: &model::Read) {
     for (policy, checks) in policies() {
-        for now in clock_values(claims) {
+        for now in clock_values(read.claims.as_ref()) {
             let result = policy.check(payload, now, None).map_err(|e| e.code);
             assert_eq!(
                 result,
-                model::claims(claims, &checks, now),
+                model::claims(read, &checks, now),
                 "at {now} with {checks:?}"
             );
         }

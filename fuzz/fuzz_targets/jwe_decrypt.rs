@@ -150,7 +150,7 @@ fn check(config: &Config, token: &str, made_here: bool) -> bool {
         Err(Code::NestedKeyRequired)
     } else {
         model::payload(&decrypted.plaintext, false)
-            .and_then(|claims| model::claims(claims.as_ref(), &Checks::default(), NOW))
+            .and_then(|read| model::claims(&read, &Checks::default(), NOW))
     };
     assert_eq!(checked.map(|_| ()).map_err(|e| e.code), expected);
     true

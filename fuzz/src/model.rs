@@ -173,23 +173,65 @@ pub fn decode(token: &str) -> Result<(String, String), (Code, &'static str)> {
     Ok((header, payload))
 }
 
-/// A payload as `verify` reads it: the registered claims of an object (`None` for any other payload).
-pub fn payload(text: &str, typ_is_jwt: bool) -> Result<Option<BTreeMap<String, Value>>, Code> {
+/// A payload as `verify` reads it.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// The registered claims of an object, or of the object a held text is.
+    pub claims: Option<BTreeMap<String, Value>>,
+    /// Whether the payload itself is an object.
+    pub is_object: bool,
+    /// jsonwebtoken's second reading: a `typ: JWT` payload that is a JSON string holding the JSON text of an
+    /// object or an array; that text, which `verify` returns.
+    pub held: Option<String>,
+}
+
+/// A payload as `verify` reads it: the registered claims of an object, or of the object a `typ: JWT` JSON
+/// string holds; no claims for any other payload.
+pub fn payload(text: &str, typ_is_jwt: bool) -> Result<Read, Code> {
     if opens_object(text) {
         return match object(text, &CLAIMS) {
-            Object::Members(claims) => Ok(Some(claims)),
+            Object::Members(claims) => Ok(Read {
+                claims: Some(claims),
+                is_object: true,
+                held: None,
+            }),
             _ => Err(Code::Malformed),
         };
     }
     if typ_is_jwt && !is_json(text) {
         return Err(Code::Malformed);
     }
-    Ok(None)
+    if let (true, Ok(Value::String(inner))) = (typ_is_jwt, serde_json::from_str::<Value>(text)) {
+        if opens_object(&inner) {
+            return match object(&inner, &CLAIMS) {
+                Object::Members(claims) => Ok(Read {
+                    claims: Some(claims),
+                    is_object: false,
+                    held: Some(inner),
+                }),
+                _ => Err(Code::Malformed),
+            };
+        }
+        let opens_array = inner
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('[');
+        if opens_array && is_json(&inner) {
+            return Ok(Read {
+                held: Some(inner),
+                ..Read::default()
+            });
+        }
+    }
+    Ok(Read::default())
 }
 
 /// The strict profile (RFC 7519 §4.1, RFC 8725): an object whose registered claims have their types.
-pub fn strict(claims: Option<&BTreeMap<String, Value>>) -> Result<(), Code> {
-    let claims = claims.ok_or(Code::PayloadNotObject)?;
+pub fn strict(read: &Read) -> Result<(), Code> {
+    let claims = read
+        .claims
+        .as_ref()
+        .filter(|_| read.is_object)
+        .ok_or(Code::PayloadNotObject)?;
     let ok = |name: &str, test: fn(&Value) -> bool| claims.get(name).is_none_or(test);
     let string_or_strings = |v: &Value| match v {
         Value::String(_) => true,
@@ -224,16 +266,12 @@ pub struct Checks {
 }
 
 /// jsonwebtoken's claim checks in its order (nbf, exp, aud, iss, sub, maxAge), at `now` (unix seconds).
-pub fn claims(
-    claims: Option<&BTreeMap<String, Value>>,
-    checks: &Checks,
-    now: f64,
-) -> Result<(), Code> {
+pub fn claims(read: &Read, checks: &Checks, now: f64) -> Result<(), Code> {
     if checks.strict {
-        strict(claims)?;
+        strict(read)?;
     }
     let empty = BTreeMap::new();
-    let claims = claims.unwrap_or(&empty);
+    let claims = read.claims.as_ref().unwrap_or(&empty);
     let tolerance = checks.clock_tolerance;
     if !checks.ignore_not_before {
         if let Some(nbf) = claims.get("nbf") {

@@ -4,7 +4,7 @@
 //   call(run)             runs `run(link)`, an async function of one or more commands, within `timeout` ms
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
-// A link offers the few commands the stores use: get, set (with EX), hmGet, sAdd, sRem, sMembers, pExpire,
+// A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new), hmGet, sAdd, sRem, sMembers, pExpire,
 // evalSha, eval, and, for the caller only, isReady(key), refreshMap(), primaryId(key) (which connection takes the
 // key's writes), confirm(key, replicas, timeout, aof) (WAIT on that connection) and `confirms` (whether a WAIT
 // there counts this store's writes).
@@ -141,7 +141,7 @@ function redisLink(client, timeout, who) {
   throw optionError(`${who}() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6`)
 }
 
-const KEYED = ['get', 'set', 'hmGet', 'sAdd', 'sRem', 'sMembers', 'pExpire']
+const KEYED = ['get', 'set', 'setNx', 'hmGet', 'sAdd', 'sRem', 'sMembers', 'pExpire']
 
 // How often, at most, a client is asked to read the Cluster's map again while a key's primary is unreachable.
 const REFRESH_EVERY = 1000

@@ -78,6 +78,7 @@ function link(client) {
     },
     get: (key) => client.get(key),
     set: (key, value, seconds) => client.set(key, value, 'EX', seconds),
+    setNx: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),
     hmGet: (key, fields) => client.hmget(key, ...fields),
     sAdd: (key, member) => client.sadd(key, member),
     sRem: (key, members) => client.srem(key, ...members),

@@ -57,6 +57,7 @@ function link(client, { timeout }) {
     refreshMap,
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
+    setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
     hmGet: (key, fields) => redis.hmGet(key, fields),
     sAdd: (key, member) => redis.sAdd(key, member),
     sRem: (key, members) => redis.sRem(key, members),

@@ -56,3 +56,12 @@ impl NativeKey {
             .and_then(|bits| u32::try_from(bits).ok())
     }
 }
+
+/// The keyed digest of key material (see `crate::key_digest`), base64url: the JS key caches' lookup key.
+#[napi(catch_unwind)]
+#[cfg_attr(test, allow(dead_code))]
+pub fn key_digest(context: String, key: &[u8], extra: &[u8]) -> String {
+    use base64::Engine;
+    let digest = crate::key_digest::key_digest(context.as_bytes(), key, extra);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}

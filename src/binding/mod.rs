@@ -2,6 +2,7 @@
 
 mod boundary;
 mod cancellation;
+mod dpop;
 mod error;
 mod jwe;
 mod key;

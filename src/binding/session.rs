@@ -6,7 +6,7 @@ use napi_derive::napi;
 
 use super::error::invalid_option;
 use crate::session::{
-    Issued, Lifetimes, RefreshDigest, Refusal, SessionError, SessionStore, SessionView,
+    AccessToken, Issued, Lifetimes, RefreshDigest, Refusal, SessionError, SessionStore, SessionView,
 };
 
 #[napi(object)]
@@ -75,6 +75,23 @@ fn refusal_code(refusal: Refusal) -> String {
     refusal.code().to_owned()
 }
 
+fn outcome(result: std::result::Result<Issued, Refusal>) -> RefreshOutcome {
+    match result {
+        Ok(issued) => RefreshOutcome {
+            issued: Some(issued.into()),
+            refusal: None,
+        },
+        Err(refusal) => RefreshOutcome {
+            issued: None,
+            refusal: Some(refusal_code(refusal)),
+        },
+    }
+}
+
+fn access_token<'a>(jti: &'a str, signature: Option<&'a str>) -> AccessToken<'a> {
+    AccessToken { jti, signature }
+}
+
 #[napi]
 pub struct NativeSessionStore {
     inner: SessionStore,
@@ -95,8 +112,10 @@ impl NativeSessionStore {
         })
     }
 
-    /// Starts a session; `refresh` is the SHA-256 of its refresh token, `jti` the first access token's id.
+    /// Starts a session; `refresh` is the SHA-256 of its refresh token, `jti` the first access token's id and
+    /// `signature` its last segment (null when the app signs it later, unbound).
     #[napi(catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
     pub fn create(
         &mut self,
         id: String,
@@ -104,16 +123,31 @@ impl NativeSessionStore {
         metadata: Option<String>,
         refresh: &[u8],
         jti: String,
+        signature: Option<String>,
         now: f64,
     ) -> Result<IssuedSession> {
         let refresh = digest(refresh)?;
+        let token = access_token(&jti, signature.as_deref());
         self.inner
-            .create(&id, &subject, metadata.as_deref(), refresh, &jti, now)
+            .create(&id, &subject, metadata.as_deref(), refresh, token, now)
             .map(Into::into)
             .map_err(session_error)
     }
 
-    /// Rotates the refresh token whose digest is `presented` to `next`, recording the access token `jti`.
+    /// What a refresh with the refresh token whose digest is `presented` would issue, rotating nothing.
+    #[napi(catch_unwind)]
+    pub fn preview_refresh(
+        &mut self,
+        id: String,
+        presented: &[u8],
+        now: f64,
+    ) -> Result<RefreshOutcome> {
+        let presented = digest(presented)?;
+        Ok(outcome(self.inner.preview_refresh(&id, &presented, now)))
+    }
+
+    /// Rotates the refresh token whose digest is `presented` to `next`, recording the access token `jti` (with
+    /// its `signature` when given).
     #[napi(catch_unwind)]
     pub fn refresh(
         &mut self,
@@ -121,33 +155,31 @@ impl NativeSessionStore {
         presented: &[u8],
         next: &[u8],
         jti: String,
+        signature: Option<String>,
         now: f64,
     ) -> Result<RefreshOutcome> {
         let presented = digest(presented)?;
         let next = digest(next)?;
-        Ok(match self.inner.refresh(&id, &presented, next, &jti, now) {
-            Ok(issued) => RefreshOutcome {
-                issued: Some(issued.into()),
-                refusal: None,
-            },
-            Err(refusal) => RefreshOutcome {
-                issued: None,
-                refusal: Some(refusal_code(refusal)),
-            },
-        })
+        let token = access_token(&jti, signature.as_deref());
+        Ok(outcome(
+            self.inner.refresh(&id, &presented, next, token, now),
+        ))
     }
 
-    /// Null when the live session `id` issued the access token `jti` (of `subject`); else the refusal code.
+    /// Null when the live session `id` issued the access token `jti` of `subject` (with this `signature`, when
+    /// it recorded one); else the refusal code.
     #[napi(catch_unwind)]
     pub fn check(
         &self,
         id: String,
         jti: String,
         subject: Option<String>,
+        signature: Option<String>,
         now: f64,
     ) -> Option<String> {
+        let token = access_token(&jti, signature.as_deref());
         self.inner
-            .check(&id, &jti, subject.as_deref(), now)
+            .check(&id, token, subject.as_deref(), now)
             .err()
             .map(refusal_code)
     }

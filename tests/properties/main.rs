@@ -3,6 +3,7 @@
 
 mod claims;
 mod curve;
+mod dpop;
 mod jwe;
 mod keys;
 mod token;

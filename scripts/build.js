@@ -1,10 +1,11 @@
 'use strict'
-// The package's `install` script, and `npm run build` in a clone of the repository.
+// Builds the native addon from source: `npm run build` (and `npm install`) in a clone of the repository, and the
+// command the loader's error names where no prebuilt binary loads (`node <path of this file>`).
 //
-// Installed as a dependency, it does nothing when the addon already loads (the prebuilt platform package npm
-// picked). It builds from source when none loads, when RINGJWT_BUILD_FROM_SOURCE=1 asks for it, and always in a
-// clone (where an earlier build may be stale; cargo makes the rebuild incremental). Without cargo it stops with
-// the loader's message (what was tried, the ways out) and a non-zero exit.
+// The published package has no install script (scripts/package.js leaves this one out of its package.json): npm
+// 11 warns about every dependency install script the project has not approved (and has announced it will skip
+// them), and the prebuilt binary needs none. So in an installed copy this runs only when someone runs it, and it
+// always builds. Without cargo it stops with what is missing and a non-zero exit.
 //
 // The build is `cargo build --release` (CARGO_TARGET_DIR is cargo's own setting) and a copy of the library to the
 // name lib/native.js loads, written to a temporary file and renamed, so no half-written addon is ever in place.
@@ -17,7 +18,6 @@ const path = require('node:path')
 const root = path.resolve(__dirname, '..')
 const loader = path.join(root, 'lib', 'native.js')
 const isDependency = root.split(path.sep).includes('node_modules')
-const requested = process.env.RINGJWT_BUILD_FROM_SOURCE === '1'
 
 class BuildFailed extends Error {}
 
@@ -77,11 +77,13 @@ function placeAtomically(source, destination) {
   }
 }
 
-function build(names, notLoaded) {
+function build(names) {
   const cargo = cargoVersion()
   if (cargo.missing) {
-    const why = `ringjwt: building the native addon from source needs Rust, and ${cargo.missing}.`
-    throw new BuildFailed(notLoaded ? `${why}\n${notLoaded.message}` : `${why} Install it from https://rustup.rs.`)
+    throw new BuildFailed(
+      `ringjwt: building the native addon from source needs Rust, and ${cargo.missing}. Install it from ` +
+        'https://rustup.rs.',
+    )
   }
   const started = Date.now()
   process.stderr.write(`ringjwt: building the native addon for ${names.triple} from source (${cargo.version})\n`)
@@ -114,18 +116,9 @@ function prebuiltInstalled(names) {
 }
 
 function main() {
-  let notLoaded = null
-  if (isDependency && !requested) {
-    try {
-      require(loader)
-      return
-    } catch (err) {
-      notLoaded = err
-    }
-  }
   const names = addonNames()
   try {
-    build(names, notLoaded)
+    build(names)
   } finally {
     // The build tree is cargo's cache for contributors; a dependency only keeps the addon. A target directory
     // the user chose (CARGO_TARGET_DIR) is theirs to keep.

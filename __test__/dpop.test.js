@@ -1,0 +1,335 @@
+'use strict'
+// DPoP primitives (RFC 9449): calculateJwkThumbprint, createDpopProof, verifyDpopProof and the replay caches. Every
+// refusal is asserted by class, code and message; the clock is the `clockTimestamp` option.
+
+const crypto = require('node:crypto')
+const jwt = require('..')
+const { keys, secret } = require('./helpers/keys')
+const { thrown, rejected } = require('./helpers/assert')
+
+const { JsonWebTokenError, calculateJwkThumbprint, createDpopProof, verifyDpopProof, createDpopReplayCache } = jwt
+
+const NOW = 1_700_000_000
+const HTU = 'https://api.example/resource'
+const TOKEN = 'access.token.value'
+const sha256 = (text) => crypto.createHash('sha256').update(text).digest('base64url')
+const publicJwk = ({ kty, crv, x, y, n, e }) => JSON.parse(JSON.stringify({ kty, crv, x, y, n, e }))
+
+const proof = (options = {}, key = keys.p256.privateKey) =>
+  createDpopProof(key, { htm: 'GET', htu: HTU, iat: NOW, accessToken: TOKEN, ...options })
+// A proof with any header and claims, signed by `key` with `algorithm`.
+const crafted = (header, claims, key = keys.p256.privateKey, algorithm = 'ES256') =>
+  jwt.sign(JSON.stringify({ jti: 'j1', htm: 'GET', htu: HTU, iat: NOW, ath: sha256(TOKEN), ...claims }), key, {
+    algorithm,
+    header: { typ: 'dpop+jwt', jwk: publicJwk(keys.p256.publicJwk), ...header },
+  })
+const verifying = (token, options = {}) =>
+  verifyDpopProof(token, { htm: 'GET', htu: HTU, accessToken: TOKEN, clockTimestamp: NOW, ...options })
+
+async function expectRefusal(promise, code, message, Class = JsonWebTokenError) {
+  const err = await rejected(promise)
+  expect(err).toBeInstanceOf(Class)
+  expect(err).toMatchObject({ code, message })
+  return err
+}
+
+describe('calculateJwkThumbprint (RFC 7638)', () => {
+  test('the RFC 7638 §3.1 example', () => {
+    const jwk = {
+      kty: 'RSA',
+      n:
+        '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMs' +
+        'tn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5' +
+        'hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+      e: 'AQAB',
+      alg: 'RS256',
+      kid: '2011-04-29',
+    }
+    expect(calculateJwkThumbprint(jwk)).toBe('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs')
+  })
+
+  test('a KeyObject, public or private, and the JWK of its public half agree; other digests', () => {
+    const fromJwk = calculateJwkThumbprint(keys.p256.publicJwk)
+    expect(calculateJwkThumbprint(keys.p256.publicKey)).toBe(fromJwk)
+    expect(calculateJwkThumbprint(keys.p256.privateKey)).toBe(fromJwk)
+    expect(calculateJwkThumbprint(keys.ed25519.publicJwk)).toMatch(/^[\w-]{43}$/)
+    expect(calculateJwkThumbprint(keys.p256.publicJwk, 'sha384')).toMatch(/^[\w-]{64}$/)
+    expect(calculateJwkThumbprint(keys.p256.publicJwk, 'sha512')).toMatch(/^[\w-]{86}$/)
+  })
+
+  test('refusals', () => {
+    let err = thrown(() => calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: 'a' }))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_KEY_INVALID', message: 'JWK "y" must be a string' })
+    err = thrown(() => calculateJwkThumbprint({ kty: 'DSA' }))
+    expect(err).toMatchObject({
+      code: 'ERR_KEY_INVALID',
+      message: 'JWK "kty" must be "EC", "RSA", "OKP" or "oct"',
+    })
+    err = thrown(() => calculateJwkThumbprint('{}'))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message: '"jwk" must be a JWK object or a KeyObject' })
+    err = thrown(() => calculateJwkThumbprint(keys.p256.publicJwk, 'md5'))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_INVALID_OPTION',
+      message: '"digest" must be "sha256", "sha384" or "sha512"',
+    })
+  })
+})
+
+describe('createDpopProof', () => {
+  test('a proof with the public JWK in its header, normalised htu, ath and nonce', () => {
+    const token = createDpopProof(keys.p256.privateKey, {
+      htm: 'POST',
+      htu: 'HTTPS://API.Example:443/a/../resource?q=1#f',
+      accessToken: TOKEN,
+      nonce: 'n-1',
+      jti: 'id-1',
+      iat: NOW,
+    })
+    const { header, payload } = jwt.decode(token, { complete: true })
+    expect(header).toEqual({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk(keys.p256.publicJwk) })
+    expect(payload).toEqual({ jti: 'id-1', htm: 'POST', htu: HTU, iat: NOW, ath: sha256(TOKEN), nonce: 'n-1' })
+  })
+
+  test('the algorithm follows the key; a JWK or PEM private key works', async () => {
+    const alg = (key) => jwt.decode(createDpopProof(key, { htm: 'GET', htu: HTU }), { complete: true }).header.alg
+    expect(alg(keys.p384.privateKey)).toBe('ES384')
+    expect(alg(keys.p521.privatePem)).toBe('ES512')
+    expect(alg(keys.ed25519.privateJwk)).toBe('EdDSA')
+    expect(alg(keys.rsa.privateKey)).toBe('PS256')
+    const rsa = createDpopProof(keys.rsa.privateKey, { htm: 'GET', htu: HTU, iat: NOW, algorithm: 'RS256' })
+    await expect(verifying(rsa, { accessToken: undefined })).resolves.toMatchObject({
+      jkt: calculateJwkThumbprint(keys.rsa.publicJwk),
+    })
+  })
+
+  test('refusals are TypeErrors', () => {
+    const cases = [
+      [
+        () => createDpopProof(keys.p256.publicKey, { htm: 'GET', htu: HTU }),
+        'createDpopProof() needs the private key of the key pair',
+      ],
+      [
+        () => createDpopProof('not a key', { htm: 'GET', htu: HTU }),
+        'createDpopProof() needs a private key: a KeyObject, PEM or a private JWK',
+      ],
+      [
+        () => createDpopProof(keys.p256.privateKey, { htm: 'GET', htu: '/relative' }),
+        '"htu" must be an absolute http(s) URL',
+      ],
+      [() => createDpopProof(keys.p256.privateKey, { htm: '', htu: HTU }), '"htm" must be a non-empty string'],
+      [
+        () => createDpopProof(keys.p256.privateKey, { htm: 'GET', htu: HTU, algorithm: 'HS256' }),
+        '"algorithm" must be one of: ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512, EdDSA',
+      ],
+      [
+        () => createDpopProof(keys.p256.privateKey, { htm: 'GET', htu: HTU, extra: 1 }),
+        '"extra" is not allowed in "options"',
+      ],
+    ]
+    for (const [fn, message] of cases) {
+      const err = thrown(fn)
+      expect(err).toBeInstanceOf(TypeError)
+      expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
+    }
+  })
+})
+
+describe('verifyDpopProof', () => {
+  test('a valid proof: header, claims and the key thumbprint', async () => {
+    const result = await verifying(proof({ jti: 'a' }), { jkt: calculateJwkThumbprint(keys.p256.publicJwk) })
+    expect(result).toEqual({
+      header: { alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk(keys.p256.publicJwk) },
+      payload: { jti: 'a', htm: 'GET', htu: HTU, iat: NOW, ath: sha256(TOKEN) },
+      jkt: calculateJwkThumbprint(keys.p256.publicJwk),
+    })
+  })
+
+  test('every asymmetric key type verifies', async () => {
+    for (const name of ['p384', 'p521', 'ed25519', 'rsa']) {
+      const result = await verifying(proof({}, keys[name].privateKey))
+      expect(result.jkt).toBe(calculateJwkThumbprint(keys[name].publicJwk))
+    }
+  })
+
+  test('htu is compared normalised: case of scheme and host, default port, query and fragment', async () => {
+    const token = proof()
+    for (const htu of ['HTTPS://API.EXAMPLE/resource', 'https://api.example:443/resource?x=1', `${HTU}#frag`]) {
+      await expect(verifying(token, { htu })).resolves.toMatchObject({ payload: { htu: HTU } })
+    }
+    await expectRefusal(
+      verifying(token, { htu: 'https://api.example:8443/resource' }),
+      'ERR_DPOP_HTU_MISMATCH',
+      'DPoP proof "htu" does not match the request URL',
+    )
+    await expectRefusal(
+      verifying(token, { htu: 'https://api.example/Resource' }),
+      'ERR_DPOP_HTU_MISMATCH',
+      'DPoP proof "htu" does not match the request URL',
+    )
+  })
+
+  test('the shape of the proof', async () => {
+    await expectRefusal(verifying(undefined), 'ERR_DPOP_PROOF_REQUIRED', 'DPoP proof must be a non-empty string')
+    await expectRefusal(verifying('a.b'), 'ERR_DPOP_PROOF_INVALID', 'DPoP proof is not a signed JWT')
+    await expectRefusal(
+      verifying(crafted({ typ: 'JWT' })),
+      'ERR_DPOP_PROOF_INVALID',
+      'DPoP proof "typ" must be "dpop+jwt"',
+    )
+    await expectRefusal(
+      verifying(crafted({}, { jti: '' })),
+      'ERR_DPOP_PROOF_INVALID',
+      'DPoP proof "jti" must be a non-empty string',
+    )
+    await expectRefusal(
+      verifying(crafted({}, { htu: 7 })),
+      'ERR_DPOP_PROOF_INVALID',
+      'DPoP proof "htu" must be a non-empty string',
+    )
+    await expectRefusal(
+      verifying(crafted({}, { iat: '1700000000' })),
+      'ERR_DPOP_PROOF_INVALID',
+      'DPoP proof "iat" must be a number',
+    )
+  })
+
+  test('only asymmetric algorithms from the allow-list', async () => {
+    const message = 'DPoP proof "alg" is not an allowed algorithm'
+    await expectRefusal(verifying(crafted({}, {}, secret, 'HS256')), 'ERR_JOSE_ALG_NOT_ALLOWED', message)
+    await expectRefusal(verifying(crafted({}, {}, undefined, 'none')), 'ERR_JOSE_ALG_NOT_ALLOWED', message)
+    await expectRefusal(verifying(proof(), { algorithms: ['EdDSA'] }), 'ERR_JOSE_ALG_NOT_ALLOWED', message)
+  })
+
+  test('only a public jwk that fits the algorithm, and the signature of its key', async () => {
+    await expectRefusal(
+      verifying(crafted({ jwk: undefined })),
+      'ERR_DPOP_JWK_INVALID',
+      'DPoP proof "jwk" must be a JSON object',
+    )
+    await expectRefusal(
+      verifying(crafted({ jwk: keys.p256.privateJwk })),
+      'ERR_DPOP_JWK_INVALID',
+      'DPoP proof "jwk" must be a public key: it holds private key members',
+    )
+    await expectRefusal(
+      verifying(crafted({ jwk: { kty: 'oct', k: 'c2VjcmV0' } })),
+      'ERR_DPOP_JWK_INVALID',
+      'DPoP proof "jwk" must be a public key: it holds private key members',
+    )
+    await expectRefusal(
+      verifying(crafted({ jwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } })),
+      'ERR_DPOP_JWK_INVALID',
+      'DPoP proof "jwk" is not a valid public key',
+    )
+    await expectRefusal(
+      verifying(crafted({ jwk: publicJwk(keys.p384.publicJwk) })),
+      'ERR_DPOP_JWK_INVALID',
+      'DPoP proof "jwk" does not fit "alg" ES256',
+    )
+    // Signed by another P-256 key than the one in the header.
+    const other = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+    await expectRefusal(verifying(crafted({}, {}, other)), 'ERR_JWS_SIGNATURE_INVALID', 'invalid DPoP proof signature')
+  })
+
+  test('htm, iat window, nonce, ath and the token binding', async () => {
+    await expectRefusal(
+      verifying(proof(), { htm: 'POST' }),
+      'ERR_DPOP_HTM_MISMATCH',
+      'DPoP proof "htm" does not match the request method',
+    )
+    const window = 'DPoP proof "iat" is outside the accepted window'
+    await expectRefusal(verifying(proof(), { clockTimestamp: NOW + 61 }), 'ERR_DPOP_IAT_INVALID', window)
+    await expectRefusal(verifying(proof(), { clockTimestamp: NOW - 61 }), 'ERR_DPOP_IAT_INVALID', window)
+    await expectRefusal(verifying(proof(), { clockTimestamp: NOW + 11, maxAge: 10 }), 'ERR_DPOP_IAT_INVALID', window)
+    await expect(verifying(proof(), { clockTimestamp: NOW + 65, clockTolerance: 5 })).resolves.toBeTruthy()
+    await expectRefusal(
+      verifying(proof(), { nonce: 'n-1' }),
+      'ERR_DPOP_NONCE_INVALID',
+      'DPoP proof "nonce" is required',
+    )
+    await expectRefusal(
+      verifying(proof({ nonce: 'n-0' }), { nonce: ['n-1', 'n-2'] }),
+      'ERR_DPOP_NONCE_INVALID',
+      'DPoP proof "nonce" is not the server\'s current nonce',
+    )
+    await expect(verifying(proof({ nonce: 'n-2' }), { nonce: ['n-1', 'n-2'] })).resolves.toBeTruthy()
+    await expectRefusal(
+      verifying(proof({ accessToken: undefined })),
+      'ERR_DPOP_ATH_MISMATCH',
+      'DPoP proof "ath" is required with an access token',
+    )
+    await expectRefusal(
+      verifying(proof({ accessToken: 'another.token' })),
+      'ERR_DPOP_ATH_MISMATCH',
+      'DPoP proof "ath" does not match the access token',
+    )
+    await expectRefusal(
+      verifying(proof(), { jkt: calculateJwkThumbprint(keys.p384.publicJwk) }),
+      'ERR_DPOP_KEY_MISMATCH',
+      "the access token is bound to another key than the DPoP proof's",
+    )
+  })
+
+  test('a replay cache refuses a proof seen before, for as long as its window lasts', async () => {
+    const replayCache = createDpopReplayCache()
+    const token = proof({ jti: 'once' })
+    await verifying(token, { replayCache })
+    await expectRefusal(verifying(token, { replayCache }), 'ERR_DPOP_REPLAYED', 'DPoP proof "jti" has been used before')
+    // Another key may use the same jti.
+    await verifying(proof({ jti: 'once' }, keys.p384.privateKey), { replayCache })
+    expect(replayCache.size).toBe(2)
+  })
+
+  test('a full in-memory cache refuses new proofs rather than forget live ones', async () => {
+    const replayCache = createDpopReplayCache({ maxEntries: 1 })
+    await verifying(proof({ jti: 'a' }), { replayCache })
+    await expectRefusal(
+      verifying(proof({ jti: 'b' }), { replayCache }),
+      'ERR_DPOP_REPLAY_CACHE_FULL',
+      'the DPoP replay cache is full: the proof is refused',
+    )
+    // Once the first proof's window has closed, its room is free again.
+    await verifying(proof({ jti: 'b', iat: NOW + 100 }), { replayCache, clockTimestamp: NOW + 100 })
+  })
+
+  test('bad options are TypeErrors', async () => {
+    const cases = [
+      [{ htm: undefined }, '"htm" must be a non-empty string'],
+      [{ htu: 'not a url' }, '"htu" must be an absolute http(s) URL'],
+      [{ htu: 'ftp://x/y' }, '"htu" must be an absolute http(s) URL'],
+      [
+        { algorithms: ['HS256'] },
+        '"algorithms" must be a non-empty array of: ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512, EdDSA',
+      ],
+      [{ maxAge: -1 }, '"maxAge" must be a number of seconds, 0 or more'],
+      [{ nonce: [] }, '"nonce" must be a non-empty string or array of them'],
+      [{ clockTimestamp: '1' }, '"clockTimestamp" must be a number'],
+      [
+        { replayCache: {} },
+        '"replayCache" must be a replay cache: createDpopReplayCache() or createRedisDpopReplayCache()',
+      ],
+      [{ iss: 'x' }, '"iss" is not allowed in "options"'],
+    ]
+    for (const [options, message] of cases) {
+      const err = await rejected(verifying(proof(), options))
+      expect(err).toBeInstanceOf(TypeError)
+      expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message })
+    }
+    const err = await rejected(verifyDpopProof(proof(), null))
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_INVALID_OPTION',
+      message: '"options" must be an object: { htm, htu, ... }',
+    })
+  })
+
+  test('any value as the proof is a coded error, never a crash', async () => {
+    for (const value of [null, 1, {}, [], Symbol('x'), 'a.b.c', '..', 'x'.repeat(10000)]) {
+      const err = await rejected(verifying(value))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(['ERR_DPOP_PROOF_REQUIRED', 'ERR_DPOP_PROOF_INVALID']).toContain(err.code)
+    }
+  })
+})

@@ -1,0 +1,197 @@
+'use strict'
+// The Redis session store on a node-redis client with client-side caching (RESP3, `clientSideCache`), against a
+// real redis-server: the whole shared behaviour on a caching client, a check served from the cache, an end()
+// made through another client seen soon after, and the cache dropped when the connection drops.
+const net = require('node:net')
+const { setTimeout: sleep } = require('node:timers/promises')
+const { createClient } = require('redis')
+const { createRedisSessionStore } = require('..')
+const { startRedis } = require('./helpers/redis')
+const { sessionStoreBehaviour, expectRefusal } = require('./helpers/session-store-behaviour')
+
+// Generous bound for what takes a millisecond or two on one machine: how long a test waits, never what it asserts
+// about speed.
+const PATIENCE_MS = 5000
+
+let redis
+let cached
+let plain
+let storeCount = 0
+const prefix = () => `cache${++storeCount}:`
+
+function cachingClient(options = {}) {
+  return createClient({
+    url: redis.url,
+    RESP: 3,
+    clientSideCache: { ttl: 0, maxEntries: 10_000 },
+    disableOfflineQueue: true,
+    ...options,
+  })
+}
+
+// Calls `check` until it rejects, at most PATIENCE_MS; resolves with the rejection.
+async function refusedWithin(check) {
+  const deadline = Date.now() + PATIENCE_MS
+  for (;;) {
+    try {
+      await check()
+    } catch (err) {
+      return err
+    }
+    if (Date.now() > deadline) throw new Error(`still accepted after ${PATIENCE_MS} ms`)
+    await sleep(1)
+  }
+}
+
+// Resolves once `condition()` holds, polling for at most PATIENCE_MS.
+async function until(condition) {
+  const deadline = Date.now() + PATIENCE_MS
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not so after ${PATIENCE_MS} ms`)
+    await sleep(5)
+  }
+}
+
+// A TCP proxy to Redis on 127.0.0.1 whose connections the test can drop: cut() closes them and refuses new ones
+// until restore().
+function startProxy(port) {
+  const sockets = new Set()
+  let open = true
+  const server = net.createServer((inbound) => {
+    if (!open) return inbound.destroy()
+    const outbound = net.connect(port, '127.0.0.1')
+    for (const [from, to] of [
+      [inbound, outbound],
+      [outbound, inbound],
+    ]) {
+      sockets.add(from)
+      from.pipe(to)
+      from.on('error', () => to.destroy())
+      from.on('close', () => {
+        sockets.delete(from)
+        to.destroy()
+      })
+    }
+  })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: server.address().port,
+        cut() {
+          open = false
+          for (const socket of sockets) socket.destroy()
+        },
+        restore() {
+          open = true
+        },
+        close: () => new Promise((done) => server.close(done)),
+      }),
+    )
+  })
+}
+
+beforeAll(async () => {
+  redis = await startRedis()
+  cached = cachingClient()
+  cached.on('error', () => {})
+  plain = createClient({ url: redis.url })
+  await cached.connect()
+  await plain.connect()
+})
+afterAll(async () => {
+  await cached?.quit()
+  await plain?.quit()
+  await redis?.stop()
+})
+
+describe('every store behaviour holds on a caching client', () => {
+  // Options that are not an object go through as they are: the store refuses them.
+  sessionStoreBehaviour((options) =>
+    createRedisSessionStore(
+      cached,
+      options === undefined || (typeof options === 'object' && options !== null)
+        ? { prefix: prefix(), ...options }
+        : options,
+    ),
+  )
+})
+
+describe('the check, cached', () => {
+  test('is answered from the cache after the first call: one HMGET is cacheable', async () => {
+    const store = createRedisSessionStore(cached, { prefix: prefix() })
+    const { claims } = await store.create('u1')
+    await store.isRevoked(claims)
+    const before = cached.clientSideCache.stats()
+    for (let i = 0; i < 10; i++) await expect(store.isRevoked(claims)).resolves.toBe(false)
+    const after = cached.clientSideCache.stats()
+    expect(after.hitCount - before.hitCount).toBe(10)
+    expect(after.missCount - before.missCount).toBe(0)
+  })
+
+  test('an end() made through another client is refused soon after', async () => {
+    const prefixed = prefix()
+    const reader = createRedisSessionStore(cached, { prefix: prefixed })
+    const writer = createRedisSessionStore(plain, { prefix: prefixed })
+    for (let round = 0; round < 20; round++) {
+      const { session, claims } = await writer.create(`u${round}`)
+      await expect(reader.isRevoked(claims)).resolves.toBe(false)
+      await expect(reader.isRevoked(claims)).resolves.toBe(false)
+      expect(await writer.end(session.id)).toBe(true)
+      const err = await refusedWithin(() => reader.isRevoked(claims))
+      expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_ended' })
+    }
+  })
+
+  test('a refresh elsewhere reaches the cached check: a reused refresh token ends the session for it too', async () => {
+    const prefixed = prefix()
+    const reader = createRedisSessionStore(cached, { prefix: prefixed })
+    const writer = createRedisSessionStore(plain, { prefix: prefixed })
+    const login = await writer.create('u1')
+    const next = await writer.refresh(login.refreshToken)
+    await expect(reader.isRevoked(next.claims)).resolves.toBe(false)
+    await expectRefusal(() => writer.refresh(login.refreshToken), 'refresh_token_reused')
+    const err = await refusedWithin(() => reader.isRevoked(next.claims))
+    expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_ended' })
+  })
+
+  test('the cache is dropped when the connection drops: an end made meanwhile is seen after reconnecting', async () => {
+    // The caching client reaches Redis through a proxy the test can cut, and keep cut: the end below surely
+    // happens while it is away.
+    const proxy = await startProxy(redis.port)
+    const client = cachingClient({ url: `redis://127.0.0.1:${proxy.port}`, socket: { reconnectStrategy: () => 50 } })
+    client.on('error', () => {})
+    await client.connect()
+    try {
+      const prefixed = prefix()
+      const reader = createRedisSessionStore(client, { prefix: prefixed })
+      const writer = createRedisSessionStore(plain, { prefix: prefixed })
+      const { session, claims } = await writer.create('u1')
+      await reader.isRevoked(claims)
+      await reader.isRevoked(claims)
+      expect(client.clientSideCache.size()).toBeGreaterThan(0)
+
+      proxy.cut()
+      await until(() => !client.isReady)
+      expect(client.clientSideCache.size()).toBe(0)
+      // While it is away the check is refused at once (503), never answered from a cache.
+      await expect(reader.isRevoked(claims)).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', status: 503 })
+      expect(await writer.end(session.id)).toBe(true)
+      await sleep(200)
+      expect(client.isReady).toBe(false)
+
+      proxy.restore()
+      await until(() => client.isReady)
+      await expectRefusal(() => reader.isRevoked(claims), 'session_ended')
+      // Tracking is on again on the new connection: the next end is seen too.
+      const again = await writer.create('u2')
+      await expect(reader.isRevoked(again.claims)).resolves.toBe(false)
+      await expect(reader.isRevoked(again.claims)).resolves.toBe(false)
+      await writer.end(again.session.id)
+      const err = await refusedWithin(() => reader.isRevoked(again.claims))
+      expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_ended' })
+    } finally {
+      await client.quit()
+      await proxy.close()
+    }
+  })
+})

@@ -1,0 +1,134 @@
+// ringjwt/hono's types: hono/jwt's API with Hono's own types (MiddlewareHandler, SignatureKey, VerifyOptions, ...),
+// so code written against hono/jwt compiles unchanged when it imports 'ringjwt/hono'. The error classes are
+// ringjwt's JsonWebTokenError with hono's names, constructors and messages.
+import type { Context, MiddlewareHandler } from 'hono'
+import type { CookiePrefixOptions } from 'hono/utils/cookie'
+import type { AsymmetricAlgorithm, SignatureAlgorithm } from 'hono/utils/jwt/jwa'
+import type { HonoJsonWebKey, SignatureKey } from 'hono/utils/jwt/jws'
+import type { TokenHeader, VerifyOptions, VerifyOptionsWithAlg } from 'hono/utils/jwt/jwt'
+import type { JWTPayload } from 'hono/utils/jwt/types'
+import type { JsonWebTokenError } from './index'
+
+export type { HonoJsonWebKey, JWTPayload, SignatureAlgorithm, SignatureKey, TokenHeader, VerifyOptions }
+
+/** The variable the middleware sets: `c.get('jwtPayload')`. */
+export type JwtVariables<T = any> = {
+  jwtPayload: T
+}
+
+declare module 'hono' {
+  interface ContextVariableMap extends JwtVariables<unknown> {}
+}
+
+/** Where the token may come from when the header has none: a cookie name, or a (signed) cookie's options. */
+export type JwtCookieOption =
+  | string
+  | {
+      key: string
+      /** The secret of a cookie signed with Hono's setSignedCookie. */
+      secret?: string | BufferSource
+      prefixOptions?: CookiePrefixOptions
+    }
+
+export declare const jwt: (options: {
+  secret: SignatureKey
+  cookie?: JwtCookieOption
+  alg: SignatureAlgorithm
+  /** Default: 'Authorization'. */
+  headerName?: string
+  /** The `realm` of the `WWW-Authenticate` challenge; default: the request URL. */
+  realm?: string
+  verification?: VerifyOptions
+}) => MiddlewareHandler
+
+export declare const jwk: (
+  options: {
+    keys?: HonoJsonWebKey[] | ((ctx: Context) => Promise<HonoJsonWebKey[]> | HonoJsonWebKey[])
+    /** Fetched through createRemoteJwks(): cached, fetched again for an unknown `kid`. */
+    jwks_uri?: string | ((ctx: Context) => Promise<string> | string)
+    allow_anon?: boolean
+    cookie?: JwtCookieOption
+    headerName?: string
+    alg: AsymmetricAlgorithm[]
+    realm?: string
+    verification?: VerifyOptions
+  },
+  init?: RequestInit,
+) => MiddlewareHandler
+
+export declare const sign: (payload: JWTPayload, privateKey: SignatureKey, alg?: SignatureAlgorithm) => Promise<string>
+export declare const verify: (
+  token: string,
+  publicKey: SignatureKey,
+  algOrOptions: SignatureAlgorithm | VerifyOptionsWithAlg,
+) => Promise<JWTPayload>
+export declare const decode: (token: string) => { header: TokenHeader; payload: JWTPayload }
+export declare const decodeHeader: (token: string) => TokenHeader
+export declare function isTokenHeader(obj: unknown, typ?: string | string[]): obj is TokenHeader
+export declare const verifyWithJwks: (
+  token: string,
+  options: {
+    keys?: HonoJsonWebKey[]
+    jwks_uri?: string
+    verification?: VerifyOptions
+    allowedAlgorithms: readonly AsymmetricAlgorithm[]
+  },
+  init?: RequestInit,
+) => Promise<JWTPayload>
+
+/** hono's `Jwt` utility object. */
+export declare const Jwt: {
+  readonly sign: typeof sign
+  readonly verify: typeof verify
+  readonly decode: typeof decode
+  readonly verifyWithJwks: typeof verifyWithJwks
+}
+
+export declare const AlgorithmTypes: { readonly [A in SignatureAlgorithm]: A }
+
+// hono's error classes. `code` is ringjwt's: the table in docs/hono.md says which each carries.
+export declare class JwtAlgorithmNotImplemented extends JsonWebTokenError {
+  constructor(alg: string)
+}
+export declare class JwtAlgorithmRequired extends JsonWebTokenError {
+  constructor()
+}
+export declare class JwtAlgorithmMismatch extends JsonWebTokenError {
+  constructor(expected: string, actual: string)
+}
+export declare class JwtTokenInvalid extends JsonWebTokenError {
+  constructor(token: string)
+}
+export declare class JwtTokenNotBefore extends JsonWebTokenError {
+  constructor(token: string)
+}
+export declare class JwtTokenExpired extends JsonWebTokenError {
+  constructor(token: string)
+}
+export declare class JwtTokenIssuedAt extends JsonWebTokenError {
+  constructor(currentTimestamp: number, iat: number)
+}
+export declare class JwtTokenIssuer extends JsonWebTokenError {
+  constructor(expected: string | RegExp, iss: string | null)
+}
+export declare class JwtHeaderInvalid extends JsonWebTokenError {
+  constructor(header: object)
+}
+export declare class JwtHeaderRequiresKid extends JsonWebTokenError {
+  constructor(header: object)
+}
+export declare class JwtSymmetricAlgorithmNotAllowed extends JsonWebTokenError {
+  constructor(alg: string)
+}
+export declare class JwtAlgorithmNotAllowed extends JsonWebTokenError {
+  constructor(alg: string, allowedAlgorithms: readonly string[])
+}
+export declare class JwtTokenSignatureMismatched extends JsonWebTokenError {
+  constructor(token: string)
+}
+export declare class JwtPayloadRequiresAud extends JsonWebTokenError {
+  constructor(payload: object)
+}
+export declare class JwtTokenAudience extends JsonWebTokenError {
+  constructor(expected: string | string[] | RegExp, aud: string | string[])
+}

@@ -1,0 +1,131 @@
+'use strict'
+// What every framework adapter does with a request, whatever the framework: find the credentials in the headers,
+// verify the token on a compiled verifier (one per key a key function returns), tell the client's fault (a bad
+// token: 401) from the server's (a key store that is down), and ask a revocation hook. Each adapter keeps only its
+// framework's glue: where the request's parts are, the answers' codes and messages, how a failure is reported.
+
+const { createVerifier } = require('../compiled')
+const { verify } = require('../verify')
+const { verifyingKey } = require('../keys')
+const { JsonWebTokenError } = require('../errors')
+
+// A function secret may return a new key string per request (a JWKS client, say): keep the newest ones.
+const STRING_KEY_LIMIT = 100
+
+function isThenable(value) {
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function'
+  )
+}
+
+// Runs `then` on a value now, or once it settles when it is a promise.
+function after(value, then) {
+  return isThenable(value) ? Promise.resolve(value).then(then) : then(value)
+}
+
+// A token error (from verify, or from a key function such as a JWK Set with no key for the token's `kid`) is the
+// token's fault: the client gets a 401. Anything else (a key store that is down) is the server's.
+function isTokenFault(err) {
+  return err instanceof JsonWebTokenError
+}
+
+// The Authorization header of a headers object, or undefined. Node gives a string; anything else (a request
+// object made by hand) carries no credentials.
+function authorizationOf(headers) {
+  if (headers === null || typeof headers !== 'object') return undefined
+  const value = headers['Authorization' in headers ? 'Authorization' : 'authorization']
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+// `<scheme> <token>` split on its one space, or null when the value has no space or more than one.
+function schemeAndToken(value) {
+  const space = value.indexOf(' ')
+  if (space === -1 || value.indexOf(' ', space + 1) !== -1) return null
+  return [value.slice(0, space), value.slice(space + 1)]
+}
+
+// Asks the revocation hook about a verified token: `revoked()` builds the error for a truthy answer; an error the
+// hook throws (a session store's refusal, a store that is down) goes on unchanged.
+function checkRevoked(isRevoked, request, jwt, revoked) {
+  return after(isRevoked(request, jwt), (answer) => {
+    if (answer) throw revoked()
+  })
+}
+
+// A verifier that runs the one-shot verify(): for keys that cannot be compiled, so that the error (and which
+// error wins when the token is also bad) is exactly jsonwebtoken's.
+function uncompiledVerifier(key, verifyOptions) {
+  return { verify: (token) => verify(token, key, verifyOptions) }
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze(value[key])
+  }
+  return value
+}
+
+// With the token cache on, requests that present the same token get the one object kept for it. It is frozen
+// the first time it is returned, so no request can change what the next one sees; a copy per request would
+// cost about as much as verifying again.
+function compile(options) {
+  const verifier = createVerifier(options)
+  if (!options.cache) return verifier
+  return { verify: (token) => deepFreeze(verifier.verify(token)) }
+}
+
+// Compiled verifiers for the keys a secret function returns, parsed once per key. Strings are kept by value
+// (bounded); objects by identity, and reused only while the key cache still maps them to the same parsed key
+// (a Buffer changed in place gets a new verifier).
+function keyedVerifiers(verifyOptions) {
+  const byString = new Map()
+  const byObject = new WeakMap()
+
+  function compileFor(key) {
+    try {
+      return compile({ ...verifyOptions, key })
+    } catch {
+      return null
+    }
+  }
+
+  return function verifierFor(key) {
+    if (typeof key === 'string' && key !== '') {
+      let verifier = byString.get(key)
+      if (verifier === undefined) {
+        verifier = compileFor(key)
+        if (verifier === null) return uncompiledVerifier(key, verifyOptions)
+        if (byString.size >= STRING_KEY_LIMIT) byString.delete(byString.keys().next().value)
+        byString.set(key, verifier)
+      }
+      return verifier
+    }
+    if (key !== null && typeof key === 'object') {
+      let entry
+      try {
+        entry = verifyingKey(key)
+      } catch {
+        return uncompiledVerifier(key, verifyOptions)
+      }
+      const cached = byObject.get(key)
+      if (cached !== undefined && cached.entry === entry) return cached.verifier
+      const verifier = compileFor(key)
+      if (verifier === null) return uncompiledVerifier(key, verifyOptions)
+      byObject.set(key, { entry, verifier })
+      return verifier
+    }
+    return uncompiledVerifier(key, verifyOptions)
+  }
+}
+
+module.exports = {
+  isThenable,
+  after,
+  isTokenFault,
+  authorizationOf,
+  schemeAndToken,
+  checkRevoked,
+  compile,
+  keyedVerifiers,
+}

@@ -1,0 +1,560 @@
+'use strict'
+// ringjwt/fastify: @fastify/jwt 10's plugin (its options, decorators, token lookup, error codes and messages) on
+// ringjwt. What happens to a request: lookupToken() finds the token (header, cookie or `extractToken`), decode()
+// reads it for the secret function, the verifier checks it (lib/adapters/fast-jwt.js: fast-jwt's options on the
+// native checks), `trusted` and `isRevoked` are asked, and the user goes on the request. A failure is the error
+// @fastify/jwt answers with, except that a bad token is always the client's fault: 401, where @fastify/jwt lets
+// some (a `nbf` in the future, an algorithm the key does not serve) through as 500s.
+
+const assert = require('node:assert')
+const { format } = require('node:util')
+const fp = require('fastify-plugin')
+const ms = require('ms')
+const core = require('./core')
+const { TokenError, createSigner, createVerifier, createDecoder } = require('./fast-jwt')
+
+const messages = {
+  badRequestErrorMessage: 'Format is Authorization: Bearer [token]',
+  badCookieRequestErrorMessage: 'Cookie could not be parsed in request',
+  noAuthorizationInHeaderMessage: 'No Authorization was found in request.headers',
+  noAuthorizationInCookieMessage: 'No Authorization was found in request.cookies',
+  authorizationTokenExpiredMessage: 'Authorization token expired',
+  authorizationTokenInvalid: (err) => `Authorization token is invalid: ${err.message}`,
+  authorizationTokenUntrusted: 'Untrusted authorization token',
+  authorizationTokenUnsigned: 'Unsigned authorization token',
+}
+
+// fast-jwt's errors about a token the client sent; the others (a bad option, a key that cannot be fetched) are
+// the server's.
+const CLIENT_FAULTS = new Set([
+  TokenError.codes.invalidType,
+  TokenError.codes.invalidAlgorithm,
+  TokenError.codes.invalidClaimType,
+  TokenError.codes.invalidSignature,
+  TokenError.codes.invalidPayload,
+  TokenError.codes.malformed,
+  TokenError.codes.inactive,
+  TokenError.codes.invalidCritHeader,
+  TokenError.codes.verifyError,
+])
+
+// @fastify/error's shape: `name` 'FastifyError', `code`, `statusCode`, a message with `%s` filled in.
+function errorType(code, message, statusCode) {
+  return class FastifyError extends Error {
+    constructor(...args) {
+      super(format(message, ...args))
+      this.name = 'FastifyError'
+      this.code = code
+      this.statusCode = statusCode
+    }
+  }
+}
+
+// @fastify/jwt's refusals: code, the `messages` entry that words it, status.
+const REFUSALS = {
+  badRequest: ['FST_JWT_BAD_REQUEST', 'badRequestErrorMessage', 400],
+  badCookieRequest: ['FST_JWT_BAD_COOKIE_REQUEST', 'badCookieRequestErrorMessage', 400],
+  noAuthorizationInHeader: ['FST_JWT_NO_AUTHORIZATION_IN_HEADER', 'noAuthorizationInHeaderMessage', 401],
+  noAuthorizationInCookie: ['FST_JWT_NO_AUTHORIZATION_IN_COOKIE', 'noAuthorizationInCookieMessage', 401],
+  expired: ['FST_JWT_AUTHORIZATION_TOKEN_EXPIRED', 'authorizationTokenExpiredMessage', 401],
+  invalid: ['FST_JWT_AUTHORIZATION_TOKEN_INVALID', 'authorizationTokenInvalid', 401],
+  untrusted: ['FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED', 'authorizationTokenUntrusted', 401],
+  unsigned: ['FAST_JWT_MISSING_SIGNATURE', 'authorizationTokenUnsigned', 401],
+}
+
+// The refusals' classes with the plugin's messages; a message given as a function gets the cause's message.
+function refusalTypes(text) {
+  const types = {}
+  for (const [name, [code, key, status]] of Object.entries(REFUSALS)) {
+    const message = typeof text[key] === 'function' ? text[key]({ message: '%s' }) : text[key]
+    types[name] = errorType(code, message, status)
+  }
+  return types
+}
+
+// A bad token is a 401 whatever step refused it.
+function asClientError(err) {
+  if (err instanceof TokenError && CLIENT_FAULTS.has(err.code)) err.statusCode = 401
+  return err
+}
+
+function toMilliseconds(time, name) {
+  let milliseconds
+  if (typeof time === 'number') milliseconds = time * 1000
+  else if (typeof time === 'string' && time.trim() !== '') milliseconds = ms(time)
+  if (!Number.isFinite(milliseconds)) {
+    throw new TokenError(
+      TokenError.codes.invalidOption,
+      `The ${name} option must be a finite number or a valid string.`,
+    )
+  }
+  return milliseconds
+}
+
+// @fastify/jwt's units: a number of seconds or a timespan string, for fast-jwt's milliseconds.
+function withMilliseconds(options, isVerify) {
+  if (!options) return options
+  const converted = { ...options }
+  for (const name of isVerify ? ['maxAge'] : ['expiresIn', 'notBefore']) {
+    if (!Object.hasOwn(options, name)) continue
+    if (options[name] === undefined || options[name] === null) delete converted[name]
+    else converted[name] = toMilliseconds(options[name], name)
+  }
+  return converted
+}
+
+function mergeDefined(defaults, options) {
+  const merged = { ...defaults }
+  for (const key of Object.keys(options || {})) if (options[key] !== undefined) merged[key] = options[key]
+  return merged
+}
+
+const NESTED = new Set(['decode', 'sign', 'verify'])
+function isNested(options, names) {
+  const nested = names.some((name) => Object.hasOwn(options, name))
+  if (nested && Object.keys(options).some((key) => !NESTED.has(key))) {
+    throw new TokenError(
+      TokenError.codes.invalidOption,
+      'The options must use either the flat or nested format, not both.',
+    )
+  }
+  return nested
+}
+
+const isString = (x) => Object.prototype.toString.call(x) === '[object String]'
+
+function validateOptions(options) {
+  assert(options.secret, 'missing secret')
+  assert(!options.options, 'options prefix is deprecated')
+  assert(!options.jwtVerify || isString(options.jwtVerify), 'Invalid options.jwtVerify')
+  assert(!options.jwtDecode || isString(options.jwtDecode), 'Invalid options.jwtDecode')
+  assert(!options.jwtSign || isString(options.jwtSign), 'Invalid options.jwtSign')
+  assert(!options.isRevoked || typeof options.isRevoked === 'function', 'Invalid options.isRevoked')
+  const plain = typeof options.secret === 'string' || Buffer.isBuffer(options.secret)
+  const algorithm = options.sign?.algorithm
+  if (plain && algorithm?.includes('RS')) {
+    throw new Error(
+      'RSA Signatures set as Algorithm in the options require a private and public key to be set as the secret',
+    )
+  }
+  if (plain && algorithm?.includes('ES')) {
+    throw new Error(
+      'ECDSA Signatures set as Algorithm in the options require a private and public key to be set as the secret',
+    )
+  }
+}
+
+// A secret function may return a new key string per reply: keep the newest ones' signers.
+const SIGNER_LIMIT = 100
+
+const isEmpty = (value) => value !== null && typeof value === 'object' && Object.keys(value).length === 0
+
+// A callback that only the first call counts.
+function once(callback) {
+  let called = false
+  return (err, value) => {
+    if (called) return
+    called = true
+    callback(err, value)
+  }
+}
+
+// A secret function `(request, decoded, callback)`, answering through the callback or a promise.
+function keyFromFunction(secretFunction, request, decoded) {
+  return new Promise((resolve, reject) => {
+    const done = once((err, value) => (err ? reject(err) : resolve(value)))
+    const result = secretFunction(request, decoded, done)
+    if (core.isThenable(result)) result.then((value) => done(null, value), done)
+  })
+}
+
+// A promise given to a Node-style callback, outside the promise's chain so that what the callback throws is not
+// taken for a failure.
+function deliver(promise, callback) {
+  promise.then(
+    (value) => process.nextTick(callback, null, value),
+    (err) => process.nextTick(callback, err),
+  )
+}
+
+function fastifyJwt(fastify, options, next) {
+  try {
+    validateOptions(options)
+  } catch (err) {
+    return next(err)
+  }
+
+  const {
+    cookie,
+    decode: decodeOptions = {},
+    formatUser,
+    jwtDecode,
+    jwtSign,
+    jwtVerify,
+    secret,
+    sign: initialSignOptions = {},
+    trusted,
+    isRevoked,
+    decoratorName = 'user',
+    verify: initialVerifyOptions = { errorCacheTTL: 600000 },
+    ...pluginOptions
+  } = options
+
+  let privateKey
+  let publicKey
+  if (typeof secret === 'object' && !Buffer.isBuffer(secret)) {
+    if (!secret.public) return next(new Error('missing public key'))
+    privateKey = secret.private
+    publicKey = secret.public
+  } else {
+    privateKey = publicKey = secret
+  }
+  const hasStaticPublicKey = typeof publicKey !== 'function'
+
+  let signOptions
+  let verifyOptions
+  try {
+    // null is taken as no options, as @fastify/jwt's merges do.
+    signOptions = withMilliseconds(initialSignOptions) ?? {}
+    verifyOptions = withMilliseconds(initialVerifyOptions, true) ?? {}
+  } catch (err) {
+    return next(err)
+  }
+
+  const text = { ...messages, ...pluginOptions.messages }
+  const namespace = typeof pluginOptions.namespace === 'string' ? pluginOptions.namespace : undefined
+  const refusals = refusalTypes(text)
+  const jwtDecorator = {
+    decode,
+    options: {
+      decode: decodeOptions,
+      sign: initialSignOptions,
+      verify: initialVerifyOptions,
+      messages: text,
+      decoratorName,
+    },
+    cookie,
+    sign,
+    verify,
+    lookupToken,
+  }
+
+  let jwtDecodeName = 'jwtDecode'
+  let jwtVerifyName = 'jwtVerify'
+  let jwtSignName = 'jwtSign'
+  if (namespace) {
+    if (!fastify.jwt) {
+      fastify.decorateRequest(decoratorName, null)
+      fastify.decorate('jwt', Object.create(null))
+    }
+    if (fastify.jwt[namespace]) return next(new Error(`JWT namespace already used "${namespace}"`))
+    fastify.jwt[namespace] = jwtDecorator
+    jwtDecodeName = jwtDecode || `${namespace}JwtDecode`
+    jwtVerifyName = jwtVerify || `${namespace}JwtVerify`
+    jwtSignName = jwtSign || `${namespace}JwtSign`
+  } else {
+    fastify.decorateRequest(decoratorName, null)
+    fastify.decorate('jwt', jwtDecorator)
+  }
+  fastify.decorateRequest(jwtDecodeName, requestDecode)
+  fastify.decorateRequest(jwtVerifyName, requestVerify)
+  fastify.decorateReply(jwtSignName, replySign)
+
+  const globalVerifyOptions = withKey(verifyOptions, false)
+  const verifiers = new Map()
+  let signer
+  let decoder
+  let verifier
+  try {
+    // Without a private key the plugin only verifies.
+    const globalSignOptions = withKey(signOptions, true)
+    signer = globalSignOptions.key ? createSigner(globalSignOptions) : null
+    decoder = createDecoder(decodeOptions)
+    verifier = createVerifier(globalVerifyOptions)
+  } catch (err) {
+    return next(err)
+  }
+
+  next()
+
+  // The plugin's verifier for its own options and static key; one per key string a secret function returns; a
+  // new one for options given per call.
+  function getVerifier(verifierOptions, useGlobalOptions = verifierOptions === globalVerifyOptions) {
+    if (useGlobalOptions && hasStaticPublicKey) return verifier
+    if (useGlobalOptions && typeof verifierOptions.key === 'string') {
+      let cached = verifiers.get(verifierOptions.key)
+      if (cached === undefined) {
+        cached = createVerifier(verifierOptions)
+        verifiers.set(verifierOptions.key, cached)
+      }
+      return cached
+    }
+    return createVerifier(verifierOptions)
+  }
+
+  // Options with the plugin's key, unless they name one: `key` true picks the private key, false the public one,
+  // and any other value is the key a secret function returned.
+  function withKey(opts, key) {
+    if (key && typeof key !== 'boolean') return { ...opts, key: opts.key ?? key }
+    return opts.key ? { ...opts } : { key: key ? privateKey : publicKey, ...opts }
+  }
+
+  function decode(token, opts) {
+    assert(token, 'missing token')
+    const selected = opts && opts !== decodeOptions && typeof opts !== 'function' ? createDecoder(opts) : decoder
+    try {
+      return selected(token)
+    } catch (err) {
+      if (err.code === TokenError.codes.malformed || err.code === TokenError.codes.invalidType) {
+        throw new refusals.invalid(err.message)
+      }
+      throw asClientError(err)
+    }
+  }
+
+  function lookupToken(request, opts) {
+    assert(request, 'missing request')
+    opts = mergeDefined(verifyOptions, opts)
+    if (opts.extractToken) {
+      const token = opts.extractToken(request)
+      if (!token) throw new refusals.badRequest()
+      return token
+    }
+    const authorization = opts.onlyCookie ? undefined : core.authorizationOf(request.headers)
+    if (authorization !== undefined && /^Bearer\s/i.test(authorization)) {
+      const credentials = core.schemeAndToken(authorization)
+      if (credentials === null || !credentials[1]) throw new refusals.badRequest()
+      return credentials[1]
+    }
+    if (!cookie) throw new refusals.noAuthorizationInHeader()
+    if (!request.cookies) throw new refusals.badCookieRequest()
+    const value = request.cookies[cookie.cookieName]
+    if (!value) throw new refusals.noAuthorizationInCookie()
+    if (!cookie.signed) return value
+    const unsigned = request.unsignCookie(value)
+    if (!unsigned.valid) throw new refusals.noAuthorizationInCookie()
+    return unsigned.value
+  }
+
+  function mergeOptions(opts, defaults, key, callback) {
+    if (typeof opts === 'function') return { options: withKey(defaults, key), callback: opts }
+    return { options: withKey(mergeDefined(defaults, opts), key), callback }
+  }
+
+  function sign(payload, opts, callback) {
+    assert(payload, 'missing payload')
+    assert(signer, 'unable to sign: secret is configured in verify mode')
+    return direct(payload, opts, callback, false)
+  }
+
+  function verify(token, opts, callback) {
+    assert(token, 'missing token')
+    assert(publicKey, 'missing secret')
+    return direct(token, opts, callback, true)
+  }
+
+  // fastify.jwt.sign and verify: options given are converted and merged over the registered ones (a signer or
+  // verifier made for them); the result is returned, or given to the callback.
+  function direct(value, opts, callback, isVerify) {
+    let converted
+    try {
+      converted = typeof opts === 'function' ? opts : withMilliseconds(opts, isVerify)
+    } catch (err) {
+      if (typeof callback === 'function') return callback(err)
+      throw err
+    }
+    const config = mergeOptions(converted, isVerify ? verifyOptions : signOptions, !isVerify, callback)
+    let run = isVerify ? verifier : signer
+    if (opts && typeof opts !== 'function') run = isVerify ? getVerifier(config.options) : createSigner(config.options)
+    if (typeof config.callback !== 'function') return run(value)
+    config.callback(null, run(value))
+  }
+
+  function replySign(payload, opts, callback) {
+    assert(signer, 'unable to sign: secret is configured in verify mode')
+    let useLocalSigner = true
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = {}
+      useLocalSigner = false
+    }
+    if (!opts) {
+      opts = {}
+      useLocalSigner = false
+    }
+    const reply = this
+    if (callback === undefined) {
+      return new Promise((resolve, reject) => {
+        reply[jwtSignName](payload, opts, (err, value) => (err ? reject(err) : resolve(value)))
+      })
+    }
+    // No options of its own (what reply.jwtSign(payload) passes on): the registered signer does the same.
+    const registered = Object.keys(opts).length === 0 || (Object.keys(opts).length === 1 && isEmpty(opts.sign))
+    try {
+      opts = isNested(opts, ['sign'])
+        ? { sign: mergeDefined(signOptions, withMilliseconds(opts.sign)) }
+        : mergeDefined(signOptions, withMilliseconds(opts))
+    } catch (err) {
+      return callback(err)
+    }
+    if (!payload) return callback(new Error('jwtSign requires a payload'))
+    const key = typeof privateKey === 'function' ? keyFromFunction(privateKey, reply.request, payload) : null
+    const signWith = (resolvedKey) => {
+      if (!useLocalSigner) return signer(payload)
+      if (registered) return registeredSigner(resolvedKey)(payload)
+      return createSigner(withKey(opts.sign || opts, resolvedKey ?? privateKey))(payload)
+    }
+    if (key === null) {
+      let token
+      try {
+        token = signWith(undefined)
+      } catch (err) {
+        return callback(err)
+      }
+      return callback(null, token)
+    }
+    deliver(key.then(signWith), callback)
+  }
+
+  // The signer for the registered options and a key: the plugin's own, or one per key a secret function returns.
+  const signers = new Map()
+  function registeredSigner(key) {
+    if (key === undefined) return signer
+    let cached = signers.get(key)
+    if (cached === undefined) {
+      cached = createSigner(withKey(signOptions, key))
+      if (typeof key !== 'string') return cached
+      if (signers.size >= SIGNER_LIMIT) signers.delete(signers.keys().next().value)
+      signers.set(key, cached)
+    }
+    return cached
+  }
+
+  function requestDecode(opts, callback) {
+    if (typeof opts === 'function' && !callback) {
+      callback = opts
+      opts = {}
+    }
+    if (!opts) opts = {}
+    opts = { decode: mergeDefined(decodeOptions, opts.decode), verify: mergeDefined(verifyOptions, opts.verify) }
+    const request = this
+    if (callback === undefined) {
+      return new Promise((resolve, reject) => {
+        request[jwtDecodeName](opts, (err, value) => (err ? reject(err) : resolve(value)))
+      })
+    }
+    let decoded
+    try {
+      decoded = decode(lookupToken(request, opts.verify), opts.decode)
+    } catch (err) {
+      return callback(err)
+    }
+    return callback(null, decoded)
+  }
+
+  // The error a request gets for a verifier's refusal: @fastify/jwt's, or the verifier's own with status 401.
+  function refusal(err) {
+    switch (err?.code) {
+      case TokenError.codes.expired:
+        return new refusals.expired()
+      case TokenError.codes.invalidKey:
+      case TokenError.codes.invalidSignature:
+      case TokenError.codes.invalidClaimValue:
+      case TokenError.codes.missingRequiredClaim:
+        return typeof text.authorizationTokenInvalid === 'function'
+          ? new refusals.invalid(err.message)
+          : new refusals.invalid()
+      case TokenError.codes.missingSignature:
+        return new refusals.unsigned()
+      default:
+        return asClientError(err)
+    }
+  }
+
+  // The checks after the signature: `trusted`, then `isRevoked` (ringjwt's: the session store's check).
+  function accept(request, result) {
+    const trust = trusted
+      ? core.after(trusted(request, result), (answer) => {
+          if (!answer) throw new refusals.untrusted()
+        })
+      : undefined
+    return core.after(trust, () => {
+      if (!isRevoked) return result
+      const jwt = result?.header !== undefined && result?.payload !== undefined ? result : { payload: result }
+      return core.after(
+        core.checkRevoked(isRevoked, request, jwt, () => new refusals.untrusted()),
+        () => result,
+      )
+    })
+  }
+
+  function requestVerify(opts, callback) {
+    const request = this
+    if (callback === undefined) {
+      return new Promise((resolve, reject) => {
+        request[jwtVerifyName](opts, (err, value) => (err ? reject(err) : resolve(value)))
+      })
+    }
+    const useGlobalOptions = !opts
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = {}
+    }
+    if (!opts) opts = {}
+    try {
+      opts = isNested(opts, ['decode', 'verify'])
+        ? {
+            decode: mergeDefined(decodeOptions, opts.decode),
+            verify: mergeDefined(verifyOptions, withMilliseconds(opts.verify, true)),
+          }
+        : mergeDefined(verifyOptions, withMilliseconds(opts, true))
+    } catch (err) {
+      return callback(err)
+    }
+    let token
+    let decoded
+    try {
+      token = lookupToken(request, opts.verify || opts)
+      decoded = decode(token, opts.decode || decodeOptions)
+    } catch (err) {
+      return callback(err)
+    }
+
+    const finish = (result) => {
+      const user = formatUser ? formatUser(result) : result
+      request[decoratorName] = user
+      return user
+    }
+    // Only the verifier's refusals become @fastify/jwt's errors; those of the secret function, `trusted` and
+    // `isRevoked` go on as they are.
+    const check = (key) => {
+      let result
+      try {
+        result = getVerifier(withKey(opts.verify || opts, key), useGlobalOptions)(token)
+      } catch (err) {
+        throw refusal(err)
+      }
+      if (core.isThenable(result)) result = result.catch((err) => Promise.reject(refusal(err)))
+      return core.after(
+        core.after(result, (verified) => accept(request, verified)),
+        finish,
+      )
+    }
+
+    let outcome
+    try {
+      outcome = core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)
+    } catch (err) {
+      return callback(err)
+    }
+    if (!core.isThenable(outcome)) return callback(null, outcome)
+    deliver(outcome, callback)
+  }
+}
+
+const plugin = fp(fastifyJwt, { fastify: '5.x', name: '@fastify/jwt' })
+plugin.default = fastifyJwt
+plugin.fastifyJwt = fastifyJwt
+plugin.TokenError = TokenError
+
+module.exports = plugin

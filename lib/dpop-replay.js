@@ -1,0 +1,71 @@
+'use strict'
+// Replay caches for DPoP proofs: each remembers a proof (by its key's thumbprint and `jti`) until the proof's `iat`
+// window has closed, and answers whether it was new. `remember(id, until, now)` takes unix seconds and returns
+// true for a proof not seen before. createDpopReplayCache() keeps them in this process (in the native core);
+// createRedisDpopReplayCache() in Redis, so that a proof replayed to another server behind the load balancer is
+// refused too.
+
+const native = require('./native')
+const { optionError, fromNative } = require('./errors')
+const { redisCaller, prefixOption, unreadable } = require('./redis/client')
+
+// About 1,600 proofs a second held for the default 60-second window, in a few megabytes. Past it, new proofs are
+// refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
+const DEFAULT_MAX_ENTRIES = 100_000
+const DEFAULT_PREFIX = 'ringjwt:dpop:'
+
+function checkOptions(options, allowed) {
+  if (options === undefined) return
+  if (options === null || typeof options !== 'object') throw optionError('Expected "options" to be a plain object.')
+  for (const name of Object.keys(options)) {
+    if (!allowed.includes(name)) throw optionError(`"${name}" is not allowed in "options"`)
+  }
+}
+
+// What verifyDpopProof hands a cache: the proof's replay id and unix seconds.
+function checkEntry(id, until, now) {
+  if (typeof id !== 'string' || id === '') throw optionError('"id" must be a non-empty string')
+  if (!Number.isFinite(until) || !Number.isFinite(now)) throw optionError('"until" and "now" must be numbers')
+}
+
+function createDpopReplayCache(options) {
+  checkOptions(options, ['maxEntries'])
+  const maxEntries = options?.maxEntries ?? DEFAULT_MAX_ENTRIES
+  if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0 || maxEntries > 0xffffffff) {
+    throw optionError('"maxEntries" must be a positive whole number')
+  }
+  const cache = new native.NativeReplayCache(maxEntries)
+  return {
+    remember(id, until, now) {
+      checkEntry(id, until, now)
+      try {
+        return cache.remember(id, until, now)
+      } catch (err) {
+        throw fromNative(err)
+      }
+    },
+    get size() {
+      return cache.size
+    },
+  }
+}
+
+// One SET NX PX per proof: Redis says whether the key was new, and forgets it when the window closes. The key is
+// a digest of fixed length; with Redis Cluster each key lives in its own slot, as no command touches two. Any
+// client the Redis stores accept (lib/redis/client.js) will do.
+function createRedisDpopReplayCache(client, options) {
+  checkOptions(options, ['prefix', 'timeout'])
+  const prefix = prefixOption(options, DEFAULT_PREFIX)
+  const { call } = redisCaller(client, options, 'createRedisDpopReplayCache')
+  return {
+    async remember(id, until, now) {
+      checkEntry(id, until, now)
+      const ms = Math.max(1, Math.ceil((until - now) * 1000))
+      const reply = await call((redis) => redis.setNx(`${prefix}${id}`, '1', ms))
+      if (reply !== 'OK' && reply !== null) throw unreadable()
+      return reply === 'OK'
+    },
+  }
+}
+
+module.exports = { createDpopReplayCache, createRedisDpopReplayCache }
