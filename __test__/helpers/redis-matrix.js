@@ -3,8 +3,14 @@
 // (helpers/session-store-behaviour.js) and the token store's (helpers/token-store-behaviour.js), each store with
 // a fresh key prefix. `topology()` gives what helpers/redis-clients.js connects to, once the servers are up.
 
-const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = require('../..')
+const {
+  createRedisSessionStore,
+  createRedisTokenStore,
+  createRedisDpopReplayCache,
+  StoreUnavailableError,
+} = require('../..')
 const { LIBRARIES, connect, close } = require('./redis-clients')
+const { until } = require('./redis')
 const { sessionStoreBehaviour } = require('./session-store-behaviour')
 const { tokenStoreBehaviour } = require('./token-store-behaviour')
 
@@ -37,6 +43,16 @@ function storesOnEveryLibrary(topology, { libraries = LIBRARIES, options = {} } 
     const store = (create) => (given) => create(client(), withDefaults(given, { prefix: freshPrefix(), ...options }))
     describe('sessions', () => sessionStoreBehaviour(store(createRedisSessionStore)))
     describe('revocations', () => tokenStoreBehaviour(store(createRedisTokenStore)))
+    test('DPoP proofs: each is new once, and new again once its window has closed', async () => {
+      const cache = createRedisDpopReplayCache(client(), { prefix: freshPrefix() })
+      const now = Date.now() / 1000
+      const ids = Array.from({ length: 12 }, (_, i) => `proof${i}`)
+      expect(await Promise.all(ids.map((id) => cache.remember(id, now + 60, now)))).toEqual(ids.map(() => true))
+      expect(await Promise.all(ids.map((id) => cache.remember(id, now + 60, now)))).toEqual(ids.map(() => false))
+      const later = Date.now() / 1000
+      expect(await cache.remember('short', later + 0.05, later)).toBe(true)
+      await until(async () => cache.remember('short', later + 60, later), 'the proof to be forgotten')
+    })
   })
 }
 
