@@ -479,11 +479,28 @@ export interface TokenStoreOptions {
   maxTokenLifetime?: number | string
 }
 
-export interface RedisTokenStoreOptions extends TokenStoreOptions {
-  /** Key prefix. Default `'ringjwt:revoked:'`. */
-  prefix?: string
+/** How both Redis stores use their client (docs/redis.md). */
+export interface RedisClientOptions {
   /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
   timeout?: number
+  /**
+   * Replicas that must have each write that takes access away (end, endAll, a refresh's rotation, revoke,
+   * revokeAllFor) before it resolves; fewer within `replicaTimeout` reject with StoreUnavailableError (reason
+   * `'replicas'`). Uses WAIT on the primary that took the write. Default 0 (no wait).
+   */
+  minReplicas?: number
+  /** Milliseconds to wait for the replicas. Default 250. */
+  replicaTimeout?: number
+  /**
+   * WAITAOF instead of WAIT: the write is fsynced to the append-only files of the primary and of `minReplicas`
+   * replicas (Redis 7.2+, `appendonly yes`). Default false.
+   */
+  waitAof?: boolean
+}
+
+export interface RedisTokenStoreOptions extends TokenStoreOptions, RedisClientOptions {
+  /** Key prefix. Default `'ringjwt:revoked:'`. */
+  prefix?: string
 }
 
 /**
@@ -512,16 +529,27 @@ export interface RedisTokenStore {
 }
 
 /**
- * The node-redis v5 client methods the Redis store uses (a `createClient()` result, connected). Scripts run with
- * EVALSHA (EVAL when Redis has lost its script cache); calls are refused at once while `isReady` is false.
+ * A node-redis 5 or 6 client (the `redis` package): `createClient()`, `createCluster()` or `createSentinel()`,
+ * connected. Calls are refused at once while it (or, on a Cluster, the key's primary) is not ready.
  */
-export interface RedisClientLike {
-  set(key: string, value: string, options: { expiration: { type: 'EX'; value: number } }): Promise<unknown>
-  mGet(keys: string[]): Promise<ReadonlyArray<unknown>>
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  readonly isReady?: boolean
+export interface NodeRedisClientLike {
+  hmGet(...args: never[]): unknown
+  sAdd(...args: never[]): unknown
+  evalSha(...args: never[]): unknown
+  withCommandOptions(...args: never[]): unknown
 }
+
+/** An ioredis 5 or 6 client: `new Redis()` (with `sentinels` and `name` for Sentinel) or `new Redis.Cluster()`. */
+export interface IORedisClientLike {
+  hmget(...args: never[]): unknown
+  sadd(...args: never[]): unknown
+  evalsha(...args: never[]): unknown
+  call(...args: never[]): unknown
+  readonly status: string
+}
+
+/** Any client both Redis stores accept; the stores use it but never create or close it. */
+export type RedisClientLike = NodeRedisClientLike | IORedisClientLike
 
 export declare function createTokenStore(options?: TokenStoreOptions): TokenStore
 export declare function createRedisTokenStore(
@@ -686,11 +714,9 @@ export interface SessionStoreOptions {
   clockTolerance?: number
 }
 
-export interface RedisSessionStoreOptions extends SessionStoreOptions {
+export interface RedisSessionStoreOptions extends SessionStoreOptions, RedisClientOptions {
   /** Key prefix. Default `'ringjwt:session:'`. A hash tag in it (`'{ringjwt}:'`) puts every key in one Cluster slot. */
   prefix?: string
-  /** Milliseconds a call may take before it is refused with StoreUnavailableError. Default 1000. */
-  timeout?: number
 }
 
 /** A live session. `metadata` is what the app gave at login (`{}` when nothing). */
@@ -836,27 +862,40 @@ export interface RedisSessionStore<M extends object = Record<string, unknown>> {
   endAll(subject: string): Promise<number>
 }
 
-/** The node-redis v5 client methods the Redis session store uses (a `createClient()` result, connected). */
-export interface RedisSessionClientLike {
-  hmGet(key: string, fields: string[]): Promise<ReadonlyArray<string | null>>
-  sAdd(key: string, member: string): Promise<unknown>
-  sRem(key: string, members: string[]): Promise<unknown>
-  sMembers(key: string): Promise<string[]>
-  pExpire(key: string, milliseconds: number): Promise<unknown>
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  readonly isReady?: boolean
-}
+/** The same as RedisClientLike: one client type serves both Redis stores. */
+export type RedisSessionClientLike = RedisClientLike
+
+/** What made a Redis store refuse (docs/errors.md): the client's state, the time, or Redis's reply. */
+export type StoreUnavailableReason =
+  | 'not_connected'
+  | 'timeout'
+  | 'replicas'
+  | 'unreadable'
+  | 'error'
+  | 'crossslot'
+  | 'moved'
+  | 'ask'
+  | 'tryagain'
+  | 'clusterdown'
+  | 'readonly'
+  | 'masterdown'
+  | 'loading'
+  | 'noreplicas'
+  | 'busy'
+  | 'oom'
+  | 'unavailable'
 
 /**
- * A Redis store that cannot answer: not connected, no answer within `timeout`, or an error reply. Requests fail
- * closed; `status` 503 makes Express (and the demo) answer 503 rather than 401. `cause` is the Redis error.
+ * A Redis store that cannot answer: not connected, no answer within `timeout`, too few replicas, or an error
+ * reply. Requests fail closed; `status` 503 makes Express (and the demo) answer 503 rather than 401. `cause` is
+ * the Redis error; `reason` says what happened.
  */
 export declare class StoreUnavailableError extends Error {
-  constructor(message: string, cause?: unknown)
+  constructor(message: string, cause?: unknown, reason?: StoreUnavailableReason)
   name: 'StoreUnavailableError'
   readonly code: 'ERR_STORE_UNAVAILABLE'
   readonly status: 503
+  readonly reason: StoreUnavailableReason
 }
 
 // ─── DPoP (RFC 9449) ───────────────────────────────────────────────────────────────────────────────────────────
@@ -936,7 +975,7 @@ export declare function createDpopReplayCache(options?: { maxEntries?: number | 
   readonly size: number
 }
 export declare function createRedisDpopReplayCache(
-  client: { set(key: string, value: string, options: object): Promise<unknown>; readonly isReady?: boolean },
+  client: RedisClientLike,
   options?: { prefix?: string | undefined; timeout?: number | undefined },
 ): DpopReplayCache
 
@@ -996,12 +1035,8 @@ export interface KeyRing {
   readonly algorithm: KeyRingAlgorithm
 }
 
-export interface RedisKeyRingClientLike {
-  get(key: string): Promise<unknown>
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-  readonly isReady?: boolean
-}
+/** The clients the Redis stores take (node-redis or ioredis, one node, Sentinel or Cluster). */
+export type RedisKeyRingClientLike = RedisClientLike
 
 export declare function createKeyRing(options?: KeyRingOptions): KeyRing
 export declare function createKeyRingMemoryStore(): KeyRingStore

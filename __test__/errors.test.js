@@ -148,6 +148,16 @@ describe('the code table', () => {
     expect([...declared].sort()).toStrictEqual(Object.keys(codes).sort())
   })
 
+  test('the reasons of StoreUnavailableError in index.d.ts are those of docs/errors.md', () => {
+    const dts = fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
+    const union = /export type StoreUnavailableReason =([^;]*?)(?:\n\s*\n|;)/.exec(dts)
+    const typed = [...union[1].matchAll(/'([a-z_]+)'/g)].map((match) => match[1])
+    const guide = fs.readFileSync(path.join(ROOT, 'docs', 'errors.md'), 'utf8')
+    const listed = [...guide.matchAll(/^\| `([a-z_]+)` \|/gm)].map((match) => match[1])
+    expect(typed.length).toBeGreaterThan(0)
+    expect([...listed].sort()).toStrictEqual([...typed].sort())
+  })
+
   test('every code is in the error table of docs/errors.md, and the table has no other', () => {
     expect(documented.length).toBeGreaterThan(0)
     expect([...documented].sort()).toStrictEqual(Object.keys(codes).sort())

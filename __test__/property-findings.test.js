@@ -294,9 +294,10 @@ describe('Redis replies the stores cannot read fail closed', () => {
   // A Redis that answers what Redis never sends cannot run here: a client-shaped object stands in for one.
   const answering = (reply) => {
     const command = async () => reply
-    return {
+    const client = {
       isReady: true,
-      mGet: command,
+      withCommandOptions: () => client,
+      get: command,
       hmGet: command,
       sMembers: command,
       evalSha: command,
@@ -304,6 +305,7 @@ describe('Redis replies the stores cannot read fail closed', () => {
       sAdd: command,
       pExpire: command,
     }
+    return client
   }
   const message = 'Redis sent a reply the store cannot read: the request is refused.'
 

@@ -99,6 +99,6 @@ test('a client that is not one is refused', () => {
     () => createRedisKeyRingStore({}),
     TypeError,
     'ERR_JWT_INVALID_OPTION',
-    'createRedisKeyRingStore(): "client" must be a node-redis client',
+    'createRedisKeyRingStore() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6',
   )
 })

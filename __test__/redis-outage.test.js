@@ -10,7 +10,8 @@ const { expressjwt } = require('../express')
 const { createApp } = require('../examples/app')
 const { redisAttemptStores } = require('../examples/login-limits')
 const { connectionOf } = require('../examples/redis')
-const { startRedis } = require('./helpers/redis')
+const { startRedis, until } = require('./helpers/redis')
+const { LIBRARIES, connect, close, isReady } = require('./helpers/redis-clients')
 const { rejected } = require('./helpers/assert')
 const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers } = require('./helpers/demo')
 
@@ -22,19 +23,13 @@ const UNAVAILABLE = { error: 'store_unavailable', message: 'The session store is
 let redis
 let client
 
-// Waits, a bounded number of times, for the client to see the server go or come back.
-async function until(condition, what) {
-  for (let i = 0; i < 250; i++) {
-    if (await condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`gave up waiting for ${what}`)
-}
+const REASONS = { [NOT_CONNECTED]: 'not_connected', [NO_ANSWER]: 'timeout' }
 
 async function expectUnavailable(promise, message) {
   const err = await rejected(promise)
   expect(err).toBeInstanceOf(StoreUnavailableError)
   expect(err).toMatchObject({ name: 'StoreUnavailableError', code: 'ERR_STORE_UNAVAILABLE', status: 503, message })
+  expect(err.reason).toBe(REASONS[message] ?? 'error')
   return err
 }
 
@@ -50,59 +45,70 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-test('while Redis is down both stores refuse at once; back on the same address, they work again', async () => {
-  const sessions = createRedisSessionStore(client, { prefix: 'down:', timeout: TIMEOUT })
-  const tokens = createRedisTokenStore(client, { prefix: 'down-revoked:', timeout: TIMEOUT })
-  const login = await sessions.create('u1')
-  const revoked = jwt.sign({ sub: 'u1' }, SECRET, { expiresIn: 600, jwtid: 'gone' })
-  await tokens.revoke(revoked)
+// Every client library, with its defaults (node-redis and ioredis both queue commands while offline).
+describe.each(LIBRARIES)('%s', (library) => {
+  let own
+  beforeAll(async () => {
+    own = await connect(library, { url: redis.url })
+  })
+  afterAll(async () => {
+    await close(own)
+  })
 
-  await redis.down()
-  await until(() => !client.isReady, 'the client to notice')
-  await expectUnavailable(sessions.isRevoked(login.claims), NOT_CONNECTED)
-  await expectUnavailable(sessions.refresh(login.refreshToken), NOT_CONNECTED)
-  await expectUnavailable(sessions.create('u1'), NOT_CONNECTED)
-  await expectUnavailable(sessions.list('u1'), NOT_CONNECTED)
-  await expectUnavailable(sessions.end(login.session.id), NOT_CONNECTED)
-  await expectUnavailable(tokens.isRevoked(jwt.decode(revoked)), NOT_CONNECTED)
-  await expectUnavailable(tokens.revoke(revoked), NOT_CONNECTED)
-  await expectUnavailable(tokens.revokeAllFor('u1'), NOT_CONNECTED)
+  test('while Redis is down both stores refuse at once; back on the same address, they work again', async () => {
+    const sessions = createRedisSessionStore(own, { prefix: 'down:', timeout: TIMEOUT })
+    const tokens = createRedisTokenStore(own, { prefix: 'down-revoked:', timeout: TIMEOUT })
+    const login = await sessions.create('u1')
+    const revoked = jwt.sign({ sub: 'u1' }, SECRET, { expiresIn: 600, jwtid: 'gone' })
+    await tokens.revoke(revoked)
 
-  await redis.up()
-  await until(() => client.isReady, 'the client to reconnect')
-  // The server came back empty (no persistence): the old session is unknown, new ones work, scripts reload.
-  const err = await rejected(sessions.isRevoked(login.claims))
-  expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_unknown' })
-  const again = await sessions.create('u1')
-  await expect(sessions.isRevoked(again.claims)).resolves.toBe(false)
-  await expect(sessions.refresh(again.refreshToken)).resolves.toMatchObject({ claims: { sub: 'u1' } })
-  await expect(tokens.revokeAllFor('u1')).resolves.toBe(true)
-  await expect(tokens.isRevoked({ jti: 'other', sub: 'u2' })).resolves.toBe(false)
-})
+    await redis.down()
+    await until(() => !isReady(own), 'the client to notice')
+    await expectUnavailable(sessions.isRevoked(login.claims), NOT_CONNECTED)
+    await expectUnavailable(sessions.refresh(login.refreshToken), NOT_CONNECTED)
+    await expectUnavailable(sessions.create('u1'), NOT_CONNECTED)
+    await expectUnavailable(sessions.list('u1'), NOT_CONNECTED)
+    await expectUnavailable(sessions.end(login.session.id), NOT_CONNECTED)
+    await expectUnavailable(tokens.isRevoked(jwt.decode(revoked)), NOT_CONNECTED)
+    await expectUnavailable(tokens.revoke(revoked), NOT_CONNECTED)
+    await expectUnavailable(tokens.revokeAllFor('u1'), NOT_CONNECTED)
 
-test('a Redis that takes commands and never answers is given up on after the timeout', async () => {
-  const sessions = createRedisSessionStore(client, { prefix: 'frozen:', timeout: TIMEOUT })
-  const tokens = createRedisTokenStore(client, { prefix: 'frozen-revoked:', timeout: TIMEOUT })
-  const login = await sessions.create('u1')
-  redis.freeze()
-  try {
-    await expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER)
-    await expectUnavailable(sessions.refresh(login.refreshToken), NO_ANSWER)
-    await expectUnavailable(tokens.isRevoked({ jti: 'a', sub: 'u1' }), NO_ANSWER)
-  } finally {
-    redis.thaw()
-  }
-  // Nothing was lost: the same session is accepted again.
-  await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
-})
+    await redis.up()
+    await until(() => isReady(own), 'the client to reconnect')
+    // The server came back empty (no persistence): the old session is unknown, new ones work, scripts reload.
+    const err = await rejected(sessions.isRevoked(login.claims))
+    expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_unknown' })
+    const again = await sessions.create('u1')
+    await expect(sessions.isRevoked(again.claims)).resolves.toBe(false)
+    await expect(sessions.refresh(again.refreshToken)).resolves.toMatchObject({ claims: { sub: 'u1' } })
+    await expect(tokens.revokeAllFor('u1')).resolves.toBe(true)
+    await expect(tokens.isRevoked({ jti: 'other', sub: 'u2' })).resolves.toBe(false)
+  })
 
-test('an error reply from Redis is refused as unavailable too, with the reply as its cause', async () => {
-  const sessions = createRedisSessionStore(client, { prefix: 'wrongtype:', timeout: TIMEOUT })
-  const { claims, session } = await sessions.create('u1')
-  await client.del(`wrongtype:{${session.id}}`)
-  await client.set(`wrongtype:{${session.id}}`, 'not a hash')
-  const err = await expectUnavailable(sessions.isRevoked(claims), 'Redis failed to answer: the request is refused.')
-  expect(err.cause.message).toMatch(/^WRONGTYPE/)
+  test('a Redis that takes commands and never answers is given up on after the timeout', async () => {
+    const sessions = createRedisSessionStore(own, { prefix: 'frozen:', timeout: TIMEOUT })
+    const tokens = createRedisTokenStore(own, { prefix: 'frozen-revoked:', timeout: TIMEOUT })
+    const login = await sessions.create('u1')
+    redis.freeze()
+    try {
+      await expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER)
+      await expectUnavailable(sessions.refresh(login.refreshToken), NO_ANSWER)
+      await expectUnavailable(tokens.isRevoked({ jti: 'a', sub: 'u1' }), NO_ANSWER)
+    } finally {
+      redis.thaw()
+    }
+    // Nothing was lost: the same session is accepted again.
+    await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
+  })
+
+  test('an error reply from Redis is refused as unavailable too, with the reply as its cause', async () => {
+    const sessions = createRedisSessionStore(own, { prefix: 'wrongtype:', timeout: TIMEOUT })
+    const { claims, session } = await sessions.create('u1')
+    await client.del(`wrongtype:{${session.id}}`)
+    await client.set(`wrongtype:{${session.id}}`, 'not a hash')
+    const err = await expectUnavailable(sessions.isRevoked(claims), 'Redis failed to answer: the request is refused.')
+    expect(err.cause.message).toMatch(/^WRONGTYPE/)
+  })
 })
 
 test('the middleware passes the refusal on with status 503: an Express app answers 503, not 401', async () => {

@@ -3,12 +3,13 @@
 // in helpers/session-store-behaviour.js; this file adds Redis's own: what the keys hold and how long they live,
 // that a dump of Redis holds no refresh token, and that a refresh race across two connections has one winner.
 const crypto = require('node:crypto')
-const { createClient } = require('redis')
-const { createRedisSessionStore } = require('..')
+const { createClient, createClientPool } = require('redis')
+const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = require('..')
 const { startRedis } = require('./helpers/redis')
-const { thrown } = require('./helpers/assert')
+const { thrown, rejected } = require('./helpers/assert')
 const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY } = require('./helpers/session-store-behaviour')
 const { fakeDateOnly } = require('./helpers/clock')
+const { withDefaults } = require('./helpers/redis-matrix')
 
 let redis
 let client
@@ -17,9 +18,7 @@ let storeCount = 0
 // A fresh key prefix per store keeps the tests apart on one server.
 const newStore = (options, connection = client) => {
   const prefix = `test${++storeCount}:`
-  const merged =
-    options === undefined || (typeof options === 'object' && options !== null) ? { prefix, ...options } : options
-  return createRedisSessionStore(connection, merged)
+  return createRedisSessionStore(connection, withDefaults(options, { prefix }))
 }
 
 beforeAll(async () => {
@@ -212,20 +211,75 @@ describe('on a client with client-side caching (RESP3)', () => {
   })
 })
 
+describe('minReplicas: every write that takes access away waits for replicas', () => {
+  // This server has no replica: nothing can confirm.
+  const NOT_CONFIRMED = 'Redis confirmed the write on 0 of 1 replicas within 50 ms: the request is refused.'
+
+  async function expectNotConfirmed(promise, message = NOT_CONFIRMED, reason = 'replicas') {
+    const err = await rejected(promise)
+    expect(err).toBeInstanceOf(StoreUnavailableError)
+    expect(err).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', status: 503, reason, message })
+  }
+
+  test('end, endAll, a rotation, revoke and revokeAllFor reject with 503 when no replica confirms', async () => {
+    const options = { minReplicas: 1, replicaTimeout: 50 }
+    const store = newStore(options)
+    const tokens = createRedisTokenStore(client, { prefix: `test${++storeCount}:`, ...options })
+    // A login takes nothing away: it does not wait.
+    const one = await store.create('u1')
+    const two = await store.create('u1')
+    await expectNotConfirmed(store.end(one.session.id))
+    await expectNotConfirmed(store.endAll('u1'))
+    await expectNotConfirmed(store.refresh(two.refreshToken))
+    await expectNotConfirmed(tokens.revoke({ jti: 'a', exp: Math.floor(Date.now() / 1000) + 60 }))
+    await expectNotConfirmed(tokens.revokeAllFor('u1'))
+    // Reads do not wait either.
+    await expect(tokens.isRevoked({ jti: 'b' })).resolves.toBe(false)
+  })
+
+  test('waitAof on a Redis without WAITAOF (before 7.2) is refused and says so', async () => {
+    const store = newStore({ minReplicas: 1, waitAof: true })
+    const { session } = await store.create('u1')
+    await expectNotConfirmed(
+      store.end(session.id),
+      'Redis could not run WAITAOF (it needs Redis 7.2 or later, with appendonly yes): the request is refused.',
+      'error',
+    )
+  })
+})
+
 describe('bad arguments', () => {
-  test('a client that is not a node-redis client is a TypeError', () => {
+  test('a client that is not a Redis client is a TypeError', () => {
     const err = thrown(() => createRedisSessionStore({ get() {} }))
     expect(err).toBeInstanceOf(TypeError)
     expect(err).toMatchObject({
       code: 'ERR_JWT_INVALID_OPTION',
-      message: 'createRedisSessionStore() expects a node-redis v5 client (from the "redis" package)',
+      message:
+        'createRedisSessionStore() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6',
     })
+  })
+
+  test('minReplicas with a node-redis client pool is a TypeError: its WAIT may go out on another connection', () => {
+    const pool = createClientPool({ url: redis.url })
+    const err = thrown(() => createRedisSessionStore(pool, { minReplicas: 1 }))
+    expect(err).toBeInstanceOf(TypeError)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_INVALID_OPTION',
+      message: '"minReplicas" needs a client that sends a write and its WAIT on one connection, not a pool',
+    })
+    expect(createRedisSessionStore(pool)).toHaveProperty('end')
   })
 
   test.each([
     [{ prefix: 1 }, '"prefix" must be a string'],
     [{ timeout: 0 }, '"timeout" must be a positive whole number of milliseconds'],
     [{ timeout: 1.5 }, '"timeout" must be a positive whole number of milliseconds'],
+    [{ minReplicas: -1 }, '"minReplicas" must be a whole number of replicas (0 for none)'],
+    [{ minReplicas: 1.5 }, '"minReplicas" must be a whole number of replicas (0 for none)'],
+    [{ minReplicas: '1' }, '"minReplicas" must be a whole number of replicas (0 for none)'],
+    [{ minReplicas: 1, replicaTimeout: 0 }, '"replicaTimeout" must be a positive whole number of milliseconds'],
+    [{ minReplicas: 1, waitAof: 'yes' }, '"waitAof" must be true or false'],
+    [{ waitAof: true }, '"waitAof" needs "minReplicas" of 1 or more'],
   ])('options %p are a TypeError', (options, message) => {
     const err = thrown(() => createRedisSessionStore(client, options))
     expect(err).toBeInstanceOf(TypeError)

@@ -1,11 +1,13 @@
 'use strict'
-// createRedisTokenStore(client) against a real redis-server on 127.0.0.1: every key expires with the token it
-// concerns, nothing is written for expired tokens, and a lookup is one MGET.
+// createRedisTokenStore(client) against a real redis-server on 127.0.0.1. The behaviour every client and topology
+// shares is in helpers/token-store-behaviour.js; this file adds what the keys hold: every key expires with the
+// token it concerns, nothing is written for expired tokens, and a lookup is one round trip of two GETs.
 const { createClient } = require('redis')
 const jwt = require('..')
 const { createRedisTokenStore } = jwt
 const { startRedis } = require('./helpers/redis')
 const { fakeDateOnly } = require('./helpers/clock')
+const { tokenStoreBehaviour } = require('./helpers/token-store-behaviour')
 
 const secret = 'a shared secret that is long enough for HS256'
 // A whole second, so remaining lives come out as whole seconds.
@@ -37,6 +39,8 @@ afterEach(() => {
   jest.useRealTimers()
 })
 
+tokenStoreBehaviour((options) => newStore(options).store)
+
 describe('revoke', () => {
   test('writes one key whose TTL is the token remaining life', async () => {
     const { prefix, store } = newStore()
@@ -44,8 +48,6 @@ describe('revoke', () => {
     await expect(store.revoke(token)).resolves.toBe(true)
     expect(await client.get(`${prefix}jti:a`)).toBe('1')
     expect(await client.ttl(`${prefix}jti:a`)).toBe(600)
-    await expect(store.isRevoked(jwt.decode(token))).resolves.toBe(true)
-    await expect(store.isRevoked({ jti: 'b', sub: 'u1', iat: nowSeconds() })).resolves.toBe(false)
   })
 
   test('adds clockTolerance to the TTL and rounds a part second up', async () => {
@@ -61,13 +63,6 @@ describe('revoke', () => {
     await expect(store.revoke({ jti: 'b', exp: nowSeconds() - 60 })).resolves.toBe(false)
     expect(await client.keys(`${prefix}*`)).toEqual([])
   })
-
-  test('accepts the middleware form isRevoked(req, { header, payload })', async () => {
-    const { store } = newStore()
-    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: 60, jwtid: 'a' })
-    await store.revoke(jwt.decode(token, { complete: true }))
-    await expect(store.isRevoked({}, jwt.decode(token, { complete: true }))).resolves.toBe(true)
-  })
 })
 
 describe('revokeAllFor', () => {
@@ -76,15 +71,6 @@ describe('revokeAllFor', () => {
     await expect(store.revokeAllFor('u1')).resolves.toBe(true)
     expect(await client.get(`${prefix}sub:u1`)).toBe(String(START))
     expect(await client.ttl(`${prefix}sub:u1`)).toBe(3600)
-  })
-
-  test('refuses the tokens of that subject issued before the cut-off, and only those', async () => {
-    const { store } = newStore()
-    await store.revokeAllFor('u1', START + 500)
-    await expect(store.isRevoked({ sub: 'u1', iat: nowSeconds() })).resolves.toBe(true)
-    await expect(store.isRevoked({ sub: 'u1' })).resolves.toBe(true)
-    await expect(store.isRevoked({ sub: 'u1', iat: nowSeconds() + 1 })).resolves.toBe(false)
-    await expect(store.isRevoked({ sub: 'u2', iat: nowSeconds() })).resolves.toBe(false)
   })
 
   test('keeps the later cut-off when an earlier one arrives afterwards', async () => {
@@ -102,22 +88,20 @@ describe('revokeAllFor', () => {
   })
 })
 
-test('a lookup reads the jti and the subject cut-off in one MGET', async () => {
-  const calls = []
-  const counting = {
-    set: (...args) => client.set(...args),
-    eval: (...args) => client.eval(...args),
-    evalSha: (...args) => client.evalSha(...args),
-    mGet: (keys) => {
-      calls.push(keys)
-      return client.mGet(keys)
-    },
-  }
-  const store = createRedisTokenStore(counting, { prefix: 'counted:' })
+// Each key is its own hash slot (a Cluster spreads them), so a lookup never sends one command across slots.
+test('a lookup reads the jti and the subject cut-off with two GETs, and no MGET', async () => {
+  const { store } = newStore()
   await store.revokeAllFor('u1')
+  const calls = async () => {
+    const stats = await client.info('commandstats')
+    const count = (command) => Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0)
+    return { get: count('get'), mget: count('mget') }
+  }
+  const before = await calls()
   await expect(store.isRevoked({ jti: 'a', sub: 'u1', iat: nowSeconds() - 1 })).resolves.toBe(true)
   await expect(store.isRevoked({ iat: nowSeconds() })).resolves.toBe(false)
-  expect(calls).toEqual([['counted:jti:a', 'counted:sub:u1']])
+  const after = await calls()
+  expect({ get: after.get - before.get, mget: after.mget - before.mget }).toEqual({ get: 2, mget: 0 })
 })
 
 describe('bad arguments', () => {
@@ -130,11 +114,13 @@ describe('bad arguments', () => {
     throw new Error('expected a throw')
   }
 
-  test('a client that is not a node-redis client is a TypeError', () => {
+  test('a client that is not a Redis client is a TypeError', () => {
     const err = thrown(() => createRedisTokenStore({ get() {} }))
     expect(err).toBeInstanceOf(TypeError)
     expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
-    expect(err.message).toBe('createRedisTokenStore() expects a node-redis v5 client (from the "redis" package)')
+    expect(err.message).toBe(
+      'createRedisTokenStore() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6',
+    )
   })
 
   test('a timeout that is not a positive whole number of milliseconds is a TypeError', () => {

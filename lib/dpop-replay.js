@@ -7,7 +7,7 @@
 
 const native = require('./native')
 const { optionError, fromNative } = require('./errors')
-const { redisCaller, timeoutOption, unreadable } = require('./redis-guard')
+const { redisCaller, prefixOption, unreadable } = require('./redis/client')
 
 // About 1,600 proofs a second held for the default 60-second window, in a few megabytes. Past it, new proofs are
 // refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
@@ -51,22 +51,17 @@ function createDpopReplayCache(options) {
 }
 
 // One SET NX PX per proof: Redis says whether the key was new, and forgets it when the window closes. The key is
-// a digest of fixed length; with Redis Cluster each key lives in its own slot, as no command touches two.
+// a digest of fixed length; with Redis Cluster each key lives in its own slot, as no command touches two. Any
+// client the Redis stores accept (lib/redis/client.js) will do.
 function createRedisDpopReplayCache(client, options) {
-  if (client === null || typeof client !== 'object' || typeof client.set !== 'function') {
-    throw optionError('createRedisDpopReplayCache() expects a node-redis v5 client (from the "redis" package)')
-  }
   checkOptions(options, ['prefix', 'timeout'])
-  const prefix = options?.prefix ?? DEFAULT_PREFIX
-  if (typeof prefix !== 'string') throw optionError('"prefix" must be a string')
-  const call = redisCaller(client, timeoutOption(options))
+  const prefix = prefixOption(options, DEFAULT_PREFIX)
+  const { call } = redisCaller(client, options, 'createRedisDpopReplayCache')
   return {
     async remember(id, until, now) {
       checkEntry(id, until, now)
       const ms = Math.max(1, Math.ceil((until - now) * 1000))
-      const reply = await call((redis) =>
-        redis.set(`${prefix}${id}`, '1', { condition: 'NX', expiration: { type: 'PX', value: ms } }),
-      )
+      const reply = await call((redis) => redis.setNx(`${prefix}${id}`, '1', ms))
       if (reply !== 'OK' && reply !== null) throw unreadable()
       return reply === 'OK'
     },

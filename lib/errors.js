@@ -113,13 +113,15 @@ class NotBeforeError extends JsonWebTokenError {
 }
 
 // A store that cannot answer. Requests are refused (fail closed), with status 503 rather than 401: the token
-// may well be fine, and the client should try again shortly. `cause` is the Redis error, when there is one.
+// may well be fine, and the client should try again shortly. `cause` is the Redis error, when there is one;
+// `reason` says in one word what happened (docs/errors.md lists them), for logs and metrics to switch on.
 class StoreUnavailableError extends Error {
-  constructor(message, cause) {
+  constructor(message, cause, reason) {
     super(typeof message === 'string' ? message : undefined, cause === undefined ? undefined : { cause })
     this.name = 'StoreUnavailableError'
     this.code = 'ERR_STORE_UNAVAILABLE'
     this.status = 503
+    this.reason = typeof reason === 'string' ? reason : 'unavailable'
   }
 }
 

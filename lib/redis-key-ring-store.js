@@ -1,10 +1,11 @@
 'use strict'
 // A key ring's state in Redis, shared by every instance of an issuer: one string key, read with GET and replaced
-// by a script that compares and sets in one step. Written against node-redis v5's client; every call fails closed
-// within `timeout` (lib/redis-guard.js). Private keys reach Redis wrapped when the ring has a `kek`.
+// by a script that compares and sets in one step, on any client the Redis stores take (node-redis or ioredis; one
+// node, Sentinel or Cluster: one key, so one slot). Every call fails closed within `timeout` (lib/redis/client.js).
+// Private keys reach Redis wrapped when the ring has a `kek`.
 
 const { optionError } = require('./errors')
-const { redisCaller, redisScript, runScript, timeoutOption, replyOneOf, unreadable } = require('./redis-guard')
+const { redisCaller, redisScript, runScript, replyOneOf, unreadable } = require('./redis/client')
 
 const DEFAULT_KEY = 'ringjwt:key-ring'
 
@@ -18,14 +19,11 @@ end
 return 0
 `)
 
-/** A key ring store on a connected node-redis v5 client. */
+/** A key ring store on a connected node-redis or ioredis client. */
 function createRedisKeyRingStore(client, options = {}) {
-  if (client === null || typeof client !== 'object' || typeof client.get !== 'function') {
-    throw optionError('createRedisKeyRingStore(): "client" must be a node-redis client')
-  }
   const key = options.key ?? DEFAULT_KEY
   if (typeof key !== 'string' || key === '') throw optionError('createRedisKeyRingStore(): "key" must be a string')
-  const call = redisCaller(client, timeoutOption(options))
+  const { call } = redisCaller(client, { timeout: options.timeout }, 'createRedisKeyRingStore')
   return {
     get: () =>
       call(async (redis) => {

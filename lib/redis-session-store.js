@@ -1,7 +1,7 @@
 'use strict'
 // createRedisSessionStore(client): the session store's interface on Redis, so that every server behind a load
-// balancer sees the same sessions. The client is the caller's: a connected node-redis v5 client (the `redis`
-// package), which this module uses but never creates or closes.
+// balancer sees the same sessions. The client is the caller's, connected: node-redis or ioredis, one node,
+// Sentinel or Cluster (lib/redis/client.js); this module uses it but never creates or closes it.
 //
 // Keys (P is the prefix, default 'ringjwt:session:'):
 //   P{<sid>}          a hash: sub, created, used, expires, absolute, meta, refresh (hex SHA-256 of the current
@@ -19,20 +19,22 @@
 // (its own slot). A prefix with a hash tag of its own ('{ringjwt}:session:') puts everything in one slot.
 //
 // Redis down or slow: every call is refused at once while the client is not connected, and after `timeout` ms
-// otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast (lib/redis-guard.js).
+// otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast. With `minReplicas`, an
+// end, a logout everywhere and a rotation count only once that many replicas have them (lib/redis/client.js).
 
 const crypto = require('node:crypto')
 const { optionError } = require('./errors')
 const {
+  REDIS_OPTIONS,
   redisCaller,
   redisScript,
   runScript,
-  timeoutOption,
+  prefixOption,
   replyFields,
   replyStrings,
   replyOneOf,
   unreadable,
-} = require('./redis-guard')
+} = require('./redis/client')
 const {
   sessionOptions,
   SESSION_OPTIONS,
@@ -154,13 +156,9 @@ function isMetadata(meta) {
 const fingerprint = (digest) => digest.toString('hex', 0, 16)
 
 function createRedisSessionStore(client, options) {
-  if (client === null || typeof client !== 'object' || typeof client.hmGet !== 'function') {
-    throw optionError('createRedisSessionStore() expects a node-redis v5 client (from the "redis" package)')
-  }
-  const settings = sessionOptions(options, [...SESSION_OPTIONS, 'prefix', 'timeout'])
-  const prefix = options?.prefix ?? DEFAULT_PREFIX
-  if (typeof prefix !== 'string') throw optionError('"prefix" must be a string')
-  const call = redisCaller(client, timeoutOption(options))
+  const settings = sessionOptions(options, [...SESSION_OPTIONS, ...REDIS_OPTIONS])
+  const prefix = prefixOption(options, DEFAULT_PREFIX)
+  const { call, revoking } = redisCaller(client, options, 'createRedisSessionStore')
   const { accessTokenLifetime, idleLifetime, absoluteLifetime, clockTolerance } = settings
   const sessionKey = (id) => `${prefix}{${id}}`
   const subjectKey = (subject) => `${prefix}subject:{${subject}}`
@@ -201,7 +199,9 @@ function createRedisSessionStore(client, options) {
   // expiry, or `{ refusal }`, the code the script refused with.
   async function rotation(id, args, signature) {
     const argv = [...args, signature === undefined ? '' : signatureFingerprint(signature)]
-    const reply = replyFields(await call((redis) => runScript(redis, REFRESH, [sessionKey(id)], argv.map(String))))
+    const key = sessionKey(id)
+    // A rotation retires the presented token (and a reuse ends the session): it takes access away.
+    const reply = replyFields(await revoking([key], (redis) => runScript(redis, REFRESH, [key], argv.map(String))))
     if (reply[0] !== 'ok') {
       if (!Object.hasOwn(REFUSALS, reply[0])) throw unreadable()
       return { refusal: reply[0] }
@@ -350,17 +350,18 @@ function createRedisSessionStore(client, options) {
 
     async end(id) {
       if (typeof id !== 'string') return false
-      return call((redis) => endSession(redis, id, Date.now()))
+      return revoking([sessionKey(id)], (redis) => endSession(redis, id, Date.now()))
     },
 
     async endAll(subject) {
       subjectOf(subject)
-      return call(async (redis) => {
-        const ids = replyStrings(await redis.sMembers(subjectKey(subject)))
+      const ids = replyStrings(await call((redis) => redis.sMembers(subjectKey(subject))))
+      if (ids.length === 0) return 0
+      return revoking(ids.map(sessionKey), async (redis) => {
         const now = Date.now()
         const ended = await Promise.all(ids.map((id) => endSession(redis, id, now)))
         // Only the ids seen here leave the index: a session started meanwhile stays listed.
-        if (ids.length > 0) await redis.sRem(subjectKey(subject), ids)
+        await redis.sRem(subjectKey(subject), ids)
         return ended.filter(Boolean).length
       })
     },

@@ -1,18 +1,19 @@
 'use strict'
 // createRedisTokenStore(client): the token store's interface on Redis, so every server behind a load balancer
 // sees the same revocations. Each key expires with the token it concerns (its remaining life, plus the clock
-// tolerance), so Redis never holds dead entries. The client is the caller's: a connected node-redis v5 client
-// (the `redis` package), which this module uses but never creates or closes.
+// tolerance), so Redis never holds dead entries. The client is the caller's, connected: node-redis or ioredis, one
+// node, Sentinel or Cluster (lib/redis/client.js); this module uses it but never creates or closes it.
 //
-// Keys: `<prefix>jti:<jti>` → '1'; `<prefix>sub:<sub>` → the cut-off in epoch milliseconds. A lookup is one
-// MGET of both. With Redis Cluster, put a hash tag in the prefix (`'{ringjwt}:'`) so the two share a slot.
+// Keys: `<prefix>jti:<jti>` → '1'; `<prefix>sub:<sub>` → the cut-off in epoch milliseconds. Each key is its own
+// hash slot, so a Cluster spreads them over its nodes; a lookup reads both with two GETs sent together (one round
+// trip on one node, one per node on a Cluster), never one command across slots.
 //
 // Redis down or slow: every call is refused at once while the client is not connected and after `timeout` ms
-// otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast (lib/redis-guard.js).
+// otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast. With `minReplicas`, a
+// revocation counts only once that many replicas have it.
 
-const { optionError } = require('./errors')
 const { storeOptions, revocationOf, cutoffOf, lookupOf, nowSeconds, STORE_OPTIONS } = require('./token-store')
-const { redisCaller, redisScript, runScript, timeoutOption, replyFields } = require('./redis-guard')
+const { REDIS_OPTIONS, redisCaller, redisScript, runScript, prefixOption, replyFields } = require('./redis/client')
 
 const DEFAULT_PREFIX = 'ringjwt:revoked:'
 
@@ -30,13 +31,9 @@ function remainingSeconds(until) {
 }
 
 function createRedisTokenStore(client, options) {
-  if (client === null || typeof client !== 'object' || typeof client.mGet !== 'function') {
-    throw optionError('createRedisTokenStore() expects a node-redis v5 client (from the "redis" package)')
-  }
-  const settings = storeOptions(options, [...STORE_OPTIONS, 'prefix', 'timeout'])
-  const prefix = options?.prefix ?? DEFAULT_PREFIX
-  if (typeof prefix !== 'string') throw optionError('"prefix" must be a string')
-  const call = redisCaller(client, timeoutOption(options))
+  const settings = storeOptions(options, [...STORE_OPTIONS, ...REDIS_OPTIONS])
+  const prefix = prefixOption(options, DEFAULT_PREFIX)
+  const { call, revoking } = redisCaller(client, options, 'createRedisTokenStore')
   const jtiKey = (jti) => `${prefix}jti:${jti}`
   const subKey = (sub) => `${prefix}sub:${sub}`
 
@@ -45,7 +42,8 @@ function createRedisTokenStore(client, options) {
       const { jti, until } = revocationOf(tokenOrPayload, settings.clockTolerance)
       const seconds = remainingSeconds(until)
       if (seconds <= 0) return false
-      await call((redis) => redis.set(jtiKey(jti), '1', { expiration: { type: 'EX', value: seconds } }))
+      const key = jtiKey(jti)
+      await revoking([key], (redis) => redis.set(key, '1', seconds))
       return true
     },
     async isRevoked(...args) {
@@ -54,7 +52,7 @@ function createRedisTokenStore(client, options) {
       if (jti !== undefined) keys.push(jtiKey(jti))
       if (sub !== undefined) keys.push(subKey(sub))
       if (keys.length === 0) return false
-      const values = replyFields(await call((redis) => redis.mGet(keys)), keys.length)
+      const values = replyFields(await call((redis) => Promise.all(keys.map((key) => redis.get(key)))), keys.length)
       if (jti !== undefined && values[0] !== null) return true
       const cutoff = sub === undefined ? null : values[keys.length - 1]
       if (cutoff === null) return false
@@ -65,7 +63,8 @@ function createRedisTokenStore(client, options) {
       const { time, until } = cutoffOf(sub, when, settings)
       const seconds = remainingSeconds(until)
       if (seconds <= 0) return false
-      await call((redis) => runScript(redis, SET_CUTOFF, [subKey(sub)], [String(time), String(seconds)]))
+      const key = subKey(sub)
+      await revoking([key], (redis) => runScript(redis, SET_CUTOFF, [key], [String(time), String(seconds)]))
       return true
     },
   }

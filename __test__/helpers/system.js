@@ -1,6 +1,6 @@
 'use strict'
-// The programs some tests need from the operating system (Debian's redis-server and chromium). Jest's global
-// setup looks for them once, installs what is missing with apt-get when it runs as root, and leaves the outcome
+// The programs some tests need from the operating system (Debian's redis-server, redis-cli and chromium). Jest's
+// global setup looks for them once, installs what is missing with apt-get when it runs as root, and leaves the outcome
 // in the environment for the test files: the program's path, or why it could not be had.
 
 const { spawnSync } = require('node:child_process')
@@ -10,6 +10,7 @@ const path = require('node:path')
 // name: the command; pkg: the Debian package that provides it; env: a variable that names the program instead.
 const PROGRAMS = [
   { name: 'redis-server', pkg: 'redis-server', env: 'REDIS_SERVER' },
+  { name: 'redis-cli', pkg: 'redis-tools', env: 'REDIS_CLI' },
   { name: 'chromium', pkg: 'chromium', env: 'CHROMIUM_PATH' },
 ]
 

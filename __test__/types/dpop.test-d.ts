@@ -1,6 +1,7 @@
 // Compile-only checks of the DPoP types: what must type-check, and (with @ts-expect-error) what must not.
 import { generateKeyPairSync } from 'node:crypto'
 import { createClient } from 'redis'
+import { Redis, Cluster } from 'ioredis'
 import {
   calculateJwkThumbprint,
   createDpopProof,
@@ -45,6 +46,10 @@ void [held, check]
 
 const redis = createClient()
 createRedisDpopReplayCache(redis, { prefix: 'dpop:', timeout: 500 })
+createRedisDpopReplayCache(new Redis())
+createRedisDpopReplayCache(new Cluster([{ host: '127.0.0.1', port: 7000 }]))
+// @ts-expect-error: not a Redis client
+createRedisDpopReplayCache({ set: async () => 'OK' })
 
 expressjwt({ secret: 's', algorithms: ['HS256'], dpop: { mode: 'required', replayCache, nonce: true } })
 expressjwt({ secret: 's', algorithms: ['HS256'], dpop: { mode: 'allowed', nonce: { lifetime: 60 } } })

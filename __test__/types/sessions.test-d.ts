@@ -1,5 +1,8 @@
 // Compile-only checks of the session stores' types: what must type-check, and (with @ts-expect-error) what must not.
-import { createClient } from 'redis'
+import { createClient, createCluster, createSentinel } from 'redis'
+import { createClient as createClient5 } from 'redis5'
+import Redis from 'ioredis'
+import Redis5 from 'ioredis5'
 import {
   createSessionStore,
   createRedisSessionStore,
@@ -9,6 +12,7 @@ import {
   type IssuedSession,
   type Session,
   type SessionRefusalCode,
+  type StoreUnavailableReason,
 } from '../../index'
 import { expressjwt, UnauthorizedError, type UnauthorizedErrorCode } from '../../express'
 
@@ -69,11 +73,26 @@ createRedisTokenStore(client, { timeout: 250, maxTokenLifetime: '15m' })
 // @ts-expect-error the timeout is milliseconds, a number
 createRedisTokenStore(client, { timeout: '1s' })
 
+// Every client of both libraries, on every topology, with the durability options.
+const durable = { minReplicas: 1, replicaTimeout: 200, waitAof: false }
+createRedisSessionStore(createCluster({ rootNodes: [{ url: 'redis://127.0.0.1:7000' }] }), durable)
+createRedisTokenStore(createSentinel({ name: 'mymaster', sentinelRootNodes: [{ host: '127.0.0.1', port: 26379 }] }))
+createRedisSessionStore(createClient5(), durable)
+createRedisSessionStore(new Redis(), durable)
+createRedisTokenStore(new Redis({ sentinels: [{ host: '127.0.0.1', port: 26379 }], name: 'mymaster' }), durable)
+createRedisSessionStore(new Redis.Cluster([{ host: '127.0.0.1', port: 7000 }]))
+createRedisTokenStore(new Redis5.Cluster([{ host: '127.0.0.1', port: 7000 }]))
+// @ts-expect-error not a Redis client
+createRedisSessionStore({ get: () => null })
+// @ts-expect-error minReplicas is a count
+createRedisSessionStore(client, { minReplicas: true })
+
 function handle(err: unknown): number {
   if (err instanceof StoreUnavailableError) {
     const code: ErrorCode = err.code
     const status: 503 = err.status
-    void code
+    const reason: StoreUnavailableReason = err.reason
+    void [code, reason]
     return status
   }
   if (err instanceof UnauthorizedError) {

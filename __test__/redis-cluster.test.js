@@ -1,0 +1,140 @@
+'use strict'
+// Both Redis stores on a real Redis Cluster (three primaries with a replica each, helpers/redis.js), with every
+// client library and default options: the stores' whole behaviour with `minReplicas: 1`; keys spread over every
+// primary; error replies that say what happened; a revoking write that waits for the replica of the primary
+// that took it; and a primary killed (SIGKILL): requests for its keys are refused (at once, once the client has
+// seen the connection drop) while its replica is elected, and go through again by themselves afterwards.
+const { createClient } = require('redis')
+const jwt = require('..')
+const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = jwt
+const { startCluster, HOST } = require('./helpers/redis')
+const { LIBRARIES, connect, close } = require('./helpers/redis-clients')
+const { storesOnEveryLibrary, connectedClient, freshPrefix, refusedUntilRecovered } = require('./helpers/redis-matrix')
+const { rejected } = require('./helpers/assert')
+
+let cluster
+beforeAll(async () => {
+  cluster = await startCluster()
+}, 60_000)
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+const topology = () => ({ rootNodes: cluster.rootNodes })
+
+async function expectUnavailable(promise, reason, message) {
+  const err = await rejected(promise)
+  expect(err).toBeInstanceOf(StoreUnavailableError)
+  expect(err).toMatchObject({ name: 'StoreUnavailableError', code: 'ERR_STORE_UNAVAILABLE', status: 503, reason })
+  expect(err.message).toBe(message)
+  return err
+}
+
+storesOnEveryLibrary(topology, { options: { minReplicas: 1 } })
+
+describe.each(LIBRARIES)('%s on the Cluster', (library) => {
+  const connected = connectedClient(library, topology)
+
+  test('the keys of sessions and revocations spread over every primary', async () => {
+    const prefix = freshPrefix()
+    const sessions = createRedisSessionStore(connected(), { prefix })
+    const tokens = createRedisTokenStore(connected(), { prefix })
+    for (let i = 0; i < 12; i++) {
+      await sessions.create(`u${i}`)
+      await tokens.revoke({ jti: `j${i}`, exp: Math.floor(Date.now() / 1000) + 60 })
+      await tokens.revokeAllFor(`u${i}`)
+    }
+    const counts = await Promise.all(
+      (await cluster.primaries()).map(
+        async (node) => (await node.cli('--scan', '--pattern', `${prefix}*`)).split('\n').length,
+      ),
+    )
+    expect(counts.every((count) => count > 0)).toBe(true)
+  })
+
+  test('with minReplicas, an end waits for the replica of the primary that took it, and only that one', async () => {
+    const prefix = freshPrefix()
+    const sessions = createRedisSessionStore(connected(), { prefix, minReplicas: 1, replicaTimeout: 200 })
+    const logins = []
+    for (let i = 0; i < 12; i++) logins.push(await sessions.create('u1'))
+    const [primary] = await cluster.primaries()
+    const holders = await Promise.all(logins.map((login) => cluster.primaryFor(`${prefix}{${login.session.id}}`)))
+    const replica = await cluster.replicaOf(primary)
+    replica.freeze()
+    let outcomes
+    try {
+      outcomes = await Promise.allSettled(logins.map((login) => sessions.end(login.session.id)))
+    } finally {
+      replica.thaw()
+    }
+    const refused = outcomes.map((outcome) => outcome.status === 'rejected')
+    expect(refused).toEqual(holders.map((holder) => holder === primary))
+    expect(refused).toContain(false)
+    expect(refused).toContain(true)
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') {
+        expect(outcome.value).toBe(true)
+        continue
+      }
+      expect(outcome.reason).toBeInstanceOf(StoreUnavailableError)
+      expect(outcome.reason).toMatchObject({
+        code: 'ERR_STORE_UNAVAILABLE',
+        status: 503,
+        reason: 'replicas',
+        message: 'Redis confirmed the write on 0 of 1 replicas within 200 ms: the request is refused.',
+      })
+    }
+  })
+})
+
+describe('a client that is not a cluster client, on a Cluster node', () => {
+  let plain
+  beforeAll(async () => {
+    const [primary] = await cluster.primaries()
+    plain = createClient({ url: `redis://${HOST}:${primary.port}` })
+    plain.on('error', () => {})
+    await plain.connect()
+  })
+  afterAll(async () => {
+    await plain?.destroy()
+  })
+
+  test('a key on another node is refused as moved, not as a failure to answer', async () => {
+    const store = createRedisTokenStore(plain, { prefix: freshPrefix() })
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.revokeAllFor(`u${i}`)))
+    const moved = results.find((result) => result.status === 'rejected')
+    await expectUnavailable(
+      Promise.reject(moved.reason),
+      'moved',
+      'Redis refused the command (MOVED): Redis Cluster moved the key to another node and the client did not ' +
+        'follow. The request is refused.',
+    )
+  })
+})
+
+// Last: a primary is killed, and stays down.
+describe('a primary killed (SIGKILL)', () => {
+  const clients = {}
+  beforeAll(async () => {
+    for (const library of LIBRARIES) clients[library] = await connect(library, topology())
+  })
+  afterAll(async () => {
+    await Promise.all(Object.values(clients).map(close))
+  })
+
+  test('its keys are refused (503) during the election, and served again by themselves afterwards', async () => {
+    const subject = 'failover'
+    const stores = Object.fromEntries(
+      LIBRARIES.map((library) => {
+        const prefix = `${freshPrefix()}{${subject}}:`
+        return [library, createRedisSessionStore(clients[library], { prefix })]
+      }),
+    )
+    for (const library of LIBRARIES) await stores[library].create(subject)
+    // Every store's subject index is on the primary that is killed, so every create needs it.
+    const target = await cluster.primaryFor(`{${subject}}`)
+    await target.kill()
+    const report = await refusedUntilRecovered(LIBRARIES, (library) => stores[library].create(subject))
+    console.log('Cluster failover, primary killed:', JSON.stringify(report, null, 2))
+  }, 60_000)
+})

@@ -1,0 +1,291 @@
+'use strict'
+// The one client interface the Redis stores speak, whatever library and topology the caller's client has.
+// `redisCaller(client, options, who)` finds the adapter for the client (node-redis.js or ioredis.js) and returns
+//   call(run)             runs `run(link)`, an async function of one or more commands, within `timeout` ms
+//   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
+//                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
+// A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new), hmGet, sAdd, sRem, sMembers, pExpire,
+// evalSha, eval, and, for the caller only, isReady(key), refreshMap(), primaryId(key) (which connection takes the
+// key's writes), confirm(key, replicas, timeout, aof) (WAIT on that connection) and `confirms` (whether a WAIT
+// there counts this store's writes).
+//
+// Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
+// key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
+// up; bounded by `timeout` otherwise, for a server that takes a command and never answers. Either way, and for
+// every error reply, it rejects with a StoreUnavailableError (status 503) whose `reason` and message say what
+// happened. Once the client has reconnected, or a failover has ended, calls go through again by themselves.
+
+const crypto = require('node:crypto')
+const { StoreUnavailableError, optionError } = require('../errors')
+const { isBuffer } = require('../sign')
+const nodeRedis = require('./node-redis')
+const ioredis = require('./ioredis')
+
+// About a second at most, as a person waits for a page; Redis answers in well under a millisecond when well.
+const DEFAULT_TIMEOUT = 1000
+// How long a revoking write waits for its replicas by default: a healthy replica confirms within a round trip
+// (WAIT makes the primary ask at once), and the connection that waits takes no other command meanwhile.
+const DEFAULT_REPLICA_TIMEOUT = 250
+
+const REDIS_OPTIONS = ['prefix', 'timeout', 'minReplicas', 'replicaTimeout', 'waitAof']
+
+function positiveMilliseconds(name, value) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw optionError(`"${name}" must be a positive whole number of milliseconds`)
+  }
+  return value
+}
+
+function timeoutOption(options) {
+  return positiveMilliseconds('timeout', options?.timeout ?? DEFAULT_TIMEOUT)
+}
+
+function durabilityOptions(options) {
+  const minReplicas = options?.minReplicas ?? 0
+  if (typeof minReplicas !== 'number' || !Number.isInteger(minReplicas) || minReplicas < 0) {
+    throw optionError('"minReplicas" must be a whole number of replicas (0 for none)')
+  }
+  const replicaTimeout = positiveMilliseconds('replicaTimeout', options?.replicaTimeout ?? DEFAULT_REPLICA_TIMEOUT)
+  const waitAof = options?.waitAof ?? false
+  if (typeof waitAof !== 'boolean') throw optionError('"waitAof" must be true or false')
+  if (waitAof && minReplicas === 0) throw optionError('"waitAof" needs "minReplicas" of 1 or more')
+  return { minReplicas, replicaTimeout, waitAof }
+}
+
+function prefixOption(options, fallback) {
+  const prefix = options?.prefix ?? fallback
+  if (typeof prefix !== 'string') throw optionError('"prefix" must be a string')
+  return prefix
+}
+
+const unavailable = (reason, message, cause) => new StoreUnavailableError(message, cause, reason)
+
+function notConnected() {
+  return unavailable('not_connected', 'Redis is not connected: the request is refused until it is back.')
+}
+
+// Replies that say what happened, by their first word. They are refused like any other failure (the request is
+// retried later, by which time the client has followed the cluster's new map or the failover has ended).
+const REPLIES = {
+  CROSSSLOT: 'Redis Cluster refused a command whose keys are in different hash slots',
+  MOVED: 'Redis Cluster moved the key to another node and the client did not follow',
+  ASK: 'the key is migrating between Redis Cluster nodes',
+  TRYAGAIN: 'the keys are being moved between Redis Cluster nodes',
+  CLUSTERDOWN: 'the Redis Cluster is down (a hash slot has no reachable primary)',
+  READONLY: 'the Redis node is a read-only replica (a failover is under way)',
+  MASTERDOWN: 'the Redis replica has lost its primary (a failover is under way)',
+  LOADING: 'Redis is loading its data set (it has just started)',
+  NOREPLICAS: 'Redis has too few replicas to accept a write (min-replicas-to-write)',
+  BUSY: 'Redis is busy running a script',
+  OOM: 'Redis is out of memory (maxmemory)',
+}
+
+function unavailableFrom(err) {
+  if (err instanceof StoreUnavailableError) return err
+  const word = /^([A-Z]+)\b/.exec(typeof err?.message === 'string' ? err.message : '')?.[1]
+  if (word !== undefined && Object.hasOwn(REPLIES, word)) {
+    return unavailable(
+      word.toLowerCase(),
+      `Redis refused the command (${word}): ${REPLIES[word]}. The request is refused.`,
+      err,
+    )
+  }
+  return unavailable('error', 'Redis failed to answer: the request is refused.', err)
+}
+
+function notConfirmed(acks, wanted, timeout) {
+  return unavailable(
+    'replicas',
+    `Redis confirmed the write on ${acks} of ${wanted} replicas within ${timeout} ms: the request is refused.`,
+  )
+}
+
+function noWaitAof(cause) {
+  const message =
+    'Redis could not run WAITAOF (it needs Redis 7.2 or later, with appendonly yes): the request is refused.'
+  return unavailable('error', message, cause)
+}
+
+// Rejects after `ms` milliseconds unless `pending` settles first; every failure becomes a StoreUnavailableError.
+// One promise and one timer: a check answered from the client's cache costs little more than the lookup.
+function within(ms, start) {
+  let pending
+  try {
+    pending = Promise.resolve(start())
+  } catch (err) {
+    pending = Promise.reject(err)
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(unavailable('timeout', `Redis did not answer within ${ms} ms: the request is refused.`))
+    }, ms)
+    pending.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (err) => {
+        clearTimeout(timer)
+        reject(unavailableFrom(err))
+      },
+    )
+  })
+}
+
+// The adapter for a client of either library, or a TypeError naming both.
+function redisLink(client, timeout, who) {
+  if (client !== null && typeof client === 'object') {
+    if (nodeRedis.accepts(client)) return nodeRedis.link(client, { timeout })
+    if (ioredis.accepts(client)) return ioredis.link(client)
+  }
+  throw optionError(`${who}() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6`)
+}
+
+const KEYED = ['get', 'set', 'setNx', 'hmGet', 'sAdd', 'sRem', 'sMembers', 'pExpire']
+
+// How often, at most, a client is asked to read the Cluster's map again while a key's primary is unreachable.
+const REFRESH_EVERY = 1000
+
+// The link the stores' steps see: each command refused at once while the node for its key is not ready. Meanwhile
+// the client reads the Cluster's map again now and then, since a command refused here cannot show it the
+// replica that took over: so it follows a failover by itself.
+function guarded(link) {
+  let refreshed = 0
+  const refuse = () => {
+    if (Date.now() - refreshed >= REFRESH_EVERY) {
+      refreshed = Date.now()
+      link.refreshMap()
+    }
+    return Promise.reject(notConnected())
+  }
+  const commands = {}
+  for (const name of KEYED) commands[name] = (key, ...rest) => (link.isReady(key) ? link[name](key, ...rest) : refuse())
+  for (const name of ['evalSha', 'eval']) {
+    commands[name] = (body, keys, args) => (link.isReady(keys[0]) ? link[name](body, keys, args) : refuse())
+  }
+  return commands
+}
+
+// One WAIT at a time per connection: a WAIT holds its connection until it returns, so writes that finish while one
+// is under way share the next one (sent after them, it counts them too) rather than queueing one each.
+function coalesced(start) {
+  let running = null
+  let next = null
+  const run = (key) => {
+    running = start(key).finally(() => {
+      running = null
+    })
+    return running
+  }
+  return (key) => {
+    if (running === null) return run(key)
+    next ??= running
+      .catch(() => {})
+      .then(() => {
+        next = null
+        return run(key)
+      })
+    return next
+  }
+}
+
+function redisCaller(client, options, who) {
+  const timeout = timeoutOption(options)
+  const { minReplicas, replicaTimeout, waitAof } = durabilityOptions(options)
+  const link = redisLink(client, timeout, who)
+  if (minReplicas > 0 && !link.confirms) {
+    throw optionError('"minReplicas" needs a client that sends a write and its WAIT on one connection, not a pool')
+  }
+  const commands = guarded(link)
+
+  function call(run) {
+    if (!link.isReady()) return Promise.reject(notConnected())
+    return within(timeout, () => run(commands))
+  }
+
+  // Per primary, its WAITs one at a time (coalesced).
+  const confirmations = new Map()
+  function confirmed(primary, key) {
+    if (link.primaryId(key) !== primary) return 0 // the key moved (a failover): where the write went, none can say
+    if (!confirmations.has(primary)) {
+      const confirm = (on) =>
+        link.confirm(on, minReplicas, replicaTimeout, waitAof).catch((err) => {
+          throw waitAof && /^ERR\b/.test(err?.message) ? noWaitAof(err) : err
+        })
+      confirmations.set(primary, coalesced(confirm))
+    }
+    return confirmations.get(primary)(key)
+  }
+
+  // WAIT (or WAITAOF) on the connection to each primary that took the write, after it: a reply counts the
+  // replicas that have everything this connection wrote so far.
+  async function revoking(keys, run) {
+    if (minReplicas === 0 || keys.length === 0) return call(run)
+    const primaries = new Map(keys.map((key) => [link.primaryId(key), key]))
+    const value = await call(run)
+    const counts = await within(timeout + replicaTimeout, () =>
+      Promise.all(Array.from(primaries, ([primary, key]) => confirmed(primary, key))),
+    )
+    const acks = Math.min(...counts)
+    if (acks < minReplicas) throw notConfirmed(acks, minReplicas, replicaTimeout)
+    return value
+  }
+
+  return { call, revoking }
+}
+
+// Replies are read through these. A reply the library never gives for the command (another program's keys under
+// the prefix, a client set up to answer otherwise, a wrapper that answers wrongly) means the store is not working:
+// the request is refused like any other store failure, rather than read as something it is not.
+function unreadable() {
+  return unavailable('unreadable', 'Redis sent a reply the store cannot read: the request is refused.')
+}
+
+// A reply of fields (HMGET, a script's list): strings or nulls, `count` of them when given.
+function replyFields(reply, count) {
+  if (!Array.isArray(reply) || (count !== undefined && reply.length !== count)) throw unreadable()
+  return Array.from(reply, (value) => {
+    if (value === null || typeof value === 'string') return value
+    if (isBuffer(value)) return value.toString()
+    throw unreadable()
+  })
+}
+
+// A list of strings (SMEMBERS).
+function replyStrings(reply) {
+  const fields = replyFields(reply)
+  if (fields.includes(null)) throw unreadable()
+  return fields
+}
+
+// A reply that must be one of `allowed` (a script's status).
+function replyOneOf(reply, allowed) {
+  if (!allowed.includes(reply)) throw unreadable()
+  return reply
+}
+
+// A Lua script run by EVALSHA, falling back to EVAL when Redis does not have it cached (after a restart, say).
+function redisScript(source) {
+  return { source, sha: crypto.createHash('sha1').update(source).digest('hex') }
+}
+
+async function runScript(redis, script, keys, args) {
+  try {
+    return await redis.evalSha(script.sha, keys, args)
+  } catch (err) {
+    if (!/^NOSCRIPT\b/.test(err?.message)) throw err
+    return redis.eval(script.source, keys, args)
+  }
+}
+
+module.exports = {
+  REDIS_OPTIONS,
+  redisCaller,
+  redisScript,
+  runScript,
+  prefixOption,
+  replyFields,
+  replyStrings,
+  replyOneOf,
+  unreadable,
+}
