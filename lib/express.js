@@ -10,7 +10,7 @@ const { TokenExpiredError, optionError } = require('./errors')
 const core = require('./adapters/core')
 const { isThenable, after, compile, keyedVerifiers } = core
 const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
-const { createDpopAuth } = require('./dpop-auth')
+const { createDpopAuth, dpopRequest } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -176,17 +176,10 @@ function requestHost(req) {
 }
 
 // What the DPoP step needs of a request. Behind a proxy, the URL follows Express's `trust proxy` setting.
-function dpopRequest(req) {
-  const authorization = req.headers.authorization
-  const space = authorization.indexOf(' ')
+function expressDpopRequest(req) {
   const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
-  return {
-    method: req.method,
-    url: `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`,
-    scheme: authorization.slice(0, space).toLowerCase(),
-    token: authorization.slice(space + 1),
-    proofs: req.headers.dpop,
-  }
+  const url = `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`
+  return dpopRequest(req.method, url, req.headers.authorization, req.headers.dpop)
 }
 
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
@@ -209,7 +202,7 @@ function expressjwt(options) {
     dpop === null
       ? assign
       : (req, payload) =>
-          after(dpop.check(dpopRequest(req), payload), (proof) => {
+          after(dpop.check(expressDpopRequest(req), payload), (proof) => {
             if (proof !== null) req.dpop = proof
             assign(req, payload)
           })
