@@ -9,7 +9,7 @@ const { decode } = require('./decode')
 const { TokenExpiredError, optionError } = require('./errors')
 const core = require('./adapters/core')
 const { isThenable, after, compile, keyedVerifiers } = core
-const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
+const { createDecrypter, createInnerTokenDecrypter, isNestedToken, CLAIM_OPTIONS } = require('./decrypt')
 const { createDpopAuth, dpopRequest } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
@@ -116,15 +116,12 @@ function jweHandler(options, isRevoked) {
   for (const name of DECRYPT_CLAIM_OPTIONS) if (options[name] !== undefined) claims[name] = options[name]
   const plainDecrypter = (extra) =>
     requireSigned ? null : createDecrypter({ ...decryptOptions, ...claims, ...extra, complete: true })
-  // Tokens that are only encrypted, when allowed: `plain` decrypts those the nested decrypter refuses as such.
-  const withPlain = (decryptNested, plain) => (token) => {
-    try {
-      return decryptNested(token)
-    } catch (err) {
-      if (plain === null || err.code !== 'ERR_JWE_NESTED_REQUIRED') throw err
-      return { plain: plain.decrypt(token) }
-    }
-  }
+  // Tokens that are only encrypted, when allowed: the protected header (`cty`) says which decrypter opens the
+  // token, so that it is decrypted once.
+  const withPlain = (decryptNested, plain) =>
+    plain === null
+      ? decryptNested
+      : (token) => (isNestedToken(token) ? decryptNested(token) : { plain: plain.decrypt(token) })
 
   if (typeof options.secret === 'function') {
     const inner = createInnerTokenDecrypter(decryptOptions)
