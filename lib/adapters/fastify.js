@@ -307,7 +307,6 @@ function fastifyJwt(fastify, options, next) {
   fastify.decorateReply(jwtSignName, replySign)
 
   const globalVerifyOptions = withKey(verifyOptions, false)
-  const verifiers = new Map()
   let signer
   let decoder
   let verifier
@@ -323,18 +322,13 @@ function fastifyJwt(fastify, options, next) {
 
   next()
 
-  // The plugin's verifier for its own options and static key; one per key string a secret function returns; a
-  // new one for options given per call.
+  // The plugin's verifier for its own options and static key; one per key content a secret function returns
+  // (lib/adapters/core.js); a new one for options given per call.
+  const verifierWith = (key) => createVerifier({ ...verifyOptions, key })
+  const keyedVerifier = core.perKeyContent(verifierWith, verifierWith)
   function getVerifier(verifierOptions, useGlobalOptions = verifierOptions === globalVerifyOptions) {
     if (useGlobalOptions && hasStaticPublicKey) return verifier
-    if (useGlobalOptions && typeof verifierOptions.key === 'string') {
-      let cached = verifiers.get(verifierOptions.key)
-      if (cached === undefined) {
-        cached = createVerifier(verifierOptions)
-        verifiers.set(verifierOptions.key, cached)
-      }
-      return cached
-    }
+    if (useGlobalOptions) return keyedVerifier(verifierOptions.key)
     return createVerifier(verifierOptions)
   }
 
