@@ -361,8 +361,10 @@ function fastifyJwt(fastify, options, next) {
       return token
     }
     const authorization = opts.onlyCookie ? undefined : core.authorizationOf(request.headers)
-    const taken = dpop === null ? /^Bearer\s/i.test(authorization) : dpop.accepts(schemeOf(authorization))
-    if (authorization !== undefined && taken) {
+    const taken =
+      authorization !== undefined &&
+      (dpop === null ? /^Bearer\s/i.test(authorization) : dpop.accepts(schemeOf(authorization)))
+    if (taken) {
       const credentials = core.schemeAndToken(authorization)
       if (credentials === null || !credentials[1]) throw new refusals.badRequest()
       return credentials[1]
