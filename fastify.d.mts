@@ -7,6 +7,7 @@ export { TokenError, fastifyJwt } from './fastify.js'
 export type {
   DecodeCallback,
   DecodePayloadType,
+  DpopOptions,
   FastifyJWT,
   FastifyJWTOptions,
   FastifyJwtDecodeOptions,

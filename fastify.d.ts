@@ -4,7 +4,8 @@
 // compiles unchanged when it imports 'ringjwt/fastify'. The option types are fast-jwt's, written out here: fast-jwt
 // is not a dependency of ringjwt.
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
-import type { Algorithm, JwtHeader } from './index'
+import type { Algorithm, JwtHeader, VerifiedDpopProof } from './index'
+import type { ExpressJwtDpopOptions } from './express'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +20,8 @@ declare module 'fastify' {
     jwtVerify: fastifyJwt.JwtVerifyFunction
     jwtDecode: fastifyJwt.JwtDecodeFunction
     user: fastifyJwt.UserType
+    /** With the `dpop` option: the proof that passed, and its key's thumbprint (`jkt`). */
+    dpop?: VerifiedDpopProof
   }
 }
 
@@ -271,7 +274,16 @@ declare namespace fastifyJwt {
     jwtVerify?: string
     jwtSign?: string
     decoratorName?: string
+    /**
+     * ringjwt's: DPoP (RFC 9449) in request.jwtVerify: `Authorization: DPoP <token>` with a `DPoP` proof header,
+     * the URL from Fastify's protocol, host and url (as `trustProxy` says). Refusals are 401s with the
+     * `WWW-Authenticate: DPoP ...` challenge in `headers`. Not with `cookie` or `extractToken`. Off by default.
+     */
+    dpop?: DpopOptions
   }
+
+  /** The `dpop` option: the same as ringjwt/express's. */
+  export type DpopOptions = ExpressJwtDpopOptions
 
   export interface JWT {
     options: {

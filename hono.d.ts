@@ -7,7 +7,8 @@ import type { AsymmetricAlgorithm, SignatureAlgorithm } from 'hono/utils/jwt/jwa
 import type { HonoJsonWebKey, SignatureKey } from 'hono/utils/jwt/jws'
 import type { TokenHeader, VerifyOptions, VerifyOptionsWithAlg } from 'hono/utils/jwt/jwt'
 import type { JWTPayload } from 'hono/utils/jwt/types'
-import type { JsonWebTokenError } from './index'
+import type { JsonWebTokenError, VerifiedDpopProof } from './index'
+import type { ExpressJwtDpopOptions } from './express'
 
 export type { HonoJsonWebKey, JWTPayload, SignatureAlgorithm, SignatureKey, TokenHeader, VerifyOptions }
 
@@ -16,8 +17,16 @@ export type JwtVariables<T = any> = {
   jwtPayload: T
 }
 
+/** The variable the jwt middleware sets with its `dpop` option: `c.get('dpop')`, the proof that passed. */
+export type DpopVariables = {
+  dpop: VerifiedDpopProof | undefined
+}
+
+/** The jwt middleware's `dpop` option: the same as ringjwt/express's. */
+export type DpopOptions = ExpressJwtDpopOptions
+
 declare module 'hono' {
-  interface ContextVariableMap extends JwtVariables<unknown> {}
+  interface ContextVariableMap extends JwtVariables<unknown>, DpopVariables {}
 }
 
 /** Where the token may come from when the header has none: a cookie name, or a (signed) cookie's options. */
@@ -39,6 +48,11 @@ export declare const jwt: (options: {
   /** The `realm` of the `WWW-Authenticate` challenge; default: the request URL. */
   realm?: string
   verification?: VerifyOptions
+  /**
+   * ringjwt's: DPoP (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof header for c.req.url; refusals
+   * are 401s with the `WWW-Authenticate: DPoP ...` challenge. Not with `cookie` or another `headerName`.
+   */
+  dpop?: DpopOptions
 }) => MiddlewareHandler
 
 export declare const jwk: (

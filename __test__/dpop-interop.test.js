@@ -1,39 +1,20 @@
 'use strict'
 // DPoP with other implementations: proofs made by panva's `dpop` and by `oauth4webapi` (which also follows the
 // server-nonce flow) pass ringjwt's middleware over HTTP, and ringjwt's proofs pass a verifier written on jose.
-// The ESM packages run in a child process (helpers/dpop-child.mjs).
+// The ESM packages run in a child process (helpers/dpop-child.mjs, through helpers/dpop-client.js).
 
-const { spawn } = require('node:child_process')
-const path = require('node:path')
 const express = require('express')
 const jwt = require('..')
 const { expressjwt } = require('../express')
 const { keys, secret } = require('./helpers/keys')
 const { listen } = require('./helpers/express-apps')
+const { child } = require('./helpers/dpop-client')
 
 const { createDpopProof, calculateJwkThumbprint, createDpopReplayCache, verifyDpopProof } = jwt
 
-const CHILD = path.join(__dirname, 'helpers', 'dpop-child.mjs')
 const jwk = keys.p256.privateJwk
 const jkt = calculateJwkThumbprint(keys.p256.publicJwk)
 const token = jwt.sign({ sub: 'u1', cnf: { jkt } }, secret, { expiresIn: '5m' })
-
-// The child runs while this process serves HTTP, so it is awaited, never run synchronously.
-function child(task) {
-  return new Promise((resolve, reject) => {
-    const run = spawn(process.execPath, [CHILD], { cwd: path.join(__dirname, '..') })
-    let stdout = ''
-    let stderr = ''
-    run.stdout.on('data', (chunk) => (stdout += chunk))
-    run.stderr.on('data', (chunk) => (stderr += chunk))
-    run.on('error', reject)
-    run.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`child exited with ${code}: ${stderr}`))
-      resolve(JSON.parse(stdout))
-    })
-    run.stdin.end(JSON.stringify(task))
-  })
-}
 
 async function startServer(dpop) {
   const app = express()

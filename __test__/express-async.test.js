@@ -4,7 +4,7 @@
 const compiled = require('../lib/compiled')
 // Spied before the middleware module takes its reference to it.
 const createVerifier = jest.spyOn(compiled, 'createVerifier')
-const { generateKeyPairSync } = require('node:crypto')
+const { createPublicKey, generateKeyPairSync } = require('node:crypto')
 const jwt = require('..')
 const { expressjwt, UnauthorizedError } = require('../express')
 const { FRAMEWORK_NAMES, startApp, bearer } = require('./helpers/express-apps')
@@ -276,5 +276,32 @@ describe('verifiers compiled once per key', () => {
     expect(status).toBe(401)
     expectUnauthorized(app.errors[0], 'invalid_token', 'invalid signature')
     expect(createVerifier.mock.calls.length - before).toBe(3)
+  })
+
+  test('a secret function returning a new Buffer, KeyObject or PEM string per request: compiled once per key', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const pem = publicKey.export({ type: 'spki', format: 'pem' })
+    const esToken = () => jwt.sign({ sub: 'u1' }, privateKey, { algorithm: 'ES256' })
+    const fresh = {
+      Buffer: [() => Buffer.from(secret), hsToken, ['HS256']],
+      KeyObject: [() => createPublicKey(pem), esToken, ['ES256']],
+      'PEM string': [() => pem.trimEnd() + '\n', esToken, ['ES256']],
+    }
+    for (const [name, [keyOf, token, algorithms]] of Object.entries(fresh)) {
+      const before = createVerifier.mock.calls.length
+      let keys = 0
+      const middleware = expressjwt({
+        secret: () => {
+          keys += 1
+          return keyOf()
+        },
+        algorithms,
+      })
+      await run(middleware, [token(), token(), token()])
+      expect([name, keys]).toEqual([name, 3])
+      // One for the options at creation, one for the key.
+      expect([name, createVerifier.mock.calls.length - before]).toEqual([name, 2])
+      await app.close()
+    }
   })
 })

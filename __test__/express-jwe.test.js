@@ -168,3 +168,39 @@ test('PEM text is never a decryption secret, whether the secret is a key or a ke
     expect(error).toMatchObject({ code: 'ERR_KEY_INVALID', message: 'decryption key is not valid key material' })
   }
 })
+
+test('a token that is only encrypted is decrypted once, a nested one too', async () => {
+  // The decrypters the middleware makes, counted: expressjwt is loaded afresh with createDecrypter wrapped.
+  let decryptions = 0
+  let isolated
+  jest.isolateModules(() => {
+    const decryption = require('../lib/decrypt')
+    const original = decryption.createDecrypter
+    jest.spyOn(decryption, 'createDecrypter').mockImplementation((options) => {
+      const decrypter = original(options)
+      return {
+        ...decrypter,
+        decrypt(token) {
+          decryptions += 1
+          return decrypter.decrypt(token)
+        },
+      }
+    })
+    isolated = require('../lib/express').expressjwt
+  })
+  const options = { secret: signingSecret, algorithms: ['HS256'], audience: 'api' }
+  const server = await startApp('Express 5', isolated({ ...options, decrypt: { ...decrypt, requireSigned: false } }))
+  try {
+    const plain = jwt.encrypt({ sub: 'u3', aud: 'api' }, encryptionPair.publicKey, { algorithm: 'ECDH-ES+A256KW' })
+    let answer = await server.request('/', bearer(plain))
+    expect(answer.status).toBe(200)
+    expect(answer.body.auth).toMatchObject({ sub: 'u3' })
+    expect(decryptions).toBe(1)
+    answer = await server.request('/', bearer(nested({ sub: 'u1' })))
+    expect(answer.status).toBe(200)
+    expect(answer.body.auth).toMatchObject({ sub: 'u1' })
+    expect(decryptions).toBe(2)
+  } finally {
+    await server.close()
+  }
+})

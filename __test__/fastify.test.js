@@ -2,12 +2,13 @@
 // ringjwt/fastify on a real Fastify 5 app over HTTP: registration options, the decorators (promise and callback
 // forms), fast-jwt's option names and units, the session store's check, and each refusal's status, code and
 // message. Where @fastify/jwt answers a client's bad token with a 500, the answer here is a 401 with the same code.
-const { createHmac, generateKeyPairSync } = require('node:crypto')
+const { createHmac, createPublicKey, generateKeyPairSync } = require('node:crypto')
 const { AssertionError } = require('node:assert')
 const Fastify = require('fastify')
 const fastifyJwt = require('../fastify')
+const compiled = require('../lib/compiled')
 const { TokenError } = fastifyJwt
-const { createSessionStore, createTokenStore } = require('..')
+const { createSessionStore, createTokenStore, sign: ringjwtSign } = require('..')
 const { start, bearer } = require('./helpers/fastify-apps')
 
 const secret = 'a shared secret that is long enough for HS256'
@@ -353,6 +354,32 @@ describe('secret functions', () => {
       )
     } finally {
       await server.close()
+    }
+  })
+
+  test('a new Buffer or KeyObject with the same key per request: compiled once per key', async () => {
+    const createVerifier = jest.spyOn(compiled, 'createVerifier')
+    try {
+      const fresh = [
+        ['Buffer', () => Buffer.from(secret), () => hmacToken({ sub: 'u1' })],
+        [
+          'KeyObject',
+          () => createPublicKey(ecPem.public),
+          () => ringjwtSign({ sub: 'u1' }, ec.privateKey, { algorithm: 'ES256' }),
+        ],
+      ]
+      for (const [name, keyOf, token] of fresh) {
+        const server = await start(fastifyJwt, { secret: async () => keyOf() })
+        try {
+          const before = createVerifier.mock.calls.length
+          for (let i = 0; i < 3; i += 1) expect((await server.ask('/verify', bearer(token()))).status).toBe(200)
+          expect([name, createVerifier.mock.calls.length - before]).toEqual([name, 1])
+        } finally {
+          await server.close()
+        }
+      }
+    } finally {
+      createVerifier.mockRestore()
     }
   })
 

@@ -232,6 +232,20 @@ function protectedHeader(token) {
   throw tokenError('ERR_JWT_MALFORMED', 'invalid token')
 }
 
+// Whether a token's protected header says it is nested (`cty` "JWT" or "application/jwt", without case, as the
+// native decrypter reads it), without decrypting it. A header that cannot be read counts as nested: the decrypter
+// then reports what is wrong with it.
+function isNestedToken(token) {
+  let header
+  try {
+    header = protectedHeader(token)
+  } catch {
+    return true
+  }
+  const cty = header.cty
+  return typeof cty === 'string' && ['jwt', 'application/jwt'].includes(cty.toLowerCase())
+}
+
 const KEY_FUNCTION = 'decryption key function'
 
 function keyFromFunction(key, token) {
@@ -335,4 +349,4 @@ function createInnerTokenDecrypter(options) {
   }
 }
 
-module.exports = { decrypt, decryptAsync, createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS }
+module.exports = { decrypt, decryptAsync, createDecrypter, createInnerTokenDecrypter, isNestedToken, CLAIM_OPTIONS }

@@ -2,8 +2,8 @@
 // The DPoP step of a request, the same for every framework: given what the request presented (method, absolute
 // URL, Authorization scheme and token, the DPoP header values) and the claims of its verified token, it checks the
 // proof and the token's binding, and answers as RFC 9449 §7.1 says: a 401 with a `WWW-Authenticate: DPoP
-// error=..., algs=...` challenge, and the `DPoP-Nonce` header when server nonces are on. An adapter (Express's in
-// lib/express.js) reads the request and writes the headers; nothing here knows a framework.
+// error=..., algs=...` challenge, and the `DPoP-Nonce` header when server nonces are on. An adapter (lib/express.js,
+// lib/adapters/fastify.js, lib/adapters/hono.js) reads the request and writes the headers; nothing here knows a framework.
 
 const crypto = require('node:crypto')
 const { createProofChecker, normaliseHtu } = require('./dpop')
@@ -64,6 +64,20 @@ function proofList(values) {
   if (values === undefined || values === null) return []
   const list = Array.isArray(values) ? values : [values]
   return list.flatMap((value) => (typeof value === 'string' ? value.split(',') : [''])).map((value) => value.trim())
+}
+
+// What the DPoP step needs of a request, from the parts every framework has: the method, the absolute URL the
+// client asked for (the adapter builds it as its framework's proxy settings say), the Authorization header (one
+// scheme, one space, the token) and the DPoP header value or values.
+function dpopRequest(method, url, authorization, proofs) {
+  const space = authorization.indexOf(' ')
+  return {
+    method,
+    url,
+    scheme: authorization.slice(0, space).toLowerCase(),
+    token: authorization.slice(space + 1),
+    proofs,
+  }
 }
 
 // `options`: the middleware's `dpop` option. `unauthorized(code, inner)` makes the framework's 401 error.
@@ -150,9 +164,10 @@ function createDpopAuth(options, unauthorized) {
       return result.catch((err) => Promise.reject(fromProofError(err, now)))
     },
 
-    // The challenge for a refusal made before the DPoP step (no token, a bad scheme, an invalid token).
-    challenge(err) {
-      return headers(CHALLENGE_ERRORS[err.code], err.message, Date.now() / 1000)
+    // The challenge for a refusal made before the DPoP step (no token, a bad scheme, an invalid token): `error` is
+    // its RFC 6750 code (by default the one for the refusal's code), none when the request had no credentials.
+    challenge(err, error = CHALLENGE_ERRORS[err.code]) {
+      return headers(error, err.message, Date.now() / 1000)
     },
 
     // Headers for a request that passed: the current nonce, when nonces are on.
@@ -162,4 +177,4 @@ function createDpopAuth(options, unauthorized) {
   }
 }
 
-module.exports = { createDpopAuth }
+module.exports = { createDpopAuth, dpopRequest }

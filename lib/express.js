@@ -9,8 +9,8 @@ const { decode } = require('./decode')
 const { TokenExpiredError, optionError } = require('./errors')
 const core = require('./adapters/core')
 const { isThenable, after, compile, keyedVerifiers } = core
-const { createDecrypter, createInnerTokenDecrypter, CLAIM_OPTIONS } = require('./decrypt')
-const { createDpopAuth } = require('./dpop-auth')
+const { createDecrypter, createInnerTokenDecrypter, isNestedToken, CLAIM_OPTIONS } = require('./decrypt')
+const { createDpopAuth, dpopRequest } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -116,15 +116,12 @@ function jweHandler(options, isRevoked) {
   for (const name of DECRYPT_CLAIM_OPTIONS) if (options[name] !== undefined) claims[name] = options[name]
   const plainDecrypter = (extra) =>
     requireSigned ? null : createDecrypter({ ...decryptOptions, ...claims, ...extra, complete: true })
-  // Tokens that are only encrypted, when allowed: `plain` decrypts those the nested decrypter refuses as such.
-  const withPlain = (decryptNested, plain) => (token) => {
-    try {
-      return decryptNested(token)
-    } catch (err) {
-      if (plain === null || err.code !== 'ERR_JWE_NESTED_REQUIRED') throw err
-      return { plain: plain.decrypt(token) }
-    }
-  }
+  // Tokens that are only encrypted, when allowed: the protected header (`cty`) says which decrypter opens the
+  // token, so that it is decrypted once.
+  const withPlain = (decryptNested, plain) =>
+    plain === null
+      ? decryptNested
+      : (token) => (isNestedToken(token) ? decryptNested(token) : { plain: plain.decrypt(token) })
 
   if (typeof options.secret === 'function') {
     const inner = createInnerTokenDecrypter(decryptOptions)
@@ -176,17 +173,10 @@ function requestHost(req) {
 }
 
 // What the DPoP step needs of a request. Behind a proxy, the URL follows Express's `trust proxy` setting.
-function dpopRequest(req) {
-  const authorization = req.headers.authorization
-  const space = authorization.indexOf(' ')
+function expressDpopRequest(req) {
   const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
-  return {
-    method: req.method,
-    url: `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`,
-    scheme: authorization.slice(0, space).toLowerCase(),
-    token: authorization.slice(space + 1),
-    proofs: req.headers.dpop,
-  }
+  const url = `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`
+  return dpopRequest(req.method, url, req.headers.authorization, req.headers.dpop)
 }
 
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
@@ -209,7 +199,7 @@ function expressjwt(options) {
     dpop === null
       ? assign
       : (req, payload) =>
-          after(dpop.check(dpopRequest(req), payload), (proof) => {
+          after(dpop.check(expressDpopRequest(req), payload), (proof) => {
             if (proof !== null) req.dpop = proof
             assign(req, payload)
           })

@@ -54,3 +54,16 @@ const verified = app.jwt.verify<{ sub: string }>(signed, { allowedSub: /^u/ })
 const header = app.jwt.decode<{ header: JwtHeader }>(signed, { complete: true })
 const code: string = TokenError.codes.expired
 void [keys, fromFunction, noSecret, verified.sub, header?.header.alg, code]
+
+// The `dpop` option (ringjwt's) and request.dpop.
+Fastify().register(fastifyJwt, {
+  secret: 'a-secret-of-at-least-32-bytes-long!',
+  dpop: { mode: 'required', algorithms: ['ES256'], maxAge: 60, nonce: { lifetime: 120 } },
+})
+Fastify().get('/dpop', async (request) => {
+  await request.jwtVerify()
+  const jkt: string | undefined = request.dpop?.jkt
+  return { jkt }
+})
+// @ts-expect-error: the mode is "required" or "allowed"
+Fastify().register(fastifyJwt, { secret: 's', dpop: { mode: 'always' } })

@@ -74,3 +74,10 @@ try {
   }
 }
 void new JwtTokenExpired('token')
+
+// The jwt middleware's `dpop` option (ringjwt's) and c.get('dpop').
+const dpopApp = new Hono()
+dpopApp.use('/dpop/*', jwt({ secret: 's', alg: 'HS256', dpop: { mode: 'allowed', nonce: true } }))
+dpopApp.get('/dpop/me', (c) => c.json({ jkt: c.get('dpop')?.jkt ?? null }))
+// @ts-expect-error: the mode is "required" or "allowed"
+jwt({ secret: 's', alg: 'HS256', dpop: { mode: 'always' } })

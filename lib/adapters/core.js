@@ -9,9 +9,6 @@ const { verify } = require('../verify')
 const { verifyingKey } = require('../keys')
 const { JsonWebTokenError } = require('../errors')
 
-// A function secret may return a new key string per request (a JWKS client, say): keep the newest ones.
-const STRING_KEY_LIMIT = 100
-
 function isThenable(value) {
   return (
     value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function'
@@ -75,48 +72,42 @@ function compile(options) {
   return { verify: (token) => deepFreeze(verifier.verify(token)) }
 }
 
-// Compiled verifiers for the keys a secret function returns, parsed once per key. Strings are kept by value
-// (bounded); objects by identity, and reused only while the key cache still maps them to the same parsed key
-// (a Buffer changed in place gets a new verifier).
-function keyedVerifiers(verifyOptions) {
-  const byString = new Map()
-  const byObject = new WeakMap()
+// What is compiled for a key (a verifier), once per key content: keyed by the key's entry in ringjwt's key cache
+// (lib/keys.js), which finds a key by its content (strings by their text; bytes, KeyObjects and `{ key, passphrase }`
+// by a keyed digest), so a secret function that returns a new Buffer, KeyObject or PEM string with the same key on
+// every request compiles it once. Held as long as the key cache holds the entry, which it bounds. `make(key)`
+// returns what to keep; a key ringjwt cannot read (or that is not material) gets `fallback(key)`, uncached.
+function perKeyContent(make, fallback) {
+  const byEntry = new WeakMap()
+  return function forKey(key) {
+    if (key === '' || key === null || (typeof key !== 'string' && typeof key !== 'object')) return fallback(key)
+    let entry
+    try {
+      entry = verifyingKey(key)
+    } catch {
+      return fallback(key)
+    }
+    let made = byEntry.get(entry)
+    if (made === undefined) {
+      made = make(key)
+      if (made === null) return fallback(key)
+      byEntry.set(entry, made)
+    }
+    return made
+  }
+}
 
-  function compileFor(key) {
+// Compiled verifiers for the keys a secret function returns, one per key content; a key that cannot be compiled
+// goes through the one-shot verify(), so that its error is jsonwebtoken's.
+function keyedVerifiers(verifyOptions) {
+  const compileFor = (key) => {
     try {
       return compile({ ...verifyOptions, key })
     } catch {
       return null
     }
   }
-
-  return function verifierFor(key) {
-    if (typeof key === 'string' && key !== '') {
-      let verifier = byString.get(key)
-      if (verifier === undefined) {
-        verifier = compileFor(key)
-        if (verifier === null) return uncompiledVerifier(key, verifyOptions)
-        if (byString.size >= STRING_KEY_LIMIT) byString.delete(byString.keys().next().value)
-        byString.set(key, verifier)
-      }
-      return verifier
-    }
-    if (key !== null && typeof key === 'object') {
-      let entry
-      try {
-        entry = verifyingKey(key)
-      } catch {
-        return uncompiledVerifier(key, verifyOptions)
-      }
-      const cached = byObject.get(key)
-      if (cached !== undefined && cached.entry === entry) return cached.verifier
-      const verifier = compileFor(key)
-      if (verifier === null) return uncompiledVerifier(key, verifyOptions)
-      byObject.set(key, { entry, verifier })
-      return verifier
-    }
-    return uncompiledVerifier(key, verifyOptions)
-  }
+  return perKeyContent(compileFor, (key) => uncompiledVerifier(key, verifyOptions))
 }
 
 module.exports = {
@@ -128,4 +119,5 @@ module.exports = {
   checkRevoked,
   compile,
   keyedVerifiers,
+  perKeyContent,
 }

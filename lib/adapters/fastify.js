@@ -11,6 +11,7 @@ const { format } = require('node:util')
 const fp = require('fastify-plugin')
 const ms = require('ms')
 const core = require('./core')
+const { createDpopAuth, dpopRequest } = require('../dpop-auth')
 const { TokenError, createSigner, createVerifier, createDecoder } = require('./fast-jwt')
 
 const messages = {
@@ -70,6 +71,33 @@ function refusalTypes(text) {
     types[name] = errorType(code, message, status)
   }
   return types
+}
+
+// A DPoP refusal (lib/dpop-auth.js): ringjwt's code and message (ERR_DPOP_...), status 401; the challenge is
+// set on `headers`, which Fastify's error handler sends.
+function dpopRefusal(code, inner) {
+  const err = new Error(inner.message, { cause: inner })
+  err.name = 'FastifyError'
+  err.code = inner.code
+  err.statusCode = 401
+  return err
+}
+
+// The RFC 6750 error a refusal of the plugin's own gets in the DPoP challenge: none when the request had no
+// credentials, `invalid_request` for a header of the wrong shape, `invalid_token` for a token that failed.
+function challengeError(err) {
+  const code = err?.code
+  if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' || code === 'FST_JWT_NO_AUTHORIZATION_IN_COOKIE') {
+    return undefined
+  }
+  if (code === 'FST_JWT_BAD_REQUEST' || code === 'FST_JWT_BAD_COOKIE_REQUEST') return 'invalid_request'
+  return 'invalid_token'
+}
+
+// The scheme of an Authorization header value, lowercase ('' when it has no whitespace).
+function schemeOf(authorization) {
+  const match = /^(\S+)\s/.exec(authorization)
+  return match === null ? '' : match[1].toLowerCase()
 }
 
 // A bad token is a 401 whatever step refused it.
@@ -196,6 +224,7 @@ function fastifyJwt(fastify, options, next) {
     trusted,
     isRevoked,
     decoratorName = 'user',
+    dpop: dpopOptions,
     verify: initialVerifyOptions = { errorCacheTTL: 600000 },
     ...pluginOptions
   } = options
@@ -219,6 +248,23 @@ function fastifyJwt(fastify, options, next) {
     verifyOptions = withMilliseconds(initialVerifyOptions, true) ?? {}
   } catch (err) {
     return next(err)
+  }
+
+  let dpop
+  try {
+    dpop = createDpopAuth(dpopOptions, dpopRefusal)
+  } catch (err) {
+    return next(err)
+  }
+  if (dpop !== null && (cookie || verifyOptions.extractToken)) {
+    return next(new Error('"dpop" reads the Authorization header: no "cookie" or "extractToken"'))
+  }
+  // With server nonces, every answer carries the current one, as RFC 9449 §8 has it.
+  if (dpop?.responseHeaders() != null) {
+    fastify.addHook('onRequest', (request, reply, done) => {
+      reply.headers(dpop.responseHeaders())
+      done()
+    })
   }
 
   const text = { ...messages, ...pluginOptions.messages }
@@ -261,7 +307,6 @@ function fastifyJwt(fastify, options, next) {
   fastify.decorateReply(jwtSignName, replySign)
 
   const globalVerifyOptions = withKey(verifyOptions, false)
-  const verifiers = new Map()
   let signer
   let decoder
   let verifier
@@ -277,18 +322,13 @@ function fastifyJwt(fastify, options, next) {
 
   next()
 
-  // The plugin's verifier for its own options and static key; one per key string a secret function returns; a
-  // new one for options given per call.
+  // The plugin's verifier for its own options and static key; one per key content a secret function returns
+  // (lib/adapters/core.js); a new one for options given per call.
+  const verifierWith = (key) => createVerifier({ ...verifyOptions, key })
+  const keyedVerifier = core.perKeyContent(verifierWith, verifierWith)
   function getVerifier(verifierOptions, useGlobalOptions = verifierOptions === globalVerifyOptions) {
     if (useGlobalOptions && hasStaticPublicKey) return verifier
-    if (useGlobalOptions && typeof verifierOptions.key === 'string') {
-      let cached = verifiers.get(verifierOptions.key)
-      if (cached === undefined) {
-        cached = createVerifier(verifierOptions)
-        verifiers.set(verifierOptions.key, cached)
-      }
-      return cached
-    }
+    if (useGlobalOptions) return keyedVerifier(verifierOptions.key)
     return createVerifier(verifierOptions)
   }
 
@@ -321,7 +361,10 @@ function fastifyJwt(fastify, options, next) {
       return token
     }
     const authorization = opts.onlyCookie ? undefined : core.authorizationOf(request.headers)
-    if (authorization !== undefined && /^Bearer\s/i.test(authorization)) {
+    const taken =
+      authorization !== undefined &&
+      (dpop === null ? /^Bearer\s/i.test(authorization) : dpop.accepts(schemeOf(authorization)))
+    if (taken) {
       const credentials = core.schemeAndToken(authorization)
       if (credentials === null || !credentials[1]) throw new refusals.badRequest()
       return credentials[1]
@@ -488,6 +531,29 @@ function fastifyJwt(fastify, options, next) {
     })
   }
 
+  // With DPoP, every 401 (and the 400 of a header of the wrong shape) carries the RFC 9449 §7.1 challenge.
+  function withChallenge(callback) {
+    return (err, value) => {
+      if (err && (err.statusCode === 401 || err.statusCode === 400) && err.headers === undefined) {
+        err.headers = dpop.challenge(err, challengeError(err))
+      }
+      callback(err, value)
+    }
+  }
+
+  // The DPoP step, once the token is verified: the proof is checked against the request and the token's `cnf.jkt`,
+  // and goes on `request.dpop`. The URL is Fastify's protocol and host, which follow its `trustProxy`.
+  function checkProof(request, verified, complete) {
+    const url = `${request.protocol}://${request.host}${request.url}`
+    const authorization = core.authorizationOf(request.headers)
+    const claims = complete ? verified?.payload : verified
+    const checked = dpop.check(dpopRequest(request.method, url, authorization, request.headers.dpop), claims)
+    return core.after(checked, (proof) => {
+      if (proof !== null) request.dpop = proof
+      return verified
+    })
+  }
+
   function requestVerify(opts, callback) {
     const request = this
     if (callback === undefined) {
@@ -500,6 +566,7 @@ function fastifyJwt(fastify, options, next) {
       callback = opts
       opts = {}
     }
+    if (dpop !== null) callback = withChallenge(callback)
     if (!opts) opts = {}
     try {
       opts = isNested(opts, ['decode', 'verify'])
@@ -517,6 +584,7 @@ function fastifyJwt(fastify, options, next) {
     // something the decoder would refuse): the decoder's error comes first, as when it runs before the verifier.
     const decodeLater = hasStaticPublicKey && useGlobalOptions && !opts.decode && !decodeOptions.checkTyp
     try {
+      assert(dpop === null || !(opts.verify || opts).extractToken, '"dpop" reads the Authorization header')
       token = lookupToken(request, opts.verify || opts)
       if (!decodeLater || typeof token !== 'string') decoded = decode(token, opts.decode || decodeOptions)
     } catch (err) {
@@ -546,6 +614,10 @@ function fastifyJwt(fastify, options, next) {
       if (core.isThenable(result)) result = result.catch((err) => Promise.reject(refusal(decodedFirst(err))))
       else if (decoded === undefined && !isClaimsObject((opts.verify || opts).complete ? result?.payload : result)) {
         decode(token, decodeOptions)
+      }
+      if (dpop !== null) {
+        const complete = !!(opts.verify || opts).complete
+        result = core.after(result, (verified) => checkProof(request, verified, complete))
       }
       return core.after(
         core.after(result, (verified) => accept(request, verified)),

@@ -6,35 +6,67 @@
 // `loadHono`, so that `instanceof HTTPException` holds in the app's error handler, in CommonJS and in ESM.
 
 const { verify, verifyWithJwks } = require('./hono-jwt')
+const { createDpopAuth, dpopRequest } = require('../dpop-auth')
 
-// hono's challenge: the realm (by default the request URL) and the description quoted, `\` and `"` escaped.
-function unauthorizedResponse({ ctx, error, errDescription, realm, statusText }) {
+// hono's challenge: the realm (by default the request URL) and the description quoted, `\` and `"` escaped. With
+// the `dpop` option, the RFC 9449 §7.1 challenge instead (`error` none when the request had no credentials), and
+// the DPoP-Nonce when server nonces are on.
+function unauthorizedResponse({ ctx, error, errDescription, realm, statusText, dpop }) {
   const escape = (text) => text.replace(/[\\"]/g, '\\$&')
-  return new Response('Unauthorized', {
-    status: 401,
-    statusText,
-    headers: {
-      'WWW-Authenticate': `Bearer realm="${escape(realm ?? ctx.req.url)}",error="${error}",error_description="${escape(errDescription)}"`,
-    },
-  })
+  const headers =
+    dpop == null
+      ? {
+          'WWW-Authenticate': `Bearer realm="${escape(realm ?? ctx.req.url)}",error="${error}",error_description="${escape(errDescription)}"`,
+        }
+      : dpop.challenge({ message: errDescription }, error ?? undefined)
+  return new Response('Unauthorized', { status: 401, statusText, headers })
 }
 
-function refusal(hono, ctx, options, description) {
-  return new hono.HTTPException(401, {
-    message: description,
-    res: unauthorizedResponse({ ctx, error: 'invalid_request', errDescription: description, realm: options.realm }),
-  })
+// A refusal before the token is checked. With DPoP, a request without credentials gets a challenge without an
+// error code (RFC 6750 §3.1).
+function refusal(hono, ctx, options, description, dpop, error = 'invalid_request') {
+  const res = unauthorizedResponse({ ctx, error, errDescription: description, realm: options.realm, dpop })
+  return new hono.HTTPException(401, { message: description, res })
+}
+
+// A refusal of the DPoP step (lib/dpop-auth.js), made a 401 HTTPException by the middleware.
+class DpopRefusal extends Error {
+  constructor(code, inner) {
+    super(inner.message)
+    this.code = code
+    this.inner = inner
+  }
+}
+
+// The DPoP step for a verified token: the proof is checked against the request (its method, c.req.url, the
+// Authorization credentials as read) and the token's `cnf.jkt`. A refusal is a 401 with the challenge and the
+// error as `cause`; a replay store that cannot answer goes on as it is.
+async function checkProof(hono, ctx, dpop, authorization, payload) {
+  try {
+    return await dpop.check(
+      dpopRequest(ctx.req.method, ctx.req.url, authorization, ctx.req.raw.headers.get('DPoP') ?? undefined),
+      payload,
+    )
+  } catch (err) {
+    if (!(err instanceof DpopRefusal)) throw err
+    const res = new Response('Unauthorized', { status: 401, statusText: 'Unauthorized', headers: err.headers })
+    throw new hono.HTTPException(401, { message: err.message, res, cause: err.inner })
+  }
 }
 
 // The token from the header named `headerName` (a `Bearer` credential), else from the cookie, when one is named.
 // `undefined` when there is none; a header of another shape is refused.
-async function tokenOf(hono, ctx, options) {
+// With `dpop`, the DPoP scheme is taken too (and Bearer only in "allowed" mode); `found.authorization` gets the
+// credentials as read.
+async function tokenOf(hono, ctx, options, dpop, found) {
   const credentials = ctx.req.raw.headers.get(options.headerName || 'Authorization')
   if (credentials) {
     const parts = credentials.split(/\s+/)
-    if (parts.length !== 2 || parts[0].toLowerCase() !== 'bearer') {
-      throw refusal(hono, ctx, options, 'invalid credentials structure')
+    const scheme = parts[0].toLowerCase()
+    if (parts.length !== 2 || !(dpop == null ? scheme === 'bearer' : dpop.accepts(scheme))) {
+      throw refusal(hono, ctx, options, 'invalid credentials structure', dpop)
     }
+    found.authorization = `${parts[0]} ${parts[1]}`
     return parts[1]
   }
   const { cookie } = options
@@ -51,13 +83,16 @@ async function tokenOf(hono, ctx, options) {
 // The middleware both share: `check(token, ctx)` resolves to the payload or rejects with the reason, which goes
 // on the 401 as its `cause`. `passThrough(err)` says which reasons are not the token's fault (the jwk middleware's
 // JWK Set that cannot be fetched) and go to the app's error handler as they are.
-function authMiddleware(loadHono, options, check, { name, allowAnon = false, passThrough = () => false }) {
+// `dpop`: the DPoP step (lib/dpop-auth.js) when the `dpop` option is on, else null.
+function authMiddleware(loadHono, options, check, { name, allowAnon = false, passThrough = () => false, dpop = null }) {
   const hono = loadHono()
   const middleware = async (ctx, next) => {
-    const token = await tokenOf(hono, ctx, options)
+    const found = {}
+    const token = await tokenOf(hono, ctx, options, dpop, found)
     if (!token) {
       if (allowAnon) return next()
-      throw refusal(hono, ctx, options, 'no authorization included in request')
+      const error = dpop === null ? 'invalid_request' : null
+      throw refusal(hono, ctx, options, 'no authorization included in request', dpop, error)
     }
     let payload
     let cause
@@ -76,9 +111,16 @@ function authMiddleware(loadHono, options, check, { name, allowAnon = false, pas
           statusText: 'Unauthorized',
           errDescription: 'token verification failure',
           realm: options.realm,
+          dpop,
         }),
         cause,
       })
+    }
+    if (dpop !== null) {
+      const proof = await checkProof(hono, ctx, dpop, found.authorization, payload)
+      if (proof !== null) ctx.set('dpop', proof)
+      const headers = dpop.responseHeaders()
+      if (headers !== null) for (const [header, value] of Object.entries(headers)) ctx.header(header, value)
     }
     ctx.set('jwtPayload', payload)
     await next()
@@ -99,7 +141,15 @@ function honoMiddleware(loadHono) {
     if (!options || !options.secret) throw new Error('JWT auth middleware requires options for "secret"')
     if (!options.alg) throw new Error('JWT auth middleware requires options for "alg"')
     const verification = { alg: options.alg, ...options.verification }
-    return authMiddleware(loadHono, options, (token) => verify(token, options.secret, verification), { name: 'jwt' })
+    const dpop = createDpopAuth(options.dpop, (code, inner) => new DpopRefusal(code, inner))
+    if (
+      dpop !== null &&
+      (options.cookie || (options.headerName && options.headerName.toLowerCase() !== 'authorization'))
+    ) {
+      throw new Error('"dpop" reads the Authorization header: no "cookie" or "headerName"')
+    }
+    const check = (token) => verify(token, options.secret, verification)
+    return authMiddleware(loadHono, options, check, { name: 'jwt', dpop })
   }
 
   function jwk(options, init) {
