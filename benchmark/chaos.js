@@ -17,12 +17,12 @@
 // A client backs off 100 ms after a 503 (the demo sends Retry-After: 1; a browser would wait longer), so that the
 // 503 count is not a count of how fast a loop can spin.
 
-const { spawn } = require('node:child_process')
 const http = require('node:http')
 const os = require('node:os')
 const { parseArgs } = require('node:util')
 const { setTimeout: sleep } = require('node:timers/promises')
 const { startCluster } = require('../__test__/helpers/redis')
+const { startServer } = require('../__test__/helpers/demo')
 
 const { values: flags } = parseArgs({
   options: {
@@ -68,33 +68,7 @@ async function instance() {
 }
 
 // A demo instance on a free port, until it says where it listens; its stderr kept.
-function startDemo(env) {
-  const args = [__filename, '--instance', '--workers', String(WORKERS)]
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output = { stdout: '', stderr: '' }
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (output.stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (output.stderr += chunk))
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server.js exited with ${code}: ${output.stderr}`)))
-    const poll = setInterval(() => {
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)
-      if (found === null) return
-      clearInterval(poll)
-      resolve({
-        base: found[1],
-        stderr: () => output.stderr,
-        stop: () => {
-          child.kill('SIGTERM')
-          return exited
-        },
-      })
-    }, 20)
-  })
-}
+const startDemo = (env) => startServer(env, [__filename, '--instance', '--workers', String(WORKERS)])
 
 const started = performance.now()
 const elapsed = () => performance.now() - started
@@ -251,7 +225,7 @@ async function main() {
       }),
     )
     agent.destroy()
-    const stderr = apps.map((app) => app.stderr()).join('')
+    const stderr = apps.map((app) => app.stderr).join('')
     console.log(report(durationMs, finalCheck, stderr))
     if (stderr) console.log(`\ninstances' stderr:\n${stderr.split('\n').slice(0, 20).join('\n')}`)
   } finally {
