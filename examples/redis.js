@@ -99,8 +99,8 @@ function ioredisClient({ topology, url, nodes, name }) {
 
 /**
  * What the failed sign-in counts need of a client, for either library: rate-limit-redis's
- * `sendCommandCluster({ key, isReadOnly, command })` (the key routes the command on a Cluster), and whether the
- * client can take commands now.
+ * `sendCommandCluster({ key, isReadOnly, command })` (the key routes the command on a Cluster; node-redis's
+ * Sentinel client takes whether it only reads), and whether the client can take commands now.
  */
 function connectionOf(client, library = 'redis', topology = 'node') {
   if (library === 'ioredis') {
@@ -112,6 +112,9 @@ function connectionOf(client, library = 'redis', topology = 'node') {
   const isReady = () => client.isReady !== false
   if (topology === 'cluster') {
     return { sendCommand: ({ key, isReadOnly, command }) => client.sendCommand(key, isReadOnly, command), isReady }
+  }
+  if (topology === 'sentinel') {
+    return { sendCommand: ({ isReadOnly, command }) => client.sendCommand(isReadOnly, command), isReady }
   }
   return { sendCommand: ({ command }) => client.sendCommand(command), isReady }
 }

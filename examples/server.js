@@ -106,7 +106,11 @@ async function main() {
   process.once('SIGTERM', shutdown)
 }
 
-main().catch((err) => {
-  console.error(`cannot start: ${err.message}`)
-  process.exit(1)
-})
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`cannot start: ${err.message}`)
+    process.exit(1)
+  })
+}
+
+module.exports = { stores }
