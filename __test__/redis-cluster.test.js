@@ -30,7 +30,9 @@ async function expectUnavailable(promise, reason, message) {
   return err
 }
 
-storesOnEveryLibrary(topology, { options: { minReplicas: 1 } })
+// Every revoking write waits for its replica; the wait is generous, since these tests are about behaviour and a
+// loaded machine can hold a healthy replica's acknowledgement past the 250 ms default.
+storesOnEveryLibrary(topology, { options: { minReplicas: 1, replicaTimeout: 5_000 } })
 
 describe.each(LIBRARIES)('%s on the Cluster', (library) => {
   const connected = connectedClient(library, topology)

@@ -34,7 +34,9 @@ async function expectUnavailable(promise, reason, message) {
 
 const NOT_CONFIRMED = 'Redis confirmed the write on 0 of 1 replicas within 200 ms: the request is refused.'
 
-storesOnEveryLibrary(topology, { options: { minReplicas: 1 } })
+// Every revoking write waits for its replica; the wait is generous, since these tests are about behaviour and a
+// loaded machine can hold a healthy replica's acknowledgement past the 250 ms default.
+storesOnEveryLibrary(topology, { options: { minReplicas: 1, replicaTimeout: 5_000 } })
 
 test('a write to a replica is refused as read-only, not as a failure to answer', async () => {
   const onReplica = createClient({ url: sentinel.replica.url })
