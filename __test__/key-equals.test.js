@@ -14,6 +14,8 @@ const { signingKey, verifyingKey, RECENT_KEY_OBJECTS } = require('../lib/keys')
 const { encryptionKey, decryptionKey } = require('../lib/jwe-keys')
 const { keys } = require('./helpers/keys')
 const { expectError, rejected } = require('./helpers/assert')
+const { expressjwt } = require('../express')
+const { withApp, bearer } = require('./helpers/express-apps')
 
 const { JsonWebTokenError } = jwt
 const NOW = 1_700_000_000
@@ -142,6 +144,33 @@ describe('a KeyObject equal to a recent one', () => {
     equals.mockClear()
     expect(verifyingKey(held)).toBe(entry)
     expect(equals).not.toHaveBeenCalled()
+  })
+  test('the middleware with a secret callback that returns a new KeyObject: one entry per key, by kid', async () => {
+    jest.useRealTimers()
+    const pairs = { a: fresh(keys.p256), b: fresh(otherP256) }
+    const token = (kid) => jwt.sign({ sub: kid }, pairs[kid].privateKey(), { algorithm: 'ES256', keyid: kid })
+    const middleware = expressjwt({
+      secret: (req, { header }) => pairs[header.kid].publicKey(),
+      algorithms: ['ES256'],
+    })
+    await withApp(middleware, async (app) => {
+      for (let i = 0; i < 3; i++) {
+        for (const kid of ['a', 'b']) {
+          const { status, body } = await app.request('/', bearer(token(kid)))
+          expect(status).toBe(200)
+          expect(body).toEqual({ auth: { sub: kid, iat: expect.any(Number) } })
+        }
+      }
+      const forged = jwt.sign({ sub: 'a' }, pairs.b.privateKey(), { algorithm: 'ES256', keyid: 'a' })
+      const { status, body } = await app.request('/', bearer(forged))
+      expect(status).toBe(401)
+      expect(body).toMatchObject({
+        name: 'UnauthorizedError',
+        code: 'invalid_token',
+        message: 'invalid signature',
+        inner: { name: 'JsonWebTokenError', code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' },
+      })
+    })
   })
 })
 
