@@ -45,20 +45,26 @@ const x25519 = pemPair(crypto.generateKeyPairSync('x25519'))
 const otherP256 = pemPair(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }))
 
 describe('a KeyObject equal to a recent one', () => {
-  test('gets its entry in every cache, without an export or a digest', () => {
+  test('a public key gets its entry in the verifying and encryption caches, without an export or a digest', () => {
     const p256 = fresh(keys.p256)
-    const first = {
-      signing: signingKey(p256.privateKey()),
-      verifying: verifyingKey(p256.publicKey()),
-      encryption: encryptionKey(p256.publicKey()),
-      decryption: decryptionKey(p256.privateKey()),
-    }
+    const verifying = verifyingKey(p256.publicKey())
+    const encryption = encryptionKey(p256.publicKey())
     keyDigest.mockClear()
-    expect(signingKey(p256.privateKey())).toBe(first.signing)
-    expect(verifyingKey(p256.publicKey())).toBe(first.verifying)
-    expect(encryptionKey(p256.publicKey())).toBe(first.encryption)
-    expect(decryptionKey(p256.privateKey())).toBe(first.decryption)
+    expect(verifyingKey(p256.publicKey())).toBe(verifying)
+    expect(encryptionKey(p256.publicKey())).toBe(encryption)
     expect(keyDigest).not.toHaveBeenCalled()
+  })
+
+  test('a private key is never compared: it is found by the digest of its export', () => {
+    const p256 = fresh(keys.p256)
+    const signing = signingKey(p256.privateKey())
+    const decryption = decryptionKey(p256.privateKey())
+    keyDigest.mockClear()
+    equals.mockClear()
+    expect(signingKey(p256.privateKey())).toBe(signing)
+    expect(decryptionKey(p256.privateKey())).toBe(decryption)
+    expect(keyDigest).toHaveBeenCalledTimes(2)
+    expect(equals).not.toHaveBeenCalled()
   })
 
   test('gives the results of the original key: sign, verify, encrypt, decrypt, their async and compiled forms', async () => {
@@ -196,13 +202,60 @@ describe('the list of recent KeyObjects is bounded', () => {
   })
 
   test('keys of another type are not compared', () => {
-    signingKey(crypto.createSecretKey(crypto.randomBytes(32)))
-    signingKey(fresh(keys.rsa).privateKey())
-    signingKey(fresh(keys.ed25519).privateKey())
-    signingKey(fresh(keys.p256).privateKey())
+    verifyingKey(crypto.createSecretKey(crypto.randomBytes(32)))
+    verifyingKey(fresh(keys.rsa).publicKey())
+    verifyingKey(fresh(keys.ed25519).publicKey())
+    verifyingKey(fresh(keys.p256).publicKey())
     equals.mockClear()
-    signingKey(fresh(keys.p256).privateKey())
+    verifyingKey(fresh(keys.p256).publicKey())
     expect(equals).toHaveBeenCalledTimes(1)
+  })
+})
+
+// OpenSSL's `equals` compares only the public parts of two private keys: a private key that holds another key's
+// public key beside a private key of its own must not be given that key's entry (it would sign and decrypt as that
+// key). The native parse refuses it, as it did before KeyObjects were compared.
+describe('a private key that holds the public key of another', () => {
+  // `pair`'s PKCS#8 with its private scalar (EC) or exponent (RSA) replaced by another key's.
+  function forged(pair, other) {
+    if (pair.privateKey.asymmetricKeyType === 'ec') {
+      const der = pair.privateKey.export({ type: 'pkcs8', format: 'der' })
+      const own = Buffer.from(pair.privateKey.export({ format: 'jwk' }).d, 'base64url')
+      const theirs = Buffer.from(other.privateKey.export({ format: 'jwk' }).d, 'base64url')
+      const key = Buffer.from(der)
+      theirs.copy(key, der.indexOf(own))
+      return () => crypto.createPrivateKey({ key, format: 'der', type: 'pkcs8' })
+    }
+    const jwk = { ...pair.privateKey.export({ format: 'jwk' }), d: other.privateKey.export({ format: 'jwk' }).d }
+    return () => crypto.createPrivateKey({ key: jwk, format: 'jwk' })
+  }
+  const other = {
+    p256: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    rsa: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  }
+
+  test.each([
+    ['P-256', 'p256', 'ES256', 'ECDH-ES'],
+    ['RSA', 'rsa', 'RS256', 'RSA-OAEP-256'],
+  ])('%s: equal to the key by `equals`, refused to sign and decrypt', (_, name, alg, algorithm) => {
+    const pair = keys[name]
+    const key = forged(pair, other[name])
+    expect(key().equals(pair.privateKey)).toBe(true)
+    expect(jwt.verify(jwt.sign(PAYLOAD, fresh(pair).privateKey(), { algorithm: alg }), pair.publicKey)).toEqual(PAYLOAD)
+    expectError(
+      () => jwt.sign(PAYLOAD, key(), { algorithm: alg }),
+      JsonWebTokenError,
+      'ERR_KEY_INVALID',
+      'secretOrPrivateKey is not valid key material',
+    )
+    const encrypted = jwt.encrypt(PAYLOAD, pair.publicKey, { algorithm, encryption: 'A256GCM' })
+    expect(jwt.decrypt(encrypted, fresh(pair).privateKey())).toEqual(PAYLOAD)
+    expectError(
+      () => jwt.decrypt(encrypted, key()),
+      JsonWebTokenError,
+      'ERR_KEY_INVALID',
+      'decryption key is not valid key material',
+    )
   })
 })
 

@@ -113,8 +113,8 @@ function normalise(input, createAsymmetric, role, describeKey) {
 // lib/jwe-keys.js makes JWE keys the same way). Strings are found by their text; bytes and `{ key, passphrase }`
 // objects by a keyed digest of their content (lib/native `keyDigest`), so the cache holds no copy of a secret and
 // a key parsed once (a passphrase's key derivation run once) serves every copy of it. A KeyObject is found, in
-// this order: by identity; by `equals` against the KeyObjects of the entries used last; by the digest of its
-// content (see keyObjectDigest).
+// this order: by identity; a secret or public key by `equals` against the KeyObjects of the entries used last; by
+// the digest of its content (see keyObjectDigest).
 function makeCache(createAsymmetric, role, describeKey = describe) {
   const strings = new Map()
   const contents = new Map()
@@ -140,14 +140,20 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   function keyObjectEntry(input) {
     let entry = keyObjects.get(input)
     if (entry !== undefined) return entry
-    // A KeyObject made anew for the call is not added to the WeakMap: its entry there would cost more (a
-    // short-lived object in a WeakMap makes work for the collector) than comparing it with the recent keys again.
-    entry = recent.find(input, keyObjects)
-    if (entry !== undefined) return entry
+    // Never a private key: OpenSSL's `equals` compares only the public parts of two private keys, so a key that
+    // holds another's public key beside a private key of its own (which the native parse refuses) would be given
+    // the other key's entry, and sign or decrypt as that key.
+    const comparable = input.type !== 'private'
+    if (comparable) {
+      // A KeyObject made anew for the call is not added to the WeakMap: its entry there would cost more (a
+      // short-lived object in a WeakMap makes work for the collector) than comparing it with the recent keys again.
+      entry = recent.find(input, keyObjects)
+      if (entry !== undefined) return entry
+    }
     const digest = keyObjectDigest(input)
     entry = digest === null ? make(input) : byContent(digest, input)
     keyObjects.set(input, entry)
-    recent.add(input, entry)
+    if (comparable) recent.add(input, entry)
     return entry
   }
 
@@ -170,10 +176,11 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
 // How many KeyObjects of recent entries a cache compares a new KeyObject with before it exports and digests it.
 const RECENT_KEY_OBJECTS = 8
 
-// The KeyObjects of the entries a cache made or found last (most recent first), each compared with a KeyObject it
-// does not know by `equals`: node compares a secret's bytes, or an asymmetric key's public parts in OpenSSL
-// (EVP_PKEY_eq), well under a microsecond, where exporting a key node has just parsed costs one to a hundred.
-// These KeyObjects are held strongly (at most RECENT_KEY_OBJECTS of them), as the entries hold the parsed keys.
+// The secret and public KeyObjects of the entries a cache made or found last (most recent first), each compared
+// with a KeyObject it does not know by `equals`: node compares a secret's bytes (about 0.1 µs), OpenSSL a public
+// key and its parameters (EVP_PKEY_eq, about 1 µs for P-256), where exporting and digesting a key node has just
+// parsed costs 1 µs (a secret) to 30 µs (an EC key's JWK). These KeyObjects are held strongly (at most
+// RECENT_KEY_OBJECTS of them), as the entries hold the parsed keys.
 function recentKeyObjects() {
   const list = []
   return {
@@ -216,8 +223,8 @@ function equal(known, keyObject) {
   }
 }
 
-// OpenSSL finds two EC keys of the same type but of curves it cannot compare (P-256 and a curve of explicit
-// parameters with another generator, say) unequal and leaves "incompatible objects" in its thread's error queue:
+// OpenSSL finds two EC keys of curves it cannot compare (P-256 and a curve of explicit parameters with another
+// generator, say) unequal and leaves "incompatible objects" in its thread's error queue:
 // node's `equals` does not clear it (Node 20 to 26), and the app's next createPrivateKey(pem) would fail with that
 // error. node clears the queue on return from the functions it runs as crypto jobs; checkPrimeSync on a one-byte
 // number is the cheapest of them (under a microsecond). A secret's `equals` is a byte comparison in node, outside
