@@ -224,11 +224,12 @@ function equal(known, keyObject) {
 }
 
 // OpenSSL finds two EC keys of curves it cannot compare (P-256 and a curve of explicit parameters with another
-// generator, say) unequal and leaves "incompatible objects" in its thread's error queue:
-// node's `equals` does not clear it (Node 20 to 26), and the app's next createPrivateKey(pem) would fail with that
-// error. node clears the queue on return from the functions it runs as crypto jobs; checkPrimeSync on a one-byte
-// number is the cheapest of them (under a microsecond). A secret's `equals` is a byte comparison in node, outside
-// OpenSSL, so only asymmetric keys need this. __test__/key-equals.test.js holds node to it on every Node line.
+// generator, say) unequal and leaves "incompatible objects" in its thread's error queue: node's `equals` does not
+// clear it (Node 20 to 26), and the app's next createPrivateKey(pem) would fail with that error. node clears the
+// queue on return from the functions it runs as crypto jobs; checkPrimeSync on a one-byte number is the cheapest of
+// them (under a microsecond; createHash, getFips and export do not clear it on Node 20). A secret's `equals` is a
+// byte comparison in node, outside OpenSSL, so only public keys need this. __test__/key-equals.test.js holds node
+// to it on every Node line.
 const TWO = Buffer.from([2])
 function clearOpenSslErrors() {
   checkPrimeSync(TWO, { checks: 1 })
