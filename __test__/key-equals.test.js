@@ -1,9 +1,9 @@
 'use strict'
-// A KeyObject made anew for every call is found by `equals` against the KeyObjects of the entries used last,
-// before any export: it gets the entry of the equal key, a different key of the same curve gets its own, the list
-// stays bounded, and OpenSSL's error queue is left empty after keys it cannot compare (the app's next
-// createPrivateKey would otherwise fail with the error they left). node:crypto and the digest are watched (not
-// replaced) to see which path found a key.
+// A secret or public KeyObject made anew for every call is found by `equals` against the KeyObjects of the entries
+// used last, before any export: it gets the entry of the equal key, a different key of the same curve gets its own,
+// the list stays bounded, a private key is never matched that way, and OpenSSL's error queue is left empty after
+// keys it cannot compare (the app's next createPrivateKey would otherwise fail with the error they left).
+// node:crypto's `equals` and the digest are watched (not replaced) to see which path found a key.
 
 const fs = require('node:fs')
 const path = require('node:path')
