@@ -4,7 +4,7 @@
 // a key handed over in a new Buffer, KeyObject or `{ key, passphrase }` object on every call is parsed once.
 
 const { types } = require('node:util')
-const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
+const { KeyObject, checkPrimeSync, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
 const native = require('./native')
 const { tokenError, fromNative } = require('./errors')
 
@@ -110,9 +110,11 @@ function normalise(input, createAsymmetric, role, describeKey) {
 }
 
 // A cache of key entries for one use: `describeKey(keyObject, pemText)` makes the entry (JWS keys by default;
-// lib/jwe-keys.js makes JWE keys the same way). Strings are found by their text; bytes, KeyObjects and
-// `{ key, passphrase }` objects by a keyed digest of their content (lib/native `keyDigest`), so the cache holds
-// no copy of a secret and a key parsed once (a passphrase's key derivation run once) serves every copy of it.
+// lib/jwe-keys.js makes JWE keys the same way). Strings are found by their text; bytes and `{ key, passphrase }`
+// objects by a keyed digest of their content (lib/native `keyDigest`), so the cache holds no copy of a secret and
+// a key parsed once (a passphrase's key derivation run once) serves every copy of it. A KeyObject is found, in
+// this order: by identity; a secret or public key by `equals` against the KeyObjects of the entries used last; by
+// the digest of its content (see keyObjectDigest).
 function makeCache(createAsymmetric, role, describeKey = describe) {
   const strings = new Map()
   const contents = new Map()
@@ -120,6 +122,7 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   const keyObjects = new WeakMap()
   // Other objects (JWKs, `{ key: KeyObject }`): by identity, while what they were made from is unchanged.
   const objects = new WeakMap()
+  const recent = recentKeyObjects()
   const make = (input) => normalise(input, createAsymmetric, role, describeKey)
 
   // The entry `map` holds under `key`, made from `input` when it holds none.
@@ -134,18 +137,30 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   }
   const byContent = (digest, input) => remembered(contents, digest, input)
 
+  function keyObjectEntry(input) {
+    let entry = keyObjects.get(input)
+    if (entry !== undefined) return entry
+    // Never a private key: OpenSSL's `equals` compares only the public parts of two private keys, so a key that
+    // holds another's public key beside a private key of its own (which the native parse refuses) would be given
+    // the other key's entry, and sign or decrypt as that key.
+    const comparable = input.type !== 'private'
+    if (comparable) {
+      // A KeyObject made anew for the call is not added to the WeakMap: its entry there would cost more (a
+      // short-lived object in a WeakMap makes work for the collector) than comparing it with the recent keys again.
+      entry = recent.find(input, keyObjects)
+      if (entry !== undefined) return entry
+    }
+    const digest = keyObjectDigest(input)
+    entry = digest === null ? make(input) : byContent(digest, input)
+    keyObjects.set(input, entry)
+    if (comparable) recent.add(input, entry)
+    return entry
+  }
+
   return function keyEntry(input) {
     if (typeof input === 'string') return remembered(strings, input, input)
     if (input === null || (typeof input !== 'object' && typeof input !== 'function')) return make(input)
-    if (input instanceof KeyObject) {
-      let entry = keyObjects.get(input)
-      if (entry === undefined) {
-        const digest = keyObjectDigest(input)
-        entry = digest === null ? make(input) : byContent(digest, input)
-        keyObjects.set(input, entry)
-      }
-      return entry
-    }
+    if (input instanceof KeyObject) return keyObjectEntry(input)
     const bytes = bytesOf(input)
     if (bytes !== null) return byContent(native.keyDigest('bytes', bytes, NO_BYTES), input)
     const options = keyOptions(input)
@@ -158,10 +173,72 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
   }
 }
 
-// The content of a KeyObject: a secret's bytes; an asymmetric key's JWK export (microseconds for RSA and Ed25519,
-// a few ECDSA operations for an EC key node has just parsed, where the DER export costs about as much as parsing
-// the key again), with the facts a JWK leaves out. Null for a key node
-// cannot export as a JWK (RSA-PSS, explicit curve parameters, ...): such a key is found by identity only.
+// How many KeyObjects of recent entries a cache compares a new KeyObject with before it exports and digests it.
+const RECENT_KEY_OBJECTS = 8
+
+// The secret and public KeyObjects of the entries a cache made or found last (most recent first), each compared
+// with a KeyObject it does not know by `equals`: node compares a secret's bytes (about 0.1 µs), OpenSSL a public
+// key and its parameters (EVP_PKEY_eq, about 1 µs for P-256), where exporting and digesting a key node has just
+// parsed costs 1 µs (a secret) to 30 µs (an EC key's JWK). These KeyObjects are held strongly (at most
+// RECENT_KEY_OBJECTS of them), as the entries hold the parsed keys.
+function recentKeyObjects() {
+  const list = []
+  return {
+    // The entry of the recent KeyObject equal to `keyObject`, moved to the front, or undefined. Only keys of the
+    // same type are compared: OpenSSL finds keys of different types unequal only after leaving an error behind.
+    // The same KeyObject matched twice in a row is kept in `keyObjects`: the app holds on to it.
+    find(keyObject, keyObjects) {
+      const { type, asymmetricKeyType } = keyObject
+      let unequal = false
+      try {
+        for (let i = 0; i < list.length; i++) {
+          const known = list[i]
+          if (known.type !== type || known.asymmetricKeyType !== asymmetricKeyType) continue
+          if (!equal(known.keyObject, keyObject)) {
+            unequal = true
+            continue
+          }
+          if (i > 0) list.unshift(...list.splice(i, 1))
+          if (known.lastMatch === keyObject) keyObjects.set(keyObject, known.entry)
+          else known.lastMatch = keyObject
+          return known.entry
+        }
+        return undefined
+      } finally {
+        if (unequal && type !== 'secret') clearOpenSslErrors()
+      }
+    },
+    add(keyObject, entry) {
+      list.unshift({ keyObject, type: keyObject.type, asymmetricKeyType: keyObject.asymmetricKeyType, entry })
+      if (list.length > RECENT_KEY_OBJECTS) list.pop()
+    },
+  }
+}
+
+function equal(known, keyObject) {
+  try {
+    return known.equals(keyObject)
+  } catch {
+    return false
+  }
+}
+
+// OpenSSL finds two EC keys of curves it cannot compare (P-256 and a curve of explicit parameters with another
+// generator, say) unequal and leaves "incompatible objects" in its thread's error queue: node's `equals` does not
+// clear it (Node 20 to 26), and the app's next createPrivateKey(pem) would fail with that error. node clears the
+// queue on return from the functions it runs as crypto jobs; checkPrimeSync on a one-byte number is the cheapest of
+// them (under a microsecond; createHash, getFips and export do not clear it on Node 20). A secret's `equals` is a
+// byte comparison in node, outside OpenSSL, so only public keys need this. __test__/key-equals.test.js holds node
+// to it on every Node line.
+const TWO = Buffer.from([2])
+function clearOpenSslErrors() {
+  checkPrimeSync(TWO, { checks: 1 })
+}
+
+// The content of a KeyObject the recent keys do not match (and of every private key): a secret's bytes; an
+// asymmetric key's JWK export with its type (microseconds for RSA and Ed25519; 8 µs on Node 24 and 30 µs on Node 20
+// for an EC key node has just parsed, where the DER export costs more). Null for a key node cannot export as a JWK
+// (RSA-PSS, explicit curve parameters, ...): such a key is found by identity, or by `equals` if it is public.
 function keyObjectDigest(keyObject) {
   if (keyObject.type === 'secret') return digestOnce('secret', keyObject.export())
   let jwk
@@ -170,13 +247,9 @@ function keyObjectDigest(keyObject) {
   } catch {
     return null
   }
-  const details = keyObject.asymmetricKeyDetails ?? {}
-  const context = JSON.stringify([
-    keyObject.type,
-    keyObject.asymmetricKeyType,
-    details.namedCurve,
-    details.modulusLength,
-  ])
+  // The JWK names the curve (`crv`) and holds the modulus (`n`): asymmetricKeyDetails, which costs node a few
+  // microseconds more on a key it has just parsed, would add nothing.
+  const context = JSON.stringify([keyObject.type, keyObject.asymmetricKeyType])
   // The members in a fixed order: the text does not depend on how the export ordered them.
   return digestOnce(context, Buffer.from(JSON.stringify(JWK_MEMBERS.map((name) => jwk[name] ?? null))))
 }
@@ -254,4 +327,4 @@ function defaultAlgorithms(entry) {
   }
 }
 
-module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS, makeCache, CACHE_LIMIT }
+module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS, makeCache, CACHE_LIMIT, RECENT_KEY_OBJECTS }
