@@ -177,8 +177,9 @@ function checkKeyKind(entry, alg, options) {
 
 // The native signer for a key and algorithm: it runs the full RFC 8725 checks (type, curve, size) once. An RSA key
 // under 2048 bits that passed them (`allowInsecureKeySizes`) signs through node:crypto.
+let unsecuredSigner
 function nativeSigner(entry, alg, allowInsecureKeySizes) {
-  if (alg === 'none') return boundSigner(native.unsecuredSigner())
+  if (alg === 'none') return (unsecuredSigner ??= boundSigner(native.unsecuredSigner()))
   if (entry.native === null) {
     throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
   }

@@ -94,7 +94,9 @@ fn claim_value(text: &str) -> std::result::Result<Value, json::Invalid> {
         [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
             return Ok(Value::String(text[1..text.len() - 1].to_owned()));
         }
-        digits @ [b'0'..=b'9', ..] if digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) => {
+        digits @ [b'0'..=b'9', ..]
+            if digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) =>
+        {
             let number = digits
                 .iter()
                 .fold(0u64, |n, &digit| n * 10 + u64::from(digit - b'0'));
