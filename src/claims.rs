@@ -87,11 +87,13 @@ impl Claims {
 }
 
 /// A registered claim's value from its text, which [`json::members`] has checked. The usual forms are built
-/// here, as serde_json builds them: a string without escapes (its text between the quotes) and a non-negative
-/// integer of up to 15 digits (a `u64`); anything else by serde_json itself.
+/// here, as serde_json builds them: a string without escapes (its text between the quotes), a non-negative
+/// integer of up to 15 digits (a `u64`) and an array of such strings written without whitespace (an audience
+/// list); anything else by serde_json itself.
 fn claim_value(text: &str) -> std::result::Result<Value, json::Invalid> {
+    let plain = |inner: &[u8]| !inner.contains(&b'\\');
     match text.as_bytes() {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
+        [b'"', inner @ .., b'"'] if plain(inner) => {
             return Ok(Value::String(text[1..text.len() - 1].to_owned()));
         }
         digits @ [b'0'..=b'9', ..]
@@ -102,9 +104,30 @@ fn claim_value(text: &str) -> std::result::Result<Value, json::Invalid> {
                 .fold(0u64, |n, &digit| n * 10 + u64::from(digit - b'0'));
             return Ok(Value::from(number));
         }
+        [b'[', b'"', inner @ .., b'"', b']'] if plain(inner) => {
+            if let Some(items) = plain_strings(&text[1..text.len() - 1]) {
+                return Ok(Value::Array(items));
+            }
+        }
         _ => {}
     }
     serde_json::from_str(text).map_err(|_| json::Invalid)
+}
+
+/// The strings of `"a","b",…` (the inside of an array, without escapes, so that every quote delimits a string),
+/// or None when anything else stands between them.
+fn plain_strings(mut rest: &str) -> Option<Vec<Value>> {
+    let mut items = Vec::new();
+    loop {
+        let body = rest.strip_prefix('"')?;
+        let end = body.find('"')?;
+        items.push(Value::String(body[..end].to_owned()));
+        rest = &body[end + 1..];
+        if rest.is_empty() {
+            return Some(items);
+        }
+        rest = rest.strip_prefix(',')?;
+    }
 }
 
 fn claim_invalid(name: &str) -> Error {
@@ -236,6 +259,18 @@ mod tests {
             "true",
             "null",
             r#"["a","b"]"#,
+            r#"["https://api.example.com","https://orders.example.com"]"#,
+            r#"["a"]"#,
+            r#"[""]"#,
+            r#"["",""]"#,
+            r#"["a", "b"]"#,
+            r#"["a",1]"#,
+            r#"["a",["b"]]"#,
+            r#"["a","b\"c"]"#,
+            r#"[]"#,
+            r#"["a",{"x":"y"},"b"]"#,
+            r#"["a",1,"b"]"#,
+            r#"["a,b","c]"]"#,
             r#"{"a":1}"#,
         ] {
             let expected: Value = serde_json::from_str(text).unwrap();
