@@ -17,6 +17,7 @@ const { parseArgs, isDeepStrictEqual } = require('node:util')
 const { Hono } = require('hono')
 const hono = require('hono/jwt')
 const ringjwt = require('../hono')
+const { median } = require('./measure')
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const settings = flags.quick ? { rounds: 3, sampleMs: 150 } : { rounds: 7, sampleMs: 400 }
@@ -68,7 +69,7 @@ async function check(alg, keys, apps) {
 }
 
 // Completed calls per second and CPU microseconds per call, with IN_FLIGHT calls running at any time.
-async function measure(call) {
+async function sample(call) {
   let done = 0
   const end = performance.now() + settings.sampleMs
   const worker = async () => {
@@ -82,12 +83,6 @@ async function measure(call) {
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
   const { user, system } = process.cpuUsage(cpu)
   return { ops: done / ((performance.now() - start) / 1000), cpu: (user + system) / done }
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 async function main() {
@@ -113,7 +108,7 @@ async function main() {
       const names = Object.keys(LIBRARIES)
       for (let round = 0; round < settings.rounds; round++) {
         const order = round % 2 === 0 ? names : [...names].reverse()
-        for (const name of order) samples[name].push(await measure(make(LIBRARIES[name], name)))
+        for (const name of order) samples[name].push(await sample(make(LIBRARIES[name], name)))
       }
       const [theirs, ours] = names.map((name) => ({
         ops: median(samples[name].map((sample) => sample.ops)),

@@ -79,10 +79,54 @@ impl Claims {
             if slot.is_some() || member.depth > CLAIM_DEPTH {
                 return Err(json::Invalid);
             }
-            *slot = Some(serde_json::from_str(member.value).map_err(|_| json::Invalid)?);
+            *slot = Some(claim_value(member.value)?);
             Ok(())
         })?;
         Ok(claims)
+    }
+}
+
+/// A registered claim's value from its text, which [`json::members`] has checked. The usual forms are built
+/// here, as serde_json builds them: a string without escapes (its text between the quotes), a non-negative
+/// integer of up to 15 digits (a `u64`) and an array of such strings written without whitespace (an audience
+/// list); anything else by serde_json itself.
+fn claim_value(text: &str) -> std::result::Result<Value, json::Invalid> {
+    let plain = |inner: &[u8]| !inner.contains(&b'\\');
+    match text.as_bytes() {
+        [b'"', inner @ .., b'"'] if plain(inner) => {
+            return Ok(Value::String(text[1..text.len() - 1].to_owned()));
+        }
+        digits @ [b'0'..=b'9', ..]
+            if digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) =>
+        {
+            let number = digits
+                .iter()
+                .fold(0u64, |n, &digit| n * 10 + u64::from(digit - b'0'));
+            return Ok(Value::from(number));
+        }
+        [b'[', b'"', inner @ .., b'"', b']'] if plain(inner) => {
+            if let Some(items) = plain_strings(&text[1..text.len() - 1]) {
+                return Ok(Value::Array(items));
+            }
+        }
+        _ => {}
+    }
+    serde_json::from_str(text).map_err(|_| json::Invalid)
+}
+
+/// The strings of `"a","b",…` (the inside of an array, without escapes, so that every quote delimits a string),
+/// or None when anything else stands between them.
+fn plain_strings(mut rest: &str) -> Option<Vec<Value>> {
+    let mut items = Vec::new();
+    loop {
+        let body = rest.strip_prefix('"')?;
+        let end = body.find('"')?;
+        items.push(Value::String(body[..end].to_owned()));
+        rest = &body[end + 1..];
+        if rest.is_empty() {
+            return Some(items);
+        }
+        rest = rest.strip_prefix(',')?;
     }
 }
 
@@ -194,6 +238,49 @@ impl Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claim_values_are_built_as_serde_json_builds_them() {
+        for text in [
+            r#""user-1234""#,
+            r#""""#,
+            r#""caf\u00e9""#,
+            r#""a\"b""#,
+            "0",
+            "7",
+            "1700000000",
+            "999999999999999",
+            "9999999999999999",
+            "18446744073709551616",
+            "-0",
+            "-5",
+            "1.5",
+            "1e3",
+            "true",
+            "null",
+            r#"["a","b"]"#,
+            r#"["https://api.example.com","https://orders.example.com"]"#,
+            r#"["a"]"#,
+            r#"[""]"#,
+            r#"["",""]"#,
+            r#"["a", "b"]"#,
+            r#"["a",1]"#,
+            r#"["a",["b"]]"#,
+            r#"["a","b\"c"]"#,
+            r#"[]"#,
+            r#"["a",{"x":"y"},"b"]"#,
+            r#"["a",1,"b"]"#,
+            r#"["a,b","c]"]"#,
+            r#"{"a":1}"#,
+        ] {
+            let expected: Value = serde_json::from_str(text).unwrap();
+            let built = claim_value(text).unwrap();
+            assert_eq!(built, expected, "{text}");
+            // The same kind of number (u64, i64 or f64), not only an equal one.
+            assert_eq!(built.is_u64(), expected.is_u64(), "{text}");
+            assert_eq!(built.is_f64(), expected.is_f64(), "{text}");
+        }
+    }
 
     #[test]
     fn an_object_gives_its_registered_claims() {

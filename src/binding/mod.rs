@@ -1,5 +1,6 @@
 //! The napi layer: argument conversion and error mapping only; the work happens in the core modules.
 
+mod bound;
 mod boundary;
 mod cancellation;
 mod dpop;

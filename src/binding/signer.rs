@@ -20,6 +20,7 @@ use crate::algorithm::Algorithm;
 use crate::key::{Key, Role};
 use crate::token;
 
+#[derive(Clone)]
 pub struct Signer {
     key: Option<Arc<Key>>,
     alg: Algorithm,
@@ -109,7 +110,7 @@ pub fn sign_async_cancellable(
 
 impl Signer {
     /// Signs into a kept buffer (see `text::buffer`).
-    fn sign_into(&self, header: &str, payload: &[u8]) -> Result<JsString> {
+    pub(super) fn sign_into(&self, header: &str, payload: &[u8]) -> Result<JsString> {
         let mut token = text::buffer();
         token::encode_into(
             self.key.as_deref(),

@@ -91,6 +91,7 @@ pub(super) fn policy(options: VerifierOptions) -> Result<Policy> {
 
 /// A key (none for unsigned tokens) and a prepared policy. It reaches JS as an `External`, which the per-token
 /// functions below take as their first argument, for the reason given in `signer.rs`.
+#[derive(Clone)]
 pub struct Verifier {
     pub(super) key: Option<Arc<Key>>,
     pub(super) policy: Arc<Policy>,
@@ -200,7 +201,7 @@ pub fn verify_async_cancellable(
 
 impl Verifier {
     /// Verifies, decoding into kept buffers (see `text::buffer`).
-    fn verify_into(&self, token: &str, now: f64) -> Result<token::Verified> {
+    pub(super) fn verify_into(&self, token: &str, now: f64) -> Result<token::Verified> {
         let texts = token::Texts {
             header: text::buffer(),
             payload: text::buffer(),
