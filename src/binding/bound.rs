@@ -3,8 +3,8 @@
 //! A `#[napi]` function opens napi-rs's borrow scope on every call and looks its External argument up in a
 //! process-wide table, 0.1–0.2 µs a call, about a tenth of a small token's sign. A function made here with
 //! `napi_create_function` carries its own signer or verifier as its data: nothing else can reach the callback
-//! through that pointer, so there is nothing to look up, and the arguments are read and the result returned with
-//! the same conversions (and the same errors) as the `#[napi]` forms in `signer.rs` and `verifier.rs`.
+//! through that pointer, so there is nothing to look up. The arguments are read and the result returned with the
+//! conversions (and the errors) of the `#[napi]` functions beside them in `signer.rs` and `verifier.rs`.
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -130,7 +130,9 @@ unsafe fn call<T, const N: usize>(
     }
 }
 
-/// `sign(header, payload)` for this signer: what `sign(signer, header, payload)` returns.
+/// `sign(header, payload)` for this signer: a token from the header JSON and the payload text, both written as
+/// UTF-8 (RFC 7515 §5.1). jsonwebtoken writes the header as latin1, which differs only for non-ASCII header values:
+/// those would not be UTF-8, and `verify` refuses such headers.
 #[cfg_attr(test, allow(dead_code))]
 #[napi(
     catch_unwind,
@@ -156,7 +158,9 @@ unsafe extern "C" fn sign_callback(
     }
 }
 
-/// `verify(token, now)` for this verifier: what `verify(verifier, token, now)` returns.
+/// `verify(token, now)` for this verifier: checks a token at `now` (unix seconds from the JS clock) and returns the
+/// payload text. When the options hold a RegExp audience, the checks stop before the audience step: JS then calls
+/// `finishAudience`.
 #[cfg_attr(test, allow(dead_code))]
 #[napi(
     catch_unwind,

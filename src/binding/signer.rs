@@ -57,20 +57,8 @@ pub fn unsecured_signer() -> External<Signer> {
     })
 }
 
-/// Signs a token from the header JSON and the payload text, both written as UTF-8 (RFC 7515 §5.1).
-/// jsonwebtoken writes the header as latin1, which differs only for non-ASCII header values: those would not
-/// be UTF-8, and `verify` refuses such headers.
-#[cfg_attr(test, allow(dead_code))]
-#[napi(catch_unwind, ts_return_type = "string")]
-pub fn sign(
-    #[napi(ts_arg_type = "ExternalObject<'Signer'>")] signer: &External<Signer>,
-    #[napi(ts_arg_type = "string")] header: JsText,
-    #[napi(ts_arg_type = "string")] payload: JsText,
-) -> Result<JsString> {
-    signer.sign_into(&header, payload.as_bytes())
-}
-
-/// Signs a token whose payload is already encoded bytes (an `encoding` other than UTF-8).
+/// Signs a token whose payload is already encoded bytes (an `encoding` other than UTF-8). The UTF-8 form is the
+/// signer's bound `sign` (`bound.rs`).
 #[cfg_attr(test, allow(dead_code))]
 #[napi(catch_unwind, ts_return_type = "string")]
 pub fn sign_bytes(

@@ -119,21 +119,7 @@ pub fn unsecured_verifier(options: VerifierOptions) -> Result<External<Verifier>
     }))
 }
 
-/// Verifies a token at `now` (unix seconds from the JS clock) and returns the payload text. When the options hold
-/// a RegExp audience, the checks stop before the audience step: JS then calls `finishAudience`.
-#[cfg_attr(test, allow(dead_code))]
-#[napi(catch_unwind, ts_return_type = "string")]
-pub fn verify(
-    #[napi(ts_arg_type = "ExternalObject<'Verifier'>")] verifier: &External<Verifier>,
-    #[napi(ts_arg_type = "string")] token: JsText,
-    now: f64,
-) -> Result<JsString> {
-    let verified = verifier.verify_into(&token, now)?;
-    text::recycle(verified.header);
-    Ok(JsString(verified.payload))
-}
-
-/// As `verify`, returning `[header, payload]` texts.
+/// As the verifier's bound `verify` (`bound.rs`), returning `[header, payload]` texts.
 #[cfg_attr(test, allow(dead_code))]
 #[napi(catch_unwind, ts_return_type = "string[]")]
 pub fn verify_complete(
