@@ -242,6 +242,8 @@ function fastifyJwt(fastify, options, next) {
 
   let signOptions
   let verifyOptions
+  // The verify options a request without options of its own uses: merged once, at its first request.
+  let globalRequestOptions
   try {
     // null is taken as no options, as @fastify/jwt's merges do.
     signOptions = withMilliseconds(initialSignOptions) ?? {}
@@ -354,7 +356,7 @@ function fastifyJwt(fastify, options, next) {
 
   function lookupToken(request, opts) {
     assert(request, 'missing request')
-    opts = mergeDefined(verifyOptions, opts)
+    if (opts === undefined || opts !== globalRequestOptions) opts = mergeDefined(verifyOptions, opts)
     if (opts.extractToken) {
       const token = opts.extractToken(request)
       if (!token) throw new refusals.badRequest()
@@ -532,13 +534,14 @@ function fastifyJwt(fastify, options, next) {
   }
 
   // With DPoP, every 401 (and the 400 of a header of the wrong shape) carries the RFC 9449 §7.1 challenge.
-  function withChallenge(callback) {
-    return (err, value) => {
-      if (err && (err.statusCode === 401 || err.statusCode === 400) && err.headers === undefined) {
-        err.headers = dpop.challenge(err, challengeError(err))
-      }
-      callback(err, value)
+  function challenged(err) {
+    if (err && (err.statusCode === 401 || err.statusCode === 400) && err.headers === undefined) {
+      err.headers = dpop.challenge(err, challengeError(err))
     }
+    return err
+  }
+  function withChallenge(callback) {
+    return (err, value) => callback(challenged(err), value)
   }
 
   // The DPoP step, once the token is verified: the proof is checked against the request and the token's `cnf.jkt`,
@@ -554,42 +557,61 @@ function fastifyJwt(fastify, options, next) {
     })
   }
 
+  // `request.jwtVerify([options])`: the outcome's own promise (or the user at once, resolved), where the callback
+  // form hands the outcome over on a later tick. `request.jwtVerify([options,] callback)`: the callback.
   function requestVerify(opts, callback) {
     const request = this
     if (callback === undefined) {
-      return new Promise((resolve, reject) => {
-        request[jwtVerifyName](opts, (err, value) => (err ? reject(err) : resolve(value)))
-      })
+      if (typeof opts === 'function') {
+        return new Promise((resolve, reject) => {
+          request[jwtVerifyName](opts, (err, value) => (err ? reject(err) : resolve(value)))
+        })
+      }
+      let outcome
+      try {
+        outcome = outcomeOf(request, opts)
+      } catch (err) {
+        return Promise.reject(dpop === null ? err : challenged(err))
+      }
+      if (dpop === null || !core.isThenable(outcome)) return Promise.resolve(outcome)
+      return Promise.resolve(outcome).catch((err) => Promise.reject(challenged(err)))
     }
-    const useGlobalOptions = !opts
     if (typeof opts === 'function') {
       callback = opts
       opts = {}
     }
     if (dpop !== null) callback = withChallenge(callback)
-    if (!opts) opts = {}
+    let outcome
     try {
+      outcome = outcomeOf(request, opts)
+    } catch (err) {
+      return callback(err)
+    }
+    if (!core.isThenable(outcome)) return callback(null, outcome)
+    deliver(outcome, callback)
+  }
+
+  // The verified user, or its promise; throws what the request is refused with when that is known at once.
+  function outcomeOf(request, opts) {
+    const useGlobalOptions = !opts
+    if (useGlobalOptions) {
+      opts = globalRequestOptions ??= mergeDefined(verifyOptions, {})
+    } else {
       opts = isNested(opts, ['decode', 'verify'])
         ? {
             decode: mergeDefined(decodeOptions, opts.decode),
             verify: mergeDefined(verifyOptions, withMilliseconds(opts.verify, true)),
           }
         : mergeDefined(verifyOptions, withMilliseconds(opts, true))
-    } catch (err) {
-      return callback(err)
     }
     let token
     let decoded
     // With the plugin's own key and decoder, the token is decoded only if the verifier refuses it (or returns
     // something the decoder would refuse): the decoder's error comes first, as when it runs before the verifier.
     const decodeLater = hasStaticPublicKey && useGlobalOptions && !opts.decode && !decodeOptions.checkTyp
-    try {
-      assert(dpop === null || !(opts.verify || opts).extractToken, '"dpop" reads the Authorization header')
-      token = lookupToken(request, opts.verify || opts)
-      if (!decodeLater || typeof token !== 'string') decoded = decode(token, opts.decode || decodeOptions)
-    } catch (err) {
-      return callback(err)
-    }
+    assert(dpop === null || !(opts.verify || opts).extractToken, '"dpop" reads the Authorization header')
+    token = lookupToken(request, opts.verify || opts)
+    if (!decodeLater || typeof token !== 'string') decoded = decode(token, opts.decode || decodeOptions)
     const decodedFirst = (err) => {
       if (decoded === undefined) decode(token, decodeOptions)
       return err
@@ -625,14 +647,7 @@ function fastifyJwt(fastify, options, next) {
       )
     }
 
-    let outcome
-    try {
-      outcome = core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)
-    } catch (err) {
-      return callback(err)
-    }
-    if (!core.isThenable(outcome)) return callback(null, outcome)
-    deliver(outcome, callback)
+    return core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)
   }
 }
 

@@ -159,7 +159,8 @@ function guarded(link) {
     return Promise.reject(notConnected())
   }
   const commands = {}
-  for (const name of KEYED) commands[name] = (key, ...rest) => (link.isReady(key) ? link[name](key, ...rest) : refuse())
+  // Two arguments after the key at most (set, setNx); no rest parameters, which cost an array on every call.
+  for (const name of KEYED) commands[name] = (key, a, b) => (link.isReady(key) ? link[name](key, a, b) : refuse())
   for (const name of ['evalSha', 'eval']) {
     commands[name] = (body, keys, args) => (link.isReady(keys[0]) ? link[name](body, keys, args) : refuse())
   }
@@ -241,14 +242,20 @@ function unreadable() {
   return unavailable('unreadable', 'Redis sent a reply the store cannot read: the request is refused.')
 }
 
-// A reply of fields (HMGET, a script's list): strings or nulls, `count` of them when given.
+// A reply of fields (HMGET, a script's list): strings or nulls, `count` of them when given. The reply itself when
+// it is such a list already (the client's own array, a copy for each call); a copy with Buffers read as UTF-8
+// otherwise.
 function replyFields(reply, count) {
   if (!Array.isArray(reply) || (count !== undefined && reply.length !== count)) throw unreadable()
-  return Array.from(reply, (value) => {
-    if (value === null || typeof value === 'string') return value
-    if (isBuffer(value)) return value.toString()
-    throw unreadable()
-  })
+  let fields = reply
+  for (let i = 0; i < reply.length; i++) {
+    const value = reply[i]
+    if (value === null || typeof value === 'string') continue
+    if (!isBuffer(value)) throw unreadable()
+    if (fields === reply) fields = reply.slice()
+    fields[i] = value.toString()
+  }
+  return fields
 }
 
 // A list of strings (SMEMBERS).
