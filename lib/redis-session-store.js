@@ -300,19 +300,23 @@ function createRedisSessionStore(client, options) {
       })
     },
 
-    // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET.
+    // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET of five
+    // fields (each field costs a cached check about 0.2 µs in node-redis); an ended session's `until`, which only a
+    // refusal needs, is read after.
     async isRevoked(...args) {
       const { sid, jti, sub, signature } = checkedClaims(args)
-      const [subject, ended, until, expires, tokenExpires, recorded] = replyFields(
-        await call((redis) =>
-          redis.hmGet(sessionKey(sid), ['sub', 'ended', 'until', 'expires', `t:${jti}`, `f:${jti}`]),
-        ),
-        6,
+      const key = sessionKey(sid)
+      const [subject, ended, expires, tokenExpires, recorded] = replyFields(
+        await call((redis) => redis.hmGet(key, ['sub', 'ended', 'expires', `t:${jti}`, `f:${jti}`])),
+        5,
       )
       // The same order of checks as the in-process store (src/session.rs `check`).
       const now = Date.now()
       if (subject === null) throw refusal('session_unknown')
-      if (ended !== null) throw refusal(Number(until) <= now ? 'session_unknown' : 'session_ended')
+      if (ended !== null) {
+        const [until] = replyFields(await call((redis) => redis.hmGet(key, ['until'])), 1)
+        throw refusal(Number(until) <= now ? 'session_unknown' : 'session_ended')
+      }
       if (Number(expires) + clockTolerance <= now) throw refusal('session_unknown')
       if (Number(expires) <= now) throw refusal('session_expired')
       if (sub !== subject) throw refusal('token_not_issued')
