@@ -98,6 +98,22 @@ describe('in Redis', () => {
     expect(await client.exists(`tomb:{${late.session.id}}`)).toBe(0)
   })
 
+  // The check reads sub, expires and the token's fields; only a hash without `expires` is read again for `ended` and
+  // `until`. Each hash as it stands, whoever wrote it, gets the refusal the in-process store's order gives.
+  test.each([
+    ['a tombstone whose tokens may still be alive', { ended: 'ended', until: String(START + MINUTE) }, 'session_ended'],
+    ['a tombstone past its until', { ended: 'ended', until: String(START - 1) }, 'session_unknown'],
+    ['a tombstone whose until is not a number', { ended: 'ended', until: 'soon' }, 'session_ended'],
+    ['a hash with a subject and nothing else', {}, 'session_unknown'],
+  ])('a session hash that is %s', async (_, fields, code) => {
+    const store = createRedisSessionStore(client, { prefix: 'shape:' })
+    const { session, claims } = await store.create('u1')
+    const key = `shape:{${session.id}}`
+    await client.del(key)
+    await client.hSet(key, { sub: 'u1', ...fields })
+    await expectRefusal(() => store.isRevoked(claims), code)
+  })
+
   test('a rotation drops the access tokens and retired refresh tokens that can no longer matter', async () => {
     const store = createRedisSessionStore(client, { prefix: 'prune:', idleLifetime: '30m' })
     let { session, refreshToken } = await store.create('u1')
