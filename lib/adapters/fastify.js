@@ -242,8 +242,6 @@ function fastifyJwt(fastify, options, next) {
 
   let signOptions
   let verifyOptions
-  // The verify options a request without options of its own uses: merged once, at its first request.
-  let globalRequestOptions
   try {
     // null is taken as no options, as @fastify/jwt's merges do.
     signOptions = withMilliseconds(initialSignOptions) ?? {}
@@ -356,7 +354,7 @@ function fastifyJwt(fastify, options, next) {
 
   function lookupToken(request, opts) {
     assert(request, 'missing request')
-    if (opts === undefined || opts !== globalRequestOptions) opts = mergeDefined(verifyOptions, opts)
+    if (opts !== verifyOptions) opts = mergeDefined(verifyOptions, opts)
     if (opts.extractToken) {
       const token = opts.extractToken(request)
       if (!token) throw new refusals.badRequest()
@@ -593,9 +591,10 @@ function fastifyJwt(fastify, options, next) {
 
   // The verified user, or its promise; throws what the request is refused with when that is known at once.
   function outcomeOf(request, opts) {
+    // A request without options of its own uses the plugin's as they are (nothing writes to them).
     const useGlobalOptions = !opts
     if (useGlobalOptions) {
-      opts = globalRequestOptions ??= mergeDefined(verifyOptions, {})
+      opts = verifyOptions
     } else {
       opts = isNested(opts, ['decode', 'verify'])
         ? {
