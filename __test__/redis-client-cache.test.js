@@ -1,11 +1,14 @@
 'use strict'
 // The Redis session store on a node-redis client with client-side caching (RESP3, `clientSideCache`), against a
-// real redis-server: the whole shared behaviour on a caching client, a check served from the cache, an end()
-// made through another client seen soon after, and the cache dropped when the connection drops.
+// real redis-server: the whole shared behaviour on a caching client; a check served from the cache (read there
+// directly, sending nothing to Redis, within the cache's ttl, and through a cache of the application's own that
+// answers its own way); an end() made through another client seen soon after; and the cache dropped when the
+// connection drops.
 const net = require('node:net')
 const { setTimeout: sleep } = require('node:timers/promises')
-const { createClient } = require('redis')
-const { createRedisSessionStore } = require('..')
+const { createClient, BasicClientSideCache } = require('redis')
+const { createClient: createClient5 } = require('redis5')
+const { createRedisSessionStore, createRedisTokenStore } = require('..')
 const { startRedis } = require('./helpers/redis')
 const { sessionStoreBehaviour, expectRefusal } = require('./helpers/session-store-behaviour')
 
@@ -126,6 +129,86 @@ describe('the check, cached', () => {
     const after = cached.clientSideCache.stats()
     expect(after.hitCount - before.hitCount).toBe(10)
     expect(after.missCount - before.missCount).toBe(0)
+  })
+
+  // The cache's statistics count a hit that way (`recordHits`); a command node-redis answers from its cache counts
+  // it otherwise. So this fails if node-redis ever files replies under other keys than the store looks for.
+  test.each([
+    ['node-redis 6', createClient],
+    ['node-redis 5', createClient5],
+  ])('%s: a check the cache can answer is read there directly, without a command', async (_, create) => {
+    const client = create({ url: redis.url, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 100 } })
+    await client.connect()
+    try {
+      const cache = client.clientSideCache
+      let direct = 0
+      const recordHits = cache.recordHits.bind(cache)
+      cache.recordHits = (count) => {
+        direct += count
+        return recordHits(count)
+      }
+      const sessions = createRedisSessionStore(client, { prefix: prefix() })
+      const tokens = createRedisTokenStore(client, { prefix: prefix() })
+      const { claims } = await sessions.create('u1')
+      for (let i = 0; i < 4; i++) await expect(sessions.isRevoked(claims)).resolves.toBe(false)
+      for (let i = 0; i < 4; i++) await expect(tokens.isRevoked(claims)).resolves.toBe(false)
+      expect(direct).toBe(3 + 3 * 2)
+      expect(cache.stats().hitCount).toBe(direct)
+    } finally {
+      await client.quit()
+    }
+  })
+
+  test('a check answered from the cache sends nothing to Redis', async () => {
+    const store = createRedisSessionStore(cached, { prefix: prefix() })
+    const { claims } = await store.create('u1')
+    await store.isRevoked(claims)
+    const calls = async () => Number(/cmdstat_hmget:calls=(\d+)/.exec(await plain.info('commandstats'))[1])
+    const before = await calls()
+    for (let i = 0; i < 10; i++) await expect(store.isRevoked(claims)).resolves.toBe(false)
+    expect(await calls()).toBe(before)
+  })
+
+  test("the cache's ttl holds: a reply older than that is read from Redis again", async () => {
+    const client = cachingClient({ clientSideCache: { ttl: 100, maxEntries: 100 } })
+    await client.connect()
+    try {
+      const store = createRedisSessionStore(client, { prefix: prefix() })
+      const { claims } = await store.create('u1')
+      await store.isRevoked(claims)
+      await store.isRevoked(claims)
+      const before = client.clientSideCache.stats()
+      await sleep(150)
+      await expect(store.isRevoked(claims)).resolves.toBe(false)
+      const after = client.clientSideCache.stats()
+      expect(after.missCount - before.missCount).toBe(1)
+      expect(after.hitCount - before.hitCount).toBe(0)
+    } finally {
+      await client.quit()
+    }
+  })
+
+  test('a cache of the application that answers cached commands its own way is asked every time', async () => {
+    class CountingCache extends BasicClientSideCache {
+      asked = 0
+      handleCache(...args) {
+        this.asked++
+        return super.handleCache(...args)
+      }
+    }
+    const own = new CountingCache({ ttl: 0, maxEntries: 100 })
+    const client = cachingClient({ clientSideCache: own })
+    await client.connect()
+    try {
+      const store = createRedisSessionStore(client, { prefix: prefix() })
+      const { claims } = await store.create('u1')
+      const before = own.asked
+      for (let i = 0; i < 5; i++) await expect(store.isRevoked(claims)).resolves.toBe(false)
+      expect(own.asked - before).toBe(5)
+      expect(own.stats().hitCount).toBe(4)
+    } finally {
+      await client.quit()
+    }
   })
 
   test('an end() made through another client is refused soon after', async () => {

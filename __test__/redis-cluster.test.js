@@ -9,7 +9,13 @@ const jwt = require('..')
 const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = jwt
 const { startCluster, HOST } = require('./helpers/redis')
 const { LIBRARIES, connect, close } = require('./helpers/redis-clients')
-const { storesOnEveryLibrary, connectedClient, freshPrefix, refusedUntilRecovered } = require('./helpers/redis-matrix')
+const {
+  storesOnEveryLibrary,
+  checksFromTheCache,
+  connectedClient,
+  freshPrefix,
+  refusedUntilRecovered,
+} = require('./helpers/redis-matrix')
 const { rejected } = require('./helpers/assert')
 
 let cluster
@@ -33,6 +39,8 @@ async function expectUnavailable(promise, reason, message) {
 // Every revoking write waits for its replica; the wait is generous, since these tests are about behaviour and a
 // loaded machine can hold a healthy replica's acknowledgement past the 250 ms default.
 storesOnEveryLibrary(topology, { options: { minReplicas: 1, replicaTimeout: 5_000 } })
+
+checksFromTheCache(topology)
 
 describe.each(LIBRARIES)('%s on the Cluster', (library) => {
   const connected = connectedClient(library, topology)

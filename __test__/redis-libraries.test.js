@@ -2,7 +2,7 @@
 // Both Redis stores and the DPoP replay cache on one redis-server, with every client library and default options
 // (helpers/redis-matrix.js): what the Cluster and Sentinel tests check on their topologies, on the plainest one.
 const { startRedis } = require('./helpers/redis')
-const { storesOnEveryLibrary } = require('./helpers/redis-matrix')
+const { storesOnEveryLibrary, checksFromTheCache } = require('./helpers/redis-matrix')
 
 let redis
 beforeAll(async () => {
@@ -13,3 +13,4 @@ afterAll(async () => {
 })
 
 storesOnEveryLibrary(() => ({ url: redis.url }))
+checksFromTheCache(() => ({ url: redis.url }))

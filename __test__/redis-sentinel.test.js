@@ -10,7 +10,12 @@ const jwt = require('..')
 const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = jwt
 const { startSentinel, until, field } = require('./helpers/redis')
 const { LIBRARIES, connect, close } = require('./helpers/redis-clients')
-const { storesOnEveryLibrary, freshPrefix, refusedUntilRecovered } = require('./helpers/redis-matrix')
+const {
+  storesOnEveryLibrary,
+  checksFromTheCache,
+  freshPrefix,
+  refusedUntilRecovered,
+} = require('./helpers/redis-matrix')
 const { rejected } = require('./helpers/assert')
 
 let sentinel
@@ -37,6 +42,8 @@ const NOT_CONFIRMED = 'Redis confirmed the write on 0 of 1 replicas within 200 m
 // Every revoking write waits for its replica; the wait is generous, since these tests are about behaviour and a
 // loaded machine can hold a healthy replica's acknowledgement past the 250 ms default.
 storesOnEveryLibrary(topology, { options: { minReplicas: 1, replicaTimeout: 5_000 } })
+
+checksFromTheCache(topology)
 
 test('a write to a replica is refused as read-only, not as a failure to answer', async () => {
   const onReplica = createClient({ url: sentinel.replica.url })

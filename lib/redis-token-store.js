@@ -33,7 +33,7 @@ function remainingSeconds(until) {
 function createRedisTokenStore(client, options) {
   const settings = storeOptions(options, [...STORE_OPTIONS, ...REDIS_OPTIONS])
   const prefix = prefixOption(options, DEFAULT_PREFIX)
-  const { call, revoking } = redisCaller(client, options, 'createRedisTokenStore')
+  const { call, cached, revoking } = redisCaller(client, options, 'createRedisTokenStore')
   const jtiKey = (jti) => `${prefix}jti:${jti}`
   const subKey = (sub) => `${prefix}sub:${sub}`
 
@@ -52,7 +52,11 @@ function createRedisTokenStore(client, options) {
       if (jti !== undefined) keys.push(jtiKey(jti))
       if (sub !== undefined) keys.push(subKey(sub))
       if (keys.length === 0) return false
-      const values = replyFields(await call((redis) => Promise.all(keys.map((key) => redis.get(key)))), keys.length)
+      const hits = keys.map((key) => cached(['GET', key]))
+      const values = replyFields(
+        hits.includes(undefined) ? await call((redis) => Promise.all(keys.map((key) => redis.get(key)))) : hits,
+        keys.length,
+      )
       if (jti !== undefined && values[0] !== null) return true
       const cutoff = sub === undefined ? null : values[keys.length - 1]
       if (cutoff === null) return false

@@ -8,15 +8,19 @@ const nodeRedis5 = require('redis5')
 const IORedis6 = require('ioredis')
 const IORedis5 = require('ioredis5')
 
+// `options` go to the client as they are (client-side caching, say).
 function nodeRedis(redis) {
-  return async (topology) => {
+  return async (topology, options = {}) => {
     let client
-    if (topology.url !== undefined) client = redis.createClient({ url: topology.url })
+    if (topology.url !== undefined) client = redis.createClient({ url: topology.url, ...options })
     else if (topology.rootNodes !== undefined) {
       client = redis.createCluster({
         rootNodes: topology.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+        ...options,
       })
-    } else client = redis.createSentinel({ name: topology.name, sentinelRootNodes: topology.sentinelNodes })
+    } else {
+      client = redis.createSentinel({ name: topology.name, sentinelRootNodes: topology.sentinelNodes, ...options })
+    }
     // A client without an 'error' listener throws on every lost connection; the stores report their own errors.
     client.on('error', () => {})
     await client.connect()
@@ -45,6 +49,11 @@ const LIBRARIES = {
 
 const connect = (library, topology) => LIBRARIES[library](topology)
 
+// node-redis with client-side caching (RESP3): replies kept in the client until Redis says their key changed.
+const CACHING_LIBRARIES = { 'node-redis 6': nodeRedis(nodeRedis6), 'node-redis 5': nodeRedis(nodeRedis5) }
+const connectCaching = (library, topology) =>
+  CACHING_LIBRARIES[library](topology, { RESP: 3, clientSideCache: { ttl: 0, maxEntries: 1000 } })
+
 async function close(client) {
   if (typeof client.call === 'function') return client.disconnect()
   await (client.destroy ?? client.close).call(client)
@@ -53,4 +62,11 @@ async function close(client) {
 // Connected and not reconnecting, in either library's terms.
 const isReady = (client) => (typeof client.call === 'function' ? client.status === 'ready' : client.isReady)
 
-module.exports = { LIBRARIES: Object.keys(LIBRARIES), connect, close, isReady }
+module.exports = {
+  LIBRARIES: Object.keys(LIBRARIES),
+  CACHING_LIBRARIES: Object.keys(CACHING_LIBRARIES),
+  connect,
+  connectCaching,
+  close,
+  isReady,
+}

@@ -2,6 +2,8 @@
 // The one client interface the Redis stores speak, whatever library and topology the caller's client has.
 // `redisCaller(client, options, who)` finds the adapter for the client (node-redis.js or ioredis.js) and returns
 //   call(run)             runs `run(link)`, an async function of one or more commands, within `timeout` ms
+//   cached(args)          the reply to a read (['HMGET', key, ...fields], ['GET', key]) from the client's own cache
+//                         (node-redis with client-side caching), or undefined: the read then goes out by `call`
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
 // A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new), hmGet, sAdd, sRem, sMembers, pExpire,
@@ -232,7 +234,18 @@ function redisCaller(client, options, who) {
     return value
   }
 
-  return { call, revoking }
+  // Only while the client (on a Cluster, the key's node) is ready: otherwise `call` refuses. A cache that fails to
+  // answer leaves the read to `call`, which reports what is wrong.
+  function cached(args) {
+    if (link.cached === undefined || !link.isReady(args[1])) return undefined
+    try {
+      return link.cached(args)
+    } catch {
+      return undefined
+    }
+  }
+
+  return { call, cached, revoking }
 }
 
 // Replies are read through these. A reply the library never gives for the command (another program's keys under
