@@ -10,8 +10,11 @@
 //
 // The apps run in a child process; autocannon sends a fixed number of requests from this one, and the child's
 // process.cpuUsage() before and after gives the CPU time per request, which other load on a shared machine
-// disturbs far less than throughput. The order of the apps rotates every round; the table shows medians. Redis is
-// a throwaway redis-server on a free loopback port. Every app is checked to answer the token first.
+// disturbs far less than throughput. The order of the apps rotates every round; the table shows medians, and
+// beside the ratio of the medians, the median and range of each round's own ratio (the two apps of a row and the
+// bare route measured in the same round, so that the machine's speed changing from one round to the next moves
+// them together). Redis is a throwaway redis-server on a free loopback port. Every app is checked to answer the
+// token first.
 
 const os = require('node:os')
 const { fork } = require('node:child_process')
@@ -196,8 +199,11 @@ async function measureFramework(framework, redisUrl, flags) {
     const bare = perRequest('bare')
     const rows = []
     for (const session of SESSIONS) {
-      const [original, ours] = IMPLEMENTATIONS[framework].map((name) => perRequest(`${name} | ${session}`))
-      rows.push({ framework, session, bare, original, ours, ratio: (ours - bare) / (original - bare) })
+      const names = IMPLEMENTATIONS[framework].map((name) => `${name} | ${session}`)
+      const [original, ours] = names.map(perRequest)
+      const [originals, ourss] = names.map((name) => samples.get(name))
+      const rounds = samples.get('bare').map((b, r) => (ourss[r] - b) / (originals[r] - b))
+      rows.push({ framework, session, bare, original, ours, ratio: (ours - bare) / (original - bare), rounds })
     }
     return rows
   } finally {
@@ -231,12 +237,19 @@ async function main() {
       `server CPU µs per request, median of ${flags.rounds} rounds of ${flags.requests} requests, ` +
       `${flags.connections} connections\n`,
   )
-  console.log('| framework | session check | bare route | original | ringjwt | JWT part: original | ringjwt | ratio |')
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log(
+    '| framework | session check | bare route | original | ringjwt | JWT part: original | ringjwt | ratio | ' +
+      'per round: median (range) |',
+  )
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const r of rows) {
     const [a, b] = IMPLEMENTATIONS[r.framework]
     const cells = [r.bare, r.original, r.ours, r.original - r.bare, r.ours - r.bare].map((v) => v.toFixed(1))
-    console.log(`| ${r.framework} (${b} vs ${a}) | ${r.session} | ${cells.join(' | ')} | ${r.ratio.toFixed(2)}× |`)
+    const times = (v) => `${v.toFixed(2)}×`
+    const rounds = `${times(median(r.rounds))} (${times(Math.min(...r.rounds))}–${times(Math.max(...r.rounds))})`
+    console.log(
+      `| ${r.framework} (${b} vs ${a}) | ${r.session} | ${cells.join(' | ')} | ${times(r.ratio)} | ${rounds} |`,
+    )
   }
 }
 
