@@ -310,7 +310,7 @@ function createRedisSessionStore(client, options) {
       const key = sessionKey(sid)
       const read = ['HMGET', key, 'sub', 'expires', `t:${jti}`, `f:${jti}`]
       const [subject, expires, tokenExpires, recorded] = replyFields(
-        cached(read) ?? (await call((redis) => redis.hmGet(key, read.slice(2)))),
+        cached?.(read) ?? (await call((redis) => redis.hmGet(key, read.slice(2)))),
         4,
       )
       // The same order of checks as the in-process store (src/session.rs `check`).

@@ -52,9 +52,11 @@ function createRedisTokenStore(client, options) {
       if (jti !== undefined) keys.push(jtiKey(jti))
       if (sub !== undefined) keys.push(subKey(sub))
       if (keys.length === 0) return false
-      const hits = keys.map((key) => cached(['GET', key]))
+      const hits = cached === null ? null : keys.map((key) => cached(['GET', key]))
       const values = replyFields(
-        hits.includes(undefined) ? await call((redis) => Promise.all(keys.map((key) => redis.get(key)))) : hits,
+        hits === null || hits.includes(undefined)
+          ? await call((redis) => Promise.all(keys.map((key) => redis.get(key))))
+          : hits,
         keys.length,
       )
       if (jti !== undefined && values[0] !== null) return true

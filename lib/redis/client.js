@@ -2,8 +2,9 @@
 // The one client interface the Redis stores speak, whatever library and topology the caller's client has.
 // `redisCaller(client, options, who)` finds the adapter for the client (node-redis.js or ioredis.js) and returns
 //   call(run)             runs `run(link)`, an async function of one or more commands, within `timeout` ms
-//   cached(args)          the reply to a read (['HMGET', key, ...fields], ['GET', key]) from the client's own cache
-//                         (node-redis with client-side caching), or undefined: the read then goes out by `call`
+//   cached(args)          the reply to a read (['HMGET', key, ...fields], ['GET', key]) from the client's own cache,
+//                         or undefined: the read then goes out by `call`. Null for a client without such a cache
+//                         (only node-redis with client-side caching has one), so that its reads pay nothing for it
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
 // A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new), hmGet, sAdd, sRem, sMembers, pExpire,
@@ -237,7 +238,7 @@ function redisCaller(client, options, who) {
   // Only while the client (on a Cluster, the key's node) is ready: otherwise `call` refuses. A cache that fails to
   // answer leaves the read to `call`, which reports what is wrong.
   function cached(args) {
-    if (link.cached === undefined || !link.isReady(args[1])) return undefined
+    if (!link.isReady(args[1])) return undefined
     try {
       return link.cached(args)
     } catch {
@@ -245,7 +246,7 @@ function redisCaller(client, options, who) {
     }
   }
 
-  return { call, cached, revoking }
+  return { call, cached: link.cached === undefined ? null : cached, revoking }
 }
 
 // Replies are read through these. A reply the library never gives for the command (another program's keys under
