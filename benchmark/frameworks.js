@@ -13,9 +13,12 @@
 // disturbs far less than throughput. The order of the apps rotates every round; the table shows medians, and
 // beside the ratio of the medians, the median and range of each round's own ratio (the two apps of a row and the
 // bare route measured in the same round, so that the machine's speed changing from one round to the next moves
-// them together). Redis is a throwaway redis-server on a free loopback port. Every app is checked to answer the
-// token first.
+// them together). The last column is the server's read and write system calls per request (Linux): every HTTP
+// request costs its own read and write, and the Redis rows add the share of a write and a read that each request's
+// command gets, so two apps of a row with the same figures did the same I/O. Redis is a throwaway redis-server on a
+// free loopback port. Every app is checked to answer the token first.
 
+const fs = require('node:fs')
 const os = require('node:os')
 const { fork } = require('node:child_process')
 const { parseArgs } = require('node:util')
@@ -131,7 +134,7 @@ async function serve(framework, redisUrl) {
     }
   }
   process.on('message', (message) => {
-    if (message === 'cpu') process.send({ cpu: process.cpuUsage() })
+    if (message === 'usage') process.send({ cpu: process.cpuUsage(), syscalls: syscalls() })
   })
   process.send({ apps })
 }
@@ -150,10 +153,22 @@ function startServer(framework, redisUrl) {
   })
 }
 
-function serverCpu(child) {
+// The read and write system calls this process has made (Linux's /proc/self/io; null elsewhere): each socket read
+// and write, HTTP's and Redis's.
+function syscalls() {
+  try {
+    const io = fs.readFileSync('/proc/self/io', 'latin1')
+    return Number(/^syscr: (\d+)$/m.exec(io)[1]) + Number(/^syscw: (\d+)$/m.exec(io)[1])
+  } catch {
+    return null
+  }
+}
+
+// The server's CPU time so far (µs), and its read and write system calls.
+function serverUsage(child) {
   return new Promise((resolve) => {
-    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
-    child.send('cpu')
+    child.once('message', ({ cpu, syscalls }) => resolve({ cpu: cpu.user + cpu.system, syscalls }))
+    child.send('usage')
   })
 }
 
@@ -185,13 +200,17 @@ async function measureFramework(framework, redisUrl, flags) {
     for (const app of apps) await check(app)
     const label = (app) => (app.session ? `${app.name} | ${app.session}` : app.name)
     const samples = new Map(apps.map((app) => [label(app), []]))
+    const calls = new Map(apps.map((app) => [label(app), []]))
     for (const app of apps) await load(app, flags.requests, flags.connections) // warm-up
     for (let round = 0; round < flags.rounds; round++) {
       for (let i = 0; i < apps.length; i++) {
         const app = apps[(i + round) % apps.length]
-        const before = await serverCpu(child)
+        const before = await serverUsage(child)
         await load(app, flags.requests, flags.connections)
-        samples.get(label(app)).push((await serverCpu(child)) - before)
+        const after = await serverUsage(child)
+        samples.get(label(app)).push(after.cpu - before.cpu)
+        const io = after.syscalls === null ? NaN : after.syscalls - before.syscalls
+        calls.get(label(app)).push(io / flags.requests)
       }
       process.stderr.write(`${framework}: round ${round + 1} of ${flags.rounds}\n`)
     }
@@ -203,7 +222,17 @@ async function measureFramework(framework, redisUrl, flags) {
       const [original, ours] = names.map(perRequest)
       const [originals, ourss] = names.map((name) => samples.get(name))
       const rounds = samples.get('bare').map((b, r) => (ourss[r] - b) / (originals[r] - b))
-      rows.push({ framework, session, bare, original, ours, ratio: (ours - bare) / (original - bare), rounds })
+      const [callsOriginal, callsOurs] = names.map((name) => median(calls.get(name)))
+      rows.push({
+        framework,
+        session,
+        bare,
+        original,
+        ours,
+        ratio: (ours - bare) / (original - bare),
+        rounds,
+        syscalls: [median(calls.get('bare')), callsOriginal, callsOurs],
+      })
     }
     return rows
   } finally {
@@ -239,16 +268,18 @@ async function main() {
   )
   console.log(
     '| framework | session check | bare route | original | ringjwt | JWT part: original | ringjwt | ratio | ' +
-      'per round: median (range) |',
+      'per round: median (range) | system calls per request: bare, original, ringjwt |',
   )
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const r of rows) {
     const [a, b] = IMPLEMENTATIONS[r.framework]
     const cells = [r.bare, r.original, r.ours, r.original - r.bare, r.ours - r.bare].map((v) => v.toFixed(1))
     const times = (v) => `${v.toFixed(2)}×`
     const rounds = `${times(median(r.rounds))} (${times(Math.min(...r.rounds))}–${times(Math.max(...r.rounds))})`
+    const syscalls = r.syscalls.map((v) => (Number.isNaN(v) ? '-' : v.toFixed(2))).join(', ')
     console.log(
-      `| ${r.framework} (${b} vs ${a}) | ${r.session} | ${cells.join(' | ')} | ${times(r.ratio)} | ${rounds} |`,
+      `| ${r.framework} (${b} vs ${a}) | ${r.session} | ${cells.join(' | ')} | ${times(r.ratio)} | ${rounds} | ` +
+        `${syscalls} |`,
     )
   }
 }
