@@ -69,10 +69,10 @@ async function rawRoundTrip(port) {
     close: () => socket.destroy(),
   }
   socket.on('data', (chunk) => {
-    pending = Buffer.concat([pending, chunk])
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
     const end = replyEnd(pending)
     if (end !== -1) {
-      store.lastReply = pending.subarray(0, end).toString()
+      store.lastReply = pending.subarray(0, end)
       pending = pending.subarray(end)
       answered()
     }
@@ -103,7 +103,7 @@ async function main() {
     payloads['Redis round trip alone (floor)'] = payloads['Redis store']
     await time(raw, payloads['Redis store'])
     // The floor reads the session's hash itself, not an empty key.
-    if (!raw.lastReply.includes('\r\nuser-1\r\n')) throw new Error(`the floor read ${raw.lastReply}`)
+    if (!raw.lastReply.includes('\r\nuser-1\r\n')) throw new Error(`the floor read ${raw.lastReply.toString()}`)
     const names = Object.keys(stores)
     const samples = Object.fromEntries(names.map((name) => [name, []]))
     for (let round = 0; round < ROUNDS; round++) {
