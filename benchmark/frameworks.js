@@ -201,9 +201,8 @@ async function measureFramework(framework, redisUrl, flags) {
   try {
     for (const app of apps) await check(app)
     const label = (app) => (app.session ? `${app.name} | ${app.session}` : app.name)
+    // Per app, one sample a round, per request: CPU µs, the part in user space, socket calls (NaN off Linux).
     const samples = new Map(apps.map((app) => [label(app), []]))
-    const calls = new Map(apps.map((app) => [label(app), []]))
-    const user = new Map(apps.map((app) => [label(app), []]))
     for (const app of apps) await load(app, flags.requests, flags.connections) // warm-up
     for (let round = 0; round < flags.rounds; round++) {
       for (let i = 0; i < apps.length; i++) {
@@ -211,23 +210,21 @@ async function measureFramework(framework, redisUrl, flags) {
         const before = await serverUsage(child)
         await load(app, flags.requests, flags.connections)
         const after = await serverUsage(child)
-        samples.get(label(app)).push(after.cpu - before.cpu)
-        user.get(label(app)).push(after.user - before.user)
-        const io = after.syscalls === null ? NaN : after.syscalls - before.syscalls
-        calls.get(label(app)).push(io / flags.requests)
+        samples.get(label(app)).push({
+          cpu: (after.cpu - before.cpu) / flags.requests,
+          user: (after.user - before.user) / flags.requests,
+          syscalls: after.syscalls === null ? NaN : (after.syscalls - before.syscalls) / flags.requests,
+        })
       }
       process.stderr.write(`${framework}: round ${round + 1} of ${flags.rounds}\n`)
     }
-    const perRequest = (name) => median(samples.get(name)) / flags.requests
-    const bare = perRequest('bare')
+    const medianOf = (name, field) => median(samples.get(name).map((sample) => sample[field]))
     const rows = []
     for (const session of SESSIONS) {
-      const names = IMPLEMENTATIONS[framework].map((name) => `${name} | ${session}`)
-      const [original, ours] = names.map(perRequest)
-      const [originals, ourss] = names.map((name) => samples.get(name))
-      const rounds = samples.get('bare').map((b, r) => (ourss[r] - b) / (originals[r] - b))
-      const [callsOriginal, callsOurs] = names.map((name) => median(calls.get(name)))
-      const [userBare, userOriginal, userOurs] = ['bare', ...names].map((name) => median(user.get(name)))
+      const names = ['bare', ...IMPLEMENTATIONS[framework].map((name) => `${name} | ${session}`)]
+      const [bare, original, ours] = names.map((name) => medianOf(name, 'cpu'))
+      const [userBare, userOriginal, userOurs] = names.map((name) => medianOf(name, 'user'))
+      const [bares, originals, ourss] = names.map((name) => samples.get(name).map((sample) => sample.cpu))
       rows.push({
         framework,
         session,
@@ -235,9 +232,9 @@ async function measureFramework(framework, redisUrl, flags) {
         original,
         ours,
         ratio: (ours - bare) / (original - bare),
-        rounds,
+        rounds: bares.map((b, r) => (ourss[r] - b) / (originals[r] - b)),
         userRatio: (userOurs - userBare) / (userOriginal - userBare),
-        syscalls: [median(calls.get('bare')), callsOriginal, callsOurs],
+        syscalls: names.map((name) => medianOf(name, 'syscalls')),
       })
     }
     return rows
