@@ -65,10 +65,18 @@ describe.each(LIBRARIES)('%s on the Cluster', (library) => {
   test('with minReplicas, an end waits for the replica of the primary that took it, and only that one', async () => {
     const prefix = freshPrefix()
     const sessions = createRedisSessionStore(connected(), { prefix, minReplicas: 1, replicaTimeout: 200 })
-    const logins = []
-    for (let i = 0; i < 12; i++) logins.push(await sessions.create('u1'))
     const [primary] = await cluster.primaries()
-    const holders = await Promise.all(logins.map((login) => cluster.primaryFor(`${prefix}{${login.session.id}}`)))
+    // Session ids are random: logins until at least two sessions are on that primary and two elsewhere.
+    const logins = []
+    const holders = []
+    while (
+      holders.filter((holder) => holder === primary).length < 2 ||
+      holders.filter((holder) => holder !== primary).length < 2
+    ) {
+      const login = await sessions.create('u1')
+      logins.push(login)
+      holders.push(await cluster.primaryFor(`${prefix}{${login.session.id}}`))
+    }
     const replica = await cluster.replicaOf(primary)
     replica.freeze()
     let outcomes

@@ -2,6 +2,7 @@
 // When Redis goes away: both Redis stores (sessions and revocations) refuse at once while the client is not
 // connected, give up after their timeout on a server that takes commands and never answers, and work again when
 // Redis is back on the same address, with the same client. A real redis-server is stopped and started again.
+const { execFile } = require('node:child_process')
 const express = require('express')
 const { createClient } = require('redis')
 const jwt = require('..')
@@ -17,13 +18,14 @@ const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers } = require('./help
 
 const TIMEOUT = 300
 const NOT_CONNECTED = 'Redis is not connected: the request is refused until it is back.'
-const NO_ANSWER = `Redis did not answer within ${TIMEOUT} ms: the request is refused.`
+const noAnswer = (ms) => `Redis did not answer within ${ms} ms: the request is refused.`
+const NO_ANSWER = noAnswer(TIMEOUT)
 const UNAVAILABLE = { error: 'store_unavailable', message: 'The session store is unavailable: try again shortly.' }
 
 let redis
 let client
 
-const REASONS = { [NOT_CONNECTED]: 'not_connected', [NO_ANSWER]: 'timeout' }
+const REASONS = { [NOT_CONNECTED]: 'not_connected', [NO_ANSWER]: 'timeout', [noAnswer(2 * TIMEOUT)]: 'timeout' }
 
 async function expectUnavailable(promise, message) {
   const err = await rejected(promise)
@@ -101,6 +103,36 @@ describe.each(LIBRARIES)('%s', (library) => {
     await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
   })
 
+  test('checks that pile up on a server that never answers each get their own full timeout, oldest first', async () => {
+    const sessions = createRedisSessionStore(own, { prefix: 'piled:', timeout: TIMEOUT })
+    const patient = createRedisSessionStore(own, { prefix: 'piled:', timeout: 2 * TIMEOUT })
+    const login = await sessions.create('u1')
+    const order = []
+    const timed = (store, name) => {
+      const started = performance.now()
+      const message = noAnswer(store === sessions ? TIMEOUT : 2 * TIMEOUT)
+      return expectUnavailable(store.isRevoked(login.claims), message).then(() => {
+        order.push(name)
+        return performance.now() - started
+      })
+    }
+    redis.freeze()
+    let waited
+    try {
+      const first = [timed(sessions, 'first'), timed(patient, 'patient')]
+      await new Promise((resolve) => setTimeout(resolve, TIMEOUT / 2))
+      waited = await Promise.all([...first, timed(sessions, 'second'), timed(sessions, 'third')])
+    } finally {
+      redis.thaw()
+    }
+    expect(order).toEqual(['first', 'second', 'third', 'patient'])
+    // None is given up on before its time (a timer's clock may run a millisecond behind performance.now()).
+    const [first, patientWait, second, third] = waited
+    for (const wait of [first, second, third]) expect(wait).toBeGreaterThanOrEqual(TIMEOUT - 1)
+    expect(patientWait).toBeGreaterThanOrEqual(2 * TIMEOUT - 1)
+    await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
+  })
+
   test('an error reply from Redis is refused as unavailable too, with the reply as its cause', async () => {
     const sessions = createRedisSessionStore(own, { prefix: 'wrongtype:', timeout: TIMEOUT })
     const { claims, session } = await sessions.create('u1')
@@ -109,6 +141,26 @@ describe.each(LIBRARIES)('%s', (library) => {
     const err = await expectUnavailable(sessions.isRevoked(claims), 'Redis failed to answer: the request is refused.')
     expect(err.cause.message).toMatch(/^WRONGTYPE/)
   })
+})
+
+test('a timeout that has not run out does not hold up the process: a script that checks and quits exits', async () => {
+  const script = `
+    const { createClient } = require('redis')
+    const { createRedisSessionStore } = require(${JSON.stringify(require.resolve('..'))})
+    const client = createClient({ url: process.argv[1] })
+    client.connect().then(async () => {
+      const sessions = createRedisSessionStore(client, { prefix: 'exit:', timeout: 60000 })
+      const { claims } = await sessions.create('u1')
+      console.log(await sessions.isRevoked(claims))
+      await client.quit()
+    })`
+  // Killed after 20 s, far less than the 60 s a timer per call would have kept it alive.
+  const outcome = await new Promise((resolve) => {
+    execFile(process.execPath, ['-e', script, redis.url], { timeout: 20000 }, (err, stdout) => {
+      resolve({ stdout, exit: err ? (err.killed ? 'still running after 20 s' : err.code) : 0 })
+    })
+  })
+  expect(outcome).toEqual({ stdout: 'false\n', exit: 0 })
 })
 
 test('the middleware passes the refusal on with status 503: an Express app answers 503, not 401', async () => {

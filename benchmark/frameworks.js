@@ -7,10 +7,12 @@
 // authentication minus the same route without it (`bare`).
 //
 //   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
+//                                [--isolated]
 //
-// The apps run in a child process; autocannon sends a fixed number of requests from this one, and the child's
-// process.cpuUsage() before and after gives the CPU time per request, which other load on a shared machine
-// disturbs far less than throughput. The order of the apps rotates every round; the table shows medians, and
+// The apps run in a child process (with --isolated, each app in a child process of its own: apps that share a
+// process share V8's type feedback for their common code, a heap and the Redis clients); autocannon sends a fixed
+// number of requests from this one, and the child's process.cpuUsage() before and after gives the CPU time per
+// request, which other load on a shared machine disturbs far less than throughput. The order of the apps rotates every round; the table shows medians, and
 // beside the ratio of the medians, the median and range of each round's own ratio (the two apps of a row and the
 // bare route measured in the same round, so that the machine's speed changing from one round to the next moves
 // them together), and the ratio of the JWT parts counted in user time alone: the kernel's time for the same socket
@@ -119,21 +121,31 @@ const builders = {
   },
 }
 
-async function serve(framework, redisUrl) {
+// The apps of a framework, in order: the bare route, then each implementation with each session check.
+function appsOf(framework) {
+  const apps = [{ name: 'bare' }]
+  for (const session of SESSIONS) for (const name of IMPLEMENTATIONS[framework]) apps.push({ name, session })
+  return apps
+}
+
+// Serves the apps of `framework` numbered in `only` (all of them when it is empty).
+async function serve(framework, redisUrl, only) {
   const ringjwt = require('..')
   const stores = await sessionStores(redisUrl)
   const signer = ringjwt.createSigner({ key: SECRET, algorithm: 'HS256' })
-  const apps = [{ name: 'bare', port: await builders[framework](null).listen() }]
-  for (const session of SESSIONS) {
-    const store = stores[session]
+  const apps = []
+  for (const [index, app] of appsOf(framework).entries()) {
+    if (only.length > 0 && !only.includes(index)) continue
+    if (app.name === 'bare') {
+      apps.push({ ...app, port: await builders[framework](null).listen() })
+      continue
+    }
+    const store = stores[app.session]
     const claims = store
       ? (await store.create('user-1')).claims
       : { sub: 'user-1', exp: Math.floor(Date.now() / 1000) + 3600 }
-    const token = signer.sign(claims)
-    for (const name of IMPLEMENTATIONS[framework]) {
-      const port = await builders[framework]([name, store]).listen()
-      apps.push({ name, session, token, port })
-    }
+    const port = await builders[framework]([app.name, store]).listen()
+    apps.push({ ...app, token: signer.sign(claims), port })
   }
   process.on('message', (message) => {
     if (message === 'usage') process.send({ cpu: process.cpuUsage(), syscalls: syscalls() })
@@ -144,14 +156,15 @@ async function serve(framework, redisUrl) {
 // ---------------------------------------------------------------------------------------------------------------
 // The load side (this process).
 
-function startServer(framework, redisUrl) {
-  const child = fork(__filename, ['--serve', framework, '--redis', redisUrl], {
+// A server process for the apps numbered in `only` (all when empty); resolves to the apps, each with its process.
+function startServer(framework, redisUrl, only) {
+  const child = fork(__filename, ['--serve', framework, '--redis', redisUrl, ...only.map(String)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   return new Promise((resolve, reject) => {
     child.once('error', reject)
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
-    child.once('message', ({ apps }) => resolve({ child, apps }))
+    child.once('message', ({ apps }) => resolve(apps.map((app) => ({ ...app, child }))))
   })
 }
 
@@ -197,7 +210,9 @@ async function check(app) {
 }
 
 async function measureFramework(framework, redisUrl, flags) {
-  const { child, apps } = await startServer(framework, redisUrl)
+  const apps = flags.isolated
+    ? (await Promise.all(appsOf(framework).map((_, index) => startServer(framework, redisUrl, [index])))).flat()
+    : await startServer(framework, redisUrl, [])
   try {
     for (const app of apps) await check(app)
     const label = (app) => (app.session ? `${app.name} | ${app.session}` : app.name)
@@ -207,9 +222,9 @@ async function measureFramework(framework, redisUrl, flags) {
     for (let round = 0; round < flags.rounds; round++) {
       for (let i = 0; i < apps.length; i++) {
         const app = apps[(i + round) % apps.length]
-        const before = await serverUsage(child)
+        const before = await serverUsage(app.child)
         await load(app, flags.requests, flags.connections)
-        const after = await serverUsage(child)
+        const after = await serverUsage(app.child)
         samples.get(label(app)).push({
           cpu: (after.cpu - before.cpu) / flags.requests,
           user: (after.user - before.user) / flags.requests,
@@ -239,8 +254,10 @@ async function measureFramework(framework, redisUrl, flags) {
     }
     return rows
   } finally {
-    child.removeAllListeners('exit')
-    child.kill()
+    for (const child of new Set(apps.map((app) => app.child))) {
+      child.removeAllListeners('exit')
+      child.kill()
+    }
   }
 }
 
@@ -251,9 +268,15 @@ async function main() {
       rounds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '10' },
       framework: { type: 'string', multiple: true },
+      isolated: { type: 'boolean', default: false },
     },
   })
-  const flags = { requests: Number(values.requests), rounds: Number(values.rounds), connections: +values.connections }
+  const flags = {
+    requests: Number(values.requests),
+    rounds: Number(values.rounds),
+    connections: Number(values.connections),
+    isolated: values.isolated,
+  }
   const frameworks = values.framework ?? Object.keys(IMPLEMENTATIONS)
   const { startRedis } = require('../__test__/helpers/redis')
   const redis = await startRedis()
@@ -288,7 +311,7 @@ async function main() {
 }
 
 if (process.argv[2] === '--serve') {
-  serve(process.argv[3], process.argv[5]).catch((err) => {
+  serve(process.argv[3], process.argv[5], process.argv.slice(6).map(Number)).catch((err) => {
     console.error(err)
     process.exit(1)
   })

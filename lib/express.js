@@ -230,7 +230,7 @@ function expressjwt(options) {
   function accept(req, payload, jwt) {
     if (isRevoked === undefined) return setAuth(req, payload)
     const revoked = () => new UnauthorizedError('revoked_token', { message: 'The token has been revoked.' })
-    return after(core.checkRevoked(isRevoked, req, jwt, revoked), () => setAuth(req, payload))
+    return core.checkRevoked(isRevoked, req, jwt, revoked, () => setAuth(req, payload))
   }
 
   // `decoded` is the token as decode() read it when the key function needed it first.

@@ -41,11 +41,13 @@ function schemeAndToken(value) {
   return [value.slice(0, space), value.slice(space + 1)]
 }
 
-// Asks the revocation hook about a verified token: `revoked()` builds the error for a truthy answer; an error the
+// Asks the revocation hook about a verified token, then goes on with `accepted()`, in the same step as the answer
+// (one promise for a hook that answers with one): `revoked()` builds the error for a truthy answer; an error the
 // hook throws (a session store's refusal, a store that is down) goes on unchanged.
-function checkRevoked(isRevoked, request, jwt, revoked) {
+function checkRevoked(isRevoked, request, jwt, revoked, accepted) {
   return after(isRevoked(request, jwt), (answer) => {
     if (answer) throw revoked()
+    return accepted()
   })
 }
 

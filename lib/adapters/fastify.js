@@ -514,20 +514,19 @@ function fastifyJwt(fastify, options, next) {
     }
   }
 
-  // The checks after the signature: `trusted`, then `isRevoked` (ringjwt's: the session store's check).
-  function accept(request, result) {
-    const trust = trusted
-      ? core.after(trusted(request, result), (answer) => {
-          if (!answer) throw new refusals.untrusted()
-        })
-      : undefined
-    return core.after(trust, () => {
-      if (!isRevoked) return result
+  // The checks after the signature: `trusted`, then `isRevoked` (ringjwt's: the session store's check), then
+  // `done(result)` in the same step as the last answer.
+  const untrusted = () => new refusals.untrusted()
+  function accept(request, result, done) {
+    const revocation = () => {
+      if (!isRevoked) return done(result)
       const jwt = result?.header !== undefined && result?.payload !== undefined ? result : { payload: result }
-      return core.after(
-        core.checkRevoked(isRevoked, request, jwt, () => new refusals.untrusted()),
-        () => result,
-      )
+      return core.checkRevoked(isRevoked, request, jwt, untrusted, () => done(result))
+    }
+    if (!trusted) return revocation()
+    return core.after(trusted(request, result), (answer) => {
+      if (!answer) throw untrusted()
+      return revocation()
     })
   }
 
@@ -640,10 +639,7 @@ function fastifyJwt(fastify, options, next) {
         const complete = !!(opts.verify || opts).complete
         result = core.after(result, (verified) => checkProof(request, verified, complete))
       }
-      return core.after(
-        core.after(result, (verified) => accept(request, verified)),
-        finish,
-      )
+      return core.after(result, (verified) => accept(request, verified, finish))
     }
 
     return core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)

@@ -18,6 +18,7 @@
 // every error reply, it rejects with a StoreUnavailableError (status 503) whose `reason` and message say what
 // happened. Once the client has reconnected, or a failover has ended, calls go through again by themselves.
 
+const { AsyncResource } = require('node:async_hooks')
 const crypto = require('node:crypto')
 const { StoreUnavailableError, optionError } = require('../errors')
 const { isBuffer } = require('../sign')
@@ -109,8 +110,74 @@ function noWaitAof(cause) {
   return unavailable('error', message, cause)
 }
 
+// The timeouts of the calls in flight, one queue per length of timeout (nearly always one: `timeout`). Calls of
+// the same length expire in the order they start, so one timer serves the whole queue: armed for the oldest
+// call's deadline, it refuses the calls whose time is up and arms itself again for the next one still waiting.
+// A call that settles first only leaves the queue (a linked list): no timer is set and cleared per call, which is
+// most of what a call answered within the batch of a busy connection would otherwise cost. The timer keeps the
+// process alive only while a call waits, as a timer per call did.
+//
+// Timers are made in the context of this module's load, not of the call that happened to arm one: the timer
+// arms the next from within itself, and would otherwise keep the first caller's AsyncLocalStorage stores alive
+// for as long as calls keep coming.
+const setDetachedTimeout = AsyncResource.bind((callback, ms) => setTimeout(callback, ms))
+
+class DeadlineQueue {
+  constructor(ms) {
+    this.ms = ms
+    this.head = null // the oldest call still waiting: { deadline, reject, previous, next }
+    this.tail = null
+    this.timer = null
+    this.fire = () => this.expire()
+  }
+
+  add(reject) {
+    const call = { deadline: performance.now() + this.ms, reject, previous: this.tail, next: null }
+    if (this.tail === null) {
+      this.head = call
+      if (this.timer === null) this.timer = setDetachedTimeout(this.fire, this.ms)
+      else this.timer.ref()
+    } else {
+      this.tail.next = call
+    }
+    this.tail = call
+    return call
+  }
+
+  // Takes a call out of the queue; false when it had left already (its time was up).
+  leave(call) {
+    if (call.reject === null) return false
+    call.reject = null
+    const { previous, next } = call
+    if (previous === null) this.head = next
+    else previous.next = next
+    if (next === null) this.tail = previous
+    else next.previous = previous
+    if (this.head === null) this.timer?.unref()
+    return true
+  }
+
+  // Refuses the calls whose time is up, oldest first, and arms the timer for the first still within its time. A
+  // timer may run a little early by this clock: that call then waits for the next.
+  expire() {
+    this.timer = null
+    const now = performance.now()
+    while (this.head !== null && this.head.deadline <= now) {
+      const { reject } = this.head
+      this.leave(this.head)
+      reject(unavailable('timeout', `Redis did not answer within ${this.ms} ms: the request is refused.`))
+    }
+    if (this.head !== null) {
+      this.timer = setDetachedTimeout(this.fire, Math.max(1, Math.ceil(this.head.deadline - now)))
+    }
+  }
+}
+
+const deadlines = new Map()
+
 // Rejects after `ms` milliseconds unless `pending` settles first; every failure becomes a StoreUnavailableError.
-// One promise and one timer: a check answered from the client's cache costs little more than the lookup.
+// One promise and an entry in the queue of its timeout: a check answered from the client's cache costs little
+// more than the lookup.
 function within(ms, start) {
   let pending
   try {
@@ -118,18 +185,16 @@ function within(ms, start) {
   } catch (err) {
     pending = Promise.reject(err)
   }
+  let queue = deadlines.get(ms)
+  if (queue === undefined) deadlines.set(ms, (queue = new DeadlineQueue(ms)))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(unavailable('timeout', `Redis did not answer within ${ms} ms: the request is refused.`))
-    }, ms)
+    const call = queue.add(reject)
     pending.then(
       (value) => {
-        clearTimeout(timer)
-        resolve(value)
+        if (queue.leave(call)) resolve(value)
       },
       (err) => {
-        clearTimeout(timer)
-        reject(unavailableFrom(err))
+        if (queue.leave(call)) reject(unavailableFrom(err))
       },
     )
   })

@@ -58,6 +58,14 @@ function link(client, { timeout }) {
     return (await client.getNodeClientForKey(key)).sendCommand(args)
   }
 
+  // A read of `key` as a raw command, routed as node-redis routes its own read commands (on a Cluster or under
+  // Sentinel set up to read from replicas, it may go to one). For a reply the stores take as it comes, this skips
+  // the command parser and the extra async step of node-redis's command methods.
+  function read(key, args) {
+    if (cluster) return redis.sendCommand(key, true, args)
+    return sentinel ? redis.sendCommand(true, args) : redis.sendCommand(args)
+  }
+
   // node-redis 5 reads the Cluster's map again only on a MOVED reply, which a primary that is gone never sends;
   // asked from a reachable primary, the map shows the replica that took over (node-redis 6 does this by itself).
   function refreshMap() {
@@ -99,7 +107,11 @@ function link(client, { timeout }) {
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
     setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
-    hmGet: (key, fields) => redis.hmGet(key, fields),
+    // With client-side caching the read goes through node-redis's command, which fills the cache.
+    hmGet:
+      client.clientSideCache === undefined || client.clientSideCache === null
+        ? (key, fields) => read(key, ['HMGET', key, ...fields])
+        : (key, fields) => redis.hmGet(key, fields),
     sAdd: (key, member) => redis.sAdd(key, member),
     sRem: (key, members) => redis.sRem(key, members),
     sMembers: (key) => redis.sMembers(key),
