@@ -7,7 +7,7 @@
 // authentication minus the same route without it (`bare`).
 //
 //   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
-//                                [--isolated]
+//                                [--isolated] [--session none|memory|redis|'redis, client cache'|'one turn' ...]
 //
 // The apps run in a child process (with --isolated, each app in a child process of its own: apps that share a
 // process share V8's type feedback for their common code, a heap and the Redis clients); autocannon sends a fixed
@@ -30,7 +30,11 @@ const { median } = require('./measure')
 
 const SECRET = 'a benchmark secret of thirty-two+ characters'
 const ROUTE = '/orders'
+// The rows, by their session check (--session, once per row; the first four by default). `one turn` is the
+// in-process store answering after one turn of the event loop (setImmediate): a check that waits as a round trip
+// does, without Redis.
 const SESSIONS = ['none', 'memory', 'redis', 'redis, client cache']
+const MORE_SESSIONS = ['one turn']
 const IMPLEMENTATIONS = {
   express: ['express-jwt', 'ringjwt/express'],
   fastify: ['@fastify/jwt', 'ringjwt/fastify'],
@@ -46,9 +50,14 @@ async function sessionStores(redisUrl) {
   const plain = createClient({ url: redisUrl })
   const cached = createClient({ url: redisUrl, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 10_000 } })
   await Promise.all([plain.connect(), cached.connect()])
+  const memory = ringjwt.createSessionStore()
   return {
     none: null,
-    memory: ringjwt.createSessionStore(),
+    memory,
+    'one turn': {
+      create: (subject) => memory.create(subject),
+      isRevoked: (...args) => new Promise((resolve) => setImmediate(() => resolve(memory.isRevoked(...args)))),
+    },
     redis: ringjwt.createRedisSessionStore(plain),
     'redis, client cache': ringjwt.createRedisSessionStore(cached),
   }
@@ -122,19 +131,19 @@ const builders = {
 }
 
 // The apps of a framework, in order: the bare route, then each implementation with each session check.
-function appsOf(framework) {
+function appsOf(framework, sessions) {
   const apps = [{ name: 'bare' }]
-  for (const session of SESSIONS) for (const name of IMPLEMENTATIONS[framework]) apps.push({ name, session })
+  for (const session of sessions) for (const name of IMPLEMENTATIONS[framework]) apps.push({ name, session })
   return apps
 }
 
 // Serves the apps of `framework` numbered in `only` (all of them when it is empty).
-async function serve(framework, redisUrl, only) {
+async function serve(framework, redisUrl, sessions, only) {
   const ringjwt = require('..')
   const stores = await sessionStores(redisUrl)
   const signer = ringjwt.createSigner({ key: SECRET, algorithm: 'HS256' })
   const apps = []
-  for (const [index, app] of appsOf(framework).entries()) {
+  for (const [index, app] of appsOf(framework, sessions).entries()) {
     if (only.length > 0 && !only.includes(index)) continue
     if (app.name === 'bare') {
       apps.push({ ...app, port: await builders[framework](null).listen() })
@@ -157,8 +166,9 @@ async function serve(framework, redisUrl, only) {
 // The load side (this process).
 
 // A server process for the apps numbered in `only` (all when empty); resolves to the apps, each with its process.
-function startServer(framework, redisUrl, only) {
-  const child = fork(__filename, ['--serve', framework, '--redis', redisUrl, ...only.map(String)], {
+function startServer(framework, redisUrl, sessions, only) {
+  const args = ['--serve', framework, '--redis', redisUrl, '--sessions', sessions.join(';'), ...only.map(String)]
+  const child = fork(__filename, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   return new Promise((resolve, reject) => {
@@ -210,9 +220,11 @@ async function check(app) {
 }
 
 async function measureFramework(framework, redisUrl, flags) {
+  const { sessions } = flags
+  const start = (only) => startServer(framework, redisUrl, sessions, only)
   const apps = flags.isolated
-    ? (await Promise.all(appsOf(framework).map((_, index) => startServer(framework, redisUrl, [index])))).flat()
-    : await startServer(framework, redisUrl, [])
+    ? (await Promise.all(appsOf(framework, sessions).map((_, index) => start([index])))).flat()
+    : await start([])
   try {
     for (const app of apps) await check(app)
     const label = (app) => (app.session ? `${app.name} | ${app.session}` : app.name)
@@ -235,7 +247,7 @@ async function measureFramework(framework, redisUrl, flags) {
     }
     const medianOf = (name, field) => median(samples.get(name).map((sample) => sample[field]))
     const rows = []
-    for (const session of SESSIONS) {
+    for (const session of sessions) {
       const names = ['bare', ...IMPLEMENTATIONS[framework].map((name) => `${name} | ${session}`)]
       const [bare, original, ours] = names.map((name) => medianOf(name, 'cpu'))
       const [userBare, userOriginal, userOurs] = names.map((name) => medianOf(name, 'user'))
@@ -269,13 +281,22 @@ async function main() {
       connections: { type: 'string', default: '10' },
       framework: { type: 'string', multiple: true },
       isolated: { type: 'boolean', default: false },
+      session: { type: 'string', multiple: true },
     },
   })
+  const sessions = values.session ?? SESSIONS
+  for (const session of sessions) {
+    if (!SESSIONS.includes(session) && !MORE_SESSIONS.includes(session)) {
+      const known = [...SESSIONS, ...MORE_SESSIONS].map((name) => `"${name}"`).join(', ')
+      throw new Error(`--session "${session}" is not one of ${known}`)
+    }
+  }
   const flags = {
     requests: Number(values.requests),
     rounds: Number(values.rounds),
     connections: Number(values.connections),
     isolated: values.isolated,
+    sessions,
   }
   const frameworks = values.framework ?? Object.keys(IMPLEMENTATIONS)
   const { startRedis } = require('../__test__/helpers/redis')
@@ -311,7 +332,8 @@ async function main() {
 }
 
 if (process.argv[2] === '--serve') {
-  serve(process.argv[3], process.argv[5], process.argv.slice(6).map(Number)).catch((err) => {
+  const [framework, , redisUrl, , sessions, ...only] = process.argv.slice(3)
+  serve(framework, redisUrl, sessions.split(';'), only.map(Number)).catch((err) => {
     console.error(err)
     process.exit(1)
   })
