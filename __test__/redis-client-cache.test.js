@@ -159,6 +159,37 @@ describe('the check, cached', () => {
     }
   })
 
+  // node-redis 6 puts `keyPrefix` before every key its commands send: the store's own reads and lookups carry it too.
+  test.each([
+    ['without a cache', {}, 0],
+    ['with client-side caching', { RESP: 3, clientSideCache: { ttl: 0, maxEntries: 100 } }, 3],
+  ])('on a client with a keyPrefix, %s, the check reads the prefixed keys', async (_, options, hits) => {
+    const client = createClient({ url: redis.url, keyPrefix: 'app:', ...options })
+    await client.connect()
+    // Hits the store reads from the cache itself (node-redis's own count would also take those of its commands).
+    let direct = 0
+    const cache = client.clientSideCache
+    if (cache) {
+      const recordHits = cache.recordHits.bind(cache)
+      cache.recordHits = (count) => {
+        direct += count
+        return recordHits(count)
+      }
+    }
+    try {
+      const storePrefix = prefix()
+      const store = createRedisSessionStore(client, { prefix: storePrefix })
+      const { claims, session } = await store.create('u1')
+      expect(await plain.exists(`app:${storePrefix}{${session.id}}`)).toBe(1)
+      for (let i = 0; i < 4; i++) await expect(store.isRevoked(claims)).resolves.toBe(false)
+      expect(direct).toBe(hits)
+      await store.end(session.id)
+      await expectRefusal(() => store.isRevoked(claims), 'session_ended')
+    } finally {
+      await client.quit()
+    }
+  })
+
   test('a check answered from the cache sends nothing to Redis', async () => {
     const store = createRedisSessionStore(cached, { prefix: prefix() })
     const { claims } = await store.create('u1')

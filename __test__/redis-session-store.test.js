@@ -2,6 +2,7 @@
 // createRedisSessionStore(client) against a real redis-server on 127.0.0.1. The behaviour every store shares is
 // in helpers/session-store-behaviour.js; this file adds Redis's own: what the keys hold and how long they live,
 // that a dump of Redis holds no refresh token, and that a refresh race across two connections has one winner.
+const { execFile } = require('node:child_process')
 const crypto = require('node:crypto')
 const { createClient, createClientPool } = require('redis')
 const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = require('..')
@@ -253,6 +254,30 @@ describe('minReplicas: every write that takes access away waits for replicas', (
     await expect(tokens.isRevoked({ jti: 'b' })).resolves.toBe(false)
   })
 
+  test('a timeout and a replica timeout longer together than a timer can wait are waited for whole', async () => {
+    // 2^31 - 1 + 50 ms: one timer of that length fires after 1 ms, with a TimeoutOverflowWarning on stderr. In a
+    // process of its own, to read that stderr.
+    const script = `
+      const { createClient } = require('redis')
+      const { createRedisSessionStore } = require(${JSON.stringify(require.resolve('..'))})
+      const client = createClient({ url: process.argv[1] })
+      client.connect().then(async () => {
+        const options = { prefix: 'long:', timeout: 2 ** 31 - 1, minReplicas: 1, replicaTimeout: 50 }
+        const store = createRedisSessionStore(client, options)
+        const { session } = await store.create('u1')
+        const outcome = await store.end(session.id).catch((err) => err.message)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        console.log(outcome)
+        await client.quit()
+      })`
+    const outcome = await new Promise((resolve) => {
+      execFile(process.execPath, ['-e', script, redis.url], { timeout: 20000 }, (err, stdout, stderr) => {
+        resolve({ stdout, stderr, exit: err ? (err.killed ? 'still running after 20 s' : err.code) : 0 })
+      })
+    })
+    expect(outcome).toEqual({ stdout: `${NOT_CONFIRMED}\n`, stderr: '', exit: 0 })
+  })
+
   test('waitAof on a Redis without WAITAOF (before 7.2) is refused and says so', async () => {
     const store = newStore({ minReplicas: 1, waitAof: true })
     const { session } = await store.create('u1')
@@ -288,12 +313,20 @@ describe('bad arguments', () => {
 
   test.each([
     [{ prefix: 1 }, '"prefix" must be a string'],
-    [{ timeout: 0 }, '"timeout" must be a positive whole number of milliseconds'],
-    [{ timeout: 1.5 }, '"timeout" must be a positive whole number of milliseconds'],
+    [{ timeout: 0 }, '"timeout" must be a positive whole number of milliseconds, at most 2147483647'],
+    [{ timeout: 1.5 }, '"timeout" must be a positive whole number of milliseconds, at most 2147483647'],
+    [{ timeout: 2 ** 31 }, '"timeout" must be a positive whole number of milliseconds, at most 2147483647'],
     [{ minReplicas: -1 }, '"minReplicas" must be a whole number of replicas (0 for none)'],
     [{ minReplicas: 1.5 }, '"minReplicas" must be a whole number of replicas (0 for none)'],
     [{ minReplicas: '1' }, '"minReplicas" must be a whole number of replicas (0 for none)'],
-    [{ minReplicas: 1, replicaTimeout: 0 }, '"replicaTimeout" must be a positive whole number of milliseconds'],
+    [
+      { minReplicas: 1, replicaTimeout: 0 },
+      '"replicaTimeout" must be a positive whole number of milliseconds, at most 2147483647',
+    ],
+    [
+      { minReplicas: 1, replicaTimeout: 2 ** 32 },
+      '"replicaTimeout" must be a positive whole number of milliseconds, at most 2147483647',
+    ],
     [{ minReplicas: 1, waitAof: 'yes' }, '"waitAof" must be true or false'],
     [{ waitAof: true }, '"waitAof" needs "minReplicas" of 1 or more'],
   ])('options %p are a TypeError', (options, message) => {

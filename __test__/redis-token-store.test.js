@@ -123,12 +123,12 @@ describe('bad arguments', () => {
     )
   })
 
-  test('a timeout that is not a positive whole number of milliseconds is a TypeError', () => {
-    for (const timeout of [0, -5, 2.5, '1s']) {
+  test('a timeout that is not a positive whole number of milliseconds a timer can wait is a TypeError', () => {
+    for (const timeout of [0, -5, 2.5, '1s', 2 ** 31, Infinity]) {
       const err = thrown(() => createRedisTokenStore(client, { timeout }))
       expect(err).toBeInstanceOf(TypeError)
       expect(err.code).toBe('ERR_JWT_INVALID_OPTION')
-      expect(err.message).toBe('"timeout" must be a positive whole number of milliseconds')
+      expect(err.message).toBe('"timeout" must be a positive whole number of milliseconds, at most 2147483647')
     }
   })
 

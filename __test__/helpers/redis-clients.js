@@ -8,11 +8,15 @@ const nodeRedis5 = require('redis5')
 const IORedis6 = require('ioredis')
 const IORedis5 = require('ioredis5')
 
+// A topology's `keyPrefix` (one node only) goes to the client, which puts it before every key it sends.
+const prefixOf = ({ keyPrefix }) => (keyPrefix === undefined ? {} : { keyPrefix })
+
 // `options` go to the client as they are (client-side caching, say).
 function nodeRedis(redis) {
   return async (topology, options = {}) => {
     let client
-    if (topology.url !== undefined) client = redis.createClient({ url: topology.url, ...options })
+    if (topology.url !== undefined)
+      client = redis.createClient({ url: topology.url, ...prefixOf(topology), ...options })
     else if (topology.rootNodes !== undefined) {
       client = redis.createCluster({
         rootNodes: topology.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
@@ -31,7 +35,7 @@ function nodeRedis(redis) {
 function ioredis(Redis) {
   return async (topology) => {
     let client
-    if (topology.url !== undefined) client = new Redis(topology.url)
+    if (topology.url !== undefined) client = new Redis(topology.url, prefixOf(topology))
     else if (topology.rootNodes !== undefined) client = new Redis.Cluster(topology.rootNodes)
     else client = new Redis({ sentinels: topology.sentinelNodes, name: topology.name })
     client.on('error', () => {})

@@ -33,9 +33,12 @@ const DEFAULT_REPLICA_TIMEOUT = 250
 
 const REDIS_OPTIONS = ['prefix', 'timeout', 'minReplicas', 'replicaTimeout', 'waitAof']
 
+// The longest a Node timer waits (about 24.8 days).
+const MAX_DELAY = 2 ** 31 - 1
+
 function positiveMilliseconds(name, value) {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw optionError(`"${name}" must be a positive whole number of milliseconds`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_DELAY) {
+    throw optionError(`"${name}" must be a positive whole number of milliseconds, at most ${MAX_DELAY}`)
   }
   return value
 }
@@ -120,7 +123,9 @@ function noWaitAof(cause) {
 // Timers are made in the context of this module's load, not of the call that happened to arm one: the timer
 // arms the next from within itself, and would otherwise keep the first caller's AsyncLocalStorage stores alive
 // for as long as calls keep coming.
-const setDetachedTimeout = AsyncResource.bind((callback, ms) => setTimeout(callback, ms))
+// A timer waits at most 2^31 - 1 ms (Node fires a longer one after 1 ms): a longer wait (a timeout and a
+// replica timeout together) is waited for in steps.
+const setDetachedTimeout = AsyncResource.bind((callback, ms) => setTimeout(callback, Math.min(ms, MAX_DELAY)))
 
 class DeadlineQueue {
   constructor(ms) {
@@ -158,7 +163,7 @@ class DeadlineQueue {
   }
 
   // Refuses the calls whose time is up, oldest first, and arms the timer for the first still within its time. A
-  // timer may run a little early by this clock: that call then waits for the next.
+  // timer may run a little early by this clock, or be a step of a longer wait: that call then waits for the next.
   expire() {
     this.timer = null
     const now = performance.now()

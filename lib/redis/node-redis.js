@@ -58,12 +58,18 @@ function link(client, { timeout }) {
     return (await client.getNodeClientForKey(key)).sendCommand(args)
   }
 
-  // A read of `key` as a raw command, routed as node-redis routes its own read commands (on a Cluster or under
-  // Sentinel set up to read from replicas, it may go to one). For a reply the stores take as it comes, this skips
-  // the command parser and the extra async step of node-redis's command methods.
-  function read(key, args) {
-    if (cluster) return redis.sendCommand(key, true, args)
-    return sentinel ? redis.sendCommand(true, args) : redis.sendCommand(args)
+  // node-redis 6's `keyPrefix`, which its commands put before every key they send: '' without one (node-redis 5
+  // has none), null where it is not known here (a pool's, Sentinel's) or not a string.
+  const keyPrefix = sentinel || typeof client.execute === 'function' ? null : (client._keyPrefix ?? '')
+  const prefixed = typeof keyPrefix === 'string' ? (key) => keyPrefix + key : null
+
+  // A read of `key` as a raw command, routed as node-redis routes its own read commands (on a Cluster set up to
+  // read from replicas, it may go to one). For a reply the stores take as it comes, this skips the command parser
+  // and the extra async step of node-redis's command methods.
+  function hmGetRaw(key, fields) {
+    const target = prefixed(key)
+    const args = ['HMGET', target, ...fields]
+    return cluster ? redis.sendCommand(target, true, args) : redis.sendCommand(args)
   }
 
   // node-redis 5 reads the Cluster's map again only on a MOVED reply, which a primary that is gone never sends;
@@ -84,10 +90,12 @@ function link(client, { timeout }) {
 
   const cache = ownCache(client)
 
-  // The reply to `args` (a command of string arguments) from node-redis's cache, or undefined when it holds
-  // none: a load still under way is a promise entry, without a value, and is left to the command.
+  // The reply to `args` (a command of string arguments) from node-redis's cache, filed under its key with the
+  // client's `keyPrefix`, or undefined when it holds none: a load still under way is a promise entry, without a
+  // value, and is left to the command.
   function cached(args) {
-    const reply = cache.get(cacheKey(args))?.value
+    const filed = prefixed !== null && keyPrefix !== '' ? [args[0], prefixed(args[1]), ...args.slice(2)] : args
+    const reply = cache.get(cacheKey(filed))?.value
     if (reply === undefined) return undefined
     cache.recordHits(1)
     return reply
@@ -109,8 +117,8 @@ function link(client, { timeout }) {
     setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
     // With client-side caching the read goes through node-redis's command, which fills the cache.
     hmGet:
-      client.clientSideCache === undefined || client.clientSideCache === null
-        ? (key, fields) => read(key, ['HMGET', key, ...fields])
+      prefixed !== null && (client.clientSideCache === undefined || client.clientSideCache === null)
+        ? hmGetRaw
         : (key, fields) => redis.hmGet(key, fields),
     sAdd: (key, member) => redis.sAdd(key, member),
     sRem: (key, members) => redis.sRem(key, members),
