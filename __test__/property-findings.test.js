@@ -299,6 +299,7 @@ describe('Redis replies the stores cannot read fail closed', () => {
       withCommandOptions: () => client,
       get: command,
       hmGet: command,
+      sendCommand: command, // the stores' reads without client-side caching
       sMembers: command,
       evalSha: command,
       eval: command,

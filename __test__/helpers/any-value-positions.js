@@ -603,6 +603,7 @@ function fakeRedis(answer) {
     evalSha: command,
     eval: command,
     hmGet: command,
+    sendCommand: command, // the stores' reads without client-side caching
     sAdd: command,
     pExpire: command,
     sMembers: command,

@@ -117,7 +117,9 @@ function link(client, { timeout }) {
     setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
     // With client-side caching the read goes through node-redis's command, which fills the cache.
     hmGet:
-      prefixed !== null && (client.clientSideCache === undefined || client.clientSideCache === null)
+      prefixed !== null &&
+      typeof client.sendCommand === 'function' &&
+      (client.clientSideCache === undefined || client.clientSideCache === null)
         ? hmGetRaw
         : (key, fields) => redis.hmGet(key, fields),
     sAdd: (key, member) => redis.sAdd(key, member),
