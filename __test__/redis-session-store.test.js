@@ -2,11 +2,10 @@
 // createRedisSessionStore(client) against a real redis-server on 127.0.0.1. The behaviour every store shares is
 // in helpers/session-store-behaviour.js; this file adds Redis's own: what the keys hold and how long they live,
 // that a dump of Redis holds no refresh token, and that a refresh race across two connections has one winner.
-const { execFile } = require('node:child_process')
 const crypto = require('node:crypto')
 const { createClient, createClientPool } = require('redis')
 const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = require('..')
-const { startRedis } = require('./helpers/redis')
+const { startRedis, runWithRedis } = require('./helpers/redis')
 const { thrown, rejected } = require('./helpers/assert')
 const { sessionStoreBehaviour, expectRefusal, START, MINUTE, DAY } = require('./helpers/session-store-behaviour')
 const { fakeDateOnly } = require('./helpers/clock')
@@ -255,26 +254,16 @@ describe('minReplicas: every write that takes access away waits for replicas', (
   })
 
   test('a timeout and a replica timeout longer together than a timer can wait are waited for whole', async () => {
-    // 2^31 - 1 + 50 ms: one timer of that length fires after 1 ms, with a TimeoutOverflowWarning on stderr. In a
-    // process of its own, to read that stderr.
-    const script = `
-      const { createClient } = require('redis')
-      const { createRedisSessionStore } = require(${JSON.stringify(require.resolve('..'))})
-      const client = createClient({ url: process.argv[1] })
-      client.connect().then(async () => {
-        const options = { prefix: 'long:', timeout: 2 ** 31 - 1, minReplicas: 1, replicaTimeout: 50 }
-        const store = createRedisSessionStore(client, options)
-        const { session } = await store.create('u1')
-        const outcome = await store.end(session.id).catch((err) => err.message)
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        console.log(outcome)
-        await client.quit()
-      })`
-    const outcome = await new Promise((resolve) => {
-      execFile(process.execPath, ['-e', script, redis.url], { timeout: 20000 }, (err, stdout, stderr) => {
-        resolve({ stdout, stderr, exit: err ? (err.killed ? 'still running after 20 s' : err.code) : 0 })
-      })
-    })
+    // 2^31 - 1 + 50 ms: one timer of that length fires after 1 ms, with a TimeoutOverflowWarning on stderr.
+    const outcome = await runWithRedis(
+      redis.url,
+      `const options = { prefix: 'long:', timeout: 2 ** 31 - 1, minReplicas: 1, replicaTimeout: 50 }
+      const store = ringjwt.createRedisSessionStore(client, options)
+      const { session } = await store.create('u1')
+      const outcome = await store.end(session.id).catch((err) => err.message)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return outcome`,
+    )
     expect(outcome).toEqual({ stdout: `${NOT_CONFIRMED}\n`, stderr: '', exit: 0 })
   })
 

@@ -9,17 +9,17 @@
 //   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
 //                                [--isolated] [--session none|memory|redis|'redis, client cache'|'one turn' ...]
 //
-// The apps run in a child process (with --isolated, each app in a child process of its own: apps that share a
-// process share V8's type feedback for their common code, a heap and the Redis clients); autocannon sends a fixed
-// number of requests from this one, and the child's process.cpuUsage() before and after gives the CPU time per
-// request, which other load on a shared machine disturbs far less than throughput. The order of the apps rotates every round; the table shows medians, and
-// beside the ratio of the medians, the median and range of each round's own ratio (the two apps of a row and the
-// bare route measured in the same round, so that the machine's speed changing from one round to the next moves
-// them together), and the ratio of the JWT parts counted in user time alone: the kernel's time for the same socket
-// calls differs from app to app (more for a slower app in the runs so far), and this column leaves it out. The last
-// column is the server's read and write system calls per request (Linux): every HTTP request costs its own read and
-// write, and the Redis rows add the share of a write and a read that each request's command gets, so two apps of a
-// row with the same figures did the same I/O. Redis is a throwaway redis-server on a free loopback port. Every app
+// The apps run in a child process (with --isolated, each app in a child process of its own: apps that share a process
+// share V8's type feedback for their common code, a heap and the Redis clients); autocannon sends a fixed number of
+// requests from this one, and the child's process.cpuUsage() before and after gives the CPU time per request, which
+// other load on a shared machine disturbs far less than throughput. The order of the apps rotates every round; the
+// table shows medians, and beside the ratio of the medians, the median and range of each round's own ratio (the two
+// apps of a row and the bare route measured in the same round, so that the machine's speed changing from one round to
+// the next moves them together), and the ratio of the JWT parts counted in user time alone: the kernel's time for the
+// same socket calls differs from app to app (more for a slower app in the runs so far), and this column leaves it out.
+// The last column is the server's read and write system calls per request (Linux): every HTTP request costs its own
+// read and write, and the Redis rows add the share of a write and a read that each request's command gets, so two apps
+// of a row with the same figures did the same I/O. Redis is a throwaway redis-server on a free loopback port. Every app
 // is checked to answer the token first.
 
 const fs = require('node:fs')

@@ -15,9 +15,9 @@ const prefixOf = ({ keyPrefix }) => (keyPrefix === undefined ? {} : { keyPrefix 
 function nodeRedis(redis) {
   return async (topology, options = {}) => {
     let client
-    if (topology.url !== undefined)
+    if (topology.url !== undefined) {
       client = redis.createClient({ url: topology.url, ...prefixOf(topology), ...options })
-    else if (topology.rootNodes !== undefined) {
+    } else if (topology.rootNodes !== undefined) {
       client = redis.createCluster({
         rootNodes: topology.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
         ...options,

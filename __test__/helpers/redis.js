@@ -279,4 +279,24 @@ async function startSentinel({ primaryArgs = [] } = {}) {
   }
 }
 
-module.exports = { startRedis, startCluster, startSentinel, until, field, HOST }
+// Runs `body`, the text of an async function's body with `ringjwt` and `client` (a node-redis client connected to
+// `url`) in scope, in a Node process of its own; prints what it returns, then quits the client. Resolves with what
+// the process wrote and how it ended: what a test reads of a process's exit and its stderr (warnings). A process
+// still running after 20 s is killed.
+function runWithRedis(url, body) {
+  const script = `
+    const { createClient } = require('redis')
+    const ringjwt = require(${JSON.stringify(path.resolve(__dirname, '..', '..'))})
+    const client = createClient({ url: process.argv[1] })
+    client.connect().then(async () => {
+      console.log(await (async () => {${body}})())
+      await client.quit()
+    })`
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-e', script, url], { timeout: 20000 }, (err, stdout, stderr) => {
+      resolve({ stdout, stderr, exit: err ? (err.killed ? 'still running after 20 s' : err.code) : 0 })
+    })
+  })
+}
+
+module.exports = { startRedis, startCluster, startSentinel, runWithRedis, until, field, HOST }

@@ -7,10 +7,10 @@
 //                         (only node-redis with client-side caching has one), so that its reads pay nothing for it
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
-// A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new), hmGet, sAdd, sRem, sMembers, pExpire,
-// evalSha, eval, and, for the caller only, isReady(key), refreshMap(), primaryId(key) (which connection takes the
-// key's writes), confirm(key, replicas, timeout, aof) (WAIT on that connection) and `confirms` (whether a WAIT
-// there counts this store's writes).
+// A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new),
+// hmGet, sAdd, sRem, sMembers, pExpire, evalSha, eval, and, for the caller only, isReady(key), refreshMap(),
+// primaryId(key) (which connection takes the key's writes), confirm(key, replicas, timeout, aof) (WAIT on that
+// connection) and `confirms` (whether a WAIT there counts this store's writes).
 //
 // Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
 // key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
@@ -122,9 +122,8 @@ function noWaitAof(cause) {
 //
 // Timers are made in the context of this module's load, not of the call that happened to arm one: the timer
 // arms the next from within itself, and would otherwise keep the first caller's AsyncLocalStorage stores alive
-// for as long as calls keep coming.
-// A timer waits at most 2^31 - 1 ms (Node fires a longer one after 1 ms): a longer wait (a timeout and a
-// replica timeout together) is waited for in steps.
+// for as long as calls keep coming. A timer waits at most 2^31 - 1 ms (Node fires a longer one after 1 ms): a
+// longer wait (a timeout and a replica timeout together) is waited for in steps.
 const setDetachedTimeout = AsyncResource.bind((callback, ms) => setTimeout(callback, Math.min(ms, MAX_DELAY)))
 
 class DeadlineQueue {

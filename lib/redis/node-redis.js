@@ -59,15 +59,21 @@ function link(client, { timeout }) {
   }
 
   // node-redis 6's `keyPrefix`, which its commands put before every key they send: '' without one (node-redis 5
-  // has none), null where it is not known here (a pool's, Sentinel's) or not a string.
+  // has none); not a string where it is not known here (a pool's, Sentinel's) or is a Buffer.
   const keyPrefix = sentinel || typeof client.execute === 'function' ? null : (client._keyPrefix ?? '')
-  const prefixed = typeof keyPrefix === 'string' ? (key) => keyPrefix + key : null
+  const knownPrefix = typeof keyPrefix === 'string'
 
   // A read of `key` as a raw command, routed as node-redis routes its own read commands (on a Cluster set up to
   // read from replicas, it may go to one). For a reply the stores take as it comes, this skips the command parser
-  // and the extra async step of node-redis's command methods.
+  // and the extra async step of node-redis's command methods. With client-side caching the read goes through
+  // node-redis's command instead, which fills the cache; and so it does on a client-shaped object without
+  // `sendCommand`.
+  const rawReads =
+    knownPrefix &&
+    typeof client.sendCommand === 'function' &&
+    (client.clientSideCache === undefined || client.clientSideCache === null)
   function hmGetRaw(key, fields) {
-    const target = prefixed(key)
+    const target = keyPrefix + key
     const args = ['HMGET', target, ...fields]
     return cluster ? redis.sendCommand(target, true, args) : redis.sendCommand(args)
   }
@@ -94,7 +100,7 @@ function link(client, { timeout }) {
   // client's `keyPrefix`, or undefined when it holds none: a load still under way is a promise entry, without a
   // value, and is left to the command.
   function cached(args) {
-    const filed = prefixed !== null && keyPrefix !== '' ? [args[0], prefixed(args[1]), ...args.slice(2)] : args
+    const filed = knownPrefix && keyPrefix !== '' ? [args[0], keyPrefix + args[1], ...args.slice(2)] : args
     const reply = cache.get(cacheKey(filed))?.value
     if (reply === undefined) return undefined
     cache.recordHits(1)
@@ -115,13 +121,7 @@ function link(client, { timeout }) {
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
     setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
-    // With client-side caching the read goes through node-redis's command, which fills the cache.
-    hmGet:
-      prefixed !== null &&
-      typeof client.sendCommand === 'function' &&
-      (client.clientSideCache === undefined || client.clientSideCache === null)
-        ? hmGetRaw
-        : (key, fields) => redis.hmGet(key, fields),
+    hmGet: rawReads ? hmGetRaw : (key, fields) => redis.hmGet(key, fields),
     sAdd: (key, member) => redis.sAdd(key, member),
     sRem: (key, members) => redis.sRem(key, members),
     sMembers: (key) => redis.sMembers(key),
