@@ -132,6 +132,43 @@ describe.each(LIBRARIES)('%s', (library) => {
     await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
   })
 
+  // Fake timers that leave the client its own scheduling, as a test that moves the clock past a token's `exp` may.
+  const CLIENT_TIMERS = ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask']
+
+  test('after a test fakes the timers and restores them, calls still time out on the real clock', async () => {
+    const sessions = createRedisSessionStore(own, { prefix: 'faked:', timeout: TIMEOUT })
+    const login = await sessions.create('u1')
+    jest.useFakeTimers({ doNotFake: CLIENT_TIMERS })
+    try {
+      // Answered while the timers are fake: the queue's timer is then one of the fake clock's.
+      await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
+    } finally {
+      jest.useRealTimers()
+    }
+    redis.freeze()
+    try {
+      await expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER)
+    } finally {
+      redis.thaw()
+    }
+  })
+
+  test('with a fake setTimeout over a real performance.now(), advancing the fake clock times a call out', async () => {
+    const sessions = createRedisSessionStore(own, { prefix: 'half-faked:', timeout: TIMEOUT })
+    const login = await sessions.create('u1')
+    redis.freeze()
+    jest.useFakeTimers({ doNotFake: [...CLIENT_TIMERS, 'performance'] })
+    try {
+      const refused = expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER)
+      jest.advanceTimersByTime(TIMEOUT)
+      await refused
+    } finally {
+      jest.useRealTimers()
+      redis.thaw()
+    }
+    await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
+  })
+
   test('an error reply from Redis is refused as unavailable too, with the reply as its cause', async () => {
     const sessions = createRedisSessionStore(own, { prefix: 'wrongtype:', timeout: TIMEOUT })
     const { claims, session } = await sessions.create('u1')

@@ -124,7 +124,13 @@ function noWaitAof(cause) {
 // arms the next from within itself, and would otherwise keep the first caller's AsyncLocalStorage stores alive
 // for as long as calls keep coming. A timer waits at most 2^31 - 1 ms (Node fires a longer one after 1 ms): a
 // longer wait (a timeout and a replica timeout together) is waited for in steps.
-const setDetachedTimeout = AsyncResource.bind((callback, ms) => setTimeout(callback, Math.min(ms, MAX_DELAY)))
+//
+// Fake timers (Jest, sinon) drive these timeouts as they drove a timer per call. A queue keeps the `setTimeout` it
+// was made with, and calls made under another one (a test faked the timers, or restored them) go to a new queue:
+// a timer of a clock that no longer runs never holds the calls of the next. When a timer fires, the deadline it was
+// armed for counts as reached even if `performance.now()` says otherwise, so a fake `setTimeout` over a real
+// `performance.now()` (Jest's legacy timers) still times calls out when the test advances its clock.
+const armDetached = AsyncResource.bind((set, callback, ms) => set(callback, ms))
 
 class DeadlineQueue {
   constructor(ms) {
@@ -132,15 +138,24 @@ class DeadlineQueue {
     this.head = null // the oldest call still waiting: { deadline, reject, previous, next }
     this.tail = null
     this.timer = null
+    this.due = 0 // what the timer was armed for, by performance.now()
+    this.setTimer = setTimeout
     this.fire = () => this.expire()
   }
 
+  arm(now, wait) {
+    const delay = Math.min(Math.max(1, Math.ceil(wait)), MAX_DELAY)
+    this.due = now + delay
+    this.timer = armDetached(this.setTimer, this.fire, delay)
+  }
+
   add(reject) {
-    const call = { deadline: performance.now() + this.ms, reject, previous: this.tail, next: null }
+    const now = performance.now()
+    const call = { deadline: now + this.ms, reject, previous: this.tail, next: null }
     if (this.tail === null) {
       this.head = call
-      if (this.timer === null) this.timer = setDetachedTimeout(this.fire, this.ms)
-      else this.timer.ref()
+      if (this.timer === null) this.arm(now, this.ms)
+      else this.timer.ref?.()
     } else {
       this.tail.next = call
     }
@@ -157,27 +172,31 @@ class DeadlineQueue {
     else previous.next = next
     if (next === null) this.tail = previous
     else next.previous = previous
-    if (this.head === null) this.timer?.unref()
+    if (this.head === null) this.timer?.unref?.()
     return true
   }
 
-  // Refuses the calls whose time is up, oldest first, and arms the timer for the first still within its time. A
-  // timer may run a little early by this clock, or be a step of a longer wait: that call then waits for the next.
+  // Refuses the calls whose time is up, oldest first, and arms the timer for the first still within its time (a
+  // step of a longer wait arms it again for the same call).
   expire() {
     this.timer = null
-    const now = performance.now()
+    const now = Math.max(performance.now(), this.due)
     while (this.head !== null && this.head.deadline <= now) {
       const { reject } = this.head
       this.leave(this.head)
       reject(unavailable('timeout', `Redis did not answer within ${this.ms} ms: the request is refused.`))
     }
-    if (this.head !== null) {
-      this.timer = setDetachedTimeout(this.fire, Math.max(1, Math.ceil(this.head.deadline - now)))
-    }
+    if (this.head !== null) this.arm(now, this.head.deadline - now)
   }
 }
 
 const deadlines = new Map()
+
+function queueFor(ms) {
+  let queue = deadlines.get(ms)
+  if (queue === undefined || queue.setTimer !== setTimeout) deadlines.set(ms, (queue = new DeadlineQueue(ms)))
+  return queue
+}
 
 // Rejects after `ms` milliseconds unless `pending` settles first; every failure becomes a StoreUnavailableError.
 // One promise and an entry in the queue of its timeout: a check answered from the client's cache costs little
@@ -189,8 +208,7 @@ function within(ms, start) {
   } catch (err) {
     pending = Promise.reject(err)
   }
-  let queue = deadlines.get(ms)
-  if (queue === undefined) deadlines.set(ms, (queue = new DeadlineQueue(ms)))
+  const queue = queueFor(ms)
   return new Promise((resolve, reject) => {
     const call = queue.add(reject)
     pending.then(
