@@ -105,6 +105,43 @@ describe.each(LIBRARIES)('%s on the Cluster', (library) => {
   })
 })
 
+// node-redis 6 and ioredis put a Cluster client's `keyPrefix` before every key, so the Cluster hashes the prefixed
+// key: the primary whose replicas a revoking write waits for is the one that holds that key.
+describe.each(['node-redis 6', 'ioredis 6', 'ioredis 5'])('%s on the Cluster with a keyPrefix', (library) => {
+  const KEY_PREFIX = 'app:'
+  const connected = connectedClient(library, () => ({ ...topology(), keyPrefix: KEY_PREFIX }))
+
+  test('with minReplicas, a revocation waits for the replica of the primary that holds the prefixed key', async () => {
+    const prefix = freshPrefix()
+    const tokens = createRedisTokenStore(connected(), { prefix, minReplicas: 1, replicaTimeout: 200 })
+    // A jti whose key is on one primary with the client's prefix and on another without it.
+    let jti
+    let holder
+    for (let i = 0; jti === undefined; i++) {
+      const key = `${prefix}jti:j${i}`
+      const [prefixed, bare] = await Promise.all([cluster.primaryFor(KEY_PREFIX + key), cluster.primaryFor(key)])
+      if (prefixed !== bare) [jti, holder] = [`j${i}`, prefixed]
+    }
+    const exp = Math.floor(Date.now() / 1000) + 60
+    const replica = await cluster.replicaOf(holder)
+    replica.freeze()
+    try {
+      await expectUnavailable(
+        tokens.revoke({ jti, exp }),
+        'replicas',
+        'Redis confirmed the write on 0 of 1 replicas within 200 ms: the request is refused.',
+      )
+    } finally {
+      replica.thaw()
+    }
+    expect(await holder.cli('exists', `${KEY_PREFIX}${prefix}jti:${jti}`)).toBe('1')
+    // Thawed, the replica confirms again (given the time to catch up that a loaded machine may need).
+    const patient = createRedisTokenStore(connected(), { prefix, minReplicas: 1, replicaTimeout: 5_000 })
+    await expect(patient.revoke({ jti, exp })).resolves.toBe(true)
+    await expect(patient.isRevoked({ jti, sub: 'u1' })).resolves.toBe(true)
+  })
+})
+
 describe('a client that is not a cluster client, on a Cluster node', () => {
   let plain
   beforeAll(async () => {

@@ -8,7 +8,7 @@ const nodeRedis5 = require('redis5')
 const IORedis6 = require('ioredis')
 const IORedis5 = require('ioredis5')
 
-// A topology's `keyPrefix` (one node only) goes to the client, which puts it before every key it sends.
+// A topology's `keyPrefix` (one node or a Cluster) goes to the client, which puts it before every key it sends.
 const prefixOf = ({ keyPrefix }) => (keyPrefix === undefined ? {} : { keyPrefix })
 
 // `options` go to the client as they are (client-side caching, say).
@@ -20,6 +20,7 @@ function nodeRedis(redis) {
     } else if (topology.rootNodes !== undefined) {
       client = redis.createCluster({
         rootNodes: topology.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+        ...prefixOf(topology),
         ...options,
       })
     } else {
@@ -36,7 +37,7 @@ function ioredis(Redis) {
   return async (topology) => {
     let client
     if (topology.url !== undefined) client = new Redis(topology.url, prefixOf(topology))
-    else if (topology.rootNodes !== undefined) client = new Redis.Cluster(topology.rootNodes)
+    else if (topology.rootNodes !== undefined) client = new Redis.Cluster(topology.rootNodes, prefixOf(topology))
     else client = new Redis({ sentinels: topology.sentinelNodes, name: topology.name })
     client.on('error', () => {})
     if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))

@@ -7,7 +7,7 @@
 // (`maxRetriesPerRequest`); refusing up front while not ready keeps requests from waiting in that queue, and the
 // caller's timer bounds the rest.
 
-const { keySlot } = require('./slot')
+const { keySlot, withPrefix } = require('./slot')
 
 const LOST = new Set(['reconnecting', 'close', 'end'])
 
@@ -34,10 +34,13 @@ function lostNodes(client) {
 function link(client) {
   const cluster = client.isCluster === true
   const lost = lostNodes(client)
+  // On a Cluster, the slot of `key` as ioredis sends it: after the Cluster's `keyPrefix`, when it has one.
+  const keyPrefix = cluster ? client.options?.keyPrefix : undefined
+  const slotOf = (key) => keySlot(withPrefix(keyPrefix, key))
 
   // On a Cluster, the connection to the primary that holds `key` (the one ioredis sends the key's commands on).
   function primaryOf(key) {
-    const address = client.slots?.[keySlot(key)]?.[0]
+    const address = client.slots?.[slotOf(key)]?.[0]
     if (address === undefined) return undefined
     return client.nodes('all').find((node) => addressOf(node) === address)
   }
@@ -56,7 +59,7 @@ function link(client) {
     confirms: true,
     isReady(key) {
       if (client.status !== 'ready') return false
-      const address = cluster && key !== undefined ? client.slots?.[keySlot(key)]?.[0] : undefined
+      const address = cluster && key !== undefined ? client.slots?.[slotOf(key)]?.[0] : undefined
       if (address === undefined) return true
       // A Cluster connects to a node at its first command ('wait'), drops a node it has lost from its pool, and
       // takes it back, not yet connected, when it reads a map that still names it (before the election ends).
@@ -71,7 +74,7 @@ function link(client) {
       if (primary?.status === 'wait') primary.connect().catch(() => {})
       return false
     },
-    primaryId: (key) => (cluster ? (client.slots?.[keySlot(key)]?.[0] ?? '') : ''),
+    primaryId: (key) => (cluster ? (client.slots?.[slotOf(key)]?.[0] ?? '') : ''),
     // ioredis reads the Cluster's map again on a failed command, which is never sent while it is refused here.
     refreshMap() {
       if (cluster) client.refreshSlotsCache()

@@ -14,7 +14,7 @@
 // for each caller (the stores only read replies). A check answered from the cache then costs a fraction of what it
 // did; anything not in the cache goes out as a command, which fills it.
 
-const { keySlot } = require('./slot')
+const { keySlot, withPrefix } = require('./slot')
 
 function accepts(client) {
   return ['hmGet', 'sAdd', 'evalSha', 'withCommandOptions'].every((name) => typeof client[name] === 'function')
@@ -47,21 +47,24 @@ function link(client, { timeout }) {
   const redis = client.withCommandOptions({ timeout })
   const cluster = typeof client.getSlotMaster === 'function'
   const sentinel = !cluster && typeof client.getMasterNode === 'function'
-  const primaryOf = (key) => client.slots?.[keySlot(key)]?.master
-
-  // A raw command: on a Cluster it goes to the primary of `key`'s slot, elsewhere to the primary. node-redis 6
-  // sends a keyless command such as WAIT to every primary (its command policies) unless asked on the node's own
-  // client.
-  async function send(key, args) {
-    if (!cluster) return sentinel ? redis.sendCommand(false, args) : redis.sendCommand(args)
-    if (typeof client.getNodeClientForKey !== 'function') return redis.sendCommand(key, false, args)
-    return (await client.getNodeClientForKey(key)).sendCommand(args)
-  }
 
   // node-redis 6's `keyPrefix`, which its commands put before every key they send: '' without one (node-redis 5
   // has none); not a string where it is not known here (a pool's, Sentinel's) or is a Buffer.
   const keyPrefix = sentinel || typeof client.execute === 'function' ? null : (client._keyPrefix ?? '')
   const knownPrefix = typeof keyPrefix === 'string'
+
+  // On a Cluster, the primary that holds `key` as node-redis sends it (after the prefix).
+  const primaryOf = (key) => client.slots?.[keySlot(withPrefix(keyPrefix, key))]?.master
+
+  // A raw command: on a Cluster it goes to the primary of `key`'s slot, elsewhere to the primary. node-redis 6
+  // sends a keyless command such as WAIT to every primary (its command policies) unless asked on the node's own
+  // client. Raw commands and the node lookup take keys as they are: the prefix is added here.
+  async function send(key, args) {
+    if (!cluster) return sentinel ? redis.sendCommand(false, args) : redis.sendCommand(args)
+    const sent = withPrefix(keyPrefix, key)
+    if (typeof client.getNodeClientForKey !== 'function') return redis.sendCommand(sent, false, args)
+    return (await client.getNodeClientForKey(sent)).sendCommand(args)
+  }
 
   // A read of `key` as a raw command, routed as node-redis routes its own read commands (on a Cluster set up to
   // read from replicas, it may go to one). For a reply the stores take as it comes, this skips the command parser

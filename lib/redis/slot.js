@@ -23,4 +23,11 @@ function keySlot(key) {
   return crc % 16384
 }
 
-module.exports = { keySlot, hashTag }
+// `key` as a client with `keyPrefix` sends it, which is what the Cluster hashes: the client puts the prefix before
+// every key its commands name. A string, or a Buffer for a Buffer prefix.
+function withPrefix(keyPrefix, key) {
+  if (keyPrefix === undefined || keyPrefix === null || keyPrefix === '') return key
+  return Buffer.isBuffer(keyPrefix) ? Buffer.concat([keyPrefix, Buffer.from(key)]) : `${keyPrefix}${key}`
+}
+
+module.exports = { keySlot, withPrefix, hashTag }
