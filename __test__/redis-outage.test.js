@@ -153,15 +153,30 @@ describe.each(LIBRARIES)('%s', (library) => {
     }
   })
 
-  test('with a fake setTimeout over a real performance.now(), advancing the fake clock times a call out', async () => {
+  test('with a fake setTimeout over a real performance.now(), each call times out when the fake clock passes its own timeout', async () => {
     const sessions = createRedisSessionStore(own, { prefix: 'half-faked:', timeout: TIMEOUT })
     const login = await sessions.create('u1')
     redis.freeze()
     jest.useFakeTimers({ doNotFake: [...CLIENT_TIMERS, 'performance'] })
     try {
-      const refused = expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER)
-      jest.advanceTimersByTime(TIMEOUT)
-      await refused
+      const refused = []
+      const check = () => {
+        const outcome = { settled: false }
+        outcome.promise = expectUnavailable(sessions.isRevoked(login.claims), NO_ANSWER).finally(() => {
+          outcome.settled = true
+        })
+        refused.push(outcome)
+      }
+      // Two calls at the same fake instant, a third half a timeout later.
+      check()
+      check()
+      jest.advanceTimersByTime(TIMEOUT / 2)
+      check()
+      jest.advanceTimersByTime(TIMEOUT / 2)
+      await Promise.all([refused[0].promise, refused[1].promise])
+      expect(refused[2].settled).toBe(false)
+      jest.advanceTimersByTime(TIMEOUT / 2)
+      await refused[2].promise
     } finally {
       jest.useRealTimers()
       redis.thaw()

@@ -20,6 +20,7 @@
 
 const { AsyncResource } = require('node:async_hooks')
 const crypto = require('node:crypto')
+const timers = require('node:timers')
 const { StoreUnavailableError, optionError } = require('../errors')
 const { isBuffer } = require('../sign')
 const nodeRedis = require('./node-redis')
@@ -113,94 +114,36 @@ function noWaitAof(cause) {
   return unavailable('error', message, cause)
 }
 
-// The timeouts of the calls in flight, one queue per length of timeout (nearly always one: `timeout`). Calls of
-// the same length expire in the order they start, so one timer serves the whole queue: armed for the oldest
-// call's deadline, it refuses the calls whose time is up and arms itself again for the next one still waiting.
-// A call that settles first only leaves the queue (a linked list): no timer is set and cleared per call, which is
-// most of what a call answered within the batch of a busy connection would otherwise cost. The timer keeps the
-// process alive only while a call waits, as a timer per call did.
-//
-// Timers are made in the context of this module's load, not of the call that happened to arm one: the timer
-// arms the next from within itself, and would otherwise keep the first caller's AsyncLocalStorage stores alive
-// for as long as calls keep coming. A timer waits at most 2^31 - 1 ms (Node fires a longer one after 1 ms): a
-// longer wait (a timeout and a replica timeout together) is waited for in steps.
-//
-// Fake timers (Jest, sinon) drive these timeouts as they drove a timer per call. A queue keeps the `setTimeout` it
-// was made with, and calls made under another one (a test faked the timers, or restored them) go to a new queue:
-// a timer of a clock that no longer runs never holds the calls of the next. When a timer fires, the deadline it was
-// armed for counts as reached even if `performance.now()` says otherwise, so a fake `setTimeout` over a real
-// `performance.now()` (Jest's legacy timers) still times calls out when the test advances its clock.
-const armDetached = AsyncResource.bind((set, callback, ms) => set(callback, ms))
-
-class DeadlineQueue {
-  constructor(ms) {
-    this.ms = ms
-    this.head = null // the oldest call still waiting: { deadline, reject, previous, next }
-    this.tail = null
-    this.timer = null
-    this.due = 0 // what the timer was armed for, by performance.now()
-    this.setTimer = setTimeout
-    this.fire = () => this.expire()
+// A timer that calls `onTimeout` after `ms` milliseconds unless the returned function clears it first. Made with
+// the `setTimeout` in place when the call starts and cleared with the `clearTimeout` beside it, so fake timers
+// (Jest's, sinon's, legacy or modern, whole or in part) drive each call's timeout exactly as they drive any timer,
+// and a test that fakes the timers and restores them leaves nothing behind. A Node timer waits at most 2^31 - 1 ms
+// (it fires a longer one after 1 ms): a longer wait (a timeout and a replica timeout together) is taken in steps.
+function timeoutAfter(ms, onTimeout) {
+  const set = setTimeout
+  const clear = clearTimeout
+  let timer
+  const wait = (left) => {
+    timer = left > MAX_DELAY ? set(() => wait(left - MAX_DELAY), MAX_DELAY) : set(onTimeout, left)
   }
-
-  arm(now, wait) {
-    const delay = Math.min(Math.max(1, Math.ceil(wait)), MAX_DELAY)
-    this.due = now + delay
-    this.timer = armDetached(this.setTimer, this.fire, delay)
-  }
-
-  add(reject) {
-    const now = performance.now()
-    const call = { deadline: now + this.ms, reject, previous: this.tail, next: null }
-    if (this.tail === null) {
-      this.head = call
-      if (this.timer === null) this.arm(now, this.ms)
-      else this.timer.ref?.()
-    } else {
-      this.tail.next = call
-    }
-    this.tail = call
-    return call
-  }
-
-  // Takes a call out of the queue; false when it had left already (its time was up).
-  leave(call) {
-    if (call.reject === null) return false
-    call.reject = null
-    const { previous, next } = call
-    if (previous === null) this.head = next
-    else previous.next = next
-    if (next === null) this.tail = previous
-    else next.previous = previous
-    if (this.head === null) this.timer?.unref?.()
-    return true
-  }
-
-  // Refuses the calls whose time is up, oldest first, and arms the timer for the first still within its time (a
-  // step of a longer wait arms it again for the same call).
-  expire() {
-    this.timer = null
-    const now = Math.max(performance.now(), this.due)
-    while (this.head !== null && this.head.deadline <= now) {
-      const { reject } = this.head
-      this.leave(this.head)
-      reject(unavailable('timeout', `Redis did not answer within ${this.ms} ms: the request is refused.`))
-    }
-    if (this.head !== null) this.arm(now, this.head.deadline - now)
-  }
+  wait(ms)
+  return () => clear(timer)
 }
 
-const deadlines = new Map()
-
-function queueFor(ms) {
-  let queue = deadlines.get(ms)
-  if (queue === undefined || queue.setTimer !== setTimeout) deadlines.set(ms, (queue = new DeadlineQueue(ms)))
-  return queue
-}
+// Node keeps one list of timers per duration: made, and put in its queue of lists, when a timer of that duration is
+// set and none is; dropped when the last is cleared. A store whose calls are answered one at a time would make and
+// drop its list on every call, which costs more than the timer itself. An unref'd interval of the store's duration
+// keeps the list for good: it never holds up the process's exit, and calls only join and leave the list. Made in
+// the context of this module's load, so it keeps no caller's AsyncLocalStorage stores alive; a few durations at most.
+const KEPT_LISTS = new Set()
+const keepTimerList = AsyncResource.bind((ms) => {
+  if (KEPT_LISTS.has(ms) || KEPT_LISTS.size >= 8 || ms > MAX_DELAY) return
+  KEPT_LISTS.add(ms)
+  timers.setInterval(() => {}, ms).unref()
+})
 
 // Rejects after `ms` milliseconds unless `pending` settles first; every failure becomes a StoreUnavailableError.
-// One promise and an entry in the queue of its timeout: a check answered from the client's cache costs little
-// more than the lookup.
+// One promise and one timer.
 function within(ms, start) {
   let pending
   try {
@@ -208,15 +151,18 @@ function within(ms, start) {
   } catch (err) {
     pending = Promise.reject(err)
   }
-  const queue = queueFor(ms)
   return new Promise((resolve, reject) => {
-    const call = queue.add(reject)
+    const cancel = timeoutAfter(ms, () => {
+      reject(unavailable('timeout', `Redis did not answer within ${ms} ms: the request is refused.`))
+    })
     pending.then(
       (value) => {
-        if (queue.leave(call)) resolve(value)
+        cancel()
+        resolve(value)
       },
       (err) => {
-        if (queue.leave(call)) reject(unavailableFrom(err))
+        cancel()
+        reject(unavailableFrom(err))
       },
     )
   })
@@ -283,6 +229,7 @@ function coalesced(start) {
 function redisCaller(client, options, who) {
   const timeout = timeoutOption(options)
   const { minReplicas, replicaTimeout, waitAof } = durabilityOptions(options)
+  keepTimerList(timeout)
   const link = redisLink(client, timeout, who)
   if (minReplicas > 0 && !link.confirms) {
     throw optionError('"minReplicas" needs a client that sends a write and its WAIT on one connection, not a pool')
