@@ -314,6 +314,7 @@ export type ErrorCode =
   | 'ERR_DPOP_REPLAYED'
   | 'ERR_DPOP_REPLAY_CACHE_FULL'
   | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_HOOK_FAILED'
 
 /** One line per code, saying what failed. */
 export declare const codes: Readonly<Record<ErrorCode, string>>

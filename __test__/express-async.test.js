@@ -14,6 +14,10 @@ const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const now = () => Math.floor(Date.now() / 1000)
 const later = (value) => new Promise((resolve) => setImmediate(() => resolve(value)))
 const failLater = (err) => new Promise((_, reject) => setImmediate(() => reject(err)))
+const throwing = (value) => {
+  throw value
+}
+const HOOK_FAILED = 'an authentication hook failed without a reason: it threw or rejected with a falsy value'
 
 const keysByKid = { hs: secret, rs: rsa.publicKey }
 const hsToken = (payload = { sub: 'u1' }, options = {}) => jwt.sign(payload, secret, { keyid: 'hs', ...options })
@@ -183,6 +187,22 @@ describe.each(FRAMEWORK_NAMES)('%s', (framework) => {
       expect(body).toEqual({ name: 'UnauthorizedError', code: 'revoked_token', message, inner: { message } })
       expectUnauthorized(app.errors[0], 'revoked_token', message)
       expect(seen).toEqual([jwt.decode(good, { complete: true }), jwt.decode(revoked, { complete: true })])
+    })
+
+    // express-jwt passes such a failure to next() as it is, where `undefined` reads as success and the request
+    // goes through unauthenticated; ringjwt refuses it.
+    test.each([
+      ['throws undefined', () => throwing(undefined)],
+      ['rejects with nothing', () => Promise.reject()],
+      ['rejects with null', () => failLater(null)],
+      ['rejects with 0', () => failLater(0)],
+    ])('an isRevoked that %s fails the request with ERR_HOOK_FAILED', async (_, isRevoked) => {
+      app = await startApp(framework, expressjwt({ secret, algorithms: ['HS256'], isRevoked }))
+      const { status, body } = await app.request('/', bearer(hsToken({ sub: 'u1', jti: 'j1' })))
+      expect(status).toBe(500)
+      expect(body).toMatchObject({ name: 'Error', message: HOOK_FAILED })
+      expect(app.errors[0]).toBeInstanceOf(Error)
+      expect(app.errors[0]).toMatchObject({ code: 'ERR_HOOK_FAILED', message: HOOK_FAILED })
     })
 
     test('is not asked about tokens that fail verification', async () => {

@@ -23,6 +23,10 @@ const ecPem = {
   private: ec.privateKey.export({ type: 'pkcs8', format: 'pem' }),
   public: ec.publicKey.export({ type: 'spki', format: 'pem' }),
 }
+const throwing = (value) => {
+  throw value
+}
+const HOOK_FAILED = 'an authentication hook failed without a reason: it threw or rejected with a falsy value'
 const refusal = (statusCode, code, message) => ({
   status: statusCode,
   body: { statusCode, code, error: statusCode === 400 ? 'Bad Request' : 'Unauthorized', message },
@@ -451,6 +455,68 @@ describe('trusted and the session store', () => {
       expect((await other.ask('/verify', bearer(kept))).body.verified.jti).toBe('j2')
     } finally {
       await other.close()
+    }
+  })
+
+  test('claims with members named header and payload are the claims: a revoked jti among them is refused', async () => {
+    const revocations = createTokenStore()
+    const other = await start(fastifyJwt, { secret, isRevoked: revocations.isRevoked })
+    try {
+      const claims = { sub: 'u1', jti: 'j-revoked', header: { kind: 'x' }, payload: { note: 'app data' } }
+      const revoked = other.app.jwt.sign(claims, { expiresIn: 60 })
+      // One argument, the verified claims: its jti is what is revoked, not a `payload` member's.
+      expect(revocations.revoke(other.app.jwt.decode(revoked))).toBe(true)
+      expect(revocations.isRevoked({ jti: 'j-revoked', sub: 'u1' })).toBe(true)
+      for (const path of ['/verify', '/verify-callback']) {
+        expect(await other.ask(path, bearer(revoked))).toEqual(
+          refusal(401, 'FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED', 'Untrusted authorization token'),
+        )
+      }
+      revocations.revokeAllFor('u2')
+      const cutOff = other.app.jwt.sign({ ...claims, sub: 'u2', jti: 'j2', iat: Math.floor(Date.now() / 1000) - 60 })
+      expect((await other.ask('/verify', bearer(cutOff))).status).toBe(401)
+    } finally {
+      await other.close()
+    }
+  })
+
+  test('with verify: { complete: true } isRevoked gets the complete token', async () => {
+    const seen = []
+    const isRevoked = (request, token) => {
+      seen.push(token)
+      return false
+    }
+    const other = await start(fastifyJwt, { secret, verify: { complete: true }, isRevoked })
+    try {
+      const token = other.app.jwt.sign({ sub: 'u1', jti: 'j1' })
+      expect((await other.ask('/verify', bearer(token))).status).toBe(200)
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toMatchObject({ header: { alg: 'HS256', typ: 'JWT' }, payload: { sub: 'u1', jti: 'j1' } })
+    } finally {
+      await other.close()
+    }
+  })
+
+  // @fastify/jwt hands such a failure of `trusted` to the callback as it is, where `undefined` reads as success;
+  // ringjwt refuses it, in both forms of request.jwtVerify().
+  test.each([
+    ['throws undefined', () => throwing(undefined)],
+    ['rejects with nothing', () => Promise.reject()],
+    ['rejects with null', () => Promise.reject(null)],
+    ['rejects with an empty string', async () => throwing('')],
+  ])('a trusted or isRevoked hook that %s fails the request with ERR_HOOK_FAILED', async (_, failing) => {
+    for (const hook of ['trusted', 'isRevoked']) {
+      const other = await start(fastifyJwt, { secret, [hook]: failing })
+      try {
+        for (const path of ['/verify', '/verify-callback']) {
+          expect(await other.ask(path, bearer(other.app.jwt.sign({ sub: 'u1', jti: 'j1' })))).toEqual({
+            status: 500,
+            body: { statusCode: 500, code: 'ERR_HOOK_FAILED', error: 'Internal Server Error', message: HOOK_FAILED },
+          })
+        }
+      } finally {
+        await other.close()
+      }
     }
   })
 

@@ -1,6 +1,6 @@
 'use strict'
 const native = require('./native')
-const { isBuffer } = require('./sign')
+const { isBuffer, isPlainObject } = require('./sign')
 
 // jsonwebtoken's decode(): no verification; `null` for anything that is not a decodable token.
 function decode(token, options) {
@@ -38,4 +38,21 @@ function decode(token, options) {
   return payload
 }
 
-module.exports = { decode }
+// The keys a token in its complete form has: decode() and verify() with `complete: true` give the first three,
+// decrypt() gives `signed` for the signed token inside a nested one, and fast-jwt's complete form (ringjwt/fastify
+// with `complete`) adds `input`.
+const COMPLETE_KEYS = new Set(['header', 'payload', 'signature', 'signed', 'input'])
+
+// Whether `value` is a token in its complete form, `{ header, payload }`, rather than a claims set. Told apart by
+// its keys and never by what it merely holds: the claims of a token can hold members named `header` and `payload`
+// (an issuer that copies data into its tokens may put them there), and such a claims set always holds others too
+// (a token a store can revoke or a session store issued has `jti`, `exp`, `sub`), so it is read as claims.
+function isCompleteToken(value) {
+  if (!isPlainObject(value) || !isPlainObject(value.header) || !Object.hasOwn(value, 'payload')) return false
+  for (const key of Object.keys(value)) {
+    if (!COMPLETE_KEYS.has(key)) return false
+  }
+  return true
+}
+
+module.exports = { decode, isCompleteToken }

@@ -80,6 +80,8 @@ const codes = Object.freeze({
   ERR_KEY_RING_CONTENDED: 'the key ring record changed under every attempt to update it',
   // token and session stores
   ERR_STORE_UNAVAILABLE: 'Redis is not connected, did not answer in time or failed: the request is refused (503)',
+  // the middleware
+  ERR_HOOK_FAILED: 'a hook of the middleware threw or rejected with a falsy value: the request is refused (500)',
 })
 
 // As in jsonwebtoken, `name` and `message` are enumerable own properties, so `JSON.stringify(err)` and

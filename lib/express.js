@@ -321,7 +321,7 @@ function expressjwt(options) {
     try {
       pending = authenticate(req)
     } catch (err) {
-      return next(withChallenge(err))
+      return next(withChallenge(core.failureOf(err)))
     }
     if (dpop !== null) {
       pending = pending?.catch((err) => Promise.reject(withChallenge(err)))
@@ -337,7 +337,7 @@ function expressjwt(options) {
         setImmediate(next)
       },
       (err) => {
-        setImmediate(next, err)
+        setImmediate(next, core.failureOf(err))
       },
     )
   }

@@ -11,7 +11,7 @@
 
 const crypto = require('node:crypto')
 const { NativeSessionStore } = require('./native')
-const { decode } = require('./decode')
+const { decode, isCompleteToken } = require('./decode')
 const { optionError } = require('./errors')
 const { UnauthorizedError } = require('./express')
 const { isPlainObject, stringify } = require('./sign')
@@ -200,7 +200,7 @@ function issued(record, refreshToken, jti, jkt) {
 function tokenOfCall(args) {
   const given = args.length >= 2 ? args[1] : args[0]
   if (typeof given === 'string') return decode(given, { complete: true }) ?? { payload: null }
-  if (args.length >= 2 || (isPlainObject(given) && isPlainObject(given.header) && 'payload' in given)) {
+  if (args.length >= 2 || isCompleteToken(given)) {
     const signature = typeof given?.signature === 'string' ? given.signature : given?.signed?.signature
     return {
       payload: given?.payload,

@@ -6,7 +6,7 @@
 // The helpers below are shared with the Redis store, so both read tokens and options the same way.
 
 const { NativeRevocationList } = require('./native')
-const { decode } = require('./decode')
+const { decode, isCompleteToken } = require('./decode')
 const { optionError } = require('./errors')
 const { isPlainObject } = require('./sign')
 const { lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
@@ -55,9 +55,7 @@ function payloadOf(tokenOrPayload) {
     if (payload === null) throw optionError('revoke() was given a string that is not a token')
     return payload
   }
-  if (isPlainObject(tokenOrPayload) && isPlainObject(tokenOrPayload.header) && 'payload' in tokenOrPayload) {
-    return tokenOrPayload.payload
-  }
+  if (isCompleteToken(tokenOrPayload)) return tokenOrPayload.payload
   return tokenOrPayload
 }
 

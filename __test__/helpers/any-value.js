@@ -412,8 +412,9 @@ const UNAUTHORIZED_CODES = [
 
 // What is wrong with an error a call threw or rejected with, or null when it is one the API may give: a
 // JsonWebTokenError (or subclass) with a code from `codes`, an UnauthorizedError with one of its codes, a
-// StoreUnavailableError, a TypeError or RangeError carrying a ringjwt code (bad options and arguments), or the
-// caller's own error let through unchanged.
+// StoreUnavailableError, a TypeError or RangeError carrying a ringjwt code (bad options and arguments), the
+// middleware's ERR_HOOK_FAILED for a hook that failed with a falsy value, or the caller's own error let through
+// unchanged.
 function problemWith(err) {
   if (err instanceof CallerError) return null
   const message = (() => {
@@ -431,6 +432,8 @@ function problemWith(err) {
     return UNAUTHORIZED_CODES.includes(err.code) ? null : `UnauthorizedError with an unknown code ${String(err.code)}`
   }
   if (err instanceof jwt.StoreUnavailableError) return null
+  // A hook of the middleware that failed without a reason (threw or rejected with a falsy value).
+  if (types.isNativeError(err) && err.name === 'Error' && err.code === 'ERR_HOOK_FAILED') return null
   if (types.isNativeError(err) && (err.name === 'TypeError' || err.name === 'RangeError')) {
     return err.code in jwt.codes ? null : `${err.name} without a ringjwt code (code ${String(err.code)}): ${message}`
   }

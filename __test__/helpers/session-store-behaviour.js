@@ -118,6 +118,15 @@ function sessionStoreBehaviour(newStore) {
       await expect(Promise.resolve(isRevoked({}, { header: { alg: 'HS256' }, payload: claims }))).resolves.toBe(false)
     })
 
+    test('claims that hold members named header and payload are read as the claims they are', async () => {
+      const store = newStore()
+      const { session, claims } = await store.create('u1')
+      const odd = { ...claims, header: { alg: 'HS256' }, payload: { sid: 'another', jti: 'another', sub: 'u2' } }
+      await expect(Promise.resolve(store.isRevoked(odd))).resolves.toBe(false)
+      await store.end(session.id)
+      await expectRefusal(() => store.isRevoked(odd), 'session_ended')
+    })
+
     test.each([
       ['no sid', (claims) => ({ ...claims, sid: undefined }), 'session_unknown'],
       [

@@ -29,6 +29,15 @@ function tokenStoreBehaviour(newStore) {
       await expect(store.isRevoked({ jti: 'b', sub: 'u1', iat: nowSeconds() })).resolves.toBe(false)
     })
 
+    test('claims that hold members named header and payload are read as the claims they are', async () => {
+      const store = newStore()
+      const exp = nowSeconds() + 600
+      const claims = { sub: 'u1', jti: 'real', exp, header: { alg: 'HS256' }, payload: { jti: 'decoy', exp } }
+      await expect(store.revoke(claims)).resolves.toBe(true)
+      await expect(store.isRevoked(claims)).resolves.toBe(true)
+      await expect(store.isRevoked({ jti: 'decoy', sub: 'u1', iat: nowSeconds() })).resolves.toBe(false)
+    })
+
     test('a token that has already expired is not written', async () => {
       const store = newStore()
       await expect(store.revoke({ jti: 'a', exp: nowSeconds() })).resolves.toBe(false)

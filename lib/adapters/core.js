@@ -41,11 +41,37 @@ function schemeAndToken(value) {
   return [value.slice(0, space), value.slice(space + 1)]
 }
 
-// Asks the revocation hook about a verified token, then goes on with `accepted()`, in the same step as the answer
-// (one promise for a hook that answers with one): `revoked()` builds the error for a truthy answer; an error the
-// hook throws (a session store's refusal, a store that is down) goes on unchanged.
+// A hook's failure as it is passed on: its error, or, for a failure without one (`throw undefined`, a promise
+// rejected with nothing, `0` or `''`), an Error that says so. Passed on as it is, such a value reads as a success to
+// a callback `(err, value)` and to Express's `next(err)`, and the request would go through.
+function failureOf(err) {
+  if (err) return err
+  const error = new Error('an authentication hook failed without a reason: it threw or rejected with a falsy value')
+  error.code = 'ERR_HOOK_FAILED'
+  return error
+}
+
+function rethrow(err) {
+  throw failureOf(err)
+}
+
+// Calls `hook(a, b)`, then `then(answer)` now or once the answer settles (one promise for a hook that answers with
+// one). A failure of the hook, thrown or rejected, goes on as failureOf makes it.
+function ask(hook, a, b, then) {
+  let answer
+  try {
+    answer = hook(a, b)
+  } catch (err) {
+    throw failureOf(err)
+  }
+  return isThenable(answer) ? Promise.resolve(answer).then(then, rethrow) : then(answer)
+}
+
+// Asks the revocation hook about a verified token, then goes on with `accepted()`, in the same step as the answer:
+// `revoked()` builds the error for a truthy answer; an error the hook throws (a session store's refusal, a store
+// that is down) goes on unchanged.
 function checkRevoked(isRevoked, request, jwt, revoked, accepted) {
-  return after(isRevoked(request, jwt), (answer) => {
+  return ask(isRevoked, request, jwt, (answer) => {
     if (answer) throw revoked()
     return accepted()
   })
@@ -118,6 +144,8 @@ module.exports = {
   isTokenFault,
   authorizationOf,
   schemeAndToken,
+  ask,
+  failureOf,
   checkRevoked,
   compile,
   keyedVerifiers,

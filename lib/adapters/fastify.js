@@ -201,7 +201,7 @@ function keyFromFunction(secretFunction, request, decoded) {
 function deliver(promise, callback) {
   promise.then(
     (value) => process.nextTick(callback, null, value),
-    (err) => process.nextTick(callback, err),
+    (err) => process.nextTick(callback, core.failureOf(err)),
   )
 }
 
@@ -515,16 +515,18 @@ function fastifyJwt(fastify, options, next) {
   }
 
   // The checks after the signature: `trusted`, then `isRevoked` (ringjwt's: the session store's check), then
-  // `done(result)` in the same step as the last answer.
+  // `done(result)` in the same step as the last answer. `isRevoked` is given `{ header, payload }`: the result
+  // itself when the verify options ask for the complete token, else the result as the payload (whatever claims it
+  // holds: members named `header` and `payload` among them do not make it a complete token).
   const untrusted = () => new refusals.untrusted()
-  function accept(request, result, done) {
+  function accept(request, result, complete, done) {
     const revocation = () => {
       if (!isRevoked) return done(result)
-      const jwt = result?.header !== undefined && result?.payload !== undefined ? result : { payload: result }
+      const jwt = complete ? result : { payload: result }
       return core.checkRevoked(isRevoked, request, jwt, untrusted, () => done(result))
     }
     if (!trusted) return revocation()
-    return core.after(trusted(request, result), (answer) => {
+    return core.ask(trusted, request, result, (answer) => {
       if (!answer) throw untrusted()
       return revocation()
     })
@@ -582,7 +584,7 @@ function fastifyJwt(fastify, options, next) {
     try {
       outcome = outcomeOf(request, opts)
     } catch (err) {
-      return callback(err)
+      return callback(core.failureOf(err))
     }
     if (!core.isThenable(outcome)) return callback(null, outcome)
     deliver(outcome, callback)
@@ -635,11 +637,9 @@ function fastifyJwt(fastify, options, next) {
       else if (decoded === undefined && !isClaimsObject((opts.verify || opts).complete ? result?.payload : result)) {
         decode(token, decodeOptions)
       }
-      if (dpop !== null) {
-        const complete = !!(opts.verify || opts).complete
-        result = core.after(result, (verified) => checkProof(request, verified, complete))
-      }
-      return core.after(result, (verified) => accept(request, verified, finish))
+      const complete = !!(opts.verify || opts).complete
+      if (dpop !== null) result = core.after(result, (verified) => checkProof(request, verified, complete))
+      return core.after(result, (verified) => accept(request, verified, complete, finish))
     }
 
     return core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)
