@@ -474,7 +474,9 @@ describe('trusted and the session store', () => {
       }
       revocations.revokeAllFor('u2')
       const cutOff = other.app.jwt.sign({ ...claims, sub: 'u2', jti: 'j2', iat: Math.floor(Date.now() / 1000) - 60 })
-      expect((await other.ask('/verify', bearer(cutOff))).status).toBe(401)
+      expect(await other.ask('/verify', bearer(cutOff))).toEqual(
+        refusal(401, 'FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED', 'Untrusted authorization token'),
+      )
     } finally {
       await other.close()
     }

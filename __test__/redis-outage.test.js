@@ -140,7 +140,7 @@ describe.each(LIBRARIES)('%s', (library) => {
     const login = await sessions.create('u1')
     jest.useFakeTimers({ doNotFake: CLIENT_TIMERS })
     try {
-      // Answered while the timers are fake: the queue's timer is then one of the fake clock's.
+      // Answered while the timers are fake: its timer was one of the fake clock's.
       await expect(sessions.isRevoked(login.claims)).resolves.toBe(false)
     } finally {
       jest.useRealTimers()
