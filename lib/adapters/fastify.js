@@ -609,8 +609,10 @@ function fastifyJwt(fastify, options, next) {
     // With the plugin's own key and decoder, the token is decoded only if the verifier refuses it (or returns
     // something the decoder would refuse): the decoder's error comes first, as when it runs before the verifier.
     const decodeLater = hasStaticPublicKey && useGlobalOptions && !opts.decode && !decodeOptions.checkTyp
-    assert(dpop === null || !(opts.verify || opts).extractToken, '"dpop" reads the Authorization header')
-    token = lookupToken(request, opts.verify || opts)
+    const verifyOpts = opts.verify || opts
+    const complete = !!verifyOpts.complete
+    assert(dpop === null || !verifyOpts.extractToken, '"dpop" reads the Authorization header')
+    token = lookupToken(request, verifyOpts)
     if (!decodeLater || typeof token !== 'string') decoded = decode(token, opts.decode || decodeOptions)
     const decodedFirst = (err) => {
       if (decoded === undefined) decode(token, decodeOptions)
@@ -628,16 +630,15 @@ function fastifyJwt(fastify, options, next) {
     const check = (key) => {
       let result
       try {
-        const selected = decodeLater ? verifier : getVerifier(withKey(opts.verify || opts, key), useGlobalOptions)
+        const selected = decodeLater ? verifier : getVerifier(withKey(verifyOpts, key), useGlobalOptions)
         result = selected(token)
       } catch (err) {
         throw refusal(decodedFirst(err))
       }
       if (core.isThenable(result)) result = result.catch((err) => Promise.reject(refusal(decodedFirst(err))))
-      else if (decoded === undefined && !isClaimsObject((opts.verify || opts).complete ? result?.payload : result)) {
+      else if (decoded === undefined && !isClaimsObject(complete ? result?.payload : result)) {
         decode(token, decodeOptions)
       }
-      const complete = !!(opts.verify || opts).complete
       if (dpop !== null) result = core.after(result, (verified) => checkProof(request, verified, complete))
       return core.after(result, (verified) => accept(request, verified, complete, finish))
     }

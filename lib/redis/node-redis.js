@@ -76,7 +76,7 @@ function link(client, { timeout }) {
     typeof client.sendCommand === 'function' &&
     (client.clientSideCache === undefined || client.clientSideCache === null)
   function hmGetRaw(key, fields) {
-    const target = keyPrefix + key
+    const target = withPrefix(keyPrefix, key)
     const args = ['HMGET', target, ...fields]
     return cluster ? redis.sendCommand(target, true, args) : redis.sendCommand(args)
   }
@@ -103,7 +103,7 @@ function link(client, { timeout }) {
   // client's `keyPrefix`, or undefined when it holds none: a load still under way is a promise entry, without a
   // value, and is left to the command.
   function cached(args) {
-    const filed = knownPrefix && keyPrefix !== '' ? [args[0], keyPrefix + args[1], ...args.slice(2)] : args
+    const filed = knownPrefix && keyPrefix !== '' ? [args[0], withPrefix(keyPrefix, args[1]), ...args.slice(2)] : args
     const reply = cache.get(cacheKey(filed))?.value
     if (reply === undefined) return undefined
     cache.recordHits(1)
