@@ -194,6 +194,51 @@ describe.each(LIBRARIES)('%s', (library) => {
   })
 })
 
+// What a store sends to node-redis while the client is offline waits in node-redis's queue: the store's `timeout`
+// goes with each command as node-redis's own command timeout, so such a command is dropped after it rather than
+// sent once Redis is back. (The stores refuse by themselves while the client is not ready; this is the link below
+// them, for a command sent just as the connection went.) node-redis 5's `sendCommand` reads only the options it is
+// given, so the raw commands carry the timeout themselves.
+// node-redis's TimeoutError: with a message from node-redis 6, none from node-redis 5.
+describe.each([
+  ['node-redis 6', require('redis').TimeoutError, `Command timed out after ${TIMEOUT}ms waiting to be sent`],
+  ['node-redis 5', require('redis5').TimeoutError, ''],
+])('%s: a command waiting in the offline queue', (library, TimeoutError, message) => {
+  const { link } = require('../lib/redis/node-redis')
+  let own
+  beforeAll(async () => {
+    own = await connect(library, { url: redis.url })
+  })
+  afterAll(async () => {
+    await close(own)
+  })
+
+  test.each([
+    ['the raw HMGET', (redisLink) => redisLink.hmGet('queued:{s}', ['sub', 'ended'])],
+    ['a raw WAIT', (redisLink) => redisLink.confirm('queued:{s}', 1, 10, false)],
+    ['a command method (SADD)', (redisLink) => redisLink.sAdd('queued:set', 'member')],
+  ])('%s is dropped after the timeout', async (name, send) => {
+    const redisLink = link(own, { timeout: TIMEOUT })
+    await redis.down()
+    try {
+      await until(() => !isReady(own), 'the client to notice')
+      const started = performance.now()
+      const outcome = send(redisLink).then(
+        () => 'answered',
+        (err) => err,
+      )
+      const waiting = new Promise((resolve) => setTimeout(resolve, 4 * TIMEOUT, 'still waiting'))
+      const err = await Promise.race([outcome, waiting])
+      expect(err).toBeInstanceOf(TimeoutError)
+      expect(err.message).toBe(message)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(TIMEOUT - 1)
+    } finally {
+      await redis.up()
+    }
+    await until(() => isReady(own) && client.isReady, 'the clients to reconnect')
+  })
+})
+
 test('a timeout that has not run out does not hold up the process: a script that checks and quits exits', async () => {
   // Killed after 20 s, far less than the 60 s a timer per call would have kept it alive.
   const { stdout, exit } = await runWithRedis(

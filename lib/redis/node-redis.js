@@ -1,8 +1,10 @@
 'use strict'
 // node-redis 5 and 6 (the "redis" package) behind the stores' client interface (client.js): a client from
-// createClient, createCluster or createSentinel. Commands go out through `withCommandOptions({ timeout })`, so one
+// createClient, createCluster or createSentinel. Commands go out with the command option `{ timeout }`, so one
 // still waiting in the library's queue is dropped after `timeout` (that timeout stops counting once the command is
-// written: the caller's timer bounds the rest).
+// written: the caller's timer bounds the rest): command methods through `withCommandOptions`, raw commands with
+// the option given to `sendCommand` itself, since node-redis 5's `sendCommand` does not read the options of a
+// `withCommandOptions` client.
 //
 // Readiness: `isReady` (connected, not reconnecting) on the client, and on a Cluster also on the client of the
 // primary that holds the key, so that while one primary is down and its replica not yet elected, the requests for
@@ -44,7 +46,8 @@ function cacheKey(args) {
 }
 
 function link(client, { timeout }) {
-  const redis = client.withCommandOptions({ timeout })
+  const options = { timeout }
+  const redis = client.withCommandOptions(options)
   const cluster = typeof client.getSlotMaster === 'function'
   const sentinel = !cluster && typeof client.getMasterNode === 'function'
 
@@ -60,10 +63,10 @@ function link(client, { timeout }) {
   // sends a keyless command such as WAIT to every primary (its command policies) unless asked on the node's own
   // client. Raw commands and the node lookup take keys as they are: the prefix is added here.
   async function send(key, args) {
-    if (!cluster) return sentinel ? redis.sendCommand(false, args) : redis.sendCommand(args)
+    if (!cluster) return sentinel ? redis.sendCommand(false, args, options) : redis.sendCommand(args, options)
     const sent = withPrefix(keyPrefix, key)
-    if (typeof client.getNodeClientForKey !== 'function') return redis.sendCommand(sent, false, args)
-    return (await client.getNodeClientForKey(sent)).sendCommand(args)
+    if (typeof client.getNodeClientForKey !== 'function') return redis.sendCommand(sent, false, args, options)
+    return (await client.getNodeClientForKey(sent)).sendCommand(args, options)
   }
 
   // A read of `key` as a raw command, routed as node-redis routes its own read commands (on a Cluster set up to
@@ -78,7 +81,7 @@ function link(client, { timeout }) {
   function hmGetRaw(key, fields) {
     const target = withPrefix(keyPrefix, key)
     const args = ['HMGET', target, ...fields]
-    return cluster ? redis.sendCommand(target, true, args) : redis.sendCommand(args)
+    return cluster ? redis.sendCommand(target, true, args, options) : redis.sendCommand(args, options)
   }
 
   // node-redis 5 reads the Cluster's map again only on a MOVED reply, which a primary that is gone never sends;
