@@ -506,12 +506,13 @@ export interface RedisTokenStoreOptions extends TokenStoreOptions, RedisClientOp
 
 /**
  * The in-process store. Methods return plain values (which `await` also accepts). `isRevoked` works both as
- * `isRevoked(payload)` and as the middleware's `isRevoked(req, { header, payload })`.
+ * `isRevoked(payload)` and as the middleware's `isRevoked(req, { header, payload })`; alone, it also takes what
+ * `revoke` takes (a token string, decoded: one that is not a token is a TypeError, or `{ header, payload }`).
  */
 export interface TokenStore {
   /** Revokes the token until its `exp`; false when it has already expired. A TypeError without `jti` or `exp`. */
   revoke(token: RevocableToken): boolean
-  isRevoked(payload: JwtPayload | string): boolean
+  isRevoked(token: RevocableToken): boolean
   isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): boolean
   /** Revokes every token of `sub` issued before `when` (a Date or epoch ms; default now). */
   revokeAllFor(sub: string, when?: Date | number): boolean
@@ -524,7 +525,7 @@ export interface TokenStore {
 /** The same interface on Redis, every method returning a promise. */
 export interface RedisTokenStore {
   revoke(token: RevocableToken): Promise<boolean>
-  isRevoked(payload: JwtPayload | string): Promise<boolean>
+  isRevoked(token: RevocableToken): Promise<boolean>
   isRevoked(req: unknown, token: { header: JwtHeader; payload: JwtPayload | string }): Promise<boolean>
   revokeAllFor(sub: string, when?: Date | number): Promise<boolean>
 }

@@ -12,6 +12,8 @@ const { fakeDateOnly } = require('./helpers/clock')
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+// A session id: a version 7 UUID, which carries the time its login began.
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 const ENDED = { error: 'session_ended', message: 'The session has ended.' }
 const UNKNOWN = { error: 'session_unknown', message: 'The session of this token is unknown.' }
@@ -91,7 +93,7 @@ describe('with the in-process session store', () => {
       const claims = jwt.verify(res.body.token, SECRET, { algorithms: ['HS256'] })
       expect(claims).toEqual({
         sub: users[0].id,
-        sid: expect.stringMatching(UUID),
+        sid: expect.stringMatching(SESSION_ID),
         jti: expect.stringMatching(UUID),
         iat: expect.any(Number),
         exp: claims.iat + 900,

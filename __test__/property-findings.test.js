@@ -298,6 +298,7 @@ describe('Redis replies the stores cannot read fail closed', () => {
       isReady: true,
       withCommandOptions: () => client,
       get: command,
+      set: command,
       hmGet: command,
       sendCommand: command, // the stores' reads without client-side caching
       sMembers: command,
@@ -309,6 +310,9 @@ describe('Redis replies the stores cannot read fail closed', () => {
     return client
   }
   const message = 'Redis sent a reply the store cannot read: the request is refused.'
+  const tokenCheck = (cutoff) => jwt.createRedisTokenStore(answering(cutoff)).isRevoked({ sub: 's', iat: 1 })
+  const confirmedRevoke = (reply) =>
+    jwt.createRedisTokenStore(answering(reply), { minReplicas: 1 }).revoke({ jti: 'j', exp: Date.now() / 1000 + 60 })
 
   test.each([
     ['token store isRevoked', () => jwt.createRedisTokenStore(answering(7)).isRevoked({ jti: 'j', sub: 's' })],
@@ -326,6 +330,12 @@ describe('Redis replies the stores cannot read fail closed', () => {
         jwt.createRedisSessionStore(answering(['no_such_refusal'])).refresh(`${crypto.randomUUID()}.${'A'.repeat(43)}`),
     ],
     ['session store list', () => jwt.createRedisSessionStore(answering([1, 2])).list('alice')],
+    // A number every comparison would let through (NaN) is never read from a reply.
+    ['token store isRevoked, a cut-off that is not a number', () => tokenCheck('garbage')],
+    ['token store isRevoked, an empty cut-off', () => tokenCheck('')],
+    ['a revocation with minReplicas, WAIT answered with text', () => confirmedRevoke('OK')],
+    ['a revocation with minReplicas, WAIT answered with a list', () => confirmedRevoke([1])],
+    ['a revocation with minReplicas, WAIT answered with a fraction', () => confirmedRevoke(1.5)],
   ])('%s', async (_, call) => {
     const error = await rejected(call())
     expect(error).toBeInstanceOf(StoreUnavailableError)
@@ -348,6 +358,9 @@ describe('Redis replies the stores cannot read fail closed', () => {
     ['a hole', Object.assign(new Array(4), { 0: 'u', 1: later, 2: later })],
     ['an object', ['u', { toString: () => later }, later, null]],
     ['three fields', ['u', later, later]],
+    ['an expiry that is not a number', ['u', 'not-a-number', later, null]],
+    ['an empty expiry', ['u', '', later, null]],
+    ["a token's expiry that is not a number", ['u', later, 'NaN', null]],
   ])('a session check whose reply holds %s is refused', async (_, reply) => {
     const error = await rejected(check(reply))
     expect(error).toBeInstanceOf(StoreUnavailableError)

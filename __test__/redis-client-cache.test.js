@@ -8,7 +8,8 @@ const net = require('node:net')
 const { setTimeout: sleep } = require('node:timers/promises')
 const { createClient, BasicClientSideCache } = require('redis')
 const { createClient: createClient5 } = require('redis5')
-const { createRedisSessionStore, createRedisTokenStore } = require('..')
+const { createRedisSessionStore, createRedisTokenStore, StoreUnavailableError } = require('..')
+const { rejected } = require('./helpers/assert')
 const { startRedis } = require('./helpers/redis')
 const { sessionStoreBehaviour, expectRefusal } = require('./helpers/session-store-behaviour')
 
@@ -56,7 +57,8 @@ async function until(condition) {
 }
 
 // A TCP proxy to Redis on 127.0.0.1 whose connections the test can drop: cut() closes them and refuses new ones
-// until restore().
+// until restore(). hold() stops passing bytes on in either direction, leaving the connections open, as a network
+// that loses its way does; release() passes on what was held, and goes on.
 function startProxy(port) {
   const sockets = new Set()
   let open = true
@@ -86,6 +88,12 @@ function startProxy(port) {
         },
         restore() {
           open = true
+        },
+        hold() {
+          for (const socket of sockets) socket.pause()
+        },
+        release() {
+          for (const socket of sockets) socket.resume()
         },
         close: () => new Promise((done) => server.close(done)),
       }),
@@ -266,6 +274,57 @@ describe('the check, cached', () => {
     await expectRefusal(() => writer.refresh(login.refreshToken), 'refresh_token_reused')
     const err = await refusedWithin(() => reader.isRevoked(next.claims))
     expect(err).toMatchObject({ name: 'UnauthorizedError', code: 'session_ended' })
+  })
+
+  // The connection stays open, so the client still says it is ready, and no invalidation can come: the cache is
+  // read only within `timeout` of a command answered on the connection, and after that a PING must come back first.
+  test.each([
+    ['session', (store, login) => store.isRevoked(login.claims)],
+    ['token', (store, login) => store.isRevoked(login.claims)],
+  ])('a %s check on a connection that goes silent is refused once the timeout has passed', async (kind, check) => {
+    const TIMEOUT = 300
+    const proxy = await startProxy(redis.port)
+    const client = cachingClient({ url: `redis://127.0.0.1:${proxy.port}` })
+    client.on('error', () => {})
+    await client.connect()
+    try {
+      const prefixed = prefix()
+      const sessions = createRedisSessionStore(plain, { prefix: prefixed })
+      const login = await sessions.create('u1')
+      const [reader, writer] =
+        kind === 'session'
+          ? [createRedisSessionStore(client, { prefix: prefixed, timeout: TIMEOUT }), sessions]
+          : [
+              createRedisTokenStore(client, { prefix: prefixed, timeout: TIMEOUT }),
+              createRedisTokenStore(plain, { prefix: prefixed }),
+            ]
+      await expect(check(reader, login)).resolves.toBe(false)
+      const hits = client.clientSideCache.stats().hitCount
+      await expect(check(reader, login)).resolves.toBe(false)
+      expect(client.clientSideCache.stats().hitCount).toBeGreaterThan(hits)
+
+      proxy.hold()
+      if (kind === 'session') expect(await writer.end(login.session.id)).toBe(true)
+      else expect(await writer.revokeAllFor('u1', Date.now() + 1000)).toBe(true)
+      await sleep(TIMEOUT + 50)
+      expect(client.isReady).toBe(true)
+      const err = await rejected(check(reader, login))
+      expect(err).toBeInstanceOf(StoreUnavailableError)
+      expect(err).toMatchObject({
+        code: 'ERR_STORE_UNAVAILABLE',
+        reason: 'timeout',
+        message: `Redis did not answer within ${TIMEOUT} ms: the request is refused.`,
+      })
+
+      // Once the connection carries bytes again, the invalidation arrives before the PING's answer.
+      proxy.release()
+      if (kind === 'session') await expectRefusal(() => check(reader, login), 'session_ended')
+      else await expect(check(reader, login)).resolves.toBe(true)
+    } finally {
+      proxy.release()
+      await client.quit()
+      await proxy.close()
+    }
   })
 
   test('the cache is dropped when the connection drops: an end made meanwhile is seen after reconnecting', async () => {

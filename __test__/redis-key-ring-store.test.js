@@ -94,6 +94,15 @@ test('a stopped server fails closed with StoreUnavailableError', async () => {
   client.destroy()
 })
 
+test.each([
+  [null, 'Expected "options" to be a plain object.'],
+  ['key', 'Expected "options" to be a plain object.'],
+  [[], 'Expected "options" to be a plain object.'],
+  [{ timeOut: 100 }, '"timeOut" is not allowed in "options"'],
+])('options of %p are refused', (options, message) => {
+  expectError(() => createRedisKeyRingStore(clients[0], options), TypeError, 'ERR_JWT_INVALID_OPTION', message)
+})
+
 test('a client that is not one is refused', () => {
   expectError(
     () => createRedisKeyRingStore({}),

@@ -154,6 +154,41 @@ describe('in Redis', () => {
     expect(await client.sMembers('index:subject:{u1}')).toEqual([b.session.id])
   })
 
+  test('session ids are version 7 UUIDs that carry the time the login began', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'v7:' })
+    const { session, refreshToken } = await store.create('u1')
+    expect(session.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(Number.parseInt(session.id.slice(0, 8) + session.id.slice(9, 13), 16)).toBe(START)
+    expect(refreshToken.startsWith(`${session.id}.`)).toBe(true)
+    const ids = new Set()
+    for (let i = 0; i < 50; i++) ids.add((await store.create('u1')).session.id)
+    expect(ids.size).toBe(50)
+  })
+
+  // An id in the index whose session is not in Redis: a login still writing it, or a session long gone.
+  test('list and endAll keep an index entry without a session while its login may still be writing it', async () => {
+    const store = createRedisSessionStore(client, { prefix: 'pending:', timeout: 1000, clockTolerance: 5 })
+    const live = await store.create('u1')
+    const idAt = (ms) => {
+      const hex = ms.toString(16).padStart(12, '0')
+      return `${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-0123456789ab`
+    }
+    const margin = 1000 + 5000 + 60_000
+    const recent = idAt(START - margin + 1)
+    const old = idAt(START - margin)
+    const unversioned = crypto.randomUUID()
+    await client.sAdd('pending:subject:{u1}', [recent, old, unversioned])
+    expect((await store.list('u1')).map((session) => session.id)).toEqual([live.session.id])
+    expect((await client.sMembers('pending:subject:{u1}')).sort()).toEqual([live.session.id, recent].sort())
+    await client.sAdd('pending:subject:{u1}', [old, unversioned])
+    expect(await store.endAll('u1')).toBe(1)
+    expect(await client.sMembers('pending:subject:{u1}')).toEqual([recent])
+    // Once its login could no longer be under way, it goes too.
+    jest.setSystemTime(START + 1)
+    expect(await store.list('u1')).toEqual([])
+    expect(await client.exists('pending:subject:{u1}')).toBe(0)
+  })
+
   test('scripts run again after Redis has lost them (SCRIPT FLUSH, or a restart)', async () => {
     const store = newStore()
     const login = await store.create('u1')
@@ -201,6 +236,64 @@ describe('a refresh race across two connections sharing one Redis', () => {
       await expectRefusal(() => one.refresh(won[0].value.refreshToken), 'session_ended')
     }
   })
+})
+
+// Login writes the subject index, then (a round trip later) the session. A logout everywhere or a listing from
+// another server in between sees an id without a session; the session written after it must stay findable.
+describe('a logout everywhere or a listing while a login is writing its session', () => {
+  // The login's client, held before its script (the session's write) until `release()`.
+  function heldClient() {
+    let reached
+    const atScript = new Promise((resolve) => {
+      reached = resolve
+    })
+    let release
+    const released = new Promise((resolve) => {
+      release = resolve
+    })
+    const held = (redis) =>
+      new Proxy(redis, {
+        get(target, name) {
+          if (name === 'evalSha' || name === 'eval') {
+            return async (...args) => {
+              reached()
+              await released
+              return target[name](...args)
+            }
+          }
+          const value = target[name]
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+    const wrapped = new Proxy(client, {
+      get(target, name) {
+        if (name === 'withCommandOptions') return (options) => held(target.withCommandOptions(options))
+        const value = target[name]
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    return { wrapped, atScript, release }
+  }
+
+  test.each(['endAll', 'list'])(
+    '%s: the new session stays listed, and the next logout everywhere ends it',
+    async (method) => {
+      const prefix = `racing-${method}:`
+      const { wrapped, atScript, release } = heldClient()
+      const login = createRedisSessionStore(wrapped, { prefix })
+      const elsewhere = createRedisSessionStore(other, { prefix })
+      const created = login.create('u1')
+      await atScript
+      if (method === 'endAll') expect(await elsewhere.endAll('u1')).toBe(0)
+      else expect(await elsewhere.list('u1')).toEqual([])
+      release()
+      const { session, claims } = await created
+      await expect(elsewhere.isRevoked(claims)).resolves.toBe(false)
+      expect((await elsewhere.list('u1')).map((listed) => listed.id)).toEqual([session.id])
+      expect(await elsewhere.endAll('u1')).toBe(1)
+      await expectRefusal(() => elsewhere.isRevoked(claims), 'session_ended')
+    },
+  )
 })
 
 describe('on a client with client-side caching (RESP3)', () => {

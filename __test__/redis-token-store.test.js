@@ -57,6 +57,14 @@ describe('revoke', () => {
     expect(await client.ttl(`${prefix}jti:a`)).toBe(630)
   })
 
+  // Redis refuses an EX it cannot add to its clock in milliseconds, and any number written in exponent form.
+  test.each([1e16, 1e21, 1e300])('revokes a token whose exp is %p, for some 31,700 years', async (exp) => {
+    const { prefix, store } = newStore()
+    await expect(store.revoke({ jti: 'far', exp })).resolves.toBe(true)
+    await expect(store.isRevoked({ jti: 'far' })).resolves.toBe(true)
+    expect(await client.ttl(`${prefix}jti:far`)).toBe(1e12)
+  })
+
   test('writes nothing for a token that has already expired', async () => {
     const { prefix, store } = newStore()
     await expect(store.revoke({ jti: 'a', exp: nowSeconds() })).resolves.toBe(false)
@@ -79,6 +87,13 @@ describe('revokeAllFor', () => {
     await store.revokeAllFor('u1', START)
     expect(await client.get(`${prefix}sub:u1`)).toBe(String(START + 60_000))
     expect(await client.ttl(`${prefix}sub:u1`)).toBe(3660)
+  })
+
+  test('takes a cut-off far in the future', async () => {
+    const { prefix, store } = newStore()
+    await expect(store.revokeAllFor('u1', 1e300)).resolves.toBe(true)
+    await expect(store.isRevoked({ sub: 'u1', iat: START / 1000 })).resolves.toBe(true)
+    expect(await client.ttl(`${prefix}sub:u1`)).toBe(1e12)
   })
 
   test('writes nothing for a cut-off older than the longest token life', async () => {

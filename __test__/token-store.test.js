@@ -3,6 +3,7 @@
 // with time from a fake clock.
 const jwt = require('..')
 const { createTokenStore } = jwt
+const { thrown } = require('./helpers/assert')
 
 const secret = 'a shared secret that is long enough for HS256'
 const START = Date.UTC(2030, 0, 1, 12, 0, 0)
@@ -54,9 +55,32 @@ describe('revoke and isRevoked', () => {
     const store = createTokenStore()
     store.revoke({ jti: 'a', exp: nowSeconds() + 60 })
     expect(store.isRevoked({ iat: nowSeconds() })).toBe(false)
-    expect(store.isRevoked('a')).toBe(false)
     expect(store.isRevoked(null)).toBe(false)
+    expect(store.isRevoked(42)).toBe(false)
     expect(store.isRevoked({ jti: 42 })).toBe(false)
+  })
+
+  // As revoke() takes them: what was revoked in one form is revoked in every form.
+  test('isRevoked takes a token string or { header, payload } alone too, and refuses a string that is not a token', () => {
+    const store = createTokenStore()
+    const revoked = token({ sub: 'u1' }, { jwtid: 'alone' })
+    store.revoke(revoked)
+    expect(store.isRevoked(revoked)).toBe(true)
+    expect(store.isRevoked(jwt.decode(revoked, { complete: true }))).toBe(true)
+    expect(store.isRevoked(jwt.verify(revoked, secret, { complete: true }))).toBe(true)
+    expect(store.isRevoked({}, revoked)).toBe(true)
+    const other = token({ sub: 'u2' }, { jwtid: 'other' })
+    expect(store.isRevoked(other)).toBe(false)
+    store.revokeAllFor('u2', Date.now() + 1000)
+    expect(store.isRevoked(other)).toBe(true)
+    for (const notToken of ['a', '', 'a.b.c']) {
+      const err = thrown(() => store.isRevoked(notToken))
+      expect(err).toBeInstanceOf(TypeError)
+      expect(err).toMatchObject({
+        code: 'ERR_JWT_INVALID_OPTION',
+        message: 'isRevoked() was given a string that is not a token',
+      })
+    }
   })
 
   test('methods return plain values that can be awaited like the Redis store promises', async () => {

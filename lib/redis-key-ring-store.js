@@ -6,6 +6,7 @@
 
 const { optionError } = require('./errors')
 const { redisCaller, redisScript, runScript, replyOneOf, unreadable } = require('./redis/client')
+const { knownOptions } = require('./token-store')
 
 const DEFAULT_KEY = 'ringjwt:key-ring'
 
@@ -20,10 +21,11 @@ return 0
 `)
 
 /** A key ring store on a connected node-redis or ioredis client. */
-function createRedisKeyRingStore(client, options = {}) {
-  const key = options.key ?? DEFAULT_KEY
+function createRedisKeyRingStore(client, options) {
+  knownOptions(options, ['key', 'timeout'])
+  const key = options?.key ?? DEFAULT_KEY
   if (typeof key !== 'string' || key === '') throw optionError('createRedisKeyRingStore(): "key" must be a string')
-  const { call } = redisCaller(client, { timeout: options.timeout }, 'createRedisKeyRingStore')
+  const { call } = redisCaller(client, { timeout: options?.timeout }, 'createRedisKeyRingStore')
   return {
     get: () =>
       call(async (redis) => {

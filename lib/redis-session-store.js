@@ -32,6 +32,7 @@ const {
   prefixOption,
   replyFields,
   replyStrings,
+  replyNumber,
   replyOneOf,
   unreadable,
 } = require('./redis/client')
@@ -52,6 +53,7 @@ const {
   issueOptions,
   signAndRecord,
   signatureFingerprint,
+  timeOrderedId,
   REFUSALS,
 } = require('./session-store')
 
@@ -130,8 +132,9 @@ redis.call('PEXPIRE', KEYS[1], nextExpires + tolerance - now)
 local view = redis.call('HMGET', KEYS[1], 'created', 'meta')
 return {'ok', s[1], view[1], tostring(now), tostring(nextExpires), tostring(tokenExpires), view[2] or ''}`)
 
-// ARGV: now, tolerance. 1 when a live session was ended.
+// ARGV: now, tolerance. 1 when a live session was ended, 0 when it was over already, -1 when there is no key.
 const END = redisScript(`${FINISH}
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local now = tonumber(ARGV[1])
 local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'expires')
 if not s[1] or s[2] or tonumber(s[3]) <= now then return 0 end
@@ -155,26 +158,42 @@ function isMetadata(meta) {
 // The first 16 bytes of a retired refresh token's digest are enough to recognise it (see src/session.rs).
 const fingerprint = (digest) => digest.toString('hex', 0, 16)
 
+// When the login of a session id from timeOrderedId (lib/session-store.js) began; undefined for any other id.
+function loginStartOf(id) {
+  if (id.length !== 36 || id[14] !== '7' || id[8] !== '-') return undefined
+  const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+// Login adds the session's id to the subject index, then writes the session (two slots on a Cluster, so two
+// steps). An id in the index without a session may be one whose login is still writing it: it stays listed,
+// so that a later logout everywhere finds the session, until it is older than any login can take (the store's
+// timeout refuses a login that takes longer, and a minute covers the clocks of several servers).
+const LOGIN_MARGIN = 60_000
+
 function createRedisSessionStore(client, options) {
   const settings = sessionOptions(options, [...SESSION_OPTIONS, ...REDIS_OPTIONS])
   const prefix = prefixOption(options, DEFAULT_PREFIX)
-  const { call, cached, revoking } = redisCaller(client, options, 'createRedisSessionStore')
+  const { call, cached, revoking, timeout } = redisCaller(client, options, 'createRedisSessionStore')
   const { accessTokenLifetime, idleLifetime, absoluteLifetime, clockTolerance } = settings
   const sessionKey = (id) => `${prefix}{${id}}`
   const subjectKey = (subject) => `${prefix}subject:{${subject}}`
 
+  // Whether an id in the index whose session is not (or no longer) in Redis can leave it (see LOGIN_MARGIN).
+  const loginOver = (id, now) => !(now - (loginStartOf(id) ?? -Infinity) < timeout + clockTolerance + LOGIN_MARGIN)
+
   // A live session's view from its VIEW_FIELDS, else null.
   function liveView(id, subject, fields, now) {
     const [sub, ended, expires, created, used, meta] = replyFields(fields, VIEW_FIELDS.length)
-    if (sub === null || ended !== null || expires === null || Number(expires) <= now) return null
+    if (sub === null || ended !== null || expires === null || replyNumber(expires) <= now) return null
     if (!isMetadata(meta)) throw unreadable()
     if (subject !== undefined && sub !== subject) return null
     return sessionView({
       id,
       subject: sub,
-      createdAt: Number(created),
-      lastUsedAt: Number(used),
-      expiresAt: Number(expires),
+      createdAt: replyNumber(created),
+      lastUsedAt: replyNumber(used),
+      expiresAt: replyNumber(expires),
       metadata: meta,
     })
   }
@@ -212,12 +231,12 @@ function createRedisSessionStore(client, options) {
     const session = {
       id,
       subject,
-      createdAt: Number(created),
-      lastUsedAt: Number(used),
-      expiresAt: Number(expires),
+      createdAt: replyNumber(created),
+      lastUsedAt: replyNumber(used),
+      expiresAt: replyNumber(expires),
       metadata: meta || null,
     }
-    return { issued: { session, tokenExpiresAt: Number(tokenExpiresAt) } }
+    return { issued: { session, tokenExpiresAt: replyNumber(tokenExpiresAt) } }
   }
 
   // What rotating the one of the `digests` the session holds at `now` would issue, as REFRESH computes it, with
@@ -226,13 +245,14 @@ function createRedisSessionStore(client, options) {
     const fields = await call((redis) => redis.hmGet(sessionKey(id), PREVIEW_FIELDS))
     const [sub, ended, expires, absolute, current, created, meta] = replyFields(fields, PREVIEW_FIELDS.length)
     const presented = digests.find((digest) => current === digest.toString('hex'))
-    if (sub === null || ended !== null || !(Number(expires) > now) || presented === undefined) return null
+    if (sub === null || ended !== null || expires === null || presented === undefined) return null
+    if (replyNumber(expires) <= now) return null
     if (!isMetadata(meta)) throw unreadable()
-    const nextExpires = Math.min(Number(absolute), now + idleLifetime)
+    const nextExpires = Math.min(replyNumber(absolute), now + idleLifetime)
     const session = {
       id,
       subject: sub,
-      createdAt: Number(created),
+      createdAt: replyNumber(created),
       lastUsedAt: now,
       expiresAt: nextExpires,
       metadata: meta || null,
@@ -240,8 +260,9 @@ function createRedisSessionStore(client, options) {
     return { session, tokenExpiresAt: Math.min(nextExpires, now + accessTokenLifetime), presented }
   }
 
+  // 1 when a live session was ended, 0 when it was over, -1 when it is not in Redis.
   async function endSession(redis, id, now) {
-    return (await runScript(redis, END, [sessionKey(id)], [String(now), String(clockTolerance)])) === 1
+    return replyOneOf(await runScript(redis, END, [sessionKey(id)], [String(now), String(clockTolerance)]), [-1, 0, 1])
   }
 
   return {
@@ -249,10 +270,10 @@ function createRedisSessionStore(client, options) {
       const meta = metadataJson(metadata) ?? ''
       subjectOf(subject)
       const { jkt, sign } = issueOptions(options)
-      const id = crypto.randomUUID()
+      const now = Date.now()
+      const id = timeOrderedId(now)
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
-      const now = Date.now()
       const { absolute, expires, tokenExpiresAt } = loginTimes(settings, now)
       const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta || null }
       const result = issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
@@ -320,10 +341,11 @@ function createRedisSessionStore(client, options) {
         const [ended, until] = replyFields(await call((redis) => redis.hmGet(key, ['ended', 'until'])), 2)
         throw refusal(ended === null || Number(until) <= now ? 'session_unknown' : 'session_ended')
       }
-      if (Number(expires) + clockTolerance <= now) throw refusal('session_unknown')
-      if (Number(expires) <= now) throw refusal('session_expired')
+      const expiresAt = replyNumber(expires)
+      if (expiresAt + clockTolerance <= now) throw refusal('session_unknown')
+      if (expiresAt <= now) throw refusal('session_expired')
       if (sub !== subject) throw refusal('token_not_issued')
-      if (tokenExpires === null || Number(tokenExpires) + clockTolerance <= now) throw refusal('token_not_issued')
+      if (tokenExpires === null || replyNumber(tokenExpires) + clockTolerance <= now) throw refusal('token_not_issued')
       if (recorded !== null) {
         if (signature === undefined) throw refusal('token_signature_required')
         if (signatureFingerprint(signature) !== recorded) throw refusal('token_not_issued')
@@ -346,10 +368,11 @@ function createRedisSessionStore(client, options) {
         const gone = []
         ids.forEach((id, i) => {
           const view = liveView(id, subject, records[i], now)
-          if (view === null) gone.push(id)
-          else views.push(view)
+          if (view !== null) views.push(view)
+          else if (records[i][0] !== null || loginOver(id, now)) gone.push(id)
         })
-        // An ended or expired session never becomes live again: its index entry can go.
+        // An ended or expired session never becomes live again: its index entry can go (one not written yet may
+        // be a login under way: see LOGIN_MARGIN).
         if (gone.length > 0) await redis.sRem(subjectKey(subject), gone)
         return views.sort((a, b) => a.createdAt - b.createdAt)
       })
@@ -357,7 +380,7 @@ function createRedisSessionStore(client, options) {
 
     async end(id) {
       if (typeof id !== 'string') return false
-      return revoking([sessionKey(id)], (redis) => endSession(redis, id, Date.now()))
+      return revoking([sessionKey(id)], async (redis) => (await endSession(redis, id, Date.now())) === 1)
     },
 
     async endAll(subject) {
@@ -367,9 +390,11 @@ function createRedisSessionStore(client, options) {
       return revoking(ids.map(sessionKey), async (redis) => {
         const now = Date.now()
         const ended = await Promise.all(ids.map((id) => endSession(redis, id, now)))
-        // Only the ids seen here leave the index: a session started meanwhile stays listed.
-        await redis.sRem(subjectKey(subject), ids)
-        return ended.filter(Boolean).length
+        // Only the ids seen here leave the index, and of those not one whose login may still be writing its
+        // session (LOGIN_MARGIN): a session started meanwhile stays listed.
+        const gone = ids.filter((id, i) => ended[i] !== -1 || loginOver(id, now))
+        if (gone.length > 0) await redis.sRem(subjectKey(subject), gone)
+        return ended.filter((code) => code === 1).length
       })
     },
   }

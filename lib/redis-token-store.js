@@ -13,7 +13,15 @@
 // revocation counts only once that many replicas have it.
 
 const { storeOptions, revocationOf, cutoffOf, lookupOf, nowSeconds, STORE_OPTIONS } = require('./token-store')
-const { REDIS_OPTIONS, redisCaller, redisScript, runScript, prefixOption, replyFields } = require('./redis/client')
+const {
+  REDIS_OPTIONS,
+  redisCaller,
+  redisScript,
+  runScript,
+  prefixOption,
+  replyFields,
+  replyNumber,
+} = require('./redis/client')
 
 const DEFAULT_PREFIX = 'ringjwt:revoked:'
 
@@ -25,9 +33,14 @@ if current and current >= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1`)
 
+// The longest an entry is kept, in seconds (about 31,700 years): Redis refuses an EX it cannot add to its clock in
+// milliseconds, and writes no number in exponent form, so a token whose `exp` is further off is revoked for this
+// long rather than not at all.
+const MAX_SECONDS = 1e12
+
 // Whole seconds for EX, rounded up so an entry never expires before its token.
 function remainingSeconds(until) {
-  return Math.ceil(until - nowSeconds())
+  return Math.min(Math.ceil(until - nowSeconds()), MAX_SECONDS)
 }
 
 function createRedisTokenStore(client, options) {
@@ -63,7 +76,7 @@ function createRedisTokenStore(client, options) {
       const cutoff = sub === undefined ? null : values[keys.length - 1]
       if (cutoff === null) return false
       // A token without `iat` may be older than the cut-off: nothing shows otherwise.
-      return iat === undefined || iat * 1000 < Number(cutoff)
+      return iat === undefined || iat * 1000 < replyNumber(cutoff)
     },
     async revokeAllFor(sub, when) {
       const { time, until } = cutoffOf(sub, when, settings)

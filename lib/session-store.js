@@ -73,14 +73,28 @@ function metadataJson(metadata) {
   if (metadata === undefined || metadata === null) return null
   if (!isPlainObject(metadata)) throw optionError('"metadata" must be a plain object')
   const json = stringify(metadata, 'ERR_JWT_INVALID_OPTION')
+  // What is stored is the JSON text, so it must be an object's (a `toJSON` may return anything, or nothing).
+  if (typeof json !== 'string' || json[0] !== '{') throw optionError('"metadata" must be a plain object')
   if (Buffer.byteLength(json) > MAX_METADATA_BYTES) {
     throw optionError(`"metadata" must be at most ${MAX_METADATA_BYTES} bytes as JSON`)
   }
   return json
 }
 
+// A session id that says when its login began, which the Redis store reads back (lib/redis-session-store.js): a
+// version 7 UUID (RFC 9562), the epoch milliseconds in its first 48 bits, 74 random bits after them.
+function timeOrderedId(ms) {
+  const bytes = crypto.randomBytes(16)
+  bytes.writeUIntBE(Math.min(Math.max(Math.trunc(ms), 0), 2 ** 48 - 1), 0, 6)
+  bytes[6] = (bytes[6] & 0x0f) | 0x70
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = bytes.toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
 // A refresh token is `<session id>.<32 random bytes, base64url>`: the id finds the session, the random part is
-// the secret. Only its SHA-256 is stored. The session id is a UUID, as is each access token's `jti`.
+// the secret. Only its SHA-256 is stored. The session id is a UUID (version 7), as is each access token's `jti`
+// (version 4).
 const REFRESH_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/
 
 function newRefreshToken(sessionId) {
@@ -237,10 +251,10 @@ function createSessionStore(options) {
       const meta = metadataJson(metadata)
       subjectOf(subject)
       const { jkt, sign } = issueOptions(options)
-      const id = crypto.randomUUID()
+      const now = Date.now()
+      const id = timeOrderedId(now)
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
-      const now = Date.now()
       const { expires, tokenExpiresAt } = loginTimes(settings, now)
       const session = { id, subject, createdAt: now, lastUsedAt: now, expiresAt: expires, metadata: meta }
       const result = issued({ session, tokenExpiresAt }, refreshToken, jti, jkt)
@@ -315,6 +329,7 @@ module.exports = {
   issueOptions,
   signAndRecord,
   signatureFingerprint,
+  timeOrderedId,
   REFUSALS,
   refusal,
   subjectOf,

@@ -84,9 +84,17 @@ function cutoffOf(sub, when, { clockTolerance, maxTokenLifetime }) {
   return { sub, time, issuedBefore, until: issuedBefore + maxTokenLifetime + clockTolerance }
 }
 
-// The payload a lookup is given: isRevoked(payload), or isRevoked(req, { header, payload }) as express-jwt calls it.
+// The payload a lookup is given: isRevoked(payload), isRevoked(req, { header, payload }) as express-jwt calls it,
+// or, as revoke() takes them, a token string (decoded, not verified) or `{ header, payload }` alone. A string that
+// is not a token is refused: no claims can be read from it, and "not revoked" would be an answer about nothing.
 function payloadOfCall(args) {
-  return args.length >= 2 ? args[1]?.payload : args[0]
+  const given = args.length >= 2 ? args[1] : args[0]
+  if (typeof given === 'string') {
+    const payload = decode(given)
+    if (payload === null) throw optionError('isRevoked() was given a string that is not a token')
+    return payload
+  }
+  return args.length >= 2 || isCompleteToken(given) ? given?.payload : given
 }
 
 // The claims a lookup reads.

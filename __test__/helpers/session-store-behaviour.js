@@ -12,6 +12,8 @@ const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+// A session id: a version 7 UUID, which carries the time its login began.
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const REFRESH_TOKEN = /^([0-9a-f-]{36})\.[A-Za-z0-9_-]{43}$/
 
 const MESSAGES = {
@@ -56,7 +58,7 @@ function sessionStoreBehaviour(newStore) {
       const store = newStore()
       const { session, refreshToken, claims } = await store.create('u1', { userAgent: 'Firefox', ip: '127.0.0.1' })
       expect(session).toEqual({
-        id: expect.stringMatching(UUID),
+        id: expect.stringMatching(SESSION_ID),
         subject: 'u1',
         createdAt: new Date(START),
         lastUsedAt: new Date(START),
@@ -104,6 +106,10 @@ function sessionStoreBehaviour(newStore) {
       ['a string', 'Chrome', '"metadata" must be a plain object'],
       ['an array', ['Chrome'], '"metadata" must be a plain object'],
       ['over 2 kB of JSON', { userAgent: 'x'.repeat(3000) }, '"metadata" must be at most 2048 bytes as JSON'],
+      // What is stored is its JSON text: that must be an object's.
+      ['an object whose toJSON gives a number', { toJSON: () => 5 }, '"metadata" must be a plain object'],
+      ['an object whose toJSON gives nothing', { toJSON: () => undefined }, '"metadata" must be a plain object'],
+      ['an object whose toJSON gives an array', { toJSON: () => [1] }, '"metadata" must be a plain object'],
     ])('metadata that is %s is a TypeError', async (_, metadata, message) => {
       await expectOptionError(() => newStore().create('u1', metadata), message)
     })

@@ -10,7 +10,8 @@
 // A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new),
 // hmGet, sAdd, sRem, sMembers, pExpire, evalSha, eval, and, for the caller only, isReady(key), refreshMap(),
 // primaryId(key) (which connection takes the key's writes), confirm(key, replicas, timeout, aof) (WAIT on that
-// connection) and `confirms` (whether a WAIT there counts this store's writes).
+// connection), `confirms` (whether a WAIT there counts this store's writes), and with a cache, ping(key) (PING on
+// the key's connection).
 //
 // Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
 // key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
@@ -203,6 +204,49 @@ function guarded(link) {
   return commands
 }
 
+// With client-side caching, a cached reply is only as recent as the invalidations the connection has delivered;
+// a connection cut off without being closed (a partition, a host gone silent) delivers none, and the client still
+// says it is ready. Redis writes its invalidations and its replies on the one connection, in order, so a reply
+// there shows that every invalidation Redis sent before the command was delivered first. The cache is read only
+// within `window` ms of sending a command that has been answered on the key's connection; after that, a read
+// sends a PING there first (one at a time per connection), and is refused like any other command if none comes.
+function freshened(link, commands, window) {
+  const sentAt = new Map() // a primary's id → when the last command it answered was sent
+  const pings = new Map() // a primary's id → the PING under way there
+  const answered = (id, started) => {
+    if (!(sentAt.get(id) >= started)) sentAt.set(id, started)
+  }
+  const isFresh = (key) => performance.now() - (sentAt.get(link.primaryId(key)) ?? -Infinity) <= window
+  function pinged(key) {
+    const id = link.primaryId(key)
+    let ping = pings.get(id)
+    if (ping === undefined) {
+      const started = performance.now()
+      ping = link
+        .ping(key)
+        .then(() => answered(id, started))
+        .finally(() => pings.delete(id))
+      pings.set(id, ping)
+    }
+    return ping
+  }
+  const heard = (command) => (key, a, b) => {
+    const id = link.primaryId(key)
+    const started = performance.now()
+    return command(key, a, b).then((reply) => {
+      answered(id, started)
+      return reply
+    })
+  }
+  for (const name of KEYED) commands[name] = heard(commands[name])
+  // The reads node-redis may answer from its cache.
+  for (const name of ['hmGet', 'get']) {
+    const read = commands[name]
+    commands[name] = (key, a, b) => (isFresh(key) ? read(key, a, b) : pinged(key).then(() => read(key, a, b)))
+  }
+  return isFresh
+}
+
 // One WAIT at a time per connection: a WAIT holds its connection until it returns, so writes that finish while one
 // is under way share the next one (sent after them, it counts them too) rather than queueing one each.
 function coalesced(start) {
@@ -235,6 +279,7 @@ function redisCaller(client, options, who) {
     throw optionError('"minReplicas" needs a client that sends a write and its WAIT on one connection, not a pool')
   }
   const commands = guarded(link)
+  const isFresh = link.cached === undefined ? null : freshened(link, commands, timeout)
 
   function call(run) {
     if (!link.isReady()) return Promise.reject(notConnected())
@@ -264,15 +309,18 @@ function redisCaller(client, options, who) {
     const counts = await within(timeout + replicaTimeout, () =>
       Promise.all(Array.from(primaries, ([primary, key]) => confirmed(primary, key))),
     )
+    // A count that is not a whole number (a server or proxy answering WAIT otherwise) confirms nothing.
+    if (!counts.every((count) => Number.isInteger(count) && count >= 0)) throw unreadable()
     const acks = Math.min(...counts)
     if (acks < minReplicas) throw notConfirmed(acks, minReplicas, replicaTimeout)
     return value
   }
 
-  // Only while the client (on a Cluster, the key's node) is ready: otherwise `call` refuses. A cache that fails to
-  // answer leaves the read to `call`, which reports what is wrong.
+  // Only while the client (on a Cluster, the key's node) is ready, and the key's connection has answered lately
+  // (freshened): otherwise the read goes out by `call`. A cache that fails to answer leaves the read to `call`,
+  // which reports what is wrong.
   function cached(args) {
-    if (!link.isReady(args[1])) return undefined
+    if (!link.isReady(args[1]) || !isFresh(args[1])) return undefined
     try {
       return link.cached(args)
     } catch {
@@ -280,7 +328,7 @@ function redisCaller(client, options, who) {
     }
   }
 
-  return { call, cached: link.cached === undefined ? null : cached, revoking }
+  return { call, cached: link.cached === undefined ? null : cached, revoking, timeout }
 }
 
 // Replies are read through these. A reply the library never gives for the command (another program's keys under
@@ -313,6 +361,14 @@ function replyStrings(reply) {
   return fields
 }
 
+// A number the store wrote as text (a time in epoch milliseconds): anything else is unreadable, never a NaN that
+// every comparison would let through.
+function replyNumber(text) {
+  const value = typeof text === 'string' && text !== '' ? Number(text) : NaN
+  if (!Number.isFinite(value)) throw unreadable()
+  return value
+}
+
 // A reply that must be one of `allowed` (a script's status).
 function replyOneOf(reply, allowed) {
   if (!allowed.includes(reply)) throw unreadable()
@@ -341,6 +397,7 @@ module.exports = {
   prefixOption,
   replyFields,
   replyStrings,
+  replyNumber,
   replyOneOf,
   unreadable,
 }

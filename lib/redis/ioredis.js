@@ -50,9 +50,9 @@ function link(client) {
   async function confirm(key, replicas, ms, aof) {
     const node = cluster ? primaryOf(key) : client
     if (node === undefined) return 0
-    if (!aof) return Number(await node.call('WAIT', String(replicas), String(ms)))
+    if (!aof) return node.call('WAIT', String(replicas), String(ms))
     const [, confirmed] = await node.call('WAITAOF', '1', String(replicas), String(ms))
-    return Number(confirmed)
+    return confirmed
   }
 
   return {

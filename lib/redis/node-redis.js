@@ -95,9 +95,9 @@ function link(client, { timeout }) {
 
   // The replicas that have every write sent so far on the connection to `key`'s primary (WAIT, or WAITAOF).
   async function confirm(key, replicas, ms, aof) {
-    if (!aof) return Number(await send(key, ['WAIT', String(replicas), String(ms)]))
+    if (!aof) return send(key, ['WAIT', String(replicas), String(ms)])
     const [, confirmed] = await send(key, ['WAITAOF', '1', String(replicas), String(ms)])
-    return Number(confirmed)
+    return confirmed
   }
 
   const cache = ownCache(client)
@@ -115,6 +115,7 @@ function link(client, { timeout }) {
 
   return {
     cached: cache === undefined ? undefined : cached,
+    ping: (key) => send(key, ['PING']),
     // A client pool (createClientPool) sends each command on any of its connections: a WAIT there may count
     // nothing this store wrote.
     confirms: typeof client.execute !== 'function',
