@@ -18,6 +18,8 @@ const hsToken = jwt.sign({ sub: 'u1' }, secret)
 const hsSigner = jwt.createSigner({ key: secret })
 const esSigner = jwt.createSigner({ key: keys.p256.privateKey, algorithm: 'ES256' })
 const hsVerifier = jwt.createVerifier({ key: secret })
+// An array of length 2^32 - 1 that holds one value.
+const hugeList = (value) => Object.assign([], { length: 2 ** 32 - 1, 0: value })
 const rsaVerifier = jwt.createVerifier({ key: keys.rsa.publicKey, complete: true })
 
 const SIGN_OPTIONS = [
@@ -282,6 +284,14 @@ describe('the errors for the common mistakes', () => {
       INVALID_OPTION,
       '"algorithms" must be an array of strings',
     ],
+    // An array made with a huge length is walked whole, holes and all: refused by its length at once.
+    ...['algorithms', 'audience', 'issuer'].map((name) => [
+      `verify ${name}: an array of length 2^32 - 1 with one value`,
+      () => jwt.verify(hsToken, secret, { [name]: hugeList(name === 'algorithms' ? 'HS256' : 'api') }),
+      J,
+      INVALID_OPTION,
+      `"${name}" must list at most 10000 values`,
+    ]),
     [
       'verify clockTimestamp: "x"',
       () => jwt.verify(hsToken, secret, { clockTimestamp: 'x' }),

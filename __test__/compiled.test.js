@@ -120,6 +120,11 @@ describe('createVerifier checks every option at creation', () => {
       '"audience" must be a string, a RegExp or an array of them',
     ],
     ['issuer', { key: secret, issuer: [5] }, '"issuer" must be a string or an array of strings'],
+    ...['algorithms', 'audience', 'issuer'].map((name) => [
+      `${name}: an array of length 2^32 - 1`,
+      { key: secret, [name]: Object.assign([], { length: 2 ** 32 - 1, 0: name === 'algorithms' ? 'HS256' : 'api' }) },
+      `"${name}" must list at most 10000 values`,
+    ]),
     ['subject', { key: secret, subject: 5 }, '"subject" must be a string'],
     ['jwtid', { key: secret, jwtid: true }, '"jwtid" must be a string'],
     ['nonce', { key: secret, nonce: ' ' }, 'nonce must be a non-empty string'],

@@ -17,7 +17,7 @@ const { expressjwt } = require('../express')
 const { signingKey, verifyingKey, CACHE_LIMIT } = require('../lib/keys')
 const { encryptionKey, decryptionKey } = require('../lib/jwe-keys')
 const { keys } = require('./helpers/keys')
-const { withApp, bearer } = require('./helpers/express-apps')
+const { withApp, bearer, expectInvalidToken } = require('./helpers/express-apps')
 const { thrown } = require('./helpers/assert')
 
 const NOW = 1_700_000_000
@@ -106,6 +106,69 @@ describe('a secret in a new object on every call', () => {
     expect(err).toBeInstanceOf(jwt.JsonWebTokenError)
     expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
     expect(jwt.verify(jwt.sign({ sub: 'u2' }, key), key)).toEqual({ sub: 'u2', iat: NOW })
+  })
+})
+
+// A JWK in `{ key, format: 'jwk' }` is the key its members make, read on every call: one rotated in place
+// (`Object.assign(jwk, next)`) is the new key at once, for every use of it, as it is for jsonwebtoken.
+describe('a JWK changed in place is its new content', () => {
+  const RSA_A = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const RSA_B = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const invalid = (fn) => {
+    const err = thrown(fn)
+    expect(err).toBeInstanceOf(jwt.JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+  }
+
+  test('an RSA public JWK: tokens of the old key fail, those of the new one verify', () => {
+    const jwk = RSA_A.publicKey.export({ format: 'jwk' })
+    const key = { key: jwk, format: 'jwk' }
+    const old = jwt.sign({ sub: 'u1' }, RSA_A.privateKey, { algorithm: 'RS256' })
+    expect(jwt.verify(old, key)).toEqual({ sub: 'u1', iat: NOW })
+    Object.assign(jwk, RSA_B.publicKey.export({ format: 'jwk' }))
+    invalid(() => jwt.verify(old, key))
+    expect(() => jsonwebtoken.verify(old, key)).toThrow('invalid signature')
+    const next = jwt.sign({ sub: 'u2' }, RSA_B.privateKey, { algorithm: 'RS256' })
+    expect(jwt.verify(next, key)).toEqual({ sub: 'u2', iat: NOW })
+  })
+
+  test('an oct JWK whose k changes: signs and verifies with the new secret only', () => {
+    const jwk = { kty: 'oct', k: crypto.randomBytes(32).toString('base64url') }
+    const key = { key: jwk, format: 'jwk' }
+    const old = jwt.sign({ sub: 'u1' }, key)
+    expect(jwt.verify(old, key)).toEqual({ sub: 'u1', iat: NOW })
+    jwk.k = crypto.randomBytes(32).toString('base64url')
+    invalid(() => jwt.verify(old, key))
+    const next = jwt.sign({ sub: 'u2' }, key)
+    expect(jwt.verify(next, { key: { ...jwk }, format: 'jwk' })).toEqual({ sub: 'u2', iat: NOW })
+  })
+
+  test('a private JWK to decrypt: tokens for the old key fail, those for the new one open', () => {
+    const jwk = RSA_A.privateKey.export({ format: 'jwk' })
+    const key = { key: jwk, format: 'jwk' }
+    const options = { algorithm: 'RSA-OAEP-256', noTimestamp: true }
+    const old = jwt.encrypt({ sub: 'u1' }, RSA_A.publicKey, options)
+    expect(jwt.decrypt(old, key, { algorithms: ['RSA-OAEP-256'] })).toEqual({ sub: 'u1' })
+    Object.assign(jwk, RSA_B.privateKey.export({ format: 'jwk' }))
+    const err = thrown(() => jwt.decrypt(old, key, { algorithms: ['RSA-OAEP-256'] }))
+    expect(err).toBeInstanceOf(jwt.JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWE_DECRYPTION_FAILED', message: 'decryption failed' })
+    const next = jwt.encrypt({ sub: 'u2' }, RSA_B.publicKey, options)
+    expect(jwt.decrypt(next, key, { algorithms: ['RSA-OAEP-256'] })).toEqual({ sub: 'u2' })
+  })
+
+  // A static `secret` is compiled when the middleware is made; keys that change are given by a function.
+  test('in the middleware: a JWK a secret function returns, rotated in place, is the new key for the next request', async () => {
+    const jwk = RSA_A.publicKey.export({ format: 'jwk' })
+    const key = { key: jwk, format: 'jwk' }
+    const old = jwt.sign({ sub: 'u1' }, RSA_A.privateKey, { algorithm: 'RS256' })
+    const next = jwt.sign({ sub: 'u2' }, RSA_B.privateKey, { algorithm: 'RS256' })
+    await withApp(expressjwt({ secret: () => key, algorithms: ['RS256'] }), async (app) => {
+      expect(await app.request('/', bearer(old))).toMatchObject({ status: 200, body: { auth: { sub: 'u1' } } })
+      Object.assign(jwk, RSA_B.publicKey.export({ format: 'jwk' }))
+      await expectInvalidToken(app, old, 'ERR_JWS_SIGNATURE_INVALID', 'invalid signature')
+      expect(await app.request('/', bearer(next))).toMatchObject({ status: 200, body: { auth: { sub: 'u2' } } })
+    })
   })
 })
 

@@ -262,7 +262,8 @@ function digestOnce(context, copy) {
     copy.fill(0)
   }
 }
-const JWK_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi']
+// The members of a JWK that node:crypto reads to make a key of it.
+const JWK_MEMBERS = ['kty', 'crv', 'k', 'x', 'y', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi']
 
 // `{ key, passphrase, format, type, encoding }` with a string or bytes as `key`: its fields, read once, in a new
 // object of only those fields, which is what node:crypto is then given (so what was digested is what is parsed).
@@ -291,15 +292,20 @@ function optionsDigest({ key, passphrase, format, type, encoding }) {
   return native.keyDigest(context, asBytes(key), asBytes(passphrase))
 }
 
-// JWK objects are mutable: an entry is reused only while the object holds what it was made from.
+// Options objects and the JWKs in them are mutable: an entry is reused only while the options hold what it was
+// made from, the same object as `key` and, for a JWK, the same members (a JWK rotated in place, say with
+// `Object.assign(jwk, next)`, is a new key).
 function snapshot(input) {
   const { key, passphrase, format, type, encoding } = input
+  const jwk = key !== null && typeof key === 'object' && !(key instanceof KeyObject) ? key : null
+  const members = jwk === null ? null : JWK_MEMBERS.map((name) => jwk[name])
   return (current) =>
     current.passphrase === passphrase &&
     current.format === format &&
     current.type === type &&
     current.encoding === encoding &&
-    current.key === key
+    current.key === key &&
+    (members === null || JWK_MEMBERS.every((name, i) => jwk[name] === members[i]))
 }
 
 const signingKey = makeCache(createPrivateKey, 'secretOrPrivateKey')

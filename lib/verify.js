@@ -41,7 +41,7 @@ function describeValue(value, nested) {
   if (typeof value === 'string') return `s${value.length}:${value}`
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return `${typeof value}:${value};`
   if (value instanceof RegExp) return `r${String(value).length}:${value}`
-  if (!Array.isArray(value) || nested) return null
+  if (!Array.isArray(value) || nested || value.length > MAX_OPTION_LIST) return null
   const items = value.map((item) => describeValue(item, true))
   return items.includes(null) ? null : `a${items.length}[${items.join('')}]`
 }
@@ -58,8 +58,21 @@ function policyKey(options, names = POLICY_OPTIONS) {
   return key
 }
 
+// The longest list `algorithms`, `audience` or `issuer` may be. Each is walked whole, holes included: an array
+// made with a length of 2^32 - 1 and one value would otherwise hold a call for minutes.
+const MAX_OPTION_LIST = 10_000
+
 // Turns verify options into what the native verifier takes. `fail` builds the error for a bad option.
 function policyOptions(options, algorithms, fail) {
+  for (const [name, list] of [
+    ['algorithms', algorithms],
+    ['audience', options.audience],
+    ['issuer', options.issuer],
+  ]) {
+    if (Array.isArray(list) && list.length > MAX_OPTION_LIST) {
+      throw fail(`"${name}" must list at most ${MAX_OPTION_LIST} values`)
+    }
+  }
   if (!Array.isArray(algorithms) || algorithms.some((alg) => typeof alg !== 'string')) {
     throw fail('"algorithms" must be an array of strings')
   }
