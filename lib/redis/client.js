@@ -208,8 +208,9 @@ function guarded(link) {
 // a connection cut off without being closed (a partition, a host gone silent) delivers none, and the client still
 // says it is ready. Redis writes its invalidations and its replies on the one connection, in order, so a reply
 // there shows that every invalidation Redis sent before the command was delivered first. The cache is read only
-// within `window` ms of sending a command that has been answered on the key's connection; after that, a read
-// sends a PING there first (one at a time per connection), and is refused like any other command if none comes.
+// within `window` ms of sending a PING or a write that has been answered on the key's connection; after that, a
+// read sends a PING there first (one at a time per connection), and is refused like any other command if none
+// comes.
 function freshened(link, commands, window) {
   const sentAt = new Map() // a primary's id → when the last command it answered was sent
   const pings = new Map() // a primary's id → the PING under way there
@@ -238,9 +239,10 @@ function freshened(link, commands, window) {
       return reply
     })
   }
-  for (const name of KEYED) commands[name] = heard(commands[name])
-  // The reads node-redis may answer from its cache.
-  for (const name of ['hmGet', 'get']) {
+  // Writes always go to Redis; a read may be answered from node-redis's cache, or share a read sent earlier, and
+  // shows nothing.
+  for (const name of ['set', 'setNx', 'sAdd', 'sRem', 'pExpire']) commands[name] = heard(commands[name])
+  for (const name of ['hmGet', 'get', 'sMembers']) {
     const read = commands[name]
     commands[name] = (key, a, b) => (isFresh(key) ? read(key, a, b) : pinged(key).then(() => read(key, a, b)))
   }
