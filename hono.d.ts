@@ -17,12 +17,12 @@ export type JwtVariables<T = any> = {
   jwtPayload: T
 }
 
-/** The variable the jwt middleware sets with its `dpop` option: `c.get('dpop')`, the proof that passed. */
+/** The variable the jwt and jwk middleware set with their `dpop` option: `c.get('dpop')`, the proof that passed. */
 export type DpopVariables = {
   dpop: VerifiedDpopProof | undefined
 }
 
-/** The jwt middleware's `dpop` option: the same as ringjwt/express's. */
+/** The jwt and jwk middleware's `dpop` option: the same as ringjwt/express's. */
 export type DpopOptions = ExpressJwtDpopOptions
 
 declare module 'hono' {
@@ -66,6 +66,8 @@ export declare const jwk: (
     alg: AsymmetricAlgorithm[]
     realm?: string
     verification?: VerifyOptions
+    /** ringjwt's: DPoP (RFC 9449), as for `jwt`: tokens from a JWK Set bound to the client's key. */
+    dpop?: DpopOptions
   },
   init?: RequestInit,
 ) => MiddlewareHandler

@@ -663,7 +663,10 @@ describe('npm start', () => {
   test('prints the demo user, the page and the curl commands, and serves the app', async () => {
     const server = await startServer({ JWT_SECRET: SECRET })
     try {
-      expect(server.stdout).toContain(`demo user: ${EMAIL} / ${PASSWORD}`)
+      // The password given in DEMO_PASSWORD is not printed.
+      expect(server.stdout).toContain(`demo user: ${EMAIL} (password: DEMO_PASSWORD)`)
+      expect(server.stdout).toContain(`-d '{"email":"${EMAIL}","password":"<DEMO_PASSWORD>"}'`)
+      expect(server.stdout + server.stderr).not.toContain(PASSWORD)
       expect(server.stdout).toContain('(sessions kept in memory)')
       expect(server.stdout).toContain(`Open ${server.base}/ in a browser`)
       expect(server.stdout).toContain(`curl -s ${server.base}/me -H "Authorization: Bearer $TOKEN"`)
@@ -672,6 +675,19 @@ describe('npm start', () => {
       expect((await call(server.base, '/refresh', { method: 'POST', json: { refreshToken } })).status).toBe(200)
       expect(server.stdout + server.stderr).not.toContain(SECRET)
       expect(server.stderr).toBe('')
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('without DEMO_PASSWORD it makes one and prints it, once, with the curl commands that use it', async () => {
+    const server = await startServer({ JWT_SECRET: SECRET, DEMO_PASSWORD: '' })
+    try {
+      const [, password] = /demo user: \S+ \/ (\S+)\n/.exec(server.stdout)
+      expect(password).toMatch(/^[\w-]{12}$/)
+      expect(server.stdout).toContain(`-d '{"email":"${EMAIL}","password":"${password}"}'`)
+      const res = await call(server.base, '/login', { method: 'POST', json: { email: EMAIL, password } })
+      expect(res.status).toBe(200)
     } finally {
       await server.stop()
     }

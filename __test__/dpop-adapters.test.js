@@ -11,7 +11,7 @@ const { HTTPException } = require('hono/http-exception')
 const { serve } = require('@hono/node-server')
 const jwt = require('..')
 const fastifyJwt = require('../fastify')
-const { jwt: honoJwt } = require('../hono')
+const { jwt: honoJwt, jwk: honoJwk } = require('../hono')
 const { keys, secret } = require('./helpers/keys')
 const { child } = require('./helpers/dpop-client')
 const { thrown } = require('./helpers/assert')
@@ -255,6 +255,51 @@ describe.each(Object.keys(FRAMEWORKS))('%s', (name) => {
   })
 })
 
+// hono's jwk middleware takes the same option: tokens an identity provider signs (verified by its JWK Set) bound
+// to the client's key.
+describe('ringjwt/hono jwk() with dpop', () => {
+  const issuerKey = keys.rsa.privateKey
+  const publicJwk = { ...keys.rsa.publicJwk, kid: 'idp-1', alg: 'RS256', use: 'sig' }
+  const issued = (claims) => jwt.sign(claims, issuerKey, { algorithm: 'RS256', keyid: 'idp-1', expiresIn: '5m' })
+  const boundByIdp = issued({ sub: 'u1', cnf: { jkt } })
+  let server
+  beforeAll(async () => {
+    const app = new Hono()
+    app.onError((err) => {
+      const res = err.getResponse()
+      return new Response(JSON.stringify({ code: err.cause?.code }), { status: res.status, headers: res.headers })
+    })
+    app.use('/resource', honoJwk({ keys: [publicJwk], alg: ['RS256'], dpop: { mode: 'required' } }))
+    app.get('/resource', (c) => c.json({ sub: c.get('jwtPayload').sub, jkt: c.get('dpop')?.jkt ?? null }))
+    server = await new Promise((resolve) => {
+      const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, ({ port }) => {
+        resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => listening.close(() => done())) })
+      })
+    })
+  })
+  afterAll(() => server.close())
+  const proof = (options = {}) =>
+    createDpopProof(clientKey, { htm: 'GET', htu: `${server.url}/resource`, accessToken: boundByIdp, ...options })
+
+  test('a bound token with its proof passes, with the proof key as c.get("dpop")', async () => {
+    const answer = await call(server, { headers: dpopHeaders(boundByIdp, proof()) })
+    expect(answer).toMatchObject({ status: 200, body: { sub: 'u1', jkt } })
+  })
+
+  test('the bound token as Bearer, or with a proof for another URL, is refused with the DPoP challenge', async () => {
+    const bearer = await call(server, { headers: { authorization: `Bearer ${boundByIdp}` } })
+    expect(bearer.status).toBe(401)
+    expect(bearer.challenge).toBe(
+      `DPoP error="invalid_request", error_description="invalid credentials structure", ${ALGS}`,
+    )
+    const elsewhere = await call(server, {
+      headers: dpopHeaders(boundByIdp, proof({ htu: `${server.url}/other` })),
+    })
+    expect(elsewhere).toMatchObject({ status: 401, body: { code: 'ERR_DPOP_HTU_MISMATCH' } })
+    expect(elsewhere.challenge).toBe(challenge('invalid_dpop_proof', "DPoP proof 'htu' does not match the request URL"))
+  })
+})
+
 describe("Fastify's trustProxy", () => {
   const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example' }
   const publicProof = () =>
@@ -265,6 +310,23 @@ describe("Fastify's trustProxy", () => {
     try {
       const answer = await call(server, { headers: { ...forwarded, ...dpopHeaders(bound, publicProof()) } })
       expect(answer).toMatchObject({ status: 200, body: { sub: 'u1', jkt } })
+    } finally {
+      await server.close()
+    }
+  })
+
+  // The host is pasted before the path: one that is not host[:port] must not move the path the proof is held to.
+  test('a forwarded host with a path and a query mark matches no proof', async () => {
+    const server = await startFastify({ mode: 'required' }, { trustProxy: true })
+    try {
+      const forOther = createDpopProof(clientKey, { htm: 'GET', htu: 'https://api.example/other', accessToken: bound })
+      const headers = { ...forwarded, 'x-forwarded-host': 'api.example/other?', ...dpopHeaders(bound, forOther) }
+      const answer = await call(server, { headers })
+      expect(answer.status).toBe(401)
+      expect(answer.body).toMatchObject({
+        code: 'ERR_DPOP_HTU_MISMATCH',
+        message: 'DPoP proof "htu" does not match the request URL',
+      })
     } finally {
       await server.close()
     }

@@ -283,6 +283,21 @@ describe('verifyDpopProof', () => {
     expect(replayCache.size).toBe(2)
   })
 
+  // A proof is accepted up to the last instant of its window inclusive, so it is remembered a second past that.
+  test.each([
+    ['the end of its window', NOW + 60],
+    ['the start of its window (iat ahead of the clock)', NOW - 60],
+  ])('a proof replayed at %s is refused', async (_, at) => {
+    const replayCache = createDpopReplayCache()
+    const token = proof({ jti: 'edge' })
+    await verifying(token, { replayCache, clockTimestamp: at })
+    await expectRefusal(
+      verifying(token, { replayCache, clockTimestamp: at }),
+      'ERR_DPOP_REPLAYED',
+      'DPoP proof "jti" has been used before',
+    )
+  })
+
   test('a full in-memory cache refuses new proofs rather than forget live ones', async () => {
     const replayCache = createDpopReplayCache({ maxEntries: 1 })
     await verifying(proof({ jti: 'a' }), { replayCache })

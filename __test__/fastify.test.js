@@ -18,6 +18,11 @@ function hmacToken(payload, header = { alg: 'HS256', typ: 'JWT' }, key = secret)
   const input = `${b64(header)}.${b64(payload)}`
   return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
 }
+// The same from the header's and the payload's JSON text, as written.
+function rawHmacToken(headerJson, payloadJson) {
+  const input = `${Buffer.from(headerJson).toString('base64url')}.${Buffer.from(payloadJson).toString('base64url')}`
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
+}
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const ecPem = {
   private: ec.privateKey.export({ type: 'pkcs8', format: 'pem' }),
@@ -146,6 +151,18 @@ describe('request.jwtVerify over HTTP', () => {
       'a payload that is an array',
       bearer(hmacToken([1])),
       refusal(401, 'FAST_JWT_INVALID_PAYLOAD', 'The payload must be an object'),
+    ],
+    // Written by hand: a registered claim, or a header member, twice. fast-jwt's decoder takes the last; ringjwt
+    // refuses the token, as @fastify/jwt refuses one its decoder finds malformed.
+    [
+      'a registered claim twice',
+      bearer(rawHmacToken('{"alg":"HS256","typ":"JWT"}', '{"iss":"auth","aud":"api","sub":"a","sub":"b"}')),
+      refusal(401, 'FST_JWT_AUTHORIZATION_TOKEN_INVALID', 'Authorization token is invalid: The token is malformed.'),
+    ],
+    [
+      'a header member twice',
+      bearer(rawHmacToken('{"alg":"HS256","alg":"HS256"}', '{"iss":"auth","aud":"api"}')),
+      refusal(401, 'FST_JWT_AUTHORIZATION_TOKEN_INVALID', 'Authorization token is invalid: The token is malformed.'),
     ],
     // ringjwt refuses a token without a claim the options check; fast-jwt skips the check.
     [

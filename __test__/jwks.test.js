@@ -125,6 +125,29 @@ describe('createLocalJwks', () => {
     expect(set.keys).toHaveLength(0)
   })
 
+  // node:crypto makes a public key of a private JWK as well: published with its private members, it is left out.
+  test('a key published with its private members is left out for verification', () => {
+    const rsaPrivate = rsa.privateKey.export({ format: 'jwk' })
+    const set = jwt.createLocalJwks({
+      keys: [
+        { ...p256.privateKey.export({ format: 'jwk' }), kid: 'ec', use: 'sig' },
+        { ...rsaPrivate, kid: 'rsa', use: 'sig' },
+      ],
+    })
+    expect(set.keys).toHaveLength(0)
+    for (const header of [
+      { alg: 'ES256', kid: 'ec' },
+      { alg: 'RS256', kid: 'rsa' },
+    ]) {
+      expectError(
+        () => set(header),
+        JsonWebTokenError,
+        'ERR_JWKS_NO_MATCHING_KEY',
+        'no applicable key found in the JSON Web Key Set',
+      )
+    }
+  })
+
   test.each([
     [null, 'not a JSON object'],
     [[published.keys[0]], 'not a JSON object'],

@@ -117,6 +117,26 @@ describe('fetching and caching', () => {
     expect(requests).toBe(2)
   })
 
+  // The first of them starts the fetch; the others wait for it rather than be refused by the cooldown it started.
+  test('concurrent requests with a rotated key share one fetch, and every one finds the key', async () => {
+    const jwks = jwt.createRemoteJwks(`${base}/jwks.json`, { cooldown: 20 })
+    await jwks.reload()
+    // The cooldown since that fetch is over; the fetch the rotated kid starts begins a new one.
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    const rotated = json(
+      jwt.exportJwks([
+        { key: rsa.publicKey, kid: 'rsa-1' },
+        { key: rsaNext.publicKey, kid: 'rsa-2' },
+      ]),
+    )
+    handler = (req, res) => setTimeout(() => rotated(req, res), 50)
+    const token = jwt.sign({ sub: 'u2' }, rsaNext.privateKey, { algorithm: 'RS256', keyid: 'rsa-2' })
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => jwt.verifyAsync(token, jwks)))
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(10).fill('fulfilled'))
+    expect(outcomes[9].value).toMatchObject({ sub: 'u2' })
+    expect(requests).toBe(2)
+  })
+
   test('within the cooldown an unknown kid fails without fetching again', async () => {
     const jwks = jwt.createRemoteJwks(`${base}/jwks.json`, { cooldown: 60_000 })
     await jwks.reload()

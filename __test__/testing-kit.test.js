@@ -4,7 +4,7 @@
 // the kit's own pieces: keys for every algorithm and the refusal each test token earns.
 const express = require('express')
 const { expressjwt } = require('ringjwt/express')
-const { createRemoteJwks, verify, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('ringjwt')
+const { createRemoteJwks, decode, verify, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('ringjwt')
 const { createJwksServer, createTestKey, createTestTokens, fakeDateOnly } = require('ringjwt/testing')
 const { expectError, rejected } = require('./helpers/assert')
 
@@ -146,10 +146,14 @@ describe('the kit', () => {
       for (const [kind, Class, code, message] of refusals) {
         expectError(() => verify(tokens[kind](), key, options), Class, code, message)
       }
-      // An hour on, on the fake clock, the not-yet-valid token of an hour ago is valid.
+      // An hour on, on the fake clock, the not-yet-valid token of an hour ago is valid, for the tokens' lifetime.
       const early = tokens.notYetValid()
+      const { nbf, exp } = decode(early)
+      expect(exp - nbf).toBe(15 * 60)
       jest.advanceTimersByTime(3_600_000)
-      expect(verify(early, key, { ...options, ignoreExpiration: true })).toMatchObject({ aud: AUDIENCE })
+      expect(verify(early, key, options)).toMatchObject({ aud: AUDIENCE })
+      jest.advanceTimersByTime(15 * 60_000)
+      expectError(() => verify(early, key, options), TokenExpiredError, 'ERR_JWT_EXPIRED', 'jwt expired')
     },
   )
 

@@ -80,7 +80,9 @@ async function main() {
   const port = Number(process.env.PORT || 3000)
   const host = process.env.HOST || '127.0.0.1'
   const email = process.env.DEMO_EMAIL || 'demo@example.com'
-  const password = process.env.DEMO_PASSWORD || crypto.randomBytes(9).toString('base64url')
+  // A password the operator gives is never printed (logs keep what they are shown); one made here is, once.
+  const given = process.env.DEMO_PASSWORD || undefined
+  const password = given ?? crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
   const { sessions, loginLimits, dpopReplayCache, kind, close } = await stores()
   const users = [await createUser(email, password)]
@@ -89,8 +91,10 @@ async function main() {
   const server = app.listen(port, host, () => {
     const base = `http://${host}:${server.address().port}`
     console.log(`ringjwt demo listening on ${base} (sessions kept ${kind})`)
-    console.log(`demo user: ${email} / ${password}`)
-    console.log(usage(base, email, password))
+    console.log(
+      given === undefined ? `demo user: ${email} / ${password}` : `demo user: ${email} (password: DEMO_PASSWORD)`,
+    )
+    console.log(usage(base, email, given === undefined ? password : '<DEMO_PASSWORD>'))
   })
   server.on('error', (err) => {
     console.error(`cannot listen on ${host}:${port}: ${err.message}`)

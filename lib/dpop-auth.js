@@ -66,6 +66,20 @@ function proofList(values) {
   return list.flatMap((value) => (typeof value === 'string' ? value.split(',') : [''])).map((value) => value.trim())
 }
 
+// RFC 3986's `host [ ":" port ]`: an IP literal in brackets, or a name of unreserved characters, percent escapes
+// and sub-delims. Nothing in it can end the authority (`/`, `?`, `#`, `@`, a backslash, a space).
+const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]{1,5})?$/
+
+// The absolute URL of a request from its scheme, its host (the Host header, or a forwarded host the framework
+// trusts) and its target, or null when they make none: a host that is not an authority, or a target that is not a
+// path, would move the path the proof's `htu` is compared with (`Host: api.example/orders?` turns any path into
+// `/orders`). A null URL matches no proof.
+function requestUrl(protocol, host, target) {
+  if (typeof host !== 'string' || !AUTHORITY.test(host)) return null
+  if (typeof target !== 'string' || target[0] !== '/') return null
+  return `${protocol}://${host}${target}`
+}
+
 // What the DPoP step needs of a request, from the parts every framework has: the method, the absolute URL the
 // client asked for (the adapter builds it as its framework's proxy settings say), the Authorization header (one
 // scheme, one space, the token) and the DPoP header value or values.
@@ -177,4 +191,4 @@ function createDpopAuth(options, unauthorized) {
   }
 }
 
-module.exports = { createDpopAuth, dpopRequest }
+module.exports = { createDpopAuth, dpopRequest, requestUrl }

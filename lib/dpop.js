@@ -140,7 +140,7 @@ function createProofChecker(options = {}) {
     } catch (err) {
       throw fromNative(err)
     }
-    if (normaliseHtu(verified.htu) !== expected.htu) {
+    if (expected.htu === null || normaliseHtu(verified.htu) !== expected.htu) {
       throw tokenError('ERR_DPOP_HTU_MISMATCH', 'DPoP proof "htu" does not match the request URL')
     }
     if (replayCache === null) return finish(verified, true)

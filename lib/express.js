@@ -10,7 +10,7 @@ const { TokenExpiredError, optionError } = require('./errors')
 const core = require('./adapters/core')
 const { isThenable, after, compile, keyedVerifiers } = core
 const { createDecrypter, createInnerTokenDecrypter, isNestedToken, CLAIM_OPTIONS } = require('./decrypt')
-const { createDpopAuth, dpopRequest } = require('./dpop-auth')
+const { createDpopAuth, dpopRequest, requestUrl } = require('./dpop-auth')
 
 // express-jwt's error, with its constructor: `code` says which step failed, `inner` is the cause (the verify
 // error for `invalid_token`, a `{ message }` object otherwise).
@@ -175,7 +175,7 @@ function requestHost(req) {
 // What the DPoP step needs of a request. Behind a proxy, the URL follows Express's `trust proxy` setting.
 function expressDpopRequest(req) {
   const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
-  const url = `${protocol}://${requestHost(req)}${req.originalUrl ?? req.url}`
+  const url = requestUrl(protocol, requestHost(req), req.originalUrl ?? req.url)
   return dpopRequest(req.method, url, req.headers.authorization, req.headers.dpop)
 }
 

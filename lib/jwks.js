@@ -152,7 +152,11 @@ function importSet(jwks) {
     const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !(name in METADATA_TYPES)))
     const encryptionKey = encryptionKeyOf(jwk, material)
     let keyObject
-    if ((jwk.use === undefined || jwk.use === 'sig') && (jwk.key_ops === undefined || jwk.key_ops.includes('verify'))) {
+    // node:crypto would make a public key of a private JWK too: a key published with its private members is left
+    // out, as a secret one is.
+    const hasPrivate = PRIVATE_MEMBERS.some((name) => jwk[name] !== undefined)
+    const verifies = jwk.use === undefined || jwk.use === 'sig'
+    if (!hasPrivate && verifies && (jwk.key_ops === undefined || jwk.key_ops.includes('verify'))) {
       try {
         keyObject = createPublicKey({ key: material, format: 'jwk' })
       } catch {
@@ -163,6 +167,9 @@ function importSet(jwks) {
   })
   return keys
 }
+
+// The members of a private or secret JWK (RFC 7518 §6).
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
 // RFC 7517 §4.5: with a `kid` in the header the key must carry the same `kid`; `alg` on the key, when present,
 // must equal the token's. Type and curve must fit the algorithm. Exactly one key may match. A header with `enc`
@@ -511,7 +518,12 @@ function createRemoteJwks(url, options) {
     try {
       return select(held, header)
     } catch (err) {
-      if (err.code !== 'ERR_JWKS_NO_MATCHING_KEY' || Date.now() - lastAttemptAt < cooldown) throw err
+      // An unknown kid fetches the set again at most once a cooldown; a fetch already under way (started by
+      // another caller with the same new kid, say) is waited for, whatever the cooldown.
+      if (err.code !== 'ERR_JWKS_NO_MATCHING_KEY') throw err
+      // A set another caller's fetch brought in since is asked first.
+      if (keys !== held) return select(keys, header)
+      if (inFlight === null && Date.now() - lastAttemptAt < cooldown) throw err
       try {
         await refresh()
       } catch {

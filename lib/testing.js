@@ -6,6 +6,7 @@
 const http = require('node:http')
 const crypto = require('node:crypto')
 const { sign } = require('./sign')
+const { timespan } = require('./timespan')
 const { exportJwks } = require('./jwks')
 const { optionError } = require('./errors')
 const { thumbprint, KEY_PARAMETERS } = require('./key-ring')
@@ -96,8 +97,13 @@ function createTestTokens(options = {}) {
     valid: (claims, signOptions) => signed(claims, signOptions),
     /** Expired a minute ago (issued an hour ago). */
     expired: (claims) => signed({ iat: now() - 3600, exp: now() - 60, ...claims }),
-    /** Valid from an hour from now. */
-    notYetValid: (claims) => signed({ nbf: now() + 3600, ...claims }, {}),
+    /** Valid from an hour from now, for the tokens' lifetime from then. */
+    notYetValid: (claims) => {
+      const nbf = claims?.nbf ?? now() + 3600
+      // The lifetime counts from `nbf`: a token that expired before it became valid would never be.
+      const exp = claims?.exp ?? (typeof nbf === 'number' ? timespan(expiresIn, nbf) : undefined)
+      return signed({ nbf, ...claims, ...(exp !== undefined && { exp }) }, {})
+    },
     /** For an audience the app is not. */
     otherAudience: (claims, audienceOther = 'another-audience') => signed(claims, { audience: audienceOther }),
     /** The right header and claims, signed by another key of the same kind (same kid). */

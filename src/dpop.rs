@@ -53,6 +53,8 @@ pub struct Proof {
     /// base64url SHA-256 of the thumbprint and the `jti`: the replay cache's key, of fixed size whatever the
     /// `jti`, and one key's `jti` never collides with another's.
     pub replay_id: String,
+    /// Until when the replay cache keeps the proof: a second past the last instant it is accepted at, since a
+    /// cache's entry is alive only before its end and a proof is accepted up to the window's end inclusive.
     pub remember_until: f64,
 }
 
@@ -205,7 +207,7 @@ pub fn verify_proof(
         htu,
         jkt,
         replay_id,
-        remember_until: iat + window,
+        remember_until: iat + window + 1.0,
     })
 }
 
@@ -288,7 +290,7 @@ mod tests {
         let verified = verify_proof(&token, &policy(), &expected, 1030.0).unwrap();
         assert_eq!(verified.jkt, jkt);
         assert_eq!(verified.htu, "https://x/y");
-        assert_eq!(verified.remember_until, 1060.0);
+        assert_eq!(verified.remember_until, 1061.0);
     }
 
     #[test]

@@ -445,7 +445,7 @@ function createVerifier(options = {}) {
         if (allowed !== null && !allowed.includes(header.alg)) {
           return new TokenError(codes.invalidAlgorithm, 'The token algorithm is invalid.', err)
         }
-        return new TokenError(codes.malformed, err.message, err)
+        return new TokenError(codes.malformed, 'The token is malformed.', err)
     }
   }
 

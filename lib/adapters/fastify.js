@@ -11,7 +11,7 @@ const { format } = require('node:util')
 const fp = require('fastify-plugin')
 const ms = require('ms')
 const core = require('./core')
-const { createDpopAuth, dpopRequest } = require('../dpop-auth')
+const { createDpopAuth, dpopRequest, requestUrl } = require('../dpop-auth')
 const { TokenError, createSigner, createVerifier, createDecoder } = require('./fast-jwt')
 
 const messages = {
@@ -509,6 +509,10 @@ function fastifyJwt(fastify, options, next) {
           : new refusals.invalid()
       case TokenError.codes.missingSignature:
         return new refusals.unsigned()
+      // A token fast-jwt's decoder reads and the verifier does not (a registered claim or a header member twice,
+      // say) is refused as @fastify/jwt refuses the tokens its decoder finds malformed.
+      case TokenError.codes.malformed:
+        return new refusals.invalid(err.message)
       default:
         return asClientError(err)
     }
@@ -546,7 +550,7 @@ function fastifyJwt(fastify, options, next) {
   // The DPoP step, once the token is verified: the proof is checked against the request and the token's `cnf.jkt`,
   // and goes on `request.dpop`. The URL is Fastify's protocol and host, which follow its `trustProxy`.
   function checkProof(request, verified, complete) {
-    const url = `${request.protocol}://${request.host}${request.url}`
+    const url = requestUrl(request.protocol, request.host, request.url)
     const authorization = core.authorizationOf(request.headers)
     const claims = complete ? verified?.payload : verified
     const checked = dpop.check(dpopRequest(request.method, url, authorization, request.headers.dpop), claims)

@@ -137,10 +137,8 @@ function honoMissing(cause) {
 // `loadHono()` returns `{ HTTPException, getCookie, getSignedCookie }` from the app's hono; it is called when a
 // middleware is made, so the token functions work without hono installed.
 function honoMiddleware(loadHono) {
-  function jwt(options) {
-    if (!options || !options.secret) throw new Error('JWT auth middleware requires options for "secret"')
-    if (!options.alg) throw new Error('JWT auth middleware requires options for "alg"')
-    const verification = { alg: options.alg, ...options.verification }
+  // The DPoP step of either middleware (`dpop` option), or null.
+  function dpopOf(options) {
     const dpop = createDpopAuth(options.dpop, (code, inner) => new DpopRefusal(code, inner))
     if (
       dpop !== null &&
@@ -148,6 +146,14 @@ function honoMiddleware(loadHono) {
     ) {
       throw new Error('"dpop" reads the Authorization header: no "cookie" or "headerName"')
     }
+    return dpop
+  }
+
+  function jwt(options) {
+    if (!options || !options.secret) throw new Error('JWT auth middleware requires options for "secret"')
+    if (!options.alg) throw new Error('JWT auth middleware requires options for "alg"')
+    const verification = { alg: options.alg, ...options.verification }
+    const dpop = dpopOf(options)
     const check = (token) => verify(token, options.secret, verification)
     return authMiddleware(loadHono, options, check, { name: 'jwt', dpop })
   }
@@ -156,6 +162,7 @@ function honoMiddleware(loadHono) {
     if (!options || !(options.keys || options.jwks_uri)) {
       throw new Error('JWK auth middleware requires options for either "keys" or "jwks_uri" or both')
     }
+    const dpop = dpopOf(options)
     const check = async (token, ctx) => {
       const keys = typeof options.keys === 'function' ? await options.keys(ctx) : options.keys
       const uri = typeof options.jwks_uri === 'function' ? await options.jwks_uri(ctx) : options.jwks_uri
@@ -164,7 +171,7 @@ function honoMiddleware(loadHono) {
     }
     // hono lets plain Errors through (a JWK Set it cannot fetch or read, a key function that throws one).
     const passThrough = (err) => err instanceof Error && err.constructor === Error
-    return authMiddleware(loadHono, options, check, { name: 'jwk', allowAnon: options.allow_anon, passThrough })
+    return authMiddleware(loadHono, options, check, { name: 'jwk', allowAnon: options.allow_anon, passThrough, dpop })
   }
 
   return { jwt, jwk }
