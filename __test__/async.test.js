@@ -187,6 +187,52 @@ describe('errors that do not depend on the algorithm', () => {
     })
   })
 
+  // jsonwebtoken reads only the callback: an async key function's key would never arrive, and its rejection would
+  // be left unhandled (Node ends the process on it). Its promise is heard too.
+  test('an async key function: its key is used, its rejection is the key function error, in both forms', async () => {
+    expect(await jwt.verifyAsync(token, async () => secret, at())).toEqual(jwt.verify(token, secret, at()))
+    const viaCallback = await new Promise((resolve) => {
+      jwt.verify(
+        token,
+        async () => secret,
+        at(),
+        (err, payload) => resolve({ err, payload }),
+      )
+    })
+    expect(viaCallback).toEqual({ err: null, payload: jwt.verify(token, secret, at()) })
+    for (const [reason, message] of [
+      [new Error('no such kid'), 'error in secret or public key callback: no such kid'],
+      [
+        undefined,
+        'error in secret or public key callback: the key function failed without a reason: its promise rejected ' +
+          'with a falsy value',
+      ],
+    ]) {
+      const err = await rejected(jwt.verifyAsync(token, () => Promise.reject(reason), at()))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_KEY_FUNCTION_FAILED', message })
+    }
+    // One that resolves with nothing and calls back later is waited for.
+    const later = async (_header, callback) => {
+      setTimeout(() => callback(null, secret), 5)
+    }
+    expect(await jwt.verifyAsync(token, later, at())).toEqual(jwt.verify(token, secret, at()))
+  })
+
+  test('verifyAsync with a key function: aborted before the key arrives, it rejects with the reason at once', async () => {
+    const controller = new AbortController()
+    let answer
+    const slow = (_header, callback) => {
+      answer = () => callback(null, secret)
+    }
+    const pending = jwt.verifyAsync(token, slow, at({ signal: controller.signal }))
+    controller.abort()
+    const err = await rejected(pending)
+    expect(err).toBe(controller.signal.reason)
+    expect(err.name).toBe('AbortError')
+    answer()
+  })
+
   const signCases = [
     ['no payload', undefined, secret, {}, 'ERR_JWT_PAYLOAD_INVALID', 'payload is required'],
     ['no key', claims, undefined, {}, 'ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value'],

@@ -51,6 +51,58 @@ test('a hit returns the first result, sync and async, and with complete', async 
   expect(complete.verify(hsToken)).toBe(result)
 })
 
+// One caller changing its result (a role added to a request's user, say) must not reach the next caller.
+test('a cached result is frozen, its nested objects too', () => {
+  const verifier = jwt.createVerifier({ key: secret, cache: 10 })
+  const token = jwt.sign({ sub: 'alice', roles: ['user'] }, secret)
+  const first = verifier.verify(token)
+  expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true)
+  expect(() => first.roles.push('admin')).toThrow(TypeError)
+  expect(() => {
+    first.sub = 'mallory'
+  }).toThrow(TypeError)
+  expect(verifier.verify(token)).toEqual({ sub: 'alice', roles: ['user'], iat: NOW })
+  // Without the cache each call has its own object, as before.
+  expect(Object.isFrozen(jwt.createVerifier({ key: secret }).verify(token))).toBe(false)
+})
+
+describe('an entry holds only while its answer does', () => {
+  test('an acceptance is not served before the token is active (a clock set back)', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10 })
+    const token = jwt.sign({ sub: 'u1', nbf: NOW + 10 }, secret)
+    at(NOW + 20)
+    const first = verifier.verify(token)
+    expect(verifier.verify(token)).toBe(first)
+    at(NOW)
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(NotBeforeError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_NOT_ACTIVE', message: 'jwt not active' })
+  })
+
+  test('with cacheErrors, "jwt not active" holds until nbf (less the clock tolerance), then the token verifies', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, cacheErrors: true, clockTolerance: 5 })
+    const token = jwt.sign({ sub: 'u1', nbf: NOW + 60 }, secret)
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(NotBeforeError)
+    expect(thrown(() => verifier.verify(token))).toBe(err)
+    at(NOW + 54)
+    expect(thrown(() => verifier.verify(token))).toBe(err)
+    at(NOW + 55)
+    expect(verifier.verify(token)).toEqual({ sub: 'u1', iat: NOW, nbf: NOW + 60 })
+  })
+
+  test('with cacheErrors, "jwt expired" is not served to a clock set back before exp', () => {
+    const verifier = jwt.createVerifier({ key: secret, cache: 10, cacheErrors: true })
+    const token = jwt.sign({ sub: 'u1' }, secret, { expiresIn: 60 })
+    at(NOW + 60)
+    const err = thrown(() => verifier.verify(token))
+    expect(err).toBeInstanceOf(TokenExpiredError)
+    expect(thrown(() => verifier.verify(token))).toBe(err)
+    at(NOW + 59)
+    expect(verifier.verify(token)).toEqual({ sub: 'u1', iat: NOW, exp: NOW + 60 })
+  })
+})
+
 describe('no entry outlives the token', () => {
   test('exp: the first call at exp verifies again and fails', () => {
     const verifier = jwt.createVerifier({ key: secret, cache: 10 })

@@ -20,7 +20,14 @@ const {
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey } = require('./keys')
-const { tokenError, optionError, factoryOptionsError, fromNative } = require('./errors')
+const {
+  tokenError,
+  optionError,
+  factoryOptionsError,
+  fromNative,
+  NotBeforeError,
+  TokenExpiredError,
+} = require('./errors')
 const { timespan } = require('./timespan')
 
 // An option error found while preparing (a timespan, the header's alg, an audience RegExp) is a TypeError at
@@ -141,15 +148,17 @@ function validateVerifierOptions(options) {
 const DEFAULT_CACHE_TTL = 600_000
 
 // A bounded LRU of verified tokens, keyed by the whole token string: two tokens that differ in any byte
-// (a tampered signature included) never share an entry. An entry expires at the earliest of the token's
-// `exp`, its `maxAge` deadline and `cacheTTL`, measured with the same JS clock as the checks.
-function createCache(size, ttlMs, maxAge) {
+// (a tampered signature included) never share an entry. An entry holds while the clock (the same JS clock as the
+// checks) is within the time its answer is true for: an acceptance from the token's `nbf` to the earliest of its
+// `exp`, its `maxAge` deadline and `cacheTTL`; a refusal for not being active yet until `nbf`, one for having
+// expired from then on (a clock set back, by fake timers say, reads it again), any other until `cacheTTL`.
+function createCache(size, ttlMs, maxAge, ignoreNotBefore) {
   const entries = new Map()
   return {
     get(token, now) {
       const entry = entries.get(token)
       if (entry === undefined) return undefined
-      if (now >= entry.expiresAt) {
+      if (now >= entry.expiresAt || now < entry.validFrom) {
         entries.delete(token)
         return undefined
       }
@@ -159,17 +168,37 @@ function createCache(size, ttlMs, maxAge) {
     },
     set(token, now, value, isError, tolerance) {
       let expiresAt = now + ttlMs / 1000
-      const payload = isError ? undefined : (value.payload ?? value)
-      if (payload !== null && typeof payload === 'object') {
-        if (typeof payload.exp === 'number') expiresAt = Math.min(expiresAt, payload.exp + tolerance)
-        if (maxAge !== undefined && typeof payload.iat === 'number') {
-          expiresAt = Math.min(expiresAt, timespan(maxAge, payload.iat) + tolerance)
+      let validFrom = -Infinity
+      if (isError) {
+        if (value instanceof NotBeforeError && value.date instanceof Date) {
+          expiresAt = Math.min(expiresAt, value.date.getTime() / 1000 - tolerance)
+        } else if (value instanceof TokenExpiredError && value.expiredAt instanceof Date) {
+          validFrom = value.expiredAt.getTime() / 1000 + tolerance
+        }
+      } else {
+        const payload = value.payload ?? value
+        if (payload !== null && typeof payload === 'object') {
+          if (typeof payload.exp === 'number') expiresAt = Math.min(expiresAt, payload.exp + tolerance)
+          if (maxAge !== undefined && typeof payload.iat === 'number') {
+            expiresAt = Math.min(expiresAt, timespan(maxAge, payload.iat) + tolerance)
+          }
+          if (!ignoreNotBefore && typeof payload.nbf === 'number') validFrom = payload.nbf - tolerance
         }
       }
+      if (!(validFrom <= now && now < expiresAt)) return
       if (entries.size >= size) entries.delete(entries.keys().next().value)
-      entries.set(token, { value, isError, expiresAt })
+      entries.set(token, { value, isError, expiresAt, validFrom })
     },
   }
+}
+
+// A cached result is the one object every hit returns: frozen, so that no caller can change what the next sees.
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze(value[key])
+  }
+  return value
 }
 
 function createVerifier(options) {
@@ -193,13 +222,19 @@ function createVerifier(options) {
   }
   const pooled = entry !== null && entry.type !== 'secret'
   const tolerance = typeof policy.clockTolerance === 'number' ? policy.clockTolerance : 0
-  const cache = cacheSize ? createCache(cacheSize, cacheTTL ?? DEFAULT_CACHE_TTL, policy.maxAge) : null
+  const cache = cacheSize
+    ? createCache(cacheSize, cacheTTL ?? DEFAULT_CACHE_TTL, policy.maxAge, policy.ignoreNotBefore === true)
+    : null
 
   const now = () => clockTimestamp || Math.floor(Date.now() / 1000)
   const finish = (token, parts) => (complete ? completeResult(token, parts) : parsePayload(parts[1]))
 
+  // The value as the caller gets it: with the cache on, an accepted token's result is frozen.
   function remember(token, t, value, isError) {
-    if (cache !== null && (!isError || cacheErrors)) cache.set(token, t, value, isError, tolerance)
+    if (cache === null) return value
+    if (!isError) deepFreeze(value)
+    if (!isError || cacheErrors) cache.set(token, t, value, isError, tolerance)
+    return value
   }
 
   function verifyNow(token, t) {

@@ -9,7 +9,7 @@ const { boundVerifier } = require('./handles')
 const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
-const { SUPPORTED_ALGS, readSignal, inPool, timespanMessage } = require('./sign')
+const { SUPPORTED_ALGS, readSignal, inPool, timespanMessage, abortError } = require('./sign')
 
 const VERIFIER_CACHE_LIMIT = 64
 
@@ -447,7 +447,18 @@ function verify(token, secretOrPublicKey, options, callback) {
     return error === null ? done(null, result) : done(error)
   }
   try {
-    return secretOrPublicKey(header, onKey)
+    const returned = secretOrPublicKey(header, onKey)
+    // An async key function is heard by its promise too: one that resolves with a key gives it, one that rejects
+    // gives its error (never an unhandled rejection). One that resolves with nothing may still call back.
+    if (returned !== null && typeof returned === 'object' && typeof returned.then === 'function') {
+      Promise.resolve(returned).then(
+        (key) => {
+          if (key !== undefined) onKey(null, key)
+        },
+        (err) => onKey(err || keyFunctionFailure()),
+      )
+    }
+    return returned
   } catch (err) {
     if (called) throw err
     called = true
@@ -465,6 +476,11 @@ function verify(token, secretOrPublicKey, options, callback) {
 // jsonwebtoken's name for the key function in its message ("error in secret or public key callback: ...").
 const KEY_FUNCTION = 'secret or public key callback'
 
+// What a key function's promise that rejects without a reason is taken for.
+function keyFunctionFailure() {
+  return new Error('the key function failed without a reason: its promise rejected with a falsy value')
+}
+
 function decodeParts(token) {
   try {
     return native.decodeToken(token)
@@ -480,7 +496,21 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
   if (rejection) return rejection
   if (typeof secretOrPublicKey === 'function') {
     return new Promise((resolve, reject) => {
-      verify(token, secretOrPublicKey, options, (err, result) => (err ? reject(err) : resolve(result)))
+      // Aborted before the key function has answered, the promise rejects with the signal's reason at once, and
+      // what the key function gives later is dropped.
+      let settled = false
+      const onAbort = () => {
+        settled = true
+        reject(abortError(signal))
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      verify(token, secretOrPublicKey, options, (err, result) => {
+        signal?.removeEventListener('abort', onAbort)
+        if (settled) return
+        settled = true
+        if (err) reject(err)
+        else resolve(result)
+      })
     })
   }
   try {

@@ -83,21 +83,11 @@ function uncompiledVerifier(key, verifyOptions) {
   return { verify: (token) => verify(token, key, verifyOptions) }
 }
 
-function deepFreeze(value) {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const key of Object.keys(value)) deepFreeze(value[key])
-  }
-  return value
-}
-
-// With the token cache on, requests that present the same token get the one object kept for it. It is frozen
-// the first time it is returned, so no request can change what the next one sees; a copy per request would
-// cost about as much as verifying again.
+// With the token cache on, requests that present the same token get the one object kept for it, frozen by the
+// cache (lib/compiled.js), so no request can change what the next one sees; a copy per request would cost about
+// as much as verifying again.
 function compile(options) {
-  const verifier = createVerifier(options)
-  if (!options.cache) return verifier
-  return { verify: (token) => deepFreeze(verifier.verify(token)) }
+  return createVerifier(options)
 }
 
 // What is compiled for a key (a verifier), once per key content: keyed by the key's entry in ringjwt's key cache
