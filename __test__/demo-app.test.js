@@ -112,6 +112,20 @@ describe('with the in-process session store', () => {
       })
     })
 
+    // The session store keeps at most 2 kB of metadata; a longer user agent once made the sign-in a 500.
+    test('a user agent of 3 kB signs in; the session keeps its first 512 characters', async () => {
+      const userAgent = `Mozilla/5.0 ${'x'.repeat(3000)}`
+      const res = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD },
+        headers: { 'user-agent': userAgent },
+      })
+      expect(res.status).toBe(200)
+      const listed = await call(app.base, '/sessions', { token: res.body.token })
+      const mine = listed.body.sessions.find((session) => session.current)
+      expect(mine.userAgent).toBe(userAgent.slice(0, 512))
+    })
+
     test('with cookie: true, the refresh token comes as an HttpOnly SameSite=Strict cookie for /refresh only', async () => {
       const res = await call(app.base, '/login', {
         method: 'POST',

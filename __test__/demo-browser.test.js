@@ -30,12 +30,13 @@ const CHROMIUM_ARGS = [
 jest.setTimeout(90_000)
 
 let app
+let sessions
 let browser
 let page
 let userDataDir
 
 beforeAll(async () => {
-  const sessions = createSessionStore({ accessTokenLifetime: ACCESS_TOKEN_SECONDS })
+  sessions = createSessionStore({ accessTokenLifetime: ACCESS_TOKEN_SECONDS })
   app = await listen(createApp({ secret: SECRET, sessions, users: await demoUsers(), passwordHashing: CHEAP_SCRYPT }))
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringjwt-chromium-'))
   browser = await chromium.launchPersistentContext(userDataDir, {
@@ -212,4 +213,26 @@ test('DPoP: the page binds its session to a non-extractable key; its tokens are 
   expect(JSON.parse(await claimOnPage('cnf'))).toEqual({ jkt })
   await page.click('#logout')
   await shown('#signed-out')
+})
+
+// A tab left in the background (or a laptop asleep) stops renewing: its access token expires. Signing out then is
+// still signing out: the page renews the token first, the server ends the session, and a reload stays signed out.
+test('sign out after the access token has expired ends the session', async () => {
+  await page.goto(app.base)
+  await shown('#signed-out')
+  await page.fill('input[name=email]', EMAIL)
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('button[type=submit]')
+  await shown('#signed-in')
+  const sid = await claimOnPage('sid')
+  await page.evaluate(() => clearTimeout(session.renewTimer))
+  await page.waitForTimeout((ACCESS_TOKEN_SECONDS + 1) * 1000)
+  await page.click('#logout')
+  await shown('#signed-out')
+  expect(await text('#login-message')).toBe('You signed out.')
+  expect(await refreshCookie()).toBeUndefined()
+  expect(sessions.get(sid)).toBeNull()
+  await page.reload()
+  await shown('#signed-out')
+  expect(await page.isHidden('#signed-in')).toBe(true)
 })

@@ -4,6 +4,7 @@
 // from the same key, so a stolen refresh token alone is useless. With `sign` as well, the store signs those
 // tokens and binds each to its session by its signature.
 
+const http = require('node:http')
 const { createClient } = require('redis')
 const jwt = require('..')
 const { createSessionStore, createRedisSessionStore, calculateJwkThumbprint, createDpopProof } = jwt
@@ -214,6 +215,44 @@ describe('the demo app', () => {
       headers: { dpop: proof('POST', '/refresh') },
     })
     expect(refreshed).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+  })
+
+  // The proof's iat is the client's clock: the demo takes one two minutes off (RFC 9449 §11.1 leaves the window to
+  // the server). A Host that is not host[:port] could move the path the proof is held to: it matches no proof.
+  test('a proof from a clock two minutes off is taken; a request whose Host carries a path is refused', async () => {
+    const skewed = createDpopProof(keys.p256.privateKey, {
+      htm: 'POST',
+      htu: `${app.base}/login`,
+      iat: Math.floor(Date.now() / 1000) + 120,
+    })
+    const login = await call(app.base, '/login', { method: 'POST', json: credentials, headers: { dpop: skewed } })
+    expect(login).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+
+    const forRefresh = proof('POST', '/refresh')
+    const moved = await new Promise((resolve, reject) => {
+      const body = JSON.stringify(credentials)
+      const request = http.request(`${app.base}/login`, {
+        method: 'POST',
+        setHost: false,
+        headers: {
+          host: `${new URL(app.base).host}/refresh?`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          dpop: forRefresh,
+        },
+      })
+      request.on('response', (response) => {
+        let text = ''
+        response.on('data', (chunk) => (text += chunk))
+        response.on('end', () => resolve({ status: response.statusCode, body: JSON.parse(text) }))
+      })
+      request.on('error', reject)
+      request.end(body)
+    })
+    expect(moved).toEqual({
+      status: 400,
+      body: { error: 'invalid_dpop_proof', message: 'DPoP proof "htu" does not match the request URL' },
+    })
   })
 
   test('without a proof they answer as before; a bad proof is a 400', async () => {

@@ -159,6 +159,11 @@ describe('options checked when the middleware is made', () => {
     ['credentialsRequired', { credentialsRequired: 'no' }, '"credentialsRequired" must be a boolean'],
     ['requestProperty', { requestProperty: 5 }, '"requestProperty" must be a string'],
     ['empty requestProperty', { requestProperty: '.' }, '"requestProperty" must name a property'],
+    ...['auth.__proto__.user', 'constructor.prototype.user', 'a[__proto__]'].map((requestProperty) => [
+      `requestProperty ${requestProperty}`,
+      { requestProperty },
+      '"requestProperty" must not go through "__proto__", "constructor" or "prototype"',
+    ]),
     ['audience', { audience: 5 }, '"audience" must be a string, a RegExp or an array of them'],
     ['nonce', { nonce: ' ' }, 'nonce must be a non-empty string'],
     ['clockTolerance', { clockTolerance: '5' }, '"clockTolerance" must be a number of seconds'],

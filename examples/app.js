@@ -38,6 +38,13 @@ const REFRESH_BODY = {
 const NO_REFRESH_TOKEN = { error: 'refresh_token_required', message: 'No refresh token was sent.' }
 const NO_SUCH_SESSION = { error: 'not_found', message: 'No such session.' }
 const INVALID_PROOF = (err) => ({ error: 'invalid_dpop_proof', message: err.message })
+// A proof's `iat` is the browser's clock: one a couple of minutes off is still taken (the replay cache keeps each
+// proof for the whole window).
+const DPOP_CLOCK_TOLERANCE = 120
+// RFC 3986's host[:port]: a name or an IP literal in brackets, and a port.
+const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]{1,5})?$/
+// What the sessions page shows of a user agent; the store keeps at most 2 kB of metadata.
+const USER_AGENT_LENGTH = 512
 const STORE_UNAVAILABLE = {
   error: 'store_unavailable',
   message: 'The session store is unavailable: try again shortly.',
@@ -137,7 +144,7 @@ function createApp({
     issuer: ISSUER,
     strict: true,
     isRevoked: sessions.isRevoked,
-    dpop: { mode: 'allowed', replayCache: dpopReplayCache },
+    dpop: { mode: 'allowed', replayCache: dpopReplayCache, clockTolerance: DPOP_CLOCK_TOLERANCE },
   })
 
   // The thumbprint of the key that signed the request's DPoP proof; undefined without one. Throws for a proof
@@ -145,8 +152,18 @@ function createApp({
   async function proofKey(req) {
     const proof = req.get('dpop')
     if (proof === undefined) return undefined
+    // A Host that is not host[:port] would move the path the proof is held to (`Host: h/login?` makes every
+    // path read as /login): such a request matches no proof.
+    if (!AUTHORITY.test(req.host)) {
+      throw new jwt.JsonWebTokenError('DPoP proof "htu" does not match the request URL')
+    }
     const htu = `${req.protocol}://${req.host}${req.originalUrl}`
-    const { jkt } = await verifyDpopProof(proof, { htm: req.method, htu, replayCache: dpopReplayCache })
+    const { jkt } = await verifyDpopProof(proof, {
+      htm: req.method,
+      htu,
+      replayCache: dpopReplayCache,
+      clockTolerance: DPOP_CLOCK_TOLERANCE,
+    })
     return jkt
   }
 
@@ -210,7 +227,7 @@ function createApp({
     if (needsRehash(user.passwordHash, passwordHashing)) {
       user.passwordHash = await hashPassword(password, passwordHashing)
     }
-    const metadata = { userAgent: req.get('user-agent') ?? '', ip: req.ip }
+    const metadata = { userAgent: (req.get('user-agent') ?? '').slice(0, USER_AGENT_LENGTH), ip: req.ip }
     const issued = await sessions.create(user.id, metadata, { ...bound.options, sign: signFor(user) })
     res.set('Cache-Control', 'no-store')
     if (cookie) {

@@ -62,6 +62,11 @@ function propertySetter(requestProperty) {
   if (typeof requestProperty !== 'string') throw optionError('"requestProperty" must be a string')
   const path = requestProperty.match(/[^.[\]]+/g)
   if (path === null) throw optionError('"requestProperty" must name a property')
+  // A path through `__proto__`, `constructor` or `prototype` would write the payload onto a prototype every object
+  // shares (express-jwt writes it there).
+  if (path.some((name) => name === '__proto__' || name === 'constructor' || name === 'prototype')) {
+    throw optionError('"requestProperty" must not go through "__proto__", "constructor" or "prototype"')
+  }
   const last = path[path.length - 1]
   if (path.length === 1) {
     return (req, value) => {

@@ -113,10 +113,11 @@ async function request(path, { method = 'GET', body, bearer = true } = {}) {
   return { status: response.status, data }
 }
 
-// An API call with the access token. A 401 gets one renewal and one retry: the token may have just expired.
+// An API call with the access token. A 401 gets one renewal and one retry: the token may have just expired. Not
+// once the page has signed out meanwhile (a call sent before a sign-out, answered after it).
 async function api(path, options) {
   const first = await request(path, options)
-  if (first.status !== 401 || !(await renew())) return first
+  if (first.status !== 401 || session.token === null || !(await renew())) return first
   return request(path, options)
 }
 
@@ -245,7 +246,14 @@ byId('login-form').addEventListener('submit', async (event) => {
   event.preventDefault()
   const form = new FormData(event.target)
   const body = { email: form.get('email'), password: form.get('password'), cookie: true }
-  const { status, data } = await request('/login', { method: 'POST', body, bearer: false })
+  let answer
+  try {
+    answer = await request('/login', { method: 'POST', body, bearer: false })
+  } catch {
+    byId('login-message').textContent = 'Could not reach the server. Try again.'
+    return
+  }
+  const { status, data } = answer
   if (status !== 200) {
     byId('login-message').textContent = data.message
     return
@@ -264,24 +272,38 @@ byId('call-me').addEventListener('click', async () => {
 
 byId('refresh-now').addEventListener('click', () => renew())
 
-byId('logout').addEventListener('click', async () => {
-  await request('/logout', { method: 'POST' })
-  signedOut('You signed out.')
-  log('Signed out.')
-})
+// Signing out is a call like any other: an access token that has expired meanwhile is renewed first. The page
+// says "signed out" only once the server has ended the session (or a renewal found it over already); otherwise
+// the session and its refresh cookie are still there, and the page says so.
+async function signOut(path, message, logged) {
+  let status
+  try {
+    ;({ status } = await api(path, { method: 'POST' }))
+  } catch {
+    status = 0
+  }
+  if (status >= 200 && status < 300) {
+    signedOut(message)
+    log(logged)
+  } else if (session.token !== null) {
+    log(`Could not sign out (${status === 0 ? 'no answer from the server' : `HTTP ${status}`}); try again.`)
+  }
+}
 
-byId('logout-all').addEventListener('click', async () => {
-  await request('/logout-all', { method: 'POST' })
-  signedOut('You signed out of every session.')
-  log('Signed out everywhere.')
-})
+byId('logout').addEventListener('click', () => signOut('/logout', 'You signed out.', 'Signed out.'))
+byId('logout-all').addEventListener('click', () =>
+  signOut('/logout-all', 'You signed out of every session.', 'Signed out everywhere.'),
+)
 
 // A reload keeps you signed in: the refresh cookie gets a new access token.
-withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: false })).then(({ status, data }) => {
-  if (status === 200) {
-    startSession(data)
-    log('Session restored from the refresh cookie.')
-  } else {
-    signedOut()
-  }
-})
+withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: false })).then(
+  ({ status, data }) => {
+    if (status === 200) {
+      startSession(data)
+      log('Session restored from the refresh cookie.')
+    } else {
+      signedOut()
+    }
+  },
+  () => signedOut('Could not reach the server. Reload the page to try again.'),
+)
