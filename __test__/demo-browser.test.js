@@ -66,6 +66,15 @@ const activityContains = (words) =>
   page.waitForFunction((expected) => document.getElementById('activity').textContent.includes(expected), words)
 const refreshCookie = async () =>
   (await browser.cookies(`${app.base}/refresh`)).find((cookie) => cookie.name === 'ringjwt_refresh')
+// Opens the page signed out and signs in with the form.
+async function signInOnPage() {
+  await page.goto(app.base)
+  await shown('#signed-out')
+  await page.fill('input[name=email]', EMAIL)
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('button[type=submit]')
+  await shown('#signed-in')
+}
 // The access token the page holds in memory.
 const tokenOnPage = () => page.evaluate(() => session.token)
 
@@ -152,12 +161,7 @@ test('sign in, call /me, renew, sign another session out, sign out', async () =>
 })
 
 test('DPoP: the page binds its session to a non-extractable key; its tokens are refused without that key', async () => {
-  await page.goto(app.base)
-  await shown('#signed-out')
-  await page.fill('input[name=email]', EMAIL)
-  await page.fill('input[name=password]', PASSWORD)
-  await page.click('button[type=submit]')
-  await shown('#signed-in')
+  await signInOnPage()
 
   // The key: made by WebCrypto, its private half out of reach of every script, kept in IndexedDB.
   const key = await page.evaluate(async () => {
@@ -218,12 +222,7 @@ test('DPoP: the page binds its session to a non-extractable key; its tokens are 
 // A tab left in the background (or a laptop asleep) stops renewing: its access token expires. Signing out then is
 // still signing out: the page renews the token first, the server ends the session, and a reload stays signed out.
 test('sign out after the access token has expired ends the session', async () => {
-  await page.goto(app.base)
-  await shown('#signed-out')
-  await page.fill('input[name=email]', EMAIL)
-  await page.fill('input[name=password]', PASSWORD)
-  await page.click('button[type=submit]')
-  await shown('#signed-in')
+  await signInOnPage()
   const sid = await claimOnPage('sid')
   await page.evaluate(() => clearTimeout(session.renewTimer))
   await page.waitForTimeout((ACCESS_TOKEN_SECONDS + 1) * 1000)
