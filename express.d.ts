@@ -66,11 +66,16 @@ export type ExpirationHandler<R = Request> = (req: R, err: UnauthorizedError) =>
 /** Finds the token in a request; a falsy result means there is none. */
 export type TokenGetter<R = Request> = (req: R) => string | Promise<string | undefined> | undefined
 
+// `T`, in a place TypeScript does not infer a type argument from: the request type comes from `isRevoked` and
+// `onExpired` (or the default), not from a JWK Set or an extractor, which take any request (TypeScript 5.4's
+// NoInfer, written so that earlier versions read it too).
+type NotInferred<T> = [T][T extends unknown ? 0 : never]
+
 export type Params<R = Request> = {
   /** A key (every form verify() takes), or a function returning one per request. */
-  secret: Secret | PublicKey | GetVerificationKey<R>
+  secret: Secret | PublicKey | GetVerificationKey<NotInferred<R>>
   /** Default: the `Authorization: Bearer <token>` header. */
-  getToken?: TokenGetter<R> | undefined
+  getToken?: TokenGetter<NotInferred<R>> | undefined
   isRevoked?: IsRevoked<R> | undefined
   /** Default true: a request without a token is refused with `credentials_required`. */
   credentialsRequired?: boolean | undefined

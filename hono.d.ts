@@ -1,6 +1,7 @@
 // ringjwt/hono's types: hono/jwt's API with Hono's own types (MiddlewareHandler, SignatureKey, VerifyOptions, ...),
 // so code written against hono/jwt compiles unchanged when it imports 'ringjwt/hono'. The error classes are
 // ringjwt's JsonWebTokenError with hono's names, constructors and messages.
+import type { KeyObject } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { CookiePrefixOptions } from 'hono/utils/cookie'
 import type { AsymmetricAlgorithm, SignatureAlgorithm } from 'hono/utils/jwt/jwa'
@@ -72,10 +73,13 @@ export declare const jwk: (
   init?: RequestInit,
 ) => MiddlewareHandler
 
-export declare const sign: (payload: JWTPayload, privateKey: SignatureKey, alg?: SignatureAlgorithm) => Promise<string>
+/** hono's key forms, and (ringjwt's) node's KeyObject and a Buffer secret. */
+export type HonoKey = SignatureKey | KeyObject | Buffer
+
+export declare const sign: (payload: JWTPayload, privateKey: HonoKey, alg?: SignatureAlgorithm) => Promise<string>
 export declare const verify: (
   token: string,
-  publicKey: SignatureKey,
+  publicKey: HonoKey,
   algOrOptions: SignatureAlgorithm | VerifyOptionsWithAlg,
 ) => Promise<JWTPayload>
 export declare const decode: (token: string) => { header: TokenHeader; payload: JWTPayload }

@@ -171,7 +171,14 @@ export type SignCallback = (error: Error | null, encoded?: string | undefined) =
 export type SigningKeyCallback = (error: Error | null, signingKey?: Secret | PublicKey) => void
 
 /** A key function: verify() (callback and Promise forms) asks it for the key of each token. */
-export type GetPublicKeyOrSecret = (header: JwtHeader, callback: SigningKeyCallback) => void
+/**
+ * A key function: it calls back with the key, or (ringjwt's) returns a promise of it, as an `async` function does.
+ * A promise that resolves with nothing waits for the callback.
+ */
+export type GetPublicKeyOrSecret = (
+  header: JwtHeader,
+  callback: SigningKeyCallback,
+) => void | Promise<Secret | PublicKey | undefined | void>
 
 export declare function sign(
   payload: string | Buffer | object,
@@ -622,7 +629,7 @@ export interface EncryptOptions {
   keyid?: string
   /** Sign the claims first and encrypt the signed token (a nested JWT, `cty: "JWT"`). */
   sign?: {
-    key: Secret
+    key: Secret | PrivateKey
     algorithm: Algorithm
     header?: Partial<JwtHeader>
     keyid?: string
@@ -640,7 +647,7 @@ export interface DecryptOptions {
   /** The largest payload a compressed token may inflate to, in bytes; compressed tokens are refused without it. */
   maxInflatedSize?: number
   /** For nested tokens: the key and algorithms that verify the signed JWT inside. */
-  verify?: { key: Secret; algorithms?: Algorithm[]; allowInsecureKeySizes?: boolean }
+  verify?: { key: Secret | PublicKey; algorithms?: Algorithm[]; allowInsecureKeySizes?: boolean }
   audience?: string | RegExp | Array<string | RegExp>
   issuer?: string | string[]
   subject?: string
@@ -652,6 +659,12 @@ export interface DecryptOptions {
   maxAge?: number | string
   clockTimestamp?: number
   complete?: boolean
+  /** The claims' `typ` header the token must carry, as for verify(). */
+  typ?: string
+  /** ringjwt's `strict`, as for verify(). */
+  strict?: boolean
+  /** RFC 9068 access tokens, as for verify(): needs `audience` and `issuer`. */
+  accessToken?: boolean
 }
 
 export interface DecryptedJwe {

@@ -11,7 +11,18 @@ const { encrypt, encryptAsync, createEncrypter } = require('./lib/encrypt')
 const { decrypt, decryptAsync, createDecrypter } = require('./lib/decrypt')
 const { exportJwks, createLocalJwks, createRemoteJwks } = require('./lib/jwks')
 const { codes, JsonWebTokenError, TokenExpiredError, NotBeforeError } = require('./lib/errors')
-const { expressjwt, UnauthorizedError, ExtractJwt } = require('./express')
+const {
+  expressjwt,
+  UnauthorizedError,
+  ExtractJwt,
+  fromAuthHeaderAsBearerToken,
+  fromAuthHeaderWithScheme,
+  fromHeader,
+  fromCookie,
+  fromUrlQueryParameter,
+  fromBodyField,
+  fromExtractors,
+} = require('./express')
 const { createTokenStore } = require('./lib/token-store')
 const { createRedisTokenStore } = require('./lib/redis-token-store')
 const { createSessionStore } = require('./lib/session-store')
@@ -47,6 +58,13 @@ module.exports = {
   expressjwt,
   UnauthorizedError,
   ExtractJwt,
+  fromAuthHeaderAsBearerToken,
+  fromAuthHeaderWithScheme,
+  fromHeader,
+  fromCookie,
+  fromUrlQueryParameter,
+  fromBodyField,
+  fromExtractors,
   createTokenStore,
   createRedisTokenStore,
   createSessionStore,

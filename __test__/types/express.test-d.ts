@@ -52,6 +52,23 @@ expressjwt(options)
 expressjwt({ secret: 'secret', algorithms: ['HS256'], getToken: async (req) => req.headers['x-token'] as string })
 expressjwt({ secret: 'secret', algorithms: ['HS256'], getToken: fromExtractors([async () => undefined]) })
 
+// A JWK Set or an extractor (which take any request) leaves the request type to the other callbacks: Express's.
+expressjwt({
+  secret: ringjwt.createRemoteJwks('https://issuer.example/jwks.json'),
+  algorithms: ['ES256'],
+  getToken: ExtractJwt.fromExtractors([fromCookie('jwt')]),
+  isRevoked: async (req) => req.path === '/revoked',
+  onExpired: (req) => {
+    void req.originalUrl
+  },
+})
+expressjwt({
+  secret: 'secret',
+  algorithms: ['HS256'],
+  getToken: ringjwt.fromCookie('jwt'),
+  isRevoked: (req) => !req.ip,
+})
+
 // Plain node:http.
 http.createServer((req, res) => {
   void auth(req, res, (err) => {

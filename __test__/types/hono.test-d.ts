@@ -1,5 +1,6 @@
 // Compile-only checks of hono.d.ts: hono/jwt code compiles unchanged against 'ringjwt/hono', with Hono's types;
 // what must not compile is marked with a ts-expect-error directive.
+import { generateKeyPairSync } from 'node:crypto'
 import { Hono } from 'hono'
 import type { MiddlewareHandler } from 'hono'
 import {
@@ -52,6 +53,11 @@ async function tokens() {
   const token: string = await sign({ sub: 'u1', exp: 1 }, 'secret')
   const rs: string = await sign({ sub: 'u1' }, { kty: 'RSA', alg: 'RS256', kid: 'k' })
   const payload: JWTPayload = await verify(token, 'secret', 'HS256')
+  // ringjwt's: node's KeyObject, and a Buffer secret.
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const es: string = await sign({ sub: 'u1' }, ec.privateKey, 'ES256')
+  await verify(es, ec.publicKey, 'ES256')
+  await verify(await sign({ sub: 'u1' }, Buffer.from('secret'), 'HS256'), Buffer.from('secret'), 'HS256')
   const checked: JWTPayload = await verify(token, 'secret', { alg: 'HS256', iss: 'me', aud: 'you' })
   const { header } = decode(token)
   const alg: string = header.alg

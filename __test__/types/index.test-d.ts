@@ -46,6 +46,9 @@ async function promises(): Promise<void> {
   const t: string = await signAsync({ a: 1 }, 'secret', { signal: AbortSignal.timeout(1000) })
   const p: JwtPayload | string = await verifyAsync(t, 'secret')
   const j: Jwt = await verifyAsync(t, 'secret', { complete: true })
+  // A key function that calls back, or an async one that returns the key.
+  await verifyAsync(t, (header, callback) => callback(null, header.kid ?? 'secret'))
+  await verifyAsync(t, async (header) => (header.alg === 'HS256' ? 'secret' : undefined))
   const either: Jwt | JwtPayload | string = await verifyAsync(t, 'secret', { complete: Math.random() > 0.5 })
   const strict: JwtPayload | string = await verifyAsync(t, 'secret', { strict: true, algorithms: ['HS256'] })
   await signAsync({}, null, { algorithm: 'none' })

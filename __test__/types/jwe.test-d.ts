@@ -25,6 +25,14 @@ const nested: string = encrypt({ sub: 'a' }, publicKey, {
   sign: { key: privateKey, algorithm: 'ES256' },
 })
 decrypt(nested, privateKey, { verify: { key: publicKey, algorithms: ['ES256'] }, maxPbes2Count: 10000 })
+// JWKs in options objects, and the verify options that apply to the claims.
+const publicJwk = { key: publicKey.export({ format: 'jwk' }), format: 'jwk' as const }
+encrypt({ sub: 'a' }, publicKey, {
+  algorithm: 'ECDH-ES',
+  sign: { key: { key: privateKey.export({ format: 'jwk' }), format: 'jwk' }, algorithm: 'ES256' },
+})
+decrypt(nested, privateKey, { verify: { key: publicJwk, algorithms: ['ES256'] } })
+decrypt(token, secret, { typ: 'at+jwt', strict: true, accessToken: true, audience: 'api', issuer: 'me' })
 void encryptAsync('text', publicKey, { algorithm: 'ECDH-ES', signal: new AbortController().signal })
 void decryptAsync(token, secret).then((value: JwtPayload | string) => value)
 const jwks = createLocalJwks({ keys: [] })

@@ -1,3 +1,0 @@
-'use strict'
-// jsonwebtoken's `sign.js`, for code that requires it by path where ringjwt stands in for jsonwebtoken (npm overrides).
-module.exports = require('../..').sign
