@@ -3,6 +3,7 @@
 // instance, request and reply, the `FastifyJWT` interface apps extend), so code written against @fastify/jwt
 // compiles unchanged when it imports 'ringjwt/fastify'. The option types are fast-jwt's, written out here: fast-jwt
 // is not a dependency of ringjwt.
+import type { KeyObject } from 'node:crypto'
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import type { Algorithm, JwtHeader, VerifiedDpopProof } from './index'
 import type { ExpressJwtDpopOptions } from './express'
@@ -204,17 +205,19 @@ declare namespace fastifyJwt {
 
   export type TokenOrHeader = JwtHeader | { header: JwtHeader; payload: any }
 
+  /** @fastify/jwt's key forms, and (ringjwt's) node's KeyObject, given or returned. */
   export type Secret =
     | string
     | Buffer
+    | KeyObject
     | KeyFetcher
     | { key: Secret; passphrase: string }
     | ((
         request: FastifyRequest,
         tokenOrHeader: TokenOrHeader,
-        cb: (e: Error | null, secret: string | Buffer | undefined) => void,
+        cb: (e: Error | null, secret: string | Buffer | KeyObject | undefined) => void,
       ) => void)
-    | ((request: FastifyRequest, tokenOrHeader: TokenOrHeader) => Promise<string | Buffer>)
+    | ((request: FastifyRequest, tokenOrHeader: TokenOrHeader) => Promise<string | Buffer | KeyObject>)
 
   export type VerifyPayloadType = object | string
   export type DecodePayloadType = object | string

@@ -1,5 +1,6 @@
 // ringjwt/fastify's types, resolved through package.json "exports" as in a user's project: the plugin's options,
 // the decorators it adds to Fastify's instance, request and reply, and the FastifyJWT interface apps extend.
+import { generateKeyPairSync } from 'node:crypto'
 import Fastify from 'fastify'
 import type { FastifyRequest } from 'fastify'
 import fastifyJwt, { TokenError, type FastifyJWTOptions, type JwtHeader, type TokenOrHeader } from 'ringjwt/fastify'
@@ -33,6 +34,12 @@ const fromFunction: FastifyJWTOptions = {
   secret: async (_request: FastifyRequest, token: TokenOrHeader) =>
     'header' in token ? String(token.header.kid) : 'fallback',
 }
+// ringjwt's: node's KeyObject, given or returned by a secret function.
+const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+const withKeyObjects: FastifyJWTOptions = { secret: { private: pair.privateKey, public: pair.publicKey } }
+const keyObjectFunction: FastifyJWTOptions = { secret: async () => pair.publicKey }
+void withKeyObjects
+void keyObjectFunction
 // @ts-expect-error: a secret is required
 const noSecret: FastifyJWTOptions = { sign: {} }
 // @ts-expect-error: expiresIn is a number or a timespan string
