@@ -26,6 +26,13 @@ const crafted = (header, claims, key = keys.p256.privateKey, algorithm = 'ES256'
 const verifying = (token, options = {}) =>
   verifyDpopProof(token, { htm: 'GET', htu: HTU, accessToken: TOKEN, clockTimestamp: NOW, ...options })
 
+// A proof from the header's and the claims' JSON text as written, signed ES256 by the P-256 key.
+function written(headerText, claimsText) {
+  const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(claimsText).toString('base64url')}`
+  const signature = crypto.sign('sha256', Buffer.from(input), { key: keys.p256.privateKey, dsaEncoding: 'ieee-p1363' })
+  return `${input}.${signature.toString('base64url')}`
+}
+
 async function expectRefusal(promise, code, message, Class = JsonWebTokenError) {
   const err = await rejected(promise)
   expect(err).toBeInstanceOf(Class)
@@ -271,6 +278,48 @@ describe('verifyDpopProof', () => {
       'ERR_DPOP_KEY_MISMATCH',
       "the access token is bound to another key than the DPoP proof's",
     )
+  })
+
+  // Readers that keep the first of two members and readers that keep the last would see two proofs in one.
+  test('a member named twice, in the claims or the header, escaped or not, is refused', async () => {
+    const header = JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk(keys.p256.publicJwk) })
+    const claims = `"jti":"j1","htu":"${HTU}","iat":${NOW},"ath":"${sha256(TOKEN)}"`
+    await expect(verifying(written(header, `{${claims},"htm":"GET"}`))).resolves.toMatchObject({
+      jkt: expect.any(String),
+    })
+    for (const twice of [`{${claims},"htm":"POST","htm":"GET"}`, `{${claims},"htm":"POST","\u0068tm":"GET"}`]) {
+      await expectRefusal(
+        verifying(written(header, twice)),
+        'ERR_DPOP_PROOF_INVALID',
+        'DPoP proof claims name a member twice',
+      )
+    }
+    // (A header with `alg`, `typ` or `crit` twice is no signed JWT at all.)
+    const headerTwice = `${header.slice(0, -1)},"jwk":${JSON.stringify(publicJwk(keys.p384.publicJwk))}}`
+    await expectRefusal(
+      verifying(written(headerTwice, `{${claims},"htm":"GET"}`)),
+      'ERR_DPOP_PROOF_INVALID',
+      'DPoP proof header names a member twice',
+    )
+  })
+
+  // RFC 7518 §6.3.1: the fewest bytes. A leading zero would be the same key under another thumbprint.
+  test('an RSA key whose "n" or "e" has a leading zero byte is refused', async () => {
+    const { n, e } = keys.rsa.publicJwk
+    const padded = (value) => Buffer.concat([Buffer.alloc(1), Buffer.from(value, 'base64url')]).toString('base64url')
+    for (const jwk of [
+      { kty: 'RSA', n: padded(n), e },
+      { kty: 'RSA', n, e: padded(e) },
+    ]) {
+      await expectRefusal(
+        verifying(crafted({ jwk }, {}, keys.rsa.privateKey, 'RS256')),
+        'ERR_DPOP_JWK_INVALID',
+        'DPoP proof "jwk" is not a valid public key',
+      )
+    }
+    await expect(
+      verifying(crafted({ jwk: { kty: 'RSA', n, e } }, {}, keys.rsa.privateKey, 'RS256')),
+    ).resolves.toMatchObject({ jkt: calculateJwkThumbprint({ kty: 'RSA', n, e }) })
   })
 
   test('a replay cache refuses a proof seen before, for as long as its window lasts', async () => {

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::algorithm::{AlgorithmSet, Family};
 use crate::base64url;
 use crate::error::{Code, Error, Result};
+use crate::json;
 use crate::jwk::{self, Digest};
 use crate::jws;
 use crate::key::Role;
@@ -93,6 +94,21 @@ fn object(text: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// Whether the object `text` names a member twice (an escaped spelling counts as the same name). RFC 7515 §4 lets
+/// a reader refuse such a header; a proof's claims are refused too, since readers that keep the first value and
+/// readers that keep the last would see different claims from the one proof.
+fn repeats_a_member(text: &str) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    json::members(text, |member| {
+        if seen.insert(member.key.into_owned()) {
+            Ok(())
+        } else {
+            Err(json::Invalid)
+        }
+    })
+    .is_err()
+}
+
 /// Verifies `proof` at `now` (unix seconds from the JS clock), in the order of RFC 9449 §4.3: the first failed
 /// check is the one reported.
 pub fn verify_proof(
@@ -104,6 +120,9 @@ pub fn verify_proof(
     let decoded = token::decode(proof).map_err(|_| invalid("DPoP proof is not a signed JWT"))?;
     let header =
         object(&decoded.header).ok_or_else(|| invalid("DPoP proof is not a signed JWT"))?;
+    if repeats_a_member(&decoded.header) {
+        return Err(invalid("DPoP proof header names a member twice"));
+    }
     if header.get("typ").and_then(Value::as_str) != Some(TYP) {
         return Err(invalid("DPoP proof \"typ\" must be \"dpop+jwt\""));
     }
@@ -142,6 +161,9 @@ pub fn verify_proof(
     }
     let claims = object(&decoded.payload)
         .ok_or_else(|| invalid("DPoP proof payload must be a JSON object"))?;
+    if repeats_a_member(&decoded.payload) {
+        return Err(invalid("DPoP proof claims name a member twice"));
+    }
     let jti = string_claim(&claims, "jti")?;
     let htm = string_claim(&claims, "htm")?;
     let htu = string_claim(&claims, "htu")?;

@@ -154,6 +154,16 @@ pub fn public_key(jwk: &Map<String, Value>) -> Result<Key> {
         }
         "RSA" => {
             let (n, e) = (bytes(jwk, "n")?, bytes(jwk, "e")?);
+            // RFC 7518 §6.3.1: each in the fewest bytes. A leading zero would be the same key under another
+            // thumbprint (RFC 7638 hashes the members as written).
+            if [&n, &e]
+                .iter()
+                .any(|value| value.first().is_none_or(|&b| b == 0))
+            {
+                return Err(invalid(
+                    "JWK \"n\" and \"e\" must be unsigned integers in their fewest bytes",
+                ));
+            }
             let mut numbers = der::tlv(der::INTEGER, &unsigned_integer(&n));
             numbers.extend(der::tlv(der::INTEGER, &unsigned_integer(&e)));
             let mut algorithm = der::tlv(der::OBJECT_IDENTIFIER, OID_RSA);

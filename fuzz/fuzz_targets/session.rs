@@ -147,7 +147,9 @@ fuzz_target!(|input: Input| {
                 }
                 if let Ok(issued) = store.refresh(id, &digest(presented), digest(next), jti, at) {
                     assert!(issued.token_expires_at <= issued.session.expires_at);
-                    assert_eq!(store.check(id, jti, None, at), Ok(()));
+                    // The check asks for the token's subject: every session has one.
+                    let subject = issued.session.subject.clone();
+                    assert_eq!(store.check(id, jti, Some(&subject), at), Ok(()));
                     // The retired token, presented again, ends the session.
                     let again = store.refresh(
                         id,
@@ -158,7 +160,7 @@ fuzz_target!(|input: Input| {
                     );
                     assert_eq!(again.err(), Some(Refusal::RefreshTokenReused));
                     assert_eq!(store.get(id, at), None);
-                    let refused = store.check(id, jti, None, at).unwrap_err();
+                    let refused = store.check(id, jti, Some(&subject), at).unwrap_err();
                     assert!(
                         matches!(refused, Refusal::SessionEnded | Refusal::SessionUnknown),
                         "{refused:?}"
