@@ -8,7 +8,7 @@ const { createVerifier, VERIFIER_OPTIONS } = require('./compiled')
 const { decode } = require('./decode')
 const { TokenExpiredError, optionError } = require('./errors')
 const core = require('./adapters/core')
-const { isThenable, after, compile, keyedVerifiers } = core
+const { isThenable, after, keyedVerifiers } = core
 const { createDecrypter, createInnerTokenDecrypter, isNestedToken, CLAIM_OPTIONS } = require('./decrypt')
 const { createDpopAuth, dpopRequest, requestUrl } = require('./dpop-auth')
 
@@ -213,7 +213,8 @@ function expressjwt(options) {
   // A static key is compiled now; for a key function the options are checked now and each key it returns is
   // compiled on first use. isRevoked needs the whole token, the rest only the payload.
   const keyFunction = typeof secret === 'function' ? secret : null
-  const staticVerifier = keyFunction === null ? compile({ ...verifyOptions, key: secret, complete: !!isRevoked }) : null
+  const staticVerifier =
+    keyFunction === null ? createVerifier({ ...verifyOptions, key: secret, complete: !!isRevoked }) : null
   const verifierFor = keyFunction === null ? null : keyedVerifiers(verifyOptions)
   if (keyFunction !== null) createVerifier(verifyOptions)
   const jwe = jweHandler(options, !!isRevoked)

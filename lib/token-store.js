@@ -49,10 +49,10 @@ function nowSeconds() {
 
 // The payload of what revoke() is given: a token string (decoded, not verified), a `{ header, payload }` pair as
 // the middleware and verify({ complete: true }) produce, or a payload.
-function payloadOf(tokenOrPayload) {
+function payloadOf(tokenOrPayload, who = 'revoke()') {
   if (typeof tokenOrPayload === 'string') {
     const payload = decode(tokenOrPayload)
-    if (payload === null) throw optionError('revoke() was given a string that is not a token')
+    if (payload === null) throw optionError(`${who} was given a string that is not a token`)
     return payload
   }
   if (isCompleteToken(tokenOrPayload)) return tokenOrPayload.payload
@@ -88,13 +88,8 @@ function cutoffOf(sub, when, { clockTolerance, maxTokenLifetime }) {
 // or, as revoke() takes them, a token string (decoded, not verified) or `{ header, payload }` alone. A string that
 // is not a token is refused: no claims can be read from it, and "not revoked" would be an answer about nothing.
 function payloadOfCall(args) {
-  const given = args.length >= 2 ? args[1] : args[0]
-  if (typeof given === 'string') {
-    const payload = decode(given)
-    if (payload === null) throw optionError('isRevoked() was given a string that is not a token')
-    return payload
-  }
-  return args.length >= 2 || isCompleteToken(given) ? given?.payload : given
+  if (args.length < 2) return payloadOf(args[0], 'isRevoked()')
+  return typeof args[1] === 'string' ? payloadOf(args[1], 'isRevoked()') : args[1]?.payload
 }
 
 // The claims a lookup reads.

@@ -83,13 +83,6 @@ function uncompiledVerifier(key, verifyOptions) {
   return { verify: (token) => verify(token, key, verifyOptions) }
 }
 
-// With the token cache on, requests that present the same token get the one object kept for it, frozen by the
-// cache (lib/compiled.js), so no request can change what the next one sees; a copy per request would cost about
-// as much as verifying again.
-function compile(options) {
-  return createVerifier(options)
-}
-
 // What is compiled for a key (a verifier), once per key content: keyed by the key's entry in ringjwt's key cache
 // (lib/keys.js), which finds a key by its content (strings by their text; bytes, KeyObjects and `{ key, passphrase }`
 // by a keyed digest), so a secret function that returns a new Buffer, KeyObject or PEM string with the same key on
@@ -120,7 +113,7 @@ function perKeyContent(make, fallback) {
 function keyedVerifiers(verifyOptions) {
   const compileFor = (key) => {
     try {
-      return compile({ ...verifyOptions, key })
+      return createVerifier({ ...verifyOptions, key })
     } catch {
       return null
     }
@@ -137,7 +130,6 @@ module.exports = {
   ask,
   failureOf,
   checkRevoked,
-  compile,
   keyedVerifiers,
   perKeyContent,
 }
