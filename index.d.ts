@@ -379,7 +379,7 @@ export interface VerifierOptions extends VerifyOptions {
   cache?: number | undefined
   /** Milliseconds an entry may live at most; default 600000. */
   cacheTTL?: number | undefined
-  /** Also remember failures for `cacheTTL` (default false). */
+  /** Also remember failures for `cacheTTL` (default false); each caller gets a copy of the first error. */
   cacheErrors?: boolean | undefined
 }
 

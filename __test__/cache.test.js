@@ -1,7 +1,8 @@
 'use strict'
 // The verified-token cache of createVerifier({ cache }): off by default, bounded, keyed by the whole token, and
 // never serving an entry past the token's `exp` or `maxAge` deadline, `cacheTTL`, or for a token that differs.
-// A hit returns the very object the first verification returned, which is how these tests tell hits from misses.
+// A hit returns the very object the first verification returned, which is how these tests tell hits from misses;
+// a cached refusal is thrown as a copy of the first (an error of its own for each caller), told by its content.
 
 const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
@@ -20,6 +21,13 @@ function tamperSignature(token) {
   const [head, body, signature] = token.split('.')
   const i = signature.length >> 1
   return `${head}.${body}.${signature.slice(0, i)}${signature[i] === 'A' ? 'B' : 'A'}${signature.slice(i + 1)}`
+}
+
+// `copy` is another error of the same class with the same message and members.
+function expectCopy(copy, err) {
+  expect(copy).not.toBe(err)
+  expect(Object.getPrototypeOf(copy)).toBe(Object.getPrototypeOf(err))
+  expect({ ...copy, message: copy.message }).toEqual({ ...err, message: err.message })
 }
 
 test('is off by default: every call verifies again', () => {
@@ -84,9 +92,20 @@ describe('an entry holds only while its answer does', () => {
     const token = jwt.sign({ sub: 'u1', nbf: NOW + 60 }, secret)
     const err = thrown(() => verifier.verify(token))
     expect(err).toBeInstanceOf(NotBeforeError)
-    expect(thrown(() => verifier.verify(token))).toBe(err)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_NOT_ACTIVE',
+      message: 'jwt not active',
+      date: new Date((NOW + 60) * 1000),
+    })
+    expectCopy(
+      thrown(() => verifier.verify(token)),
+      err,
+    )
     at(NOW + 54)
-    expect(thrown(() => verifier.verify(token))).toBe(err)
+    expectCopy(
+      thrown(() => verifier.verify(token)),
+      err,
+    )
     at(NOW + 55)
     expect(verifier.verify(token)).toEqual({ sub: 'u1', iat: NOW, nbf: NOW + 60 })
   })
@@ -97,7 +116,15 @@ describe('an entry holds only while its answer does', () => {
     at(NOW + 60)
     const err = thrown(() => verifier.verify(token))
     expect(err).toBeInstanceOf(TokenExpiredError)
-    expect(thrown(() => verifier.verify(token))).toBe(err)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_EXPIRED',
+      message: 'jwt expired',
+      expiredAt: new Date((NOW + 60) * 1000),
+    })
+    expectCopy(
+      thrown(() => verifier.verify(token)),
+      err,
+    )
     at(NOW + 59)
     expect(verifier.verify(token)).toEqual({ sub: 'u1', iat: NOW, exp: NOW + 60 })
   })
@@ -232,13 +259,24 @@ describe('errors', () => {
     expect(verifier.verify(token)).toEqual({ sub: 'u1', iat: NOW, nbf: NOW + 10 })
   })
 
-  test('with cacheErrors, the first error is thrown again until the entry ends', () => {
+  test('with cacheErrors, the first error is thrown again (a copy of its own each time) until the entry ends', () => {
     const verifier = jwt.createVerifier({ key: secret, cache: 10, cacheErrors: true, cacheTTL: 60_000 })
     const bad = tamperSignature(jwt.sign({ sub: 'u1' }, secret))
     const err = thrown(() => verifier.verify(bad))
     expect(err).toBeInstanceOf(JsonWebTokenError)
     expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
-    expect(thrown(() => verifier.verify(bad))).toBe(err)
+    // What one caller sets on its error (a framework's status, say) is not on the next caller's.
+    err.statusCode = 401
+    const again = thrown(() => verifier.verify(bad))
+    expect(again).not.toBe(err)
+    expect(again).toBeInstanceOf(JsonWebTokenError)
+    expect(again).toBeInstanceOf(Error)
+    expect(require('node:util').types.isNativeError(again)).toBe(true)
+    expect(again).toMatchObject({ name: 'JsonWebTokenError', code: 'ERR_JWS_SIGNATURE_INVALID' })
+    expect(again.message).toBe('invalid signature')
+    expect(again.statusCode).toBeUndefined()
+    again.headers = { 'www-authenticate': 'Bearer' }
+    expect(thrown(() => verifier.verify(bad)).headers).toBeUndefined()
     at(NOW + 60)
     const later = thrown(() => verifier.verify(bad))
     expect(later).not.toBe(err)
@@ -259,7 +297,9 @@ describe('errors', () => {
     expect(reasons).toHaveLength(2)
     expect(reasons[0]).toBeInstanceOf(JsonWebTokenError)
     expect(reasons[0]).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
-    expect(reasons[1]).toBe(reasons[0])
+    expect(reasons[1]).not.toBe(reasons[0])
+    expect(reasons[1]).toBeInstanceOf(JsonWebTokenError)
+    expect(reasons[1]).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
   })
 
   test('argument errors are never cached', () => {

@@ -309,6 +309,78 @@ describe('an EC key pair, tokens in a signed cookie, complete results, formatUse
   })
 })
 
+describe('a trusted function that throws or rejects', () => {
+  // @fastify/jwt calls `trusted` in the step that maps the verifier's errors: an error thrown at once with one of a
+  // refusal's codes is that refusal; a rejection, and any other error, is the server's (500).
+  const CODES = [
+    'FAST_JWT_EXPIRED',
+    'FAST_JWT_INVALID_KEY',
+    'FAST_JWT_INVALID_SIGNATURE',
+    'FAST_JWT_INVALID_CLAIM_VALUE',
+    'FAST_JWT_MISSING_REQUIRED_CLAIM',
+    'FAST_JWT_MISSING_SIGNATURE',
+    'FAST_JWT_MALFORMED',
+    'E_APP_DOWN',
+  ]
+  const failure = (request) => {
+    const code = request.headers['x-code']
+    return Object.assign(new Error(`trusted failed with ${code}`), { code })
+  }
+  let apps
+  beforeAll(async () => {
+    apps = await both({
+      secret,
+      trusted: (request) => {
+        if (request.headers['x-async'] === 'yes') return Promise.reject(failure(request))
+        throw failure(request)
+      },
+    })
+  })
+  afterAll(() => apps?.close())
+
+  const ask = (code, async) => {
+    const init = { headers: { authorization: `Bearer ${TOKENS.valid}`, 'x-code': code, 'x-async': async } }
+    return Promise.all([apps.theirs.ask('/verify', init), apps.ours.ask('/verify', init)])
+  }
+
+  test.each(CODES)('%s, thrown at once', async (code) => {
+    const [theirs, ours] = await ask(code, 'no')
+    expectSame(code, theirs, ours, [])
+  })
+
+  test.each(CODES)('%s, rejected', async (code) => {
+    const [theirs, ours] = await ask(code, 'yes')
+    expectSame(code, theirs, ours, [])
+    expect(ours).toEqual({
+      status: 500,
+      body: { statusCode: 500, code, error: 'Internal Server Error', message: `trusted failed with ${code}` },
+    })
+  })
+
+  test('what each code thrown at once is answered with', async () => {
+    const answers = {}
+    for (const code of CODES) {
+      const [, ours] = await ask(code, 'no')
+      answers[code] = [ours.status, ours.body.code, ours.body.message]
+    }
+    const invalid = (code) => [
+      401,
+      'FST_JWT_AUTHORIZATION_TOKEN_INVALID',
+      `Authorization token is invalid: trusted failed with ${code}`,
+    ]
+    expect(answers).toEqual({
+      FAST_JWT_EXPIRED: [401, 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED', 'Authorization token expired'],
+      FAST_JWT_INVALID_KEY: invalid('FAST_JWT_INVALID_KEY'),
+      FAST_JWT_INVALID_SIGNATURE: invalid('FAST_JWT_INVALID_SIGNATURE'),
+      FAST_JWT_INVALID_CLAIM_VALUE: invalid('FAST_JWT_INVALID_CLAIM_VALUE'),
+      FAST_JWT_MISSING_REQUIRED_CLAIM: invalid('FAST_JWT_MISSING_REQUIRED_CLAIM'),
+      FAST_JWT_MISSING_SIGNATURE: [401, 'FAST_JWT_MISSING_SIGNATURE', 'Unsigned authorization token'],
+      FAST_JWT_MALFORMED: [500, 'FAST_JWT_MALFORMED', 'trusted failed with FAST_JWT_MALFORMED'],
+      E_APP_DOWN: [500, 'E_APP_DOWN', 'trusted failed with E_APP_DOWN'],
+    })
+  })
+})
+
 describe('without @fastify/cookie, a cookie option', () => {
   test('is a 400 FST_JWT_BAD_COOKIE_REQUEST on both', async () => {
     const apps = await both({ secret, cookie: { cookieName: 'token' } })

@@ -127,6 +127,26 @@ describe('a payload that is a JSON string holding a claims object', () => {
     }
   })
 
+  // Accepted as jsonwebtoken accepts it, and returned as its text like any other JSON string payload.
+  test('a JSON string with a lone surrogate escape is accepted, as in jsonwebtoken; claims inside it are refused', async () => {
+    const header = { alg: 'HS256', typ: 'JWT' }
+    for (const text of ['"\\ud800"', '"a \\udc00 b \\ud83d\\ude00"', '"x{\\"exp\\":1}\\udbff"']) {
+      const token = hmacToken(header, text, secret)
+      expect(typeof reference.verify(token, secret)).toBe('string')
+      for (const how of VERIFIERS) {
+        await expect(verifiers[how](token, secret, {})).resolves.toBe(text)
+      }
+      expect(jwt.decode(token)).toBe(reference.decode(token))
+    }
+    const withClaims = hmacToken(header, '"{\\"exp\\":1,\\"sub\\":\\"\\ud800\\"}"', secret)
+    expect(() => reference.verify(withClaims, secret)).toThrow('jwt expired')
+    for (const how of VERIFIERS) {
+      const err = await rejected(verifiers[how](withClaims, secret, {}))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_JWT_MALFORMED', message: 'invalid token' })
+    }
+  })
+
   // jsonwebtoken 9's verdict for each payload, option set and verifier: the claims it returns, or its error's class
   // and message. ringjwt refuses a claims object it cannot read unambiguously (see the test above), and returns a
   // `typ: JWT` payload that is a JSON string or number as its text: those payloads are not among these.

@@ -201,6 +201,20 @@ function deepFreeze(value) {
   return value
 }
 
+// A cached refusal is thrown as a copy, and the first is kept as a copy: every caller gets an error of its own to
+// change (a framework sets its status on it, say), with the class, message, code and members of the first, and the
+// stack of its own call.
+function copyError(err, caller) {
+  if (!(err instanceof Error)) return err
+  const copy = new Error(err.message)
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(err))
+  for (const name of Reflect.ownKeys(err)) {
+    if (name !== 'stack') Object.defineProperty(copy, name, Reflect.getOwnPropertyDescriptor(err, name))
+  }
+  Error.captureStackTrace(copy, caller)
+  return copy
+}
+
 function createVerifier(options) {
   validateVerifierOptions(options)
   const { key, cache: cacheSize, cacheTTL, cacheErrors, complete, clockTimestamp, ...policy } = options
@@ -233,7 +247,7 @@ function createVerifier(options) {
   function remember(token, t, value, isError) {
     if (cache === null) return value
     if (!isError) deepFreeze(value)
-    if (!isError || cacheErrors) cache.set(token, t, value, isError, tolerance)
+    if (!isError || cacheErrors) cache.set(token, t, isError ? copyError(value, remember) : value, isError, tolerance)
     return value
   }
 
@@ -252,7 +266,7 @@ function createVerifier(options) {
     const t = now()
     const hit = cache?.get(token, t)
     if (hit !== undefined) {
-      if (hit.isError) throw hit.value
+      if (hit.isError) throw copyError(hit.value, verify)
       return hit.value
     }
     let value
@@ -274,7 +288,9 @@ function createVerifier(options) {
       checkToken(token)
       const t = now()
       const hit = cache?.get(token, t)
-      if (hit !== undefined) return hit.isError ? Promise.reject(hit.value) : Promise.resolve(hit.value)
+      if (hit !== undefined) {
+        return hit.isError ? Promise.reject(copyError(hit.value, verifyAsync)) : Promise.resolve(hit.value)
+      }
       return inPool(verifier, 'verifyAsync', [token, t], signal).then(
         (parts) => {
           const value = finish(token, parts)

@@ -150,8 +150,10 @@ impl Payload {
         }
         if json {
             if json::opens_with(text, b'"') {
-                let inner: String = serde_json::from_str(text).map_err(|_| Error::malformed())?;
-                return Self::inner(inner);
+                return match serde_json::from_str::<String>(text) {
+                    Ok(inner) => Self::inner(inner),
+                    Err(_) => Self::lone_surrogates(text),
+                };
             }
             serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|_| Error::malformed())?;
         }
@@ -176,6 +178,20 @@ impl Payload {
             inner: is_array.then_some(inner),
             ..Self::default()
         })
+    }
+
+    /// A `typ: JWT` payload that is a JSON string serde_json cannot build because it holds a lone surrogate
+    /// escape, which `JSON.parse` keeps. jsonwebtoken's verify returns it as the string it is, unless the string
+    /// holds an object or an array: those (claims read from text holding a lone surrogate) are refused, as is
+    /// anything that is not a JSON string.
+    fn lone_surrogates(text: &str) -> Result<Self> {
+        let inner = json::without_lone_surrogates(text)
+            .and_then(|mended| serde_json::from_str::<String>(&mended).ok())
+            .ok_or_else(Error::malformed)?;
+        if json::opens_object(&inner) || json::opens_with(&inner, b'[') {
+            return Err(Error::malformed());
+        }
+        Ok(Self::default())
     }
 
     /// The JWT profile (RFC 7519 §4.1, RFC 8725 §3.11) beyond jsonwebtoken's checks: the claims set is a JSON
@@ -305,6 +321,34 @@ mod tests {
             let payload = Payload::parse(text, json).unwrap();
             assert!(!payload.is_object, "{text}");
             assert!(payload.claims.exp.is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_typ_jwt_string_with_a_lone_surrogate_is_a_string() {
+        for text in [
+            r#""\ud800""#,
+            r#" "\udc00 and \ud83d\ude00" "#,
+            r#""\uDBFF\u0041""#,
+            r#""x{\"exp\":1} \ud800""#,
+        ] {
+            let payload = Payload::parse(text, true).unwrap();
+            assert!(!payload.is_object, "{text}");
+            assert!(payload.inner.is_none(), "{text}");
+            assert!(payload.claims.exp.is_none(), "{text}");
+        }
+        // Claims or an array read from such a string (text that opens an object and is not one included, as for a
+        // payload itself), and text that is not a JSON string, are refused.
+        for text in [
+            r#""{\"exp\":1} \ud800""#,
+            r#""{\"exp\":1,\"sub\":\"\ud800\"}""#,
+            r#"" {\"sub\":\"\udfff\"}""#,
+            r#""[\"\ud800\"]""#,
+            r#""\ud800"#,
+            r#""\ud800" x"#,
+            "\"\\ud800\u{1}\"",
+        ] {
+            assert!(Payload::parse(text, true).is_err(), "{text}");
         }
     }
 

@@ -34,6 +34,50 @@ pub fn opens_with(text: &str, byte: u8) -> bool {
     text.bytes().find(|&b| !is_whitespace(b)) == Some(byte)
 }
 
+/// `text` with each lone surrogate escape (a `\ud800` without its low half, say) written as U+FFFD's escape, or
+/// None when it holds none. serde_json refuses a lone surrogate in a string it builds, where `JSON.parse` keeps it
+/// as a lone UTF-16 unit; with this, serde_json can read what else such a string holds. Other escapes are stepped
+/// over whole, so `\\u` (a backslash, then `u`) is not read as an escape.
+pub fn without_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let unit = |at: usize| -> Option<u16> {
+        let escape = bytes.get(at..at + 6)?;
+        let hex = &escape[2..];
+        if escape[..2] != *b"\\u" || !hex.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        hex.iter().try_fold(0u16, |unit, &digit| {
+            Some(unit * 16 + (digit as char).to_digit(16)? as u16)
+        })
+    };
+    let mut mended = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        match unit(at) {
+            Some(0xD800..=0xDBFF) if matches!(unit(at + 6), Some(0xDC00..=0xDFFF)) => at += 12,
+            Some(0xD800..=0xDFFF) => {
+                // `at` is on a backslash, an ASCII byte, so a boundary between characters.
+                mended.push_str(&text[copied..at]);
+                mended.push_str("\\ufffd");
+                at += 6;
+                copied = at;
+            }
+            Some(_) => at += 6,
+            None => at += 2,
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    mended.push_str(&text[copied..]);
+    Some(mended)
+}
+
 /// Reads `text` as a JSON object into `T`; any other JSON value, or text that is not JSON, is an error.
 pub fn object<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
     serde_json::from_str::<Object<T>>(text).map(|object| object.0)
@@ -354,6 +398,22 @@ fn special_byte(bytes: &[u8], mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogate_escapes_are_written_as_u_fffd() {
+        for (text, mended) in [
+            (r#""\ud800""#, Some(r#""\ufffd""#)),
+            (r#""a\uDC00b\udbff""#, Some(r#""a\ufffdb\ufffd""#)),
+            (r#""\ud800\ud800\udc00""#, Some(r#""\ufffd\ud800\udc00""#)),
+            (r#""é\ud800é""#, Some(r#""é\ufffdé""#)),
+            (r#""\ud83d\ude00""#, None),
+            (r#""\\ud800""#, None),
+            (r#""\u0041\n""#, None),
+            (r#""\ud80""#, None),
+        ] {
+            assert_eq!(without_lone_surrogates(text).as_deref(), mended, "{text}");
+        }
+    }
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Pair {

@@ -201,6 +201,15 @@ pub fn payload(text: &str, typ_is_jwt: bool) -> Result<Read, Code> {
     if typ_is_jwt && !is_json(text) {
         return Err(Code::Malformed);
     }
+    if typ_is_jwt && serde_json::from_str::<Value>(text).is_err() {
+        // JSON (is_json above) that serde_json cannot build: a string holding a lone surrogate, which JSON.parse
+        // keeps. It stays a string unless what it holds opens an object or an array, whose claims would be read
+        // from text that is not Unicode: refused.
+        return match js_string_start(text) {
+            Some(b'{' | b'[') => Err(Code::Malformed),
+            _ => Ok(Read::default()),
+        };
+    }
     if let (true, Ok(Value::String(inner))) = (typ_is_jwt, serde_json::from_str::<Value>(text)) {
         if opens_object(&inner) {
             return match object(&inner, &CLAIMS) {
@@ -223,6 +232,36 @@ pub fn payload(text: &str, typ_is_jwt: bool) -> Result<Read, Code> {
         }
     }
     Ok(Read::default())
+}
+
+/// The first UTF-16 unit of the string a JSON string literal holds (whitespace around it allowed) after JSON
+/// whitespace, as JSON.parse decodes it (`\u007b` is `{`); None for anything else, or a unit past ASCII.
+fn js_string_start(text: &str) -> Option<u8> {
+    let literal = text.trim_matches([' ', '\t', '\n', '\r']);
+    let mut rest = literal.strip_prefix('"')?.as_bytes();
+    loop {
+        let (unit, len) = match rest {
+            [b'\\', b'u', hex @ ..] if hex.len() >= 4 => {
+                let hex = std::str::from_utf8(&hex[..4]).ok()?;
+                (u8::try_from(u16::from_str_radix(hex, 16).ok()?).ok()?, 6)
+            }
+            [b'\\', escape, ..] => (
+                match escape {
+                    b'n' => b'\n',
+                    b't' => b'\t',
+                    b'r' => b'\r',
+                    other => *other,
+                },
+                2,
+            ),
+            [b'"', ..] | [] => return None,
+            [byte, ..] => (*byte, 1),
+        };
+        if !matches!(unit, b' ' | b'\t' | b'\n' | b'\r') {
+            return unit.is_ascii().then_some(unit);
+        }
+        rest = &rest[len..];
+    }
 }
 
 /// The strict profile (RFC 7519 §4.1, RFC 8725): an object whose registered claims have their types.

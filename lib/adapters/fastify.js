@@ -39,6 +39,17 @@ const CLIENT_FAULTS = new Set([
   TokenError.codes.verifyError,
 ])
 
+// The codes @fastify/jwt turns into its own refusals (expired, invalid, unsigned): a verifier's, and those that a
+// `trusted` function throws at once.
+const REFUSAL_CODES = new Set([
+  TokenError.codes.expired,
+  TokenError.codes.invalidKey,
+  TokenError.codes.invalidSignature,
+  TokenError.codes.invalidClaimValue,
+  TokenError.codes.missingRequiredClaim,
+  TokenError.codes.missingSignature,
+])
+
 // @fastify/error's shape: `name` 'FastifyError', `code`, `statusCode`, a message with `%s` filled in.
 function errorType(code, message, statusCode) {
   return class FastifyError extends Error {
@@ -530,10 +541,21 @@ function fastifyJwt(fastify, options, next) {
       return core.checkRevoked(isRevoked, request, jwt, untrusted, () => done(result))
     }
     if (!trusted) return revocation()
-    return core.ask(trusted, request, result, (answer) => {
+    return core.ask(askTrusted, request, result, (answer) => {
       if (!answer) throw untrusted()
       return revocation()
     })
+  }
+
+  // `trusted(request, result)`. @fastify/jwt calls it in the step that maps the verifier's errors, so an error it
+  // throws at once with one of the codes of a verifier's refusal (FAST_JWT_EXPIRED, say) is that refusal's 401; any
+  // other error, and a promise's rejection, goes on as it is.
+  function askTrusted(request, result) {
+    try {
+      return trusted(request, result)
+    } catch (err) {
+      throw REFUSAL_CODES.has(err?.code) ? refusal(err) : err
+    }
   }
 
   // With DPoP, every 401 (and the 400 of a header of the wrong shape) carries the RFC 9449 §7.1 challenge.
