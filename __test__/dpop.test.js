@@ -303,6 +303,17 @@ describe('verifyDpopProof', () => {
     )
   })
 
+  // RFC 7515 §4.1.11: a proof is a JWS, and none of its extensions is understood here.
+  test('a proof with "crit" is refused, whatever it names', async () => {
+    for (const header of [{ crit: ['foo'], foo: 1 }, { crit: 'x' }, { crit: [] }, { crit: ['exp'], exp: 1 }]) {
+      await expectRefusal(
+        verifying(crafted(header)),
+        'ERR_DPOP_PROOF_INVALID',
+        'DPoP proof "crit" names extensions that are not understood',
+      )
+    }
+  })
+
   // RFC 7518 §6.3.1: the fewest bytes. A leading zero would be the same key under another thumbprint.
   test('an RSA key whose "n" or "e" has a leading zero byte is refused', async () => {
     const { n, e } = keys.rsa.publicJwk

@@ -438,6 +438,35 @@ describe('the protected header', () => {
     )
   })
 
+  test("typ and accessToken check the protected header's typ (RFC 8725 §3.11, RFC 9068 §4)", async () => {
+    const accessClaims = { sub: 'user-1', aud: 'api', iss: 'issuer', client_id: 'c', jti: 'j1' }
+    const asJwt = jwt.encrypt(accessClaims, dirKey, { algorithm: 'dir', expiresIn: 60, header: { typ: 'JWT' } })
+    const asAccessToken = jwt.encrypt(accessClaims, dirKey, {
+      algorithm: 'dir',
+      expiresIn: 60,
+      header: { typ: 'at+jwt' },
+    })
+    const untyped = jwt.encrypt(accessClaims, dirKey, { algorithm: 'dir', expiresIn: 60 })
+    const accessToken = { accessToken: true, audience: 'api', issuer: 'issuer' }
+    const decrypter = jwt.createDecrypter({ key: dirKey, typ: 'at+jwt' })
+    for (const token of [asJwt, untyped]) {
+      for (const run of [
+        () => jwt.decrypt(token, dirKey, { typ: 'at+jwt' }),
+        () => jwt.decrypt(token, dirKey, accessToken),
+        () => decrypter.decrypt(token),
+      ]) {
+        expectError(run, JsonWebTokenError, 'ERR_JWT_TYPE_INVALID', 'jwt type invalid. expected: at+jwt')
+      }
+      const err = await rejected(jwt.decryptAsync(token, dirKey, accessToken))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_JWT_TYPE_INVALID', message: 'jwt type invalid. expected: at+jwt' })
+    }
+    expect(jwt.decrypt(asAccessToken, dirKey, accessToken)).toMatchObject(accessClaims)
+    expect(jwt.decrypt(asAccessToken, dirKey, { typ: 'application/AT+JWT' })).toMatchObject(accessClaims)
+    expect(decrypter.decrypt(asAccessToken)).toMatchObject(accessClaims)
+    expect(jwt.decrypt(asJwt, dirKey, { typ: 'jwt' })).toMatchObject(accessClaims)
+  })
+
   test('a caller header may not set what encryption writes', () => {
     for (const name of ['alg', 'enc', 'zip', 'epk', 'iv', 'tag', 'p2s', 'p2c', 'crit']) {
       expectError(

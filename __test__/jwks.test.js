@@ -125,6 +125,44 @@ describe('createLocalJwks', () => {
     expect(set.keys).toHaveLength(0)
   })
 
+  test('a signed token is checked against verification keys only, whatever its header holds (an "enc" member)', async () => {
+    const ecJwk = p256.publicKey.export({ format: 'jwk' })
+    const set = jwt.createLocalJwks({ keys: [{ ...ecJwk, kid: 'e1', use: 'enc' }] })
+    for (const header of [
+      { alg: 'ES256', kid: 'e1' },
+      { alg: 'ES256', kid: 'e1', enc: 'A128GCM' },
+    ]) {
+      expectError(
+        () => set(header),
+        JsonWebTokenError,
+        'ERR_JWKS_NO_MATCHING_KEY',
+        'no applicable key found in the JSON Web Key Set',
+      )
+    }
+    const token = jwt.sign({ sub: 'u1' }, p256.privateKey, {
+      algorithm: 'ES256',
+      header: { kid: 'e1', enc: 'A128GCM' },
+    })
+    const err = await verifyWith(token, set).catch((e) => e)
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+      message: 'error in secret or public key callback: no applicable key found in the JSON Web Key Set',
+    })
+  })
+
+  test('a secret JWK whose "k" is missing, empty or not base64url serves nothing', () => {
+    for (const k of [undefined, '', 5, 'a', 'not base64url!']) {
+      const set = jwt.createLocalJwks({ keys: [{ kty: 'oct', kid: 's', use: 'enc', k }] })
+      expectError(
+        () => set({ alg: 'dir', enc: 'A128GCM', kid: 's' }),
+        JsonWebTokenError,
+        'ERR_JWKS_NO_MATCHING_KEY',
+        'no applicable key found in the JSON Web Key Set',
+      )
+    }
+  })
+
   // node:crypto makes a public key of a private JWK as well: published with its private members, it is left out.
   test('a key published with its private members is left out for verification', () => {
     const rsaPrivate = rsa.privateKey.export({ format: 'jwk' })

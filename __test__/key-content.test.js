@@ -15,6 +15,7 @@ const jsonwebtoken = require('jsonwebtoken')
 const jwt = require('..')
 const { expressjwt } = require('../express')
 const { signingKey, verifyingKey, CACHE_LIMIT } = require('../lib/keys')
+const { expectError } = require('./helpers/assert')
 const { encryptionKey, decryptionKey } = require('../lib/jwe-keys')
 const { keys } = require('./helpers/keys')
 const { withApp, bearer, expectInvalidToken } = require('./helpers/express-apps')
@@ -218,6 +219,38 @@ describe('asymmetric keys in a new object on every call', () => {
     const err = thrown(() => jwt.sign({}, { key: Buffer.from(key), passphrase: 'wrong' }, { algorithm: 'RS256' }))
     expect(err).toBeInstanceOf(jwt.JsonWebTokenError)
     expect(err).toMatchObject({ code: 'ERR_KEY_INVALID', message: 'secretOrPrivateKey is not valid key material' })
+  })
+})
+
+describe('a secret JWK without a readable "k"', () => {
+  // RFC 7518 §6.4.1: "k" is required. Read as it came, a missing or unreadable one was an empty HMAC key, with which
+  // anyone can sign.
+  const input = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":"admin"}').toString('base64url')}`
+  const emptyKeyToken = `${input}.${crypto.createHmac('sha256', Buffer.alloc(0)).update(input).digest('base64url')}`
+
+  test.each([[undefined], [''], [5], [null], ['a'], ['!!!!'], [['c2VjcmV0']]])('k = %p is refused', (k) => {
+    const key = { key: { kty: 'oct', k }, format: 'jwk' }
+    for (const run of [
+      () => jwt.verify(emptyKeyToken, key),
+      () => jwt.sign({ sub: 'u1' }, key, { algorithm: 'HS256' }),
+      () => jwt.createVerifier({ key }),
+    ]) {
+      expectError(
+        run,
+        jwt.JsonWebTokenError,
+        'ERR_KEY_INVALID',
+        expect.stringMatching(/^secretOr(Public|Private)Key is not valid key material$/),
+      )
+    }
+  })
+
+  test('ringjwt/hono refuses it too', async () => {
+    const { verify } = require('../hono')
+    const token = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"admin"}').toString('base64url')}`
+    const signed = `${token}.${crypto.createHmac('sha256', Buffer.alloc(0)).update(token).digest('base64url')}`
+    const err = await verify(signed, { kty: 'oct' }, 'HS256').catch((e) => e)
+    expect(err).toBeInstanceOf(jwt.JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_KEY_INVALID', message: 'the JWK is not a valid secret key' })
   })
 })
 

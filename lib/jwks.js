@@ -3,10 +3,11 @@
 // fits a token's header. `exportJwks` writes a set; `createLocalJwks` and `createRemoteJwks` return a key resolver
 // that works as verify()'s key function and as the middleware's `secret`.
 
-const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
+const { KeyObject, createPrivateKey, createPublicKey } = require('node:crypto')
 const { JsonWebTokenError, tokenError, optionError, textOf } = require('./errors')
 const { isPlainObject } = require('./sign')
 const { KEY_MANAGEMENT } = require('./jwe-keys')
+const { octSecret } = require('./keys')
 
 // The key type and curve each algorithm needs (RFC 7518 §3.1, RFC 8037 §3.1).
 const ALGORITHM_KEYS = {
@@ -104,7 +105,7 @@ function encryptionKeyOf(jwk, material) {
   if (jwk.use !== undefined && jwk.use !== 'enc') return undefined
   if (Array.isArray(jwk.key_ops) && !jwk.key_ops.some((op) => ENCRYPTION_OPS.includes(op))) return undefined
   try {
-    if (jwk.kty === 'oct') return createSecretKey(Buffer.from(String(jwk.k ?? ''), 'base64url'))
+    if (jwk.kty === 'oct') return octSecret(jwk.k)
     const input = { key: material, format: 'jwk' }
     return jwk.d === undefined ? createPublicKey(input) : createPrivateKey(input)
   } catch {
@@ -172,13 +173,14 @@ function importSet(jwks) {
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
 // RFC 7517 §4.5: with a `kid` in the header the key must carry the same `kid`; `alg` on the key, when present,
-// must equal the token's. Type and curve must fit the algorithm. Exactly one key may match. A header with `enc`
-// is an encrypted token's: it is served by the set's encryption keys, any other by its verification keys.
+// must equal the token's. Type and curve must fit the algorithm. Exactly one key may match. A header whose `alg`
+// is a JWE key management algorithm is an encrypted token's: it is served by the set's encryption keys; any other
+// (a signature algorithm, whatever else the header holds: an `enc` beside ES256, say) by its verification keys.
 function select(keys, header) {
   if (header === null || typeof header !== 'object' || typeof header.alg !== 'string') {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
   }
-  const usage = typeof header.enc === 'string' ? 'encryptionKey' : 'keyObject'
+  const usage = KEY_MANAGEMENT.includes(header.alg) ? 'encryptionKey' : 'keyObject'
   const candidates = keys
     .filter((entry) => entry[usage] !== undefined)
     .filter(

@@ -62,8 +62,23 @@ function describe(keyObject, pemText) {
   return entry
 }
 
-function fromOctJwk(input) {
-  return createSecretKey(Buffer.from(String(input.key.k ?? ''), 'base64url'))
+// The secret of an `oct` JWK: its `k`, base64url (RFC 7518 §6.4.1: required). A `k` that is missing, empty, not a
+// string or not base64url is refused: read as it comes, it would be an empty or partial HMAC key that anyone can
+// sign with.
+const BASE64URL = /^[A-Za-z0-9_-]+$/
+function octSecret(k) {
+  if (typeof k !== 'string' || !BASE64URL.test(k) || k.length % 4 === 1) {
+    throw new TypeError('an "oct" JWK needs "k": its secret, base64url')
+  }
+  return createSecretKey(Buffer.from(k, 'base64url'))
+}
+
+function fromOctJwk(input, role) {
+  try {
+    return octSecret(input.key.k)
+  } catch {
+    throw tokenError('ERR_KEY_INVALID', `${role} is not valid key material`)
+  }
 }
 
 // A view of the bytes of a string-or-bytes key as node:crypto reads it (any ArrayBuffer view, or an ArrayBuffer),
@@ -90,7 +105,7 @@ function mayBeAsymmetric(input) {
 // remembered as such: RFC 8725 §3.1 forbids using a public key's text as an HMAC secret.
 function normalise(input, createAsymmetric, role, describeKey) {
   if (input instanceof KeyObject) return describeKey(input, false)
-  if (isOctJwk(input)) return describeKey(fromOctJwk(input), false)
+  if (isOctJwk(input)) return describeKey(fromOctJwk(input, role), false)
   let keyObject
   try {
     if (!mayBeAsymmetric(input)) throw new Error('not PEM')
@@ -333,4 +348,13 @@ function defaultAlgorithms(entry) {
   }
 }
 
-module.exports = { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS, makeCache, CACHE_LIMIT, RECENT_KEY_OBJECTS }
+module.exports = {
+  signingKey,
+  verifyingKey,
+  defaultAlgorithms,
+  octSecret,
+  HS_ALGS,
+  makeCache,
+  CACHE_LIMIT,
+  RECENT_KEY_OBJECTS,
+}

@@ -126,6 +126,13 @@ pub fn verify_proof(
     if header.get("typ").and_then(Value::as_str) != Some(TYP) {
         return Err(invalid("DPoP proof \"typ\" must be \"dpop+jwt\""));
     }
+    // RFC 7515 §4.1.11: a JWS whose `crit` names an extension the recipient does not understand is refused, as is
+    // a `crit` of the wrong shape. No extension is understood here.
+    if header.contains_key("crit") {
+        return Err(invalid(
+            "DPoP proof \"crit\" names extensions that are not understood",
+        ));
+    }
     let alg = header
         .get("alg")
         .and_then(Value::as_str)

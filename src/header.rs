@@ -50,15 +50,7 @@ impl Header {
     /// RFC 8725 §3.11 explicit typing: `typ` must name `expected`, compared as media types are: without case,
     /// and with the `application/` prefix optional where RFC 7515 §4.1.9 lets it be left out (RFC 9068 §4).
     pub fn check_typ(&self, expected: &str) -> Result<()> {
-        let matches = matches!(&self.typ, Some(Value::String(typ)) if media_type(typ) == media_type(expected));
-        if matches {
-            Ok(())
-        } else {
-            Err(Error::new(
-                Code::TypeInvalid,
-                format!("jwt type invalid. expected: {expected}"),
-            ))
-        }
+        check_typ(self.typ.as_ref(), expected)
     }
 
     pub fn typ_is_jwt(&self) -> bool {
@@ -118,6 +110,20 @@ fn is_json(text: &str) -> bool {
 }
 
 /// A `typ` value as a media type to compare: lower case, without an `application/` prefix that can be omitted.
+/// [`Header::check_typ`] for a header's `typ` member as read (a JWS's or a JWE's).
+pub fn check_typ(typ: Option<&Value>, expected: &str) -> Result<()> {
+    let matches =
+        matches!(typ, Some(Value::String(typ)) if media_type(typ) == media_type(expected));
+    if matches {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Code::TypeInvalid,
+            format!("jwt type invalid. expected: {expected}"),
+        ))
+    }
+}
+
 fn media_type(typ: &str) -> String {
     let lower = typ.to_ascii_lowercase();
     match lower.strip_prefix("application/") {

@@ -3,10 +3,11 @@
 // or a WebCrypto CryptoKey, held to what WebCrypto allows hono (a CryptoKey's algorithm and usages, a JWK's `alg`,
 // `use` and `key_ops`).
 
-const { KeyObject, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
+const { KeyObject, createPrivateKey, createPublicKey } = require('node:crypto')
 const { types } = require('node:util')
 const { isBuffer } = require('../sign')
 const { tokenError } = require('../errors')
+const { octSecret } = require('../keys')
 
 // What WebCrypto binds a CryptoKey to, per algorithm: hono signs and verifies through WebCrypto, which refuses a
 // key imported for another algorithm or hash.
@@ -74,10 +75,11 @@ function fromJwk(jwk, alg, usage) {
 
 function jwkKeyObject(jwk, usage) {
   try {
-    if (jwk.kty === 'oct') return createSecretKey(Buffer.from(String(jwk.k ?? ''), 'base64url'))
+    if (jwk.kty === 'oct') return octSecret(jwk.k)
     return (usage === 'sign' ? createPrivateKey : createPublicKey)({ key: jwk, format: 'jwk' })
   } catch {
-    throw tokenError('ERR_KEY_INVALID', `the JWK is not a valid ${usage === 'sign' ? 'private' : 'public'} key`)
+    const kind = jwk.kty === 'oct' ? 'secret' : usage === 'sign' ? 'private' : 'public'
+    throw tokenError('ERR_KEY_INVALID', `the JWK is not a valid ${kind} key`)
   }
 }
 

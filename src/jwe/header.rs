@@ -38,6 +38,8 @@ struct Members {
     #[serde(default, deserialize_with = "present")]
     cty: Option<Value>,
     #[serde(default, deserialize_with = "present")]
+    typ: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     crit: Option<Value>,
 }
 
@@ -55,6 +57,8 @@ pub struct Header {
     pub p2c: Option<Value>,
     /// `cty` says the payload is itself a JWT (a nested token, RFC 7519 §5.2).
     pub nested: bool,
+    /// `typ`, as read: what a policy's explicit type is checked against (RFC 8725 §3.11).
+    pub typ: Option<Value>,
 }
 
 fn header_invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
@@ -97,6 +101,7 @@ pub fn read(text: &str) -> Result<Header> {
         alg: name(&m.alg).as_deref().and_then(KeyManagement::parse),
         enc: name(&m.enc).as_deref().and_then(ContentEncryption::parse),
         nested: is_jwt_content_type(&m.cty),
+        typ: m.typ,
         zip: m.zip,
         epk: m.epk,
         apu: base64_member("apu", m.apu)?.unwrap_or_default(),

@@ -386,6 +386,7 @@ pub struct Decrypted {
     pub header: String,
     pub plaintext: String,
     pub nested: bool,
+    pub typ: Option<Value>,
 }
 
 /// Decrypts a compact JWE: structure, header, allow-lists, key fit, key management, content, decompression.
@@ -449,6 +450,7 @@ pub fn decrypt(token: &str, key: &JweKey, policy: &DecryptPolicy) -> Result<Decr
         header: segments.header_text,
         plaintext,
         nested: header.nested,
+        typ: header.typ,
     })
 }
 
@@ -485,6 +487,10 @@ pub fn decrypt_and_check(
     let decrypted = decrypt(token, key, policy)?;
     match (payload, decrypted.nested) {
         (Payload::Claims(policy), false) => {
+            // The token's own `typ` is the JWE header's (a nested token's is its JWS header's, checked there).
+            if let Some(typ) = &policy.typ {
+                crate::header::check_typ(decrypted.typ.as_ref(), typ)?;
+            }
             // With a RegExp audience the checks stop before the audience step; the caller then runs
             // `finish_audience` with JavaScript's verdict, as verify() does.
             let payload = ClaimsPayload::parse(&decrypted.plaintext, false)?;
