@@ -30,6 +30,16 @@ declare module 'hono' {
   interface ContextVariableMap extends JwtVariables<unknown>, DpopVariables {}
 }
 
+/** The token `isRevoked` is given: its header, the verified claims, and its signature segment. */
+export type VerifiedHonoToken = { header: TokenHeader; payload: JWTPayload; signature: string }
+
+/**
+ * ringjwt's: asked once the token (and its DPoP proof) passed; truthy refuses it (401 "token revoked"). An error it
+ * throws with a status (the session store's refusals, 401; a store that cannot answer, 503) is an HTTPException of
+ * that status. The session and token stores' `isRevoked` fit as they are.
+ */
+export type HonoIsRevoked = (c: Context, token: VerifiedHonoToken) => boolean | Promise<boolean>
+
 /** Where the token may come from when the header has none: a cookie name, or a (signed) cookie's options. */
 export type JwtCookieOption =
   | string
@@ -54,6 +64,7 @@ export declare const jwt: (options: {
    * are 401s with the `WWW-Authenticate: DPoP ...` challenge. Not with `cookie` or another `headerName`.
    */
   dpop?: DpopOptions
+  isRevoked?: HonoIsRevoked
 }) => MiddlewareHandler
 
 export declare const jwk: (
@@ -69,6 +80,7 @@ export declare const jwk: (
     verification?: VerifyOptions
     /** ringjwt's: DPoP (RFC 9449), as for `jwt`: tokens from a JWK Set bound to the client's key. */
     dpop?: DpopOptions
+    isRevoked?: HonoIsRevoked
   },
   init?: RequestInit,
 ) => MiddlewareHandler

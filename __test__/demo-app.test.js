@@ -151,6 +151,41 @@ describe('with the in-process session store', () => {
       expect(res.status).toBe(200)
     })
 
+    test('the decoy hash an unknown email is checked against is made with the app, not at the first such login', async () => {
+      const calls = []
+      let isolatedCreateApp
+      jest.isolateModules(() => {
+        const passwords = jest.requireActual('../examples/passwords')
+        jest.doMock('../examples/passwords', () => ({
+          ...passwords,
+          hashPassword: (...args) => {
+            calls.push('hash')
+            return passwords.hashPassword(...args)
+          },
+          verifyPassword: (...args) => {
+            calls.push('verify')
+            return passwords.verifyPassword(...args)
+          },
+        }))
+        isolatedCreateApp = require('../examples/app').createApp
+      })
+      jest.dontMock('../examples/passwords')
+      isolatedCreateApp({ secret: SECRET, sessions: createSessionStore(), users })
+      expect(calls).toEqual(['hash'])
+      const other = await listen(isolatedCreateApp({ secret: SECRET, sessions: createSessionStore(), users }))
+      try {
+        calls.length = 0
+        const res = await call(other.base, '/login', {
+          method: 'POST',
+          json: { email: 'eve@example.com', password: 'x' },
+        })
+        expect(res.status).toBe(401)
+        expect(calls).toEqual(['verify'])
+      } finally {
+        await other.close()
+      }
+    })
+
     test('a wrong password and an unknown email get the same 401', async () => {
       const wrong = await call(app.base, '/login', { method: 'POST', json: { email: EMAIL, password: 'nope' } })
       const unknown = await call(app.base, '/login', {

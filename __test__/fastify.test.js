@@ -440,6 +440,59 @@ describe('trusted and the session store', () => {
     })
   })
 
+  test('a session store that binds its tokens (create with sign) gets their signature', async () => {
+    const bound = createSessionStore({ accessTokenLifetime: '15m' })
+    const other = await start(fastifyJwt, { secret, isRevoked: bound.isRevoked })
+    try {
+      const sign = (claims) => other.app.jwt.sign(claims)
+      const { session, token } = await bound.create('u1', {}, { sign })
+      expect(await other.ask('/verify', bearer(token))).toMatchObject({
+        status: 200,
+        body: { verified: { sub: 'u1', sid: session.id } },
+      })
+      // The same claims signed again (another iat): not the token the session recorded.
+      const [, payload] = token.split('.')
+      const resigned = other.app.jwt.sign({ ...JSON.parse(Buffer.from(payload, 'base64url')), extra: 1 })
+      expect(await other.ask('/verify', bearer(resigned))).toEqual({
+        status: 401,
+        body: {
+          statusCode: 401,
+          code: 'token_not_issued',
+          error: 'Unauthorized',
+          message: 'This token was not issued by its session.',
+        },
+      })
+      bound.end(session.id)
+      expect((await other.ask('/verify', bearer(token))).body.code).toBe('session_ended')
+    } finally {
+      await other.close()
+    }
+  })
+
+  test('isRevoked gets the header, the claims and the signature', async () => {
+    const seen = []
+    const other = await start(fastifyJwt, {
+      secret,
+      isRevoked: (request, token) => {
+        seen.push({ ...token })
+        return false
+      },
+    })
+    try {
+      const token = other.app.jwt.sign({ sub: 'u1', jti: 'j1' })
+      expect((await other.ask('/verify', bearer(token))).status).toBe(200)
+      expect(seen).toEqual([
+        {
+          header: { alg: 'HS256', typ: 'JWT' },
+          payload: { sub: 'u1', jti: 'j1', iat: expect.any(Number) },
+          signature: token.split('.')[2],
+        },
+      ])
+    } finally {
+      await other.close()
+    }
+  })
+
   test('a token no session issued', async () => {
     expect(await server.ask('/verify', bearer(server.app.jwt.sign({ sub: 'u1' })))).toEqual({
       status: 401,

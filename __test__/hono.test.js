@@ -9,6 +9,7 @@ const honoJwt = require('../hono')
 const { keys } = require('./helpers/keys')
 const { hmacToken: signedWith } = require('./helpers/tokens')
 const { startHono, bearer, challenge } = require('./helpers/hono-apps')
+const { expectError } = require('./helpers/assert')
 
 const secret = 'a shared secret that is long enough for HS256'
 const now = () => Math.floor(Date.now() / 1000)
@@ -234,6 +235,110 @@ describe('jwt(): options', () => {
     expect(() => jwt()).toThrow(new Error('JWT auth middleware requires options for "secret"'))
     expect(() => jwt({ alg: 'HS256' })).toThrow(new Error('JWT auth middleware requires options for "secret"'))
     expect(() => jwt({ secret })).toThrow(new Error('JWT auth middleware requires options for "alg"'))
+  })
+})
+
+describe("jwt() and jwk(): ringjwt's isRevoked, with the session and token stores", () => {
+  const { createSessionStore, createTokenStore, createSigner, StoreUnavailableError } = require('..')
+  const { jwk } = require('../hono')
+  const sessions = createSessionStore({ accessTokenLifetime: '15m' })
+  const revocations = createTokenStore()
+  const signer = createSigner({ key: secret, algorithm: 'HS256' })
+  let app
+  beforeAll(async () => {
+    app = await startHono((hono) => {
+      hono.use('/session/*', jwt({ secret, alg: 'HS256', isRevoked: sessions.isRevoked }))
+      hono.use('/revocation/*', jwt({ secret, alg: 'HS256', isRevoked: revocations.isRevoked }))
+      hono.use(
+        '/down/*',
+        jwt({
+          secret,
+          alg: 'HS256',
+          isRevoked: () => {
+            throw new StoreUnavailableError('The session store is not answering.')
+          },
+        }),
+      )
+      hono.use(
+        '/broken/*',
+        jwt({
+          secret,
+          alg: 'HS256',
+          isRevoked: async () => {
+            throw new Error('the hook is broken')
+          },
+        }),
+      )
+      hono.use(
+        '/seen/*',
+        jwt({ secret, alg: 'HS256', isRevoked: (c, token) => (seen.push([c.req.path, { ...token }]), false) }),
+      )
+      for (const path of ['/session/me', '/revocation/me', '/down/me', '/broken/me', '/seen/me']) {
+        hono.get(path, (c) => c.json({ payload: c.get('jwtPayload') }))
+      }
+    })
+  })
+  afterAll(() => app.close())
+  const seen = []
+
+  test('a token its live session issued passes; once the session ends it is refused with the store message', async () => {
+    const { session, token } = await sessions.create('u1', {}, { sign: (claims) => signer.sign(claims) })
+    expect((await app.request('/session/me', bearer(token))).json.payload).toMatchObject({ sub: 'u1', sid: session.id })
+    // Signed again over the same claims and one more: not the token the session recorded.
+    const [, body] = token.split('.')
+    const resigned = signer.sign({ ...JSON.parse(Buffer.from(body, 'base64url')), role: 'admin' })
+    let err = await expectRefusal(app, '/session/me', bearer(resigned), [
+      'invalid_token',
+      'This token was not issued by its session.',
+    ])
+    expect(err.cause).toMatchObject({ name: 'UnauthorizedError', code: 'token_not_issued', status: 401 })
+    sessions.end(session.id)
+    err = await expectRefusal(app, '/session/me', bearer(token), ['invalid_token', 'The session has ended.'])
+    expect(err.cause).toMatchObject({ name: 'UnauthorizedError', code: 'session_ended', status: 401 })
+  })
+
+  test('a revoked token is refused as "token revoked"; the others pass', async () => {
+    const revoked = signer.sign({ sub: 'u1', jti: 'j-revoked', exp: now() + 60 })
+    revocations.revoke(revoked)
+    const err = await expectRefusal(app, '/revocation/me', bearer(revoked), ['invalid_token', 'token revoked'])
+    expect(err.cause).toBeUndefined()
+    const kept = signer.sign({ sub: 'u1', jti: 'j-kept', exp: now() + 60 })
+    expect((await app.request('/revocation/me', bearer(kept))).status).toBe(200)
+  })
+
+  test('a store that cannot answer is a 503; any other error goes to the error handler as it is', async () => {
+    const token = signer.sign({ sub: 'u1' })
+    const down = await app.request('/down/me', bearer(token))
+    expect([down.status, down.text]).toEqual([503, 'The session store is not answering.'])
+    expect(app.errors.at(-1)).toBeInstanceOf(HTTPException)
+    expect(app.errors.at(-1).cause).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', status: 503 })
+    const broken = await app.request('/broken/me', bearer(token))
+    expect([broken.status, broken.text]).toEqual([500, 'Internal Server Error'])
+    expect(app.errors.at(-1)).toMatchObject({ message: 'the hook is broken' })
+  })
+
+  test('isRevoked gets the context, the header, the verified claims and the signature', async () => {
+    const token = signer.sign({ sub: 'u1', jti: 'j1' })
+    expect((await app.request('/seen/me', bearer(token))).status).toBe(200)
+    expect(seen).toEqual([
+      [
+        '/seen/me',
+        {
+          header: { alg: 'HS256', typ: 'JWT' },
+          payload: { sub: 'u1', jti: 'j1', iat: expect.any(Number) },
+          signature: token.split('.')[2],
+        },
+      ],
+    ])
+  })
+
+  test('an isRevoked that is not a function is refused when the middleware is made', () => {
+    for (const make of [
+      () => jwt({ secret, alg: 'HS256', isRevoked: sessions }),
+      () => jwk({ keys: [], alg: ['RS256'], isRevoked: 'yes' }),
+    ]) {
+      expectError(make, TypeError, 'ERR_JWT_INVALID_OPTION', '"isRevoked" must be a function')
+    }
   })
 })
 

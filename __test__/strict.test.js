@@ -25,7 +25,8 @@ const forms = {
   verifyAsync: (token, key, options) => jwt.verifyAsync(token, key, options),
   'createVerifier().verify': (token, key, options) =>
     Promise.resolve().then(() => jwt.createVerifier({ key, ...options }).verify(token)),
-  'createVerifier().verifyAsync': (token, key, options) => jwt.createVerifier({ key, ...options }).verifyAsync(token),
+  'createVerifier().verifyAsync': (token, key, options) =>
+    Promise.resolve().then(() => jwt.createVerifier({ key, ...options }).verifyAsync(token)),
 }
 const FORMS = Object.keys(forms)
 
@@ -212,6 +213,50 @@ describe.each(FRAMEWORK_NAMES)('the middleware with strict on %s', (framework) =
       hmacToken(JWT_HEADER, { sub: 7 }, secret),
       'ERR_JWT_CLAIM_INVALID',
       'invalid sub value',
+    )
+  })
+})
+
+describe('createVerifier and the middleware refuse a secret too short for strict when they are made', () => {
+  const { expressjwt } = require('../express')
+  test.each([
+    ['the default algorithms', {}, 31, 'secretOrPublicKey must be at least 32 bytes long for HS256'],
+    [
+      'HS384 and HS512',
+      { algorithms: ['HS384', 'HS512'] },
+      47,
+      'secretOrPublicKey must be at least 48 bytes long for HS384',
+    ],
+    ['HS512', { algorithms: ['HS512'] }, 63, 'secretOrPublicKey must be at least 64 bytes long for HS512'],
+  ])('%s', (_, options, length, message) => {
+    const key = 'k'.repeat(length)
+    const algorithms = options.algorithms ?? ['HS256', 'HS384', 'HS512']
+    for (const make of [
+      () => jwt.createVerifier({ key, strict: true, ...options }),
+      () => expressjwt({ secret: key, algorithms, strict: true }),
+    ]) {
+      expectError(make, JsonWebTokenError, 'ERR_KEY_SECRET_TOO_SHORT', message)
+    }
+  })
+
+  test('a secret long enough for one allowed algorithm is made; a token of another is refused when verified', () => {
+    const key = 'k'.repeat(40)
+    const verifier = jwt.createVerifier({ key, strict: true, algorithms: ['HS256', 'HS512'] })
+    expect(verifier.verify(hmacToken({ alg: 'HS256' }, { sub: 'u1' }, key))).toEqual({ sub: 'u1' })
+    expectError(
+      () => verifier.verify(hmacToken({ alg: 'HS512' }, { sub: 'u1' }, key, 'sha512')),
+      JsonWebTokenError,
+      'ERR_KEY_SECRET_TOO_SHORT',
+      'secretOrPublicKey must be at least 64 bytes long for HS512',
+    )
+  })
+
+  test('an empty algorithms list is refused when a verifier is made', () => {
+    expectError(
+      () => jwt.createVerifier({ key: 'k'.repeat(32), algorithms: [] }),
+      TypeError,
+      'ERR_JWT_INVALID_OPTION',
+      '"algorithms" must list at least one algorithm: an empty list would refuse every token',
     )
   })
 })

@@ -180,12 +180,10 @@ function createApp({
   }
 
   // An unknown email still costs one hash with the users' parameters, so response times do not tell which
-  // emails have accounts.
-  let decoyHash
-  const decoy = async () => {
-    decoyHash ??= await hashPassword(crypto.randomBytes(16).toString('hex'), hashParams(users[0]?.passwordHash))
-    return decoyHash
-  }
+  // emails have accounts. The decoy is made now, not at the first unknown email, which would pay for it twice.
+  const decoyHash = hashPassword(crypto.randomBytes(16).toString('hex'), hashParams(users[0]?.passwordHash))
+  decoyHash.catch(() => {}) // a failure is the login's to report, when it awaits the decoy
+  const decoy = () => decoyHash
 
   // Signs a session's access token: the store's claims, plus the app's own. The store calls it and records the
   // token's signature with the session, so a token re-signed over other claims (another email) is refused.

@@ -19,7 +19,7 @@ const {
   timespanMessage,
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
-const { signingKey, verifyingKey } = require('./keys')
+const { signingKey, verifyingKey, defaultAlgorithms } = require('./keys')
 const {
   tokenError,
   optionError,
@@ -215,6 +215,20 @@ function copyError(err, caller) {
   return copy
 }
 
+// With `strict`, an HMAC secret shorter than the hash of every HMAC algorithm allowed (RFC 7518 §3.2) is refused
+// when the verifier is made: as a misconfiguration, not later at each request as if the token were at fault.
+function checkStrictSecret(entry, algorithms) {
+  if (entry.type !== 'secret' || entry.pemText) return
+  const hmac = algorithms.filter((alg) => /^HS(?:256|384|512)$/.test(alg))
+  const fits = (alg) => entry.secretBytes >= Number(alg.slice(2)) / 8
+  if (hmac.length === 0 || hmac.some(fits)) return
+  const alg = hmac.reduce((a, b) => (Number(b.slice(2)) < Number(a.slice(2)) ? b : a))
+  throw tokenError(
+    'ERR_KEY_SECRET_TOO_SHORT',
+    `secretOrPublicKey must be at least ${Number(alg.slice(2)) / 8} bytes long for ${alg}`,
+  )
+}
+
 function createVerifier(options) {
   validateVerifierOptions(options)
   const { key, cache: cacheSize, cacheTTL, cacheErrors, complete, clockTimestamp, ...policy } = options
@@ -228,6 +242,10 @@ function createVerifier(options) {
   if (entry !== null && entry.native === null) {
     throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
   }
+  if (Array.isArray(policy.algorithms) && policy.algorithms.length === 0) {
+    throw optionError('"algorithms" must list at least one algorithm: an empty list would refuse every token')
+  }
+  if (policy.strict === true && entry !== null) checkStrictSecret(entry, policy.algorithms ?? defaultAlgorithms(entry))
   let verifier
   try {
     verifier = nativeVerifier(entry, policy, optionError)

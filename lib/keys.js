@@ -33,6 +33,8 @@ function describe(keyObject, pemText) {
     asymmetricKeyType: keyObject.asymmetricKeyType,
     curve: undefined,
     bits: details?.modulusLength,
+    // A secret's length in bytes.
+    secretBytes: keyObject.symmetricKeySize,
     pemText,
     native: null,
     // RSA keys under 2048 bits are signed and verified by node:crypto (lib/legacy-rsa.js), with this KeyObject.

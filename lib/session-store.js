@@ -72,6 +72,16 @@ function subjectOf(subject) {
 function metadataJson(metadata) {
   if (metadata === undefined || metadata === null) return null
   if (!isPlainObject(metadata)) throw optionError('"metadata" must be a plain object')
+  // A function would be dropped from the JSON unseen: most often `create(subject, { sign })`, the options given as
+  // the metadata.
+  for (const name of Object.keys(metadata)) {
+    if (typeof metadata[name] !== 'function' || name === 'toJSON') continue
+    throw optionError(
+      name === 'sign'
+        ? '"sign" is an option: create(subject, metadata, { sign }) takes it third, after the metadata ({} for none)'
+        : `"metadata" must be JSON: its "${name}" is a function`,
+    )
+  }
   const json = stringify(metadata, 'ERR_JWT_INVALID_OPTION')
   // What is stored is the JSON text, so it must be an object's (a `toJSON` may return anything, or nothing).
   if (typeof json !== 'string' || json[0] !== '{') throw optionError('"metadata" must be a plain object')

@@ -110,6 +110,17 @@ function sessionStoreBehaviour(newStore) {
       ['an object whose toJSON gives a number', { toJSON: () => 5 }, '"metadata" must be a plain object'],
       ['an object whose toJSON gives nothing', { toJSON: () => undefined }, '"metadata" must be a plain object'],
       ['an object whose toJSON gives an array', { toJSON: () => [1] }, '"metadata" must be a plain object'],
+      // JSON would drop a function unseen: most often the options given second, where the metadata goes.
+      [
+        'the options with sign',
+        { sign: (claims) => JSON.stringify(claims) },
+        '"sign" is an option: create(subject, metadata, { sign }) takes it third, after the metadata ({} for none)',
+      ],
+      [
+        'an object holding a function',
+        { device: 'phone', onEnd: () => {} },
+        '"metadata" must be JSON: its "onEnd" is a function',
+      ],
     ])('metadata that is %s is a TypeError', async (_, metadata, message) => {
       await expectOptionError(() => newStore().create('u1', metadata), message)
     })

@@ -18,6 +18,7 @@ import {
   type JWTPayload,
 } from '../../hono'
 import type { ErrorCode } from '../../index'
+import { createSessionStore, createTokenStore } from '../../index'
 
 const app = new Hono<{ Variables: JwtVariables<{ sub: string; role: 'admin' | 'user' }> }>()
 const auth: MiddlewareHandler = jwt({ secret: 'it-is-very-secret', alg: 'HS256' })
@@ -87,3 +88,10 @@ dpopApp.use('/dpop/*', jwt({ secret: 's', alg: 'HS256', dpop: { mode: 'allowed',
 dpopApp.get('/dpop/me', (c) => c.json({ jkt: c.get('dpop')?.jkt ?? null }))
 // @ts-expect-error: the mode is "required" or "allowed"
 jwt({ secret: 's', alg: 'HS256', dpop: { mode: 'always' } })
+
+// ringjwt's `isRevoked`: the session and token stores' check fits as it is.
+jwt({ secret: 's', alg: 'HS256', isRevoked: createSessionStore().isRevoked })
+jwk({ keys: [], alg: ['RS256'], isRevoked: createTokenStore().isRevoked })
+jwt({ secret: 's', alg: 'HS256', isRevoked: async (c, token) => token.signature === '' || c.req.path === '/' })
+// @ts-expect-error: the store's method, not the store
+jwt({ secret: 's', alg: 'HS256', isRevoked: createSessionStore() })

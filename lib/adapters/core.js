@@ -121,8 +121,23 @@ function keyedVerifiers(verifyOptions) {
   return perKeyContent(compileFor, (key) => uncompiledVerifier(key, verifyOptions))
 }
 
+// A verified compact JWS as an `isRevoked` hook is given it: its header (read when asked for), the verified claims
+// and its signature segment, which a session store that binds its tokens checks.
+function verifiedToken(token, payload) {
+  let header
+  return {
+    get header() {
+      header ??= JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
+      return header
+    },
+    payload,
+    signature: token.slice(token.lastIndexOf('.') + 1),
+  }
+}
+
 module.exports = {
   isThenable,
+  verifiedToken,
   after,
   isTokenFault,
   authorizationOf,

@@ -530,14 +530,15 @@ function fastifyJwt(fastify, options, next) {
   }
 
   // The checks after the signature: `trusted`, then `isRevoked` (ringjwt's: the session store's check), then
-  // `done(result)` in the same step as the last answer. `isRevoked` is given `{ header, payload }`: the result
-  // itself when the verify options ask for the complete token, else the result as the payload (whatever claims it
-  // holds: members named `header` and `payload` among them do not make it a complete token).
+  // `done(result)` in the same step as the last answer. `isRevoked` is given `{ header, payload, signature }`: the
+  // result itself when the verify options ask for the complete token, else the token's header and signature with
+  // the result as the payload (whatever claims it holds: members named `header` and `payload` among them do not
+  // make it a complete token). The signature is what a session store that binds its tokens checks.
   const untrusted = () => new refusals.untrusted()
-  function accept(request, result, complete, done) {
+  function accept(request, result, complete, token, done) {
     const revocation = () => {
       if (!isRevoked) return done(result)
-      const jwt = complete ? result : { payload: result }
+      const jwt = complete ? result : core.verifiedToken(token, result)
       return core.checkRevoked(isRevoked, request, jwt, untrusted, () => done(result))
     }
     if (!trusted) return revocation()
@@ -666,7 +667,7 @@ function fastifyJwt(fastify, options, next) {
         decode(token, decodeOptions)
       }
       if (dpop !== null) result = core.after(result, (verified) => checkProof(request, verified, complete))
-      return core.after(result, (verified) => accept(request, verified, complete, finish))
+      return core.after(result, (verified) => accept(request, verified, complete, token, finish))
     }
 
     return core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)

@@ -6,7 +6,9 @@
 // `loadHono`, so that `instanceof HTTPException` holds in the app's error handler, in CommonJS and in ESM.
 
 const { verify, verifyWithJwks } = require('./hono-jwt')
+const { verifiedToken, failureOf } = require('./core')
 const { createDpopAuth, dpopRequest } = require('../dpop-auth')
+const { optionError } = require('../errors')
 
 // hono's challenge: the realm (by default the request URL) and the description quoted, `\` and `"` escaped. With
 // the `dpop` option, the RFC 9449 §7.1 challenge instead (`error` none when the request had no credentials), and
@@ -27,6 +29,39 @@ function unauthorizedResponse({ ctx, error, errDescription, realm, statusText, d
 function refusal(hono, ctx, options, description, dpop, error = 'invalid_request') {
   const res = unauthorizedResponse({ ctx, error, errDescription: description, realm: options.realm, dpop })
   return new hono.HTTPException(401, { message: description, res })
+}
+
+// hono's 401 for a token that is refused: `invalid_token`, with `description` and the reason as `cause`.
+function invalidToken(hono, ctx, options, dpop, description, cause) {
+  const res = unauthorizedResponse({
+    ctx,
+    error: 'invalid_token',
+    statusText: 'Unauthorized',
+    errDescription: description,
+    realm: options.realm,
+    dpop,
+  })
+  return new hono.HTTPException(401, { message: 'Unauthorized', res, cause })
+}
+
+// ringjwt's `isRevoked(c, { header, payload, signature })`, asked once the token (and its DPoP proof) passed, as
+// Express's and Fastify's are. A truthy answer is a 401 ("token revoked"). An error it throws with a status is an
+// HTTPException of that status, the error as its `cause`: the session store's refusals (401, their message in the
+// challenge) and a store that cannot answer (503). Any other error goes to the app's error handler as it is.
+async function askRevoked(hono, ctx, options, dpop, token, payload) {
+  let revoked
+  try {
+    revoked = await options.isRevoked(ctx, verifiedToken(token, payload))
+  } catch (thrown) {
+    const err = failureOf(thrown)
+    const status = err.status ?? err.statusCode
+    if (status === 401) throw invalidToken(hono, ctx, options, dpop, String(err.message), err)
+    if (Number.isInteger(status) && status >= 400 && status <= 599) {
+      throw new hono.HTTPException(status, { message: String(err.message), cause: err })
+    }
+    throw err
+  }
+  if (revoked) throw invalidToken(hono, ctx, options, dpop, 'token revoked')
 }
 
 // A refusal of the DPoP step (lib/dpop-auth.js), made a 401 HTTPException by the middleware.
@@ -85,6 +120,9 @@ async function tokenOf(hono, ctx, options, dpop, found) {
 // JWK Set that cannot be fetched) and go to the app's error handler as they are.
 // `dpop`: the DPoP step (lib/dpop-auth.js) when the `dpop` option is on, else null.
 function authMiddleware(loadHono, options, check, { name, allowAnon = false, passThrough = () => false, dpop = null }) {
+  if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') {
+    throw optionError('"isRevoked" must be a function')
+  }
   const hono = loadHono()
   const middleware = async (ctx, next) => {
     const found = {}
@@ -103,18 +141,7 @@ function authMiddleware(loadHono, options, check, { name, allowAnon = false, pas
     }
     if (!payload) {
       if (passThrough(cause)) throw cause
-      throw new hono.HTTPException(401, {
-        message: 'Unauthorized',
-        res: unauthorizedResponse({
-          ctx,
-          error: 'invalid_token',
-          statusText: 'Unauthorized',
-          errDescription: 'token verification failure',
-          realm: options.realm,
-          dpop,
-        }),
-        cause,
-      })
+      throw invalidToken(hono, ctx, options, dpop, 'token verification failure', cause)
     }
     if (dpop !== null) {
       const proof = await checkProof(hono, ctx, dpop, found.authorization, payload)
@@ -122,6 +149,7 @@ function authMiddleware(loadHono, options, check, { name, allowAnon = false, pas
       const headers = dpop.responseHeaders()
       if (headers !== null) for (const [header, value] of Object.entries(headers)) ctx.header(header, value)
     }
+    if (options.isRevoked !== undefined) await askRevoked(hono, ctx, options, dpop, token, payload)
     ctx.set('jwtPayload', payload)
     await next()
   }
