@@ -10,6 +10,7 @@ const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
 
 const { BAD_VALUES, CallerError, syncProblems, asyncProblems, cyclic, throwingGetter } = require('./helpers/bad-values')
+const { expectError } = require('./helpers/assert')
 
 const { JsonWebTokenError } = jwt
 
@@ -660,4 +661,110 @@ describe('random inputs in a child process', () => {
     expect(counts.JsonWebTokenError).toBeGreaterThan(100)
     expect(counts.TypeError).toBeGreaterThan(10)
   }, 150_000)
+})
+
+describe('values an outside review sent', () => {
+  const crypto = require('node:crypto')
+  const { createTestTokens } = require('../testing')
+  const HEADER_MESSAGE = '"header" must be an object of header parameters, without a toJSON method'
+
+  // A toJSON of the header's own would replace what is signed: its alg with another, or the header with a non-object.
+  test.each([
+    ['nothing', () => undefined],
+    ['an array', () => [1]],
+    ['a string', () => 'x'],
+    ['another alg', () => ({ alg: 'none' })],
+  ])('a header whose toJSON gives %s is refused by every signing form', async (_, toJSON) => {
+    const header = { toJSON }
+    expectError(() => jwt.sign({}, secret, { header }), JsonWebTokenError, 'ERR_JWT_INVALID_OPTION', HEADER_MESSAGE)
+    expectError(() => jwt.createSigner({ key: secret, header }), TypeError, 'ERR_JWT_INVALID_OPTION', HEADER_MESSAGE)
+    const err = await jwt.signAsync({}, secret, { header }).catch((e) => e)
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_INVALID_OPTION', message: HEADER_MESSAGE })
+    const key = crypto.randomBytes(32)
+    expectError(
+      () => jwt.encrypt({}, key, { algorithm: 'dir', header }),
+      TypeError,
+      'ERR_JWT_INVALID_OPTION',
+      HEADER_MESSAGE,
+    )
+  })
+
+  test('a JWK whose toJSON gives no object has no thumbprint', () => {
+    for (const toJSON of [() => undefined, () => 'x', () => [1]]) {
+      expectError(
+        () => jwt.calculateJwkThumbprint({ toJSON }),
+        TypeError,
+        'ERR_JWT_INVALID_OPTION',
+        '"jwk" must be a JWK object or a KeyObject',
+      )
+    }
+  })
+
+  test('a key type without a JWK form is a TypeError for DPoP', () => {
+    const pss = crypto.generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+    expectError(
+      () => jwt.createDpopProof(pss.privateKey, { htm: 'GET', htu: 'https://api.example/' }),
+      TypeError,
+      'ERR_JWT_INVALID_OPTION',
+      '"key" must be an RSA, EC or Ed25519 private key',
+    )
+    expectError(
+      () => jwt.calculateJwkThumbprint(pss.publicKey),
+      TypeError,
+      'ERR_JWT_INVALID_OPTION',
+      '"jwk" must be a JWK object or a KeyObject of a type with a JWK form (RSA, EC, OKP, secret)',
+    )
+  })
+
+  test('a claim read through a getter is read once by the token store', () => {
+    const store = jwt.createTokenStore()
+    let reads = 0
+    const payload = {
+      get jti() {
+        reads += 1
+        return reads % 2 ? 'a' : { x: 1 }
+      },
+    }
+    expect(store.isRevoked(payload)).toBe(false)
+    expect(reads).toBe(1)
+  })
+
+  test('a clock that answers no finite number is a TypeError from the stores', () => {
+    const sessions = jwt.createSessionStore()
+    const tokens = jwt.createTokenStore()
+    const spy = jest.spyOn(Date, 'now')
+    try {
+      for (const value of [Infinity, NaN, undefined]) {
+        spy.mockReturnValue(value)
+        for (const run of [
+          () => sessions.create('u1'),
+          () => sessions.list('u1'),
+          () => tokens.isRevoked({ jti: 'a' }),
+        ]) {
+          expectError(
+            run,
+            TypeError,
+            'ERR_JWT_INVALID_OPTION',
+            'Date.now() must return a finite number of milliseconds: the store reads the time there',
+          )
+        }
+      }
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  test("the testing kit's claims are a plain object", () => {
+    const tokens = createTestTokens()
+    for (const make of ['valid', 'expired', 'notYetValid', 'otherAudience', 'badSignature', 'unsigned']) {
+      expectError(
+        () => tokens[make](Buffer.alloc(64)),
+        TypeError,
+        'ERR_JWT_INVALID_OPTION',
+        'the claims of a test token must be a plain object',
+      )
+      expect(typeof tokens[make]({ sub: 'u1' })).toBe('string')
+    }
+  })
 })

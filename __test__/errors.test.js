@@ -163,3 +163,21 @@ describe('the code table', () => {
     expect([...documented].sort()).toStrictEqual(Object.keys(codes).sort())
   })
 })
+
+// A string longer than V8 can make (about 2^29 characters) fails in Node-API itself. Reaching it takes gigabytes of
+// memory, so the native error is made here with Node-API's own message, as napi-rs reports it.
+describe('a token longer than JavaScript can hold', () => {
+  const { fromNative } = require('../lib/errors')
+  test.each([['Failed to create a JS string'], ['Failed to convert rust `String` into napi `string`']])(
+    '"%s" is ERR_JWT_TOO_LARGE',
+    (message) => {
+      const native = Object.assign(new Error(message), { code: 'GenericFailure' })
+      const err = fromNative(native)
+      expect(err).toBeInstanceOf(jwt.JsonWebTokenError)
+      expect(err).toMatchObject({
+        code: 'ERR_JWT_TOO_LARGE',
+        message: 'the token would be longer than the longest string JavaScript holds',
+      })
+    },
+  )
+})

@@ -290,6 +290,20 @@ describe('registration', () => {
       TokenError,
       'The expiresIn option must be a finite number or a valid string.',
     ],
+    // Read once the options are validated: @fastify/jwt lets such an error escape register() and end the process.
+    [
+      {
+        secret,
+        messages: {
+          get badRequestErrorMessage() {
+            throw new Error('messages cannot be read')
+          },
+        },
+      },
+      Error,
+      'messages cannot be read',
+    ],
+    [{ secret, decoratorName: Object.create(null) }, TypeError, 'Cannot convert object to primitive value'],
   ])('%o is refused', async (options, type, message) => {
     const app = Fastify()
     const error = await app

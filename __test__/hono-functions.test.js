@@ -380,6 +380,46 @@ describe('verify: the signature', () => {
   })
 })
 
+describe('a key never reaches a message', () => {
+  const pem = keys.rsa.privatePem
+
+  test("the key and the algorithm in each other's place", async () => {
+    const token = await sign({ sub: 'u1' }, secret, 'HS256')
+    for (const [call, promise] of [
+      ['sign(payload, key, alg)', sign({ sub: 'u1' }, 'HS256', secret)],
+      ['verify(token, key, alg)', verify(token, 'HS256', secret)],
+    ]) {
+      const err = await rejected(promise)
+      expect(err).toBeInstanceOf(TypeError)
+      expect(err).toMatchObject({
+        code: 'ERR_JWT_INVALID_OPTION',
+        message: `${call}: "HS256" is given as the key; the algorithm comes after the key`,
+      })
+      expect(err.message).not.toContain(secret)
+    }
+  })
+
+  test("a secret or a PEM in the token's place is described, not repeated", async () => {
+    const token = await sign({ sub: 'u1' }, secret, 'HS256')
+    const err = await rejected(verify(secret, token, 'HS256'))
+    expect(err).toBeInstanceOf(JwtTokenInvalid)
+    expect(err).toMatchObject({
+      code: 'ERR_JWT_MALFORMED',
+      message: `invalid JWT token: (${secret.length} characters that are not a JWT)`,
+    })
+    for (const value of [secret, pem]) {
+      for (const read of [decode, decodeHeader]) {
+        expectError(
+          () => read(value),
+          JwtTokenInvalid,
+          'ERR_JWT_MALFORMED',
+          `invalid JWT token: (${value.length} characters that are not a JWT)`,
+        )
+      }
+    }
+  })
+})
+
 describe('decode', () => {
   test('header and payload, no verification', () => {
     const signed = token({ sub: 'u1' }, { alg: 'HS256', typ: 'JWT', kid: 'k' })

@@ -55,7 +55,12 @@ function createSigner(options) {
   const entry = key ? signingKey(key) : null
   if (entry !== null) checkKeyKind(entry, alg, signOptions)
   const signer = nativeSigner(entry, alg, signOptions.allowInsecureKeySizes)
-  const headers = { object: headerText(alg, true, signOptions), other: headerText(alg, false, signOptions) }
+  let headers
+  try {
+    headers = { object: headerText(alg, true, signOptions), other: headerText(alg, false, signOptions) }
+  } catch (err) {
+    throw asOptionError(err)
+  }
   const encoding = signOptions.encoding
 
   function prepare(payload) {

@@ -199,10 +199,19 @@ function privateKeyOf(key) {
   }
 }
 
+// A public KeyObject's JWK, or the TypeError `message` for a key type that has none (rsa-pss, dsa, dh, ...).
+function exportedJwk(publicKey, message) {
+  try {
+    return publicKey.export({ format: 'jwk' })
+  } catch {
+    throw optionError(message)
+  }
+}
+
 // The members of a public JWK that a proof's header carries: only those RFC 7638 hashes, so that nothing else
 // (a `kid`, an `alg`) travels with every request.
 function publicJwkOf(privateKey) {
-  const jwk = crypto.createPublicKey(privateKey).export({ format: 'jwk' })
+  const jwk = exportedJwk(crypto.createPublicKey(privateKey), '"key" must be an RSA, EC or Ed25519 private key')
   if (jwk.kty === 'EC') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }
   if (jwk.kty === 'RSA') return { kty: jwk.kty, n: jwk.n, e: jwk.e }
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x }
@@ -239,7 +248,8 @@ function createDpopProof(key, options) {
 // calculateJwkThumbprint(jwk, digest = 'sha256'): RFC 7638, base64url. `jwk` is a JWK object or a KeyObject.
 function calculateJwkThumbprint(jwk, digest = 'sha256') {
   if (jwk instanceof crypto.KeyObject) {
-    jwk = jwk.type === 'private' ? crypto.createPublicKey(jwk).export({ format: 'jwk' }) : jwk.export({ format: 'jwk' })
+    const message = '"jwk" must be a JWK object or a KeyObject of a type with a JWK form (RSA, EC, OKP, secret)'
+    jwk = exportedJwk(jwk.type === 'private' ? crypto.createPublicKey(jwk) : jwk, message)
   }
   if (!isObject(jwk)) throw optionError('"jwk" must be a JWK object or a KeyObject')
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) {
@@ -251,6 +261,8 @@ function calculateJwkThumbprint(jwk, digest = 'sha256') {
   } catch {
     throw optionError('"jwk" must be a JWK object or a KeyObject')
   }
+  // A toJSON of its own may give anything: the thumbprint is of a JWK's members.
+  if (typeof json !== 'string' || json[0] !== '{') throw optionError('"jwk" must be a JWK object or a KeyObject')
   try {
     return native.jwkThumbprint(json, digest)
   } catch (err) {

@@ -12,6 +12,7 @@ const {
   payloadText,
   readSignal,
   stringify,
+  checkHeaderOption,
   inPool,
   timespanMessage,
 } = require('./sign')
@@ -79,6 +80,7 @@ function validateOptions(options, allowed = ENCRYPT_OPTIONS, extra = []) {
 }
 
 function headerText(options) {
+  checkHeaderOption(options.header, optionError)
   return stringify(
     {
       alg: options.algorithm,

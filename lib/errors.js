@@ -13,6 +13,7 @@ const codes = Object.freeze({
   ERR_JWT_HEADER_INVALID: 'the header is JSON but not a JSON object (an array, a string, `null`)',
   ERR_JWT_INVALID_UTF8:
     'the header or the payload is not valid UTF-8 (overlong forms, surrogates, truncated sequences)',
+  ERR_JWT_TOO_LARGE: 'the token sign() or encrypt() would make is longer than the longest string JavaScript holds',
   ERR_JWT_PAYLOAD_NOT_OBJECT: 'with `strict`, the payload is not a JSON object',
   // signature and algorithm
   ERR_JWS_SIGNATURE_REQUIRED: 'the token has no signature but a key was given',
@@ -147,9 +148,15 @@ function factoryOptionsError(example) {
 // errors become the JS error classes.
 const SEPARATOR = '\x1f'
 
+// What Node-API reports when a string is longer than V8 can make one (about 2^29 characters).
+const STRING_TOO_LONG = /^Failed to (?:create a JS string|convert rust `String` into napi `string`)/
+
 function fromNative(err) {
   const raw = err?.message
   if (typeof raw !== 'string') return err
+  if (STRING_TOO_LONG.test(raw)) {
+    return tokenError('ERR_JWT_TOO_LARGE', 'the token would be longer than the longest string JavaScript holds')
+  }
   const parts = raw.split(SEPARATOR)
   const code = parts[0]
   if (parts.length < 2 || !(code in codes)) return err

@@ -246,6 +246,16 @@ function checkedClaims(args) {
   return { sid, jti, sub, signature: typeof signature === 'string' ? signature : undefined }
 }
 
+// The time every method runs at, in milliseconds: Date.now(), which fake timers set. A clock replaced by one that
+// answers no finite number is the caller's mistake, said so rather than passed to the store.
+function clock() {
+  const now = Date.now()
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw optionError('Date.now() must return a finite number of milliseconds: the store reads the time there')
+  }
+  return now
+}
+
 // Methods return plain values; `await` works on them too, so code written for the Redis store runs unchanged.
 function createSessionStore(options) {
   const settings = sessionOptions(options)
@@ -261,7 +271,7 @@ function createSessionStore(options) {
       const meta = metadataJson(metadata)
       subjectOf(subject)
       const { jkt, sign } = issueOptions(options)
-      const now = Date.now()
+      const now = clock()
       const id = timeOrderedId(now)
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
@@ -279,7 +289,7 @@ function createSessionStore(options) {
       const next = newRefreshToken(id)
       const nextDigest = refreshDigest(next, jkt)
       const jti = crypto.randomUUID()
-      const now = Date.now()
+      const now = clock()
       // Each digest in turn (see presentedDigests) until one is not refused as unknown: `attempt(digest)` is the
       // outcome for it.
       const firstKnown = (attempt) => {
@@ -304,26 +314,26 @@ function createSessionStore(options) {
     // passes on as it does its own.
     isRevoked(...args) {
       const { sid, jti, sub, signature } = checkedClaims(args)
-      const code = native.check(sid, jti, sub, signature ?? null, Date.now())
+      const code = native.check(sid, jti, sub, signature ?? null, clock())
       if (code !== null) throw refusal(code)
       return false
     },
     get(id) {
       if (typeof id !== 'string') return null
-      const record = native.get(id, Date.now())
+      const record = native.get(id, clock())
       return record === null ? null : sessionView(record)
     },
     list(subject) {
-      return native.list(subjectOf(subject), Date.now()).map(sessionView)
+      return native.list(subjectOf(subject), clock()).map(sessionView)
     },
     end(id) {
-      return typeof id === 'string' && native.end(id, Date.now())
+      return typeof id === 'string' && native.end(id, clock())
     },
     endAll(subject) {
-      return native.endAll(subjectOf(subject), Date.now())
+      return native.endAll(subjectOf(subject), clock())
     },
     prune() {
-      return native.prune(Date.now())
+      return native.prune(clock())
     },
     get size() {
       return native.size

@@ -142,7 +142,16 @@ function stringify(value, code) {
   }
 }
 
+// A `header` option with a toJSON of its own would replace what is signed (its `alg` with another, or with
+// nothing), so it is refused: the header is its members.
+function checkHeaderOption(header, fail) {
+  if (header !== undefined && header !== null && typeof header.toJSON === 'function') {
+    throw fail('"header" must be an object of header parameters, without a toJSON method')
+  }
+}
+
 function buildHeader(alg, isObjectPayload, options) {
+  checkHeaderOption(options.header, optionFailure)
   return stringify(
     Object.assign({ alg, typ: isObjectPayload ? 'JWT' : undefined, kid: options.keyid }, options.header),
     'ERR_JWT_INVALID_OPTION',
@@ -421,6 +430,7 @@ function abortError(signal) {
 }
 
 module.exports = {
+  checkHeaderOption,
   sign,
   signAsync,
   SUPPORTED_ALGS,

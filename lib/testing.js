@@ -5,7 +5,7 @@
 
 const http = require('node:http')
 const crypto = require('node:crypto')
-const { sign } = require('./sign')
+const { sign, isPlainObject } = require('./sign')
 const { timespan } = require('./timespan')
 const { exportJwks } = require('./jwks')
 const { optionError } = require('./errors')
@@ -82,6 +82,13 @@ function createTestTokens(options = {}) {
     ...(subject !== undefined && { subject }),
   }
   const now = () => Math.floor(Date.now() / 1000)
+  // The claims a test adds or replaces: a plain object, or nothing. (A Buffer's bytes would each become a claim.)
+  const claimsOf = (claims) => {
+    if (claims !== undefined && claims !== null && !isPlainObject(claims)) {
+      throw optionError('the claims of a test token must be a plain object')
+    }
+    return claims
+  }
   const signed = (claims, signOptions, signer = key) => {
     const merged = { ...defaults, ...signOptions, algorithm: signer.algorithm, keyid: signer.kid }
     // An `exp` of the test's own replaces the default lifetime.
@@ -94,26 +101,28 @@ function createTestTokens(options = {}) {
     algorithm: key.algorithm,
     jwks: key.jwks,
     /** A token every check accepts. */
-    valid: (claims, signOptions) => signed(claims, signOptions),
+    valid: (claims, signOptions) => signed(claimsOf(claims), signOptions),
     /** Expired a minute ago (issued an hour ago). */
-    expired: (claims) => signed({ iat: now() - 3600, exp: now() - 60, ...claims }),
+    expired: (claims) => signed({ iat: now() - 3600, exp: now() - 60, ...claimsOf(claims) }),
     /** Valid from an hour from now, for the tokens' lifetime from then. */
     notYetValid: (claims) => {
+      claimsOf(claims)
       const nbf = claims?.nbf ?? now() + 3600
       // The lifetime counts from `nbf`: a token that expired before it became valid would never be.
       const exp = claims?.exp ?? (typeof nbf === 'number' ? timespan(expiresIn, nbf) : undefined)
       return signed({ nbf, ...claims, ...(exp !== undefined && { exp }) }, {})
     },
     /** For an audience the app is not. */
-    otherAudience: (claims, audienceOther = 'another-audience') => signed(claims, { audience: audienceOther }),
+    otherAudience: (claims, audienceOther = 'another-audience') =>
+      signed(claimsOf(claims), { audience: audienceOther }),
     /** The right header and claims, signed by another key of the same kind (same kid). */
     badSignature: (claims) => {
       impostor ??= createTestKey(key.algorithm, { kid: key.kid })
-      return signed(claims, {}, impostor)
+      return signed(claimsOf(claims), {}, impostor)
     },
     /** An unsigned token, `alg: "none"`, with the valid token's claims. */
     unsigned: (claims) => {
-      const payload = JSON.parse(Buffer.from(signed(claims, {}).split('.')[1], 'base64url'))
+      const payload = JSON.parse(Buffer.from(signed(claimsOf(claims), {}).split('.')[1], 'base64url'))
       return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`
     },
   }

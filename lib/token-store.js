@@ -43,8 +43,13 @@ function checkClockTolerance(seconds) {
   }
 }
 
+// The time, from Date.now() (which fake timers set); a clock that answers no finite number is refused by name.
 function nowSeconds() {
-  return Date.now() / 1000
+  const now = Date.now()
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw optionError('Date.now() must return a finite number of milliseconds: the store reads the time there')
+  }
+  return now / 1000
 }
 
 // The payload of what revoke() is given: a token string (decoded, not verified), a `{ header, payload }` pair as
@@ -63,13 +68,14 @@ function payloadOf(tokenOrPayload, who = 'revoke()') {
 function revocationOf(tokenOrPayload, clockTolerance) {
   const payload = payloadOf(tokenOrPayload)
   if (!isPlainObject(payload)) throw optionError('revoke() expects a token, a payload object or { header, payload }')
-  if (typeof payload.jti !== 'string' || payload.jti === '') {
+  const { jti, exp } = payload // each read once
+  if (typeof jti !== 'string' || jti === '') {
     throw optionError('revoke() needs a token with a "jti" claim: sign with a jwtid, or use revokeAllFor(sub)')
   }
-  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw optionError('revoke() needs a token with an "exp" claim: without one it would have to be kept forever')
   }
-  return { jti: payload.jti, until: payload.exp + clockTolerance }
+  return { jti, until: exp + clockTolerance }
 }
 
 // A cut-off: tokens of `sub` issued before `when` (a Date or epoch milliseconds) are refused until the last of
@@ -96,10 +102,12 @@ function payloadOfCall(args) {
 function lookupOf(args) {
   const payload = payloadOfCall(args)
   if (payload === null || typeof payload !== 'object') return { jti: undefined, sub: undefined, iat: undefined }
+  // Each claim read once: a getter may answer otherwise the second time.
+  const { jti, sub, iat } = payload
   return {
-    jti: typeof payload.jti === 'string' ? payload.jti : undefined,
-    sub: typeof payload.sub === 'string' ? payload.sub : undefined,
-    iat: typeof payload.iat === 'number' ? payload.iat : undefined,
+    jti: typeof jti === 'string' ? jti : undefined,
+    sub: typeof sub === 'string' ? sub : undefined,
+    iat: typeof iat === 'number' ? iat : undefined,
   }
 }
 

@@ -216,7 +216,23 @@ function deliver(promise, callback) {
   )
 }
 
+// An option that throws when it is read (a getter, a Proxy) fails the registration, where it would otherwise escape
+// register() as an exception the plugin loader cannot catch, and end the process.
 function fastifyJwt(fastify, options, next) {
+  let finished = false
+  const finish = (err) => {
+    finished = true
+    return next(err)
+  }
+  try {
+    return registerJwt(fastify, options, finish)
+  } catch (err) {
+    if (finished) throw err
+    return finish(err)
+  }
+}
+
+function registerJwt(fastify, options, next) {
   try {
     validateOptions(options)
   } catch (err) {

@@ -7,7 +7,7 @@ const { signAsync } = require('../sign')
 const { verifyAsync } = require('../verify')
 const { decode: decodeToken } = require('../decode')
 const { createLocalJwks, createRemoteJwks } = require('../jwks')
-const { JsonWebTokenError } = require('../errors')
+const { JsonWebTokenError, optionError } = require('../errors')
 const { keyFor } = require('./hono-keys')
 
 const AlgorithmTypes = Object.freeze({
@@ -63,7 +63,14 @@ const JwtAlgorithmMismatch = errorClass(
   'ERR_JOSE_ALG_NOT_ALLOWED',
   (expected, actual) => `JWT algorithm mismatch: expected "${expected}", got "${actual}"`,
 )
-const JwtTokenInvalid = errorClass('JwtTokenInvalid', 'ERR_JWT_MALFORMED', (token) => `invalid JWT token: ${token}`)
+// hono names the token it refuses. What has not even the shape of one (no dot, or characters no token has: a PEM, a
+// secret given in the token's place) is described instead, so that a key never reaches a message.
+const TOKEN_SHAPED = /^[A-Za-z0-9_=-]*(?:\.[A-Za-z0-9_=-]*)+$/
+const JwtTokenInvalid = errorClass('JwtTokenInvalid', 'ERR_JWT_MALFORMED', (token) =>
+  typeof token === 'string' && !TOKEN_SHAPED.test(token)
+    ? `invalid JWT token: (${token.length} characters that are not a JWT)`
+    : `invalid JWT token: ${token}`,
+)
 const JwtTokenNotBefore = errorClass(
   'JwtTokenNotBefore',
   'ERR_JWT_NOT_ACTIVE',
@@ -231,7 +238,16 @@ function fromSignatureCheck(err, token) {
   }
 }
 
+// `sign(payload, 'HS256', secret)`: an algorithm's name where the key goes is the key and the algorithm given in each
+// other's place. Said so, before a message would name the key as an algorithm.
+function checkNotSwapped(key, call) {
+  if (typeof key === 'string' && ALGORITHMS.includes(key)) {
+    throw optionError(`${call}: "${key}" is given as the key; the algorithm comes after the key`)
+  }
+}
+
 async function verify(token, publicKey, algOrOptions) {
+  checkNotSwapped(publicKey, 'verify(token, key, alg)')
   if (!algOrOptions) throw new JwtAlgorithmRequired()
   const options = typeof algOrOptions === 'string' ? { alg: algOrOptions } : algOrOptions
   const { alg, iss, nbf = true, exp = true, iat = true, aud, typ } = options
@@ -266,6 +282,7 @@ async function verify(token, publicKey, algOrOptions) {
 }
 
 async function sign(payload, privateKey, alg = 'HS256') {
+  checkNotSwapped(privateKey, 'sign(payload, key, alg)')
   // hono's token layout: JSON.stringify of the payload as it is (no `iat` added), a header of `alg`, `typ` and,
   // for a JWK with an `alg`, that algorithm and the JWK's `kid`.
   const payloadText = JSON.stringify(payload) ?? ''
