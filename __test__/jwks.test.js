@@ -259,3 +259,122 @@ describe('a JWK Set as the middleware secret', () => {
     expect(err.inner).toBeInstanceOf(JsonWebTokenError)
   })
 })
+
+// RFC 7517 §4.2–4.4, RFC 8725 §3.1: given directly as the key, a JWK serves what its own members allow, as it does
+// from a set.
+describe('a JWK given as the key: its use, key_ops and alg', () => {
+  const { randomBytes } = require('node:crypto')
+  const K = (jwk) => ({ key: jwk, format: 'jwk' })
+  const pub = rsa.publicKey.export({ format: 'jwk' })
+  const priv = rsa.privateKey.export({ format: 'jwk' })
+  const rs = jwt.sign({ sub: 'u1' }, rsa.privateKey, { algorithm: 'RS256' })
+  const ps = jwt.sign({ sub: 'u1' }, rsa.privateKey, { algorithm: 'PS256' })
+  const notForSignatures = [
+    [{ ...pub, use: 'enc' }, 'secretOrPublicKey is a JWK whose "use" is not "sig"'],
+    [{ ...pub, key_ops: ['encrypt'] }, 'secretOrPublicKey is a JWK whose "key_ops" do not include "verify"'],
+    [{ ...pub, key_ops: 'verify' }, 'secretOrPublicKey is a JWK whose "key_ops" do not include "verify"'],
+    [{ ...pub, alg: 5 }, 'secretOrPublicKey is a JWK whose "alg" is not a string'],
+  ]
+
+  test.each(notForSignatures)('%#: verify refuses it in every form', async (jwk, message) => {
+    expectError(() => jwt.verify(rs, K(jwk)), JsonWebTokenError, 'ERR_KEY_INVALID', message)
+    expectError(() => jwt.createVerifier({ key: K(jwk) }), JsonWebTokenError, 'ERR_KEY_INVALID', message)
+    for (const pending of [jwt.verifyAsync(rs, K(jwk)), verifyWith(rs, (header, done) => done(null, K(jwk)))]) {
+      const err = await pending.catch((e) => e)
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_KEY_INVALID', message })
+    }
+  })
+
+  test('its alg is the one algorithm it verifies', async () => {
+    const key = K({ ...pub, alg: 'RS256', use: 'sig', key_ops: ['verify'] })
+    expect(jwt.verify(rs, key)).toMatchObject({ sub: 'u1' })
+    expect(jwt.createVerifier({ key }).verify(rs)).toMatchObject({ sub: 'u1' })
+    const refusals = [() => jwt.verify(ps, key), () => jwt.verify(ps, key, { algorithms: ['PS256', 'RS256'] })]
+    refusals.push(() => jwt.createVerifier({ key }).verify(ps))
+    for (const run of refusals) expectError(run, JsonWebTokenError, 'ERR_JOSE_ALG_NOT_ALLOWED', 'invalid algorithm')
+    await expect(jwt.verifyAsync(ps, key)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_NOT_ALLOWED' })
+    expectError(
+      () => jwt.createVerifier({ key, algorithms: ['PS256'] }),
+      JsonWebTokenError,
+      'ERR_KEY_TYPE_MISMATCH',
+      'secretOrPublicKey is a JWK for "alg" RS256, which "algorithms" does not allow',
+    )
+    const k = randomBytes(32)
+    const hs256 = jwt.sign({ sub: 'u1' }, k)
+    expectError(
+      () => jwt.verify(hs256, K({ kty: 'oct', k: k.toString('base64url'), alg: 'HS512' })),
+      JsonWebTokenError,
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+      'invalid algorithm',
+    )
+  })
+
+  test('sign and createSigner: the JWK must be for signing, and for the algorithm', () => {
+    const cases = [
+      [{ ...priv, use: 'enc' }, 'RS256', 'ERR_KEY_INVALID', 'secretOrPrivateKey is a JWK whose "use" is not "sig"'],
+      [
+        { ...priv, key_ops: ['verify'] },
+        'RS256',
+        'ERR_KEY_INVALID',
+        'secretOrPrivateKey is a JWK whose "key_ops" do not include "sign"',
+      ],
+      [
+        { ...priv, alg: 'RS256' },
+        'PS256',
+        'ERR_KEY_TYPE_MISMATCH',
+        'secretOrPrivateKey is a JWK for "alg" RS256, not PS256',
+      ],
+    ]
+    for (const [jwk, algorithm, code, message] of cases) {
+      expectError(() => jwt.sign({ sub: 'u1' }, K(jwk), { algorithm }), JsonWebTokenError, code, message)
+      expectError(() => jwt.createSigner({ key: K(jwk), algorithm }), JsonWebTokenError, code, message)
+    }
+    const signed = jwt.sign({ sub: 'u1' }, K({ ...priv, alg: 'RS256', use: 'sig' }), { algorithm: 'RS256' })
+    expect(jwt.verify(signed, rsa.publicKey)).toMatchObject({ sub: 'u1' })
+  })
+
+  test('encrypt and decrypt: the JWK must be for encryption, and for the key management algorithm', () => {
+    const k = randomBytes(32).toString('base64url')
+    const token = jwt.encrypt({ sub: 'u1' }, K({ kty: 'oct', k }), { algorithm: 'A256KW' })
+    expectError(
+      () => jwt.encrypt({ sub: 'u1' }, K({ kty: 'oct', k, use: 'sig' }), { algorithm: 'A256KW' }),
+      JsonWebTokenError,
+      'ERR_KEY_INVALID',
+      'encryption key is a JWK whose "use" is not "enc"',
+    )
+    expectError(
+      () => jwt.encrypt({ sub: 'u1' }, K({ kty: 'oct', k, alg: 'dir' }), { algorithm: 'A256KW' }),
+      JsonWebTokenError,
+      'ERR_KEY_TYPE_MISMATCH',
+      'encryption key is a JWK for "alg" dir, not A256KW',
+    )
+    expectError(
+      () => jwt.decrypt(token, K({ kty: 'oct', k, key_ops: ['sign'] })),
+      JsonWebTokenError,
+      'ERR_KEY_INVALID',
+      'decryption key is a JWK whose "key_ops" do not include "decrypt"',
+    )
+    expectError(
+      () => jwt.decrypt(token, K({ kty: 'oct', k, alg: 'dir' })),
+      JsonWebTokenError,
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+      'invalid algorithm',
+    )
+    expect(jwt.decrypt(token, K({ kty: 'oct', k, alg: 'A256KW', use: 'enc', key_ops: ['unwrapKey'] }))).toMatchObject({
+      sub: 'u1',
+    })
+  })
+
+  test('ringjwt/express: a JWK secret of another alg refuses the token (401)', async () => {
+    const { expressjwt } = require('../express')
+    const { withApp, bearer, expectInvalidToken } = require('./helpers/express-apps')
+    const key = K({ ...pub, alg: 'RS256' })
+    for (const secret of [key, () => key]) {
+      await withApp(expressjwt({ secret, algorithms: ['RS256', 'PS256'] }), async (app) => {
+        expect((await app.request('/', bearer(rs))).status).toBe(200)
+        await expectInvalidToken(app, ps, 'ERR_JOSE_ALG_NOT_ALLOWED', 'invalid algorithm')
+      })
+    }
+  })
+})

@@ -19,7 +19,7 @@ const {
   timespanMessage,
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
-const { signingKey, verifyingKey, defaultAlgorithms } = require('./keys')
+const { signingKey, verifyingKey, defaultAlgorithms, jwkAlgorithm, checkJwkAlgorithm } = require('./keys')
 const {
   tokenError,
   optionError,
@@ -53,7 +53,10 @@ function createSigner(options) {
   }
   if (!key && alg !== 'none') throw tokenError('ERR_KEY_REQUIRED', 'secretOrPrivateKey must have a value')
   const entry = key ? signingKey(key) : null
-  if (entry !== null) checkKeyKind(entry, alg, signOptions)
+  if (entry !== null) {
+    checkJwkAlgorithm(key, 'sign', 'secretOrPrivateKey', alg)
+    checkKeyKind(entry, alg, signOptions)
+  }
   const signer = nativeSigner(entry, alg, signOptions.allowInsecureKeySizes)
   let headers
   try {
@@ -240,6 +243,7 @@ function createVerifier(options) {
   if (key !== undefined && key !== null && typeof key === 'function') {
     throw optionError('"key" must be key material; key functions are for verify()')
   }
+  const jwkAlg = key ? jwkAlgorithm(key, 'verify', 'secretOrPublicKey') : undefined
   const entry = key ? verifyingKey(key) : null
   if (entry !== null && entry.type === 'secret' && entry.pemText) {
     throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
@@ -249,6 +253,16 @@ function createVerifier(options) {
   }
   if (Array.isArray(policy.algorithms) && policy.algorithms.length === 0) {
     throw optionError('"algorithms" must list at least one algorithm: an empty list would refuse every token')
+  }
+  // A JWK with an `alg` of its own verifies that algorithm alone.
+  if (jwkAlg !== undefined) {
+    if (!(policy.algorithms ?? defaultAlgorithms(entry)).includes(jwkAlg)) {
+      throw tokenError(
+        'ERR_KEY_TYPE_MISMATCH',
+        `secretOrPublicKey is a JWK for "alg" ${jwkAlg}, which "algorithms" does not allow`,
+      )
+    }
+    policy.algorithms = [jwkAlg]
   }
   if (policy.strict === true && entry !== null) checkStrictSecret(entry, policy.algorithms ?? defaultAlgorithms(entry))
   let verifier

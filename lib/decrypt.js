@@ -4,9 +4,10 @@
 // with `verify: { key, algorithms }`.
 
 const { decryptionKey, defaultAlgorithms, KEY_MANAGEMENT, CONTENT_ENCRYPTION, isPbes2 } = require('./jwe-keys')
-const { verifyingKey } = require('./keys')
+const { verifyingKey, jwkAlgorithm } = require('./keys')
 const {
   preparedVerifier,
+  forKey,
   policyOptions,
   policyKey,
   parsePayload,
@@ -115,11 +116,12 @@ function verifierId(verifier) {
 function innerVerifier(options) {
   if (options.verify === undefined) return null
   const { key, ...rest } = options.verify
+  jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
   const entry = verifyingKey(key)
   if (entry.type === 'secret' && entry.pemText)
     throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
   if (entry.native === null) throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
-  const verifier = preparedVerifier(entry, { ...claimOptions(options), ...rest }, optionError)
+  const verifier = preparedVerifier(entry, forKey(key, entry, { ...claimOptions(options), ...rest }), optionError)
   // The signature inside is checked in the same native call as the decryption: node:crypto's check for RSA keys
   // under 2048 bits cannot take part in it.
   if (verifier.handle === undefined) {
@@ -142,6 +144,7 @@ function nativeSettings(entry, options) {
 function decryptionEntry(key) {
   if (key === undefined || key === null || key === '')
     throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
+  jwkAlgorithm(key, 'decrypt', 'decryption key')
   const entry = decryptionKey(key)
   if (entry.type === 'secret' && entry.pemText)
     throw tokenError('ERR_KEY_INVALID', 'decryption key is not valid key material')
@@ -257,8 +260,13 @@ function keyFromFunction(key, token) {
   }
 }
 
+// A JWK with an `alg` of its own decrypts that key management algorithm alone, of those allowed.
 function decrypterFor(key, options) {
-  return nativeDecrypter(decryptionEntry(key), options)
+  const entry = decryptionEntry(key)
+  const alg = jwkAlgorithm(key, 'decrypt', 'decryption key')
+  if (alg === undefined) return nativeDecrypter(entry, options)
+  const algorithms = (options.algorithms ?? defaultAlgorithms(entry)).filter((a) => a === alg)
+  return nativeDecrypter(entry, { ...options, algorithms })
 }
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'

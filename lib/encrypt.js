@@ -4,6 +4,7 @@
 // is encrypted (a nested JWT, `cty: "JWT"`).
 
 const { encryptionKey, KEY_MANAGEMENT, CONTENT_ENCRYPTION } = require('./jwe-keys')
+const { checkJwkAlgorithm } = require('./keys')
 const {
   isPlainObject,
   isBuffer,
@@ -139,6 +140,7 @@ function compile(key, options) {
   if (key === undefined || key === null || key === '') {
     throw tokenError('ERR_KEY_REQUIRED', 'encryption key must have a value')
   }
+  checkJwkAlgorithm(key, 'encrypt', 'encryption key', options.algorithm)
   const entry = encryptionKey(key)
   const encrypter = nativeEncrypter(entry, options)
   const header = headerText(options)

@@ -75,6 +75,42 @@ function octSecret(k) {
   return createSecretKey(Buffer.from(k, 'base64url'))
 }
 
+// RFC 7517 §4.2–4.4 and RFC 8725 §3.1: a JWK given as the key (`{ key: jwk, format: 'jwk' }`) serves only what its
+// own members allow. `use` must be the operation's ("sig" to sign or verify, "enc" to encrypt or decrypt), and
+// `key_ops` must name it; `alg`, when there is one, is the one algorithm the key serves, returned for the caller to
+// narrow its algorithms to. Undefined for any other key, and for a JWK without `alg`.
+const JWK_OPERATIONS = {
+  sign: ['sig', ['sign']],
+  verify: ['sig', ['verify']],
+  encrypt: ['enc', ['encrypt', 'wrapKey', 'deriveKey', 'deriveBits']],
+  decrypt: ['enc', ['decrypt', 'unwrapKey', 'deriveKey', 'deriveBits']],
+}
+function jwkAlgorithm(input, operation, role) {
+  if (input === null || typeof input !== 'object' || input.format !== 'jwk') return undefined
+  const jwk = input.key
+  if (jwk === null || typeof jwk !== 'object') return undefined
+  const { use, key_ops: ops, alg } = jwk
+  const [purpose, allowed] = JWK_OPERATIONS[operation]
+  if (use !== undefined && use !== purpose) {
+    throw tokenError('ERR_KEY_INVALID', `${role} is a JWK whose "use" is not "${purpose}"`)
+  }
+  if (ops !== undefined && !(Array.isArray(ops) && ops.some((op) => allowed.includes(op)))) {
+    throw tokenError('ERR_KEY_INVALID', `${role} is a JWK whose "key_ops" do not include "${allowed[0]}"`)
+  }
+  if (alg !== undefined && typeof alg !== 'string') {
+    throw tokenError('ERR_KEY_INVALID', `${role} is a JWK whose "alg" is not a string`)
+  }
+  return alg
+}
+
+// A signer's algorithm against the JWK's own `alg` (jwkAlgorithm).
+function checkJwkAlgorithm(input, operation, role, alg) {
+  const own = jwkAlgorithm(input, operation, role)
+  if (own !== undefined && own !== alg) {
+    throw tokenError('ERR_KEY_TYPE_MISMATCH', `${role} is a JWK for "alg" ${own}, not ${alg}`)
+  }
+}
+
 function fromOctJwk(input, role) {
   try {
     return octSecret(input.key.k)
@@ -355,6 +391,8 @@ module.exports = {
   verifyingKey,
   defaultAlgorithms,
   octSecret,
+  jwkAlgorithm,
+  checkJwkAlgorithm,
   HS_ALGS,
   makeCache,
   CACHE_LIMIT,

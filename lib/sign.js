@@ -5,7 +5,7 @@
 const { types } = require('node:util')
 const native = require('./native')
 const { Cancellation } = native
-const { signingKey } = require('./keys')
+const { signingKey, checkJwkAlgorithm } = require('./keys')
 const { legacySigner } = require('./legacy-rsa')
 const { boundSigner } = require('./handles')
 const { timespan } = require('./timespan')
@@ -300,7 +300,10 @@ function prepare(payload, secretOrPrivateKey, options) {
   }
   const entry = secretOrPrivateKey != null ? signingKey(secretOrPrivateKey) : null
   // jsonwebtoken's order: key kind, payload, options, and only then an unknown algorithm.
-  if (entry !== null && typeof header.alg === 'string') checkKeyKind(entry, header.alg, options)
+  if (entry !== null && typeof header.alg === 'string') {
+    checkJwkAlgorithm(secretOrPrivateKey, 'sign', 'secretOrPrivateKey', header.alg)
+    checkKeyKind(entry, header.alg, options)
+  }
   payload = checkPayload(payload, options, isObjectPayload)
   validateOptions(options)
   const alg = algorithmOf(header)

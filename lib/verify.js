@@ -3,7 +3,7 @@
 // algorithm, key fit, signature, claims) run in Rust on a verifier prepared once per key and options.
 
 const native = require('./native')
-const { verifyingKey, defaultAlgorithms } = require('./keys')
+const { verifyingKey, defaultAlgorithms, jwkAlgorithm } = require('./keys')
 const { legacyVerifier } = require('./legacy-rsa')
 const { boundVerifier } = require('./handles')
 const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
@@ -320,6 +320,7 @@ function checkStructure(token, hasKey) {
 function keyEntry(token, key) {
   if (!key) return null
   try {
+    jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
     const entry = verifyingKey(key)
     if (entry.type === 'secret' && entry.pemText)
       throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
@@ -359,9 +360,18 @@ function now(options) {
   return options.clockTimestamp || Math.floor(Date.now() / 1000)
 }
 
+// The options for a key: a JWK with an `alg` of its own verifies that algorithm alone, of those allowed (none
+// when they do not include it: every token is then "invalid algorithm").
+function forKey(key, entry, options) {
+  const alg = jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
+  if (alg === undefined) return options
+  return { ...options, algorithms: (options.algorithms ?? defaultAlgorithms(entry)).filter((a) => a === alg) }
+}
+
 // verify() with a key in hand (not a key function).
 function verifyWithKey(token, key, options, clockTimestamp) {
-  return runVerifier(nativeVerifier(keyEntry(token, key), options), token, options, clockTimestamp)
+  const entry = keyEntry(token, key)
+  return runVerifier(nativeVerifier(entry, forKey(key, entry, options)), token, options, clockTimestamp)
 }
 
 function runVerifier(verifier, token, options, clockTimestamp) {
@@ -518,7 +528,7 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
     const clockTimestamp = now(options)
     checkToken(token)
     const entry = keyEntry(token, secretOrPublicKey)
-    const verifier = nativeVerifier(entry, options)
+    const verifier = nativeVerifier(entry, forKey(secretOrPublicKey, entry, options))
     if (entry === null || entry.type === 'secret') {
       return Promise.resolve(runVerifier(verifier, token, options, clockTimestamp))
     }
@@ -531,6 +541,7 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
 }
 
 module.exports = {
+  forKey,
   verify,
   verifyAsync,
   nativeVerifier,

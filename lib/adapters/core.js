@@ -83,6 +83,16 @@ function uncompiledVerifier(key, verifyOptions) {
   return { verify: (token) => verify(token, key, verifyOptions) }
 }
 
+// Whether `key` is a JWK (`{ key: jwk, format: 'jwk' }`) that says what it may serve.
+function hasJwkRules(key) {
+  const jwk = key.format === 'jwk' ? key.key : undefined
+  return (
+    jwk !== null &&
+    typeof jwk === 'object' &&
+    (jwk.use !== undefined || jwk.key_ops !== undefined || jwk.alg !== undefined)
+  )
+}
+
 // What is compiled for a key (a verifier), once per key content: keyed by the key's entry in ringjwt's key cache
 // (lib/keys.js), which finds a key by its content (strings by their text; bytes, KeyObjects and `{ key, passphrase }`
 // by a keyed digest), so a secret function that returns a new Buffer, KeyObject or PEM string with the same key on
@@ -94,6 +104,8 @@ function perKeyContent(make, fallback) {
     if (key === '' || key === null || (typeof key !== 'string' && typeof key !== 'object')) return fallback(key)
     let entry
     try {
+      // A JWK's own `use`, `key_ops` and `alg` rule what it serves: it is not one of the keys of the same material.
+      if (hasJwkRules(key)) return fallback(key)
       entry = verifyingKey(key)
     } catch {
       return fallback(key)
