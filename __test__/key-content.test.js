@@ -280,6 +280,31 @@ describe('the cache is bounded and holds no secret', () => {
   })
 })
 
+// RFC 8725 §3.1: a public key's text that node:crypto cannot read as a key (spaces or other text before its
+// boundary on the same line) is still a key's text, not an HMAC secret anyone with the public key could sign with.
+describe('PEM text after other text on its line is never an HMAC secret', () => {
+  const pem = keys.rsa.publicPem
+  test.each([
+    ['70 spaces before it', `${' '.repeat(70)}${pem}`],
+    ['text before it, on one line', `key: ${pem.replace(/\n/g, ' ')}`],
+    ['a Buffer of it', Buffer.from(`${' '.repeat(70)}${pem}`)],
+  ])('%s', (_, key) => {
+    const token = jwt.sign({ sub: 'u1' }, 'x'.repeat(32))
+    expectError(
+      () => jwt.verify(token, key),
+      jwt.JsonWebTokenError,
+      'ERR_KEY_INVALID',
+      'secretOrPublicKey is not valid key material',
+    )
+    expectError(
+      () => jwt.sign({ sub: 'u1' }, key),
+      jwt.JsonWebTokenError,
+      'ERR_KEY_TYPE_MISMATCH',
+      'secretOrPrivateKey must be a symmetric key when using HS256',
+    )
+  })
+})
+
 // Odd key inputs, each made anew for every call: ringjwt gives jsonwebtoken 9's verdict on every one (the token,
 // or the error's class and message), the first time and when the same bytes come again, fresh or reused.
 describe('the same verdicts as jsonwebtoken on odd key inputs', () => {
@@ -308,9 +333,12 @@ describe('the same verdicts as jsonwebtoken on odd key inputs', () => {
       () => ({ key: keys.rsa.publicKey.export({ type: 'spki', format: 'der' }), format: 'der', type: 'spki' }),
     ],
   ]
-  // RFC 8725 §3.1: text that starts as PEM is never an HMAC secret here, where jsonwebtoken's sign() takes a public
-  // key's PEM, which createPrivateKey cannot parse, as one (the one verdict that differs, fresh or reused).
+  // RFC 8725 §3.1: text that holds a PEM boundary line is never an HMAC secret here, where jsonwebtoken's sign()
+  // takes a public key's PEM, which createPrivateKey cannot parse, as one (the one verdict that differs, fresh or
+  // reused).
   const PUBLIC_PEM_TEXT = new Set([
+    'a Buffer: lines of text, then a public PEM',
+    'a Buffer: the marker mid-line, then a public PEM',
     'a Buffer: a public PEM with CRLF',
     'a Buffer: a PKCS#1 public PEM',
     'a Uint8Array: a public PEM',

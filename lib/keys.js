@@ -14,9 +14,11 @@ const CACHE_LIMIT = 1000
 const MIN_RSA_BITS = 2048
 const NO_BYTES = Buffer.alloc(0)
 
+// Whether a secret's bytes hold a PEM boundary line anywhere (`-----BEGIN PUBLIC KEY-----`, after spaces or other
+// text that kept node:crypto from reading it as a key, say): such text is a key's, never an HMAC secret.
+const PEM_BOUNDARY = /-----BEGIN [A-Z0-9 ]+-----/
 function isPemText(bytes) {
-  const text = bytes.subarray(0, 64).toString('latin1').trimStart()
-  return text.startsWith('-----BEGIN')
+  return PEM_BOUNDARY.test(bytes.toString('latin1'))
 }
 
 function isOctJwk(input) {
