@@ -55,6 +55,7 @@ const {
   signatureFingerprint,
   timeOrderedId,
   REFUSALS,
+  clock,
 } = require('./session-store')
 
 const DEFAULT_PREFIX = 'ringjwt:session:'
@@ -270,7 +271,7 @@ function createRedisSessionStore(client, options) {
       const meta = metadataJson(metadata) ?? ''
       subjectOf(subject)
       const { jkt, sign } = issueOptions(options)
-      const now = Date.now()
+      const now = clock()
       const id = timeOrderedId(now)
       const jti = crypto.randomUUID()
       const refreshToken = newRefreshToken(id)
@@ -288,7 +289,7 @@ function createRedisSessionStore(client, options) {
       if (id === null) throw refusal('refresh_token_invalid')
       const next = newRefreshToken(id)
       const jti = crypto.randomUUID()
-      const now = Date.now()
+      const now = clock()
       const digests = presentedDigests(refreshToken, jkt)
       const nextDigest = refreshDigest(next, jkt).toString('hex')
       const rotate = (presented, signature) => {
@@ -335,7 +336,7 @@ function createRedisSessionStore(client, options) {
         4,
       )
       // The same order of checks as the in-process store (src/session.rs `check`).
-      const now = Date.now()
+      const now = clock()
       if (subject === null) throw refusal('session_unknown')
       if (expires === null) {
         const [ended, until] = replyFields(await call((redis) => redis.hmGet(key, ['ended', 'until'])), 2)
@@ -354,16 +355,18 @@ function createRedisSessionStore(client, options) {
     },
     async get(id) {
       if (typeof id !== 'string') return null
+      clock()
       const fields = await call((redis) => redis.hmGet(sessionKey(id), VIEW_FIELDS))
-      return liveView(id, undefined, fields, Date.now())
+      return liveView(id, undefined, fields, clock())
     },
 
     async list(subject) {
       subjectOf(subject)
+      clock() // a clock without a finite time is refused as such, not as the store's failure
       return call(async (redis) => {
         const ids = replyStrings(await redis.sMembers(subjectKey(subject)))
         const records = await Promise.all(ids.map((id) => redis.hmGet(sessionKey(id), VIEW_FIELDS)))
-        const now = Date.now()
+        const now = clock()
         const views = []
         const gone = []
         ids.forEach((id, i) => {
@@ -380,15 +383,17 @@ function createRedisSessionStore(client, options) {
 
     async end(id) {
       if (typeof id !== 'string') return false
-      return revoking([sessionKey(id)], async (redis) => (await endSession(redis, id, Date.now())) === 1)
+      clock()
+      return revoking([sessionKey(id)], async (redis) => (await endSession(redis, id, clock())) === 1)
     },
 
     async endAll(subject) {
       subjectOf(subject)
+      clock()
       const ids = replyStrings(await call((redis) => redis.sMembers(subjectKey(subject))))
       if (ids.length === 0) return 0
       return revoking(ids.map(sessionKey), async (redis) => {
-        const now = Date.now()
+        const now = clock()
         const ended = await Promise.all(ids.map((id) => endSession(redis, id, now)))
         // Only the ids seen here leave the index, and of those not one whose login may still be writing its
         // session (LOGIN_MARGIN): a session started meanwhile stays listed.

@@ -16,7 +16,7 @@ const { optionError } = require('./errors')
 const { UnauthorizedError } = require('./express')
 const { isPlainObject, stringify } = require('./sign')
 const { lifetimeSeconds } = require('./timespan')
-const { knownOptions, checkClockTolerance } = require('./token-store')
+const { knownOptions, checkClockTolerance, clock } = require('./token-store')
 
 // Each default once, here. Access tokens short, so that a session's end takes effect within minutes even for
 // a client that never calls the server; sessions that survive a week away, and never a month.
@@ -246,16 +246,6 @@ function checkedClaims(args) {
   return { sid, jti, sub, signature: typeof signature === 'string' ? signature : undefined }
 }
 
-// The time every method runs at, in milliseconds: Date.now(), which fake timers set. A clock replaced by one that
-// answers no finite number is the caller's mistake, said so rather than passed to the store.
-function clock() {
-  const now = Date.now()
-  if (typeof now !== 'number' || !Number.isFinite(now)) {
-    throw optionError('Date.now() must return a finite number of milliseconds: the store reads the time there')
-  }
-  return now
-}
-
 // Methods return plain values; `await` works on them too, so code written for the Redis store runs unchanged.
 function createSessionStore(options) {
   const settings = sessionOptions(options)
@@ -342,6 +332,7 @@ function createSessionStore(options) {
 }
 
 module.exports = {
+  clock,
   createSessionStore,
   sessionOptions,
   SESSION_OPTIONS,

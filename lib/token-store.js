@@ -43,13 +43,18 @@ function checkClockTolerance(seconds) {
   }
 }
 
-// The time, from Date.now() (which fake timers set); a clock that answers no finite number is refused by name.
-function nowSeconds() {
+// The time every store method runs at, in milliseconds: Date.now(), which fake timers set. A clock replaced by one
+// that answers no finite number is the caller's mistake, said so rather than passed on to the store.
+function clock() {
   const now = Date.now()
   if (typeof now !== 'number' || !Number.isFinite(now)) {
     throw optionError('Date.now() must return a finite number of milliseconds: the store reads the time there')
   }
-  return now / 1000
+  return now
+}
+
+function nowSeconds() {
+  return clock() / 1000
 }
 
 // The payload of what revoke() is given: a token string (decoded, not verified), a `{ header, payload }` pair as
@@ -82,7 +87,7 @@ function revocationOf(tokenOrPayload, clockTolerance) {
 // them has expired.
 function cutoffOf(sub, when, { clockTolerance, maxTokenLifetime }) {
   if (typeof sub !== 'string' || sub === '') throw optionError('revokeAllFor() expects "sub" to be a non-empty string')
-  const time = when instanceof Date ? when.getTime() : when === undefined ? Date.now() : when
+  const time = when instanceof Date ? when.getTime() : when === undefined ? clock() : when
   if (typeof time !== 'number' || !Number.isFinite(time)) {
     throw optionError('revokeAllFor() expects "when" to be a Date or a number of milliseconds since the epoch')
   }
@@ -140,6 +145,7 @@ function createTokenStore(options) {
 }
 
 module.exports = {
+  clock,
   createTokenStore,
   storeOptions,
   knownOptions,

@@ -124,6 +124,34 @@ function sessionStoreBehaviour(newStore) {
     ])('metadata that is %s is a TypeError', async (_, metadata, message) => {
       await expectOptionError(() => newStore().create('u1', metadata), message)
     })
+
+    test('a clock that answers no finite time is a TypeError, before the store is asked', async () => {
+      const store = newStore()
+      const { refreshToken } = await store.create('u1')
+      const message = 'Date.now() must return a finite number of milliseconds: the store reads the time there'
+      for (const value of [NaN, Infinity]) {
+        const spy = jest.spyOn(Date, 'now').mockReturnValue(value)
+        try {
+          for (const [name, run] of [
+            ['create', () => store.create('u1')],
+            ['refresh', () => store.refresh(refreshToken)],
+            ['list', () => store.list('u1')],
+            ['end', () => store.end('an-id')],
+            ['endAll', () => store.endAll('u1')],
+          ]) {
+            const err = await failure(run)
+            expect({ name, error: err?.constructor.name, code: err?.code, message: err?.message }).toEqual({
+              name,
+              error: 'TypeError',
+              code: 'ERR_JWT_INVALID_OPTION',
+              message,
+            })
+          }
+        } finally {
+          spy.mockRestore()
+        }
+      }
+    })
   })
 
   describe('isRevoked: the check the middleware runs', () => {
