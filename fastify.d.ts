@@ -263,13 +263,13 @@ declare namespace fastifyJwt {
     }
     trusted?: (request: FastifyRequest, decodedToken: { [k: string]: any }) => boolean | Promise<boolean>
     /**
-     * ringjwt's: asked after `trusted` with the verified token (`{ header, payload }` when `complete`, else
-     * `{ payload }`). A truthy answer refuses the request (401 FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED); an error it
-     * throws is the answer, as a session store's refusals (`session_ended`, …). `sessions.isRevoked` fits.
+     * ringjwt's: asked after `trusted` with the verified token, `{ header, payload, signature }` (the complete
+     * result when `complete`). A truthy answer refuses the request (401 FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED); an
+     * error it throws is the answer, as a session store's refusals (`session_ended`, …). `sessions.isRevoked` fits.
      */
     isRevoked?: (
       request: FastifyRequest,
-      token: { header?: JwtHeader; payload: any },
+      token: { header: JwtHeader; payload: any; signature: string },
     ) => boolean | undefined | Promise<boolean | undefined>
     formatUser?: (payload: SignPayloadType) => UserType
     jwtDecode?: string

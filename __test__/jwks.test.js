@@ -378,3 +378,54 @@ describe('a JWK given as the key: its use, key_ops and alg', () => {
     }
   })
 })
+
+// What WebCrypto writes when it exports a key (`key_ops` from the key's usages, an empty list for an ECDH public key;
+// `alg` "A256GCM" for an AES-GCM key, "Ed25519" for an Ed25519 key): each serves what it was made for.
+describe('JWKs exported by WebCrypto', () => {
+  const { subtle } = require('node:crypto').webcrypto
+  const K = (jwk) => ({ key: jwk, format: 'jwk' })
+  const exported = async (algorithm, usages) => {
+    const made = await subtle.generateKey(algorithm, true, usages)
+    const [publicKey, privateKey] = made.publicKey ? [made.publicKey, made.privateKey] : [made, made]
+    return { pub: await subtle.exportKey('jwk', publicKey), priv: await subtle.exportKey('jwk', privateKey) }
+  }
+  const RSA = { modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }
+
+  test.each([
+    ['Ed25519', { name: 'Ed25519' }, 'EdDSA'],
+    ['ECDSA P-256', { name: 'ECDSA', namedCurve: 'P-256' }, 'ES256'],
+    ['RSASSA-PKCS1-v1_5', { name: 'RSASSA-PKCS1-v1_5', ...RSA }, 'RS256'],
+    ['HMAC', { name: 'HMAC', hash: 'SHA-256' }, 'HS256'],
+  ])(
+    '%s signs and verifies, with its public or its private JWK, directly and from a set',
+    async (_, algorithm, alg) => {
+      const { pub, priv } = await exported(algorithm, ['sign', 'verify'])
+      const token = jwt.sign({ sub: 'u1' }, K(priv), { algorithm: alg })
+      expect(jwt.verify(token, K(pub))).toMatchObject({ sub: 'u1' })
+      expect(jwt.verify(token, K(priv))).toMatchObject({ sub: 'u1' })
+      if (alg !== 'HS256')
+        await expect(verifyWith(token, jwt.createLocalJwks({ keys: [pub] }))).resolves.toMatchObject({ sub: 'u1' })
+    },
+  )
+
+  test.each([
+    ['ECDH P-256', { name: 'ECDH', namedCurve: 'P-256' }, ['deriveBits'], { algorithm: 'ECDH-ES+A256KW' }],
+    ['RSA-OAEP', { name: 'RSA-OAEP', ...RSA }, ['encrypt', 'decrypt'], { algorithm: 'RSA-OAEP-256' }],
+    ['AES-KW', { name: 'AES-KW', length: 256 }, ['wrapKey', 'unwrapKey'], { algorithm: 'A256KW' }],
+    ['AES-GCM', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt'], { algorithm: 'dir', encryption: 'A256GCM' }],
+  ])('%s encrypts and decrypts', async (_, algorithm, usages, options) => {
+    const { pub, priv } = await exported(algorithm, usages)
+    const token = jwt.encrypt({ sub: 'u1' }, K(pub), options)
+    expect(jwt.decrypt(token, K(priv))).toMatchObject({ sub: 'u1' })
+  })
+
+  test('an AES-GCM key serves its own content encryption alone', async () => {
+    const { pub } = await exported({ name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt'])
+    expectError(
+      () => jwt.encrypt({ sub: 'u1' }, K(pub), { algorithm: 'dir', encryption: 'A128CBC-HS256' }),
+      JsonWebTokenError,
+      'ERR_KEY_TYPE_MISMATCH',
+      'encryption key is a JWK for "alg" A256GCM, not A128CBC-HS256',
+    )
+  })
+})

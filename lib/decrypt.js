@@ -260,13 +260,18 @@ function keyFromFunction(key, token) {
   }
 }
 
-// A JWK with an `alg` of its own decrypts that key management algorithm alone, of those allowed.
+// A JWK with an `alg` of its own decrypts that key management algorithm alone, of those allowed; a `dir` key's
+// `alg` names its content encryption (as jose reads it), which it alone then decrypts.
 function decrypterFor(key, options) {
   const entry = decryptionEntry(key)
   const alg = jwkAlgorithm(key, 'decrypt', 'decryption key')
   if (alg === undefined) return nativeDecrypter(entry, options)
-  const algorithms = (options.algorithms ?? defaultAlgorithms(entry)).filter((a) => a === alg)
-  return nativeDecrypter(entry, { ...options, algorithms })
+  const allowed = options.algorithms ?? defaultAlgorithms(entry)
+  if (CONTENT_ENCRYPTION.includes(alg)) {
+    const encryptions = (options.encryptions ?? CONTENT_ENCRYPTION).filter((enc) => enc === alg)
+    return nativeDecrypter(entry, { ...options, algorithms: allowed.filter((a) => a === 'dir'), encryptions })
+  }
+  return nativeDecrypter(entry, { ...options, algorithms: allowed.filter((a) => a === alg) })
 }
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'

@@ -140,7 +140,7 @@ function compile(key, options) {
   if (key === undefined || key === null || key === '') {
     throw tokenError('ERR_KEY_REQUIRED', 'encryption key must have a value')
   }
-  checkJwkAlgorithm(key, 'encrypt', 'encryption key', options.algorithm)
+  checkJwkAlgorithm(key, 'encrypt', 'encryption key', options.algorithm, options.encryption ?? DEFAULT_ENCRYPTION)
   const entry = encryptionKey(key)
   const encrypter = nativeEncrypter(entry, options)
   const header = headerText(options)

@@ -151,12 +151,14 @@ const SEPARATOR = '\x1f'
 // What Node-API reports when a string is longer than V8 can make one (about 2^29 characters).
 const STRING_TOO_LONG = /^Failed to (?:create a JS string|convert rust `String` into napi `string`)/
 
+function tooLarge() {
+  return tokenError('ERR_JWT_TOO_LARGE', 'the token would be longer than the longest string JavaScript holds')
+}
+
 function fromNative(err) {
   const raw = err?.message
   if (typeof raw !== 'string') return err
-  if (STRING_TOO_LONG.test(raw)) {
-    return tokenError('ERR_JWT_TOO_LARGE', 'the token would be longer than the longest string JavaScript holds')
-  }
+  if (STRING_TOO_LONG.test(raw)) return tooLarge()
   const parts = raw.split(SEPARATOR)
   const code = parts[0]
   if (parts.length < 2 || !(code in codes)) return err
@@ -184,6 +186,7 @@ function keyFunctionError(err, what) {
 
 module.exports = {
   codes,
+  tooLarge,
   keyFunctionError,
   textOf,
   JsonWebTokenError,

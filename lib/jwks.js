@@ -7,7 +7,7 @@ const { KeyObject, createPrivateKey, createPublicKey } = require('node:crypto')
 const { JsonWebTokenError, tokenError, optionError, textOf } = require('./errors')
 const { isPlainObject } = require('./sign')
 const { KEY_MANAGEMENT } = require('./jwe-keys')
-const { octSecret } = require('./keys')
+const { octSecret, jwsAlgorithm } = require('./keys')
 
 // The key type and curve each algorithm needs (RFC 7518 §3.1, RFC 8037 §3.1).
 const ALGORITHM_KEYS = {
@@ -169,6 +169,12 @@ function importSet(jwks) {
   return keys
 }
 
+// A key's own `alg` against a header's: the same, or RFC 9864's "Ed25519" for EdDSA, or, for a `dir` key, the
+// content encryption it serves (as jose reads it).
+function algorithmFits(own, header) {
+  return own === undefined || jwsAlgorithm(own) === header.alg || (header.alg === 'dir' && own === header.enc)
+}
+
 // The members of a private or secret JWK (RFC 7518 §6).
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
@@ -185,9 +191,7 @@ function select(keys, header) {
     .filter((entry) => entry[usage] !== undefined)
     .filter(
       ({ jwk }) =>
-        (header.kid === undefined || jwk.kid === header.kid) &&
-        (jwk.alg === undefined || jwk.alg === header.alg) &&
-        fits(jwk, header.alg),
+        (header.kid === undefined || jwk.kid === header.kid) && algorithmFits(jwk.alg, header) && fits(jwk, header.alg),
     )
   if (candidates.length === 0) {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')

@@ -79,14 +79,17 @@ function octSecret(k) {
 
 // RFC 7517 §4.2–4.4 and RFC 8725 §3.1: a JWK given as the key (`{ key: jwk, format: 'jwk' }`) serves only what its
 // own members allow. `use` must be the operation's ("sig" to sign or verify, "enc" to encrypt or decrypt), and
-// `key_ops` must name it; `alg`, when there is one, is the one algorithm the key serves, returned for the caller to
-// narrow its algorithms to. Undefined for any other key, and for a JWK without `alg`.
+// `key_ops`, when it names any, one of the operation's (a private key's "sign" serves verify through its public
+// half; WebCrypto writes an empty list for keys without usages, an ECDH public key's); `alg`, when there is one,
+// is the one algorithm the key serves, returned for the caller to narrow its algorithms to (RFC 9864's "Ed25519"
+// is EdDSA here, the only EdDSA served). Undefined for any other key, and for a JWK without `alg`.
 const JWK_OPERATIONS = {
   sign: ['sig', ['sign']],
-  verify: ['sig', ['verify']],
+  verify: ['sig', ['verify', 'sign']],
   encrypt: ['enc', ['encrypt', 'wrapKey', 'deriveKey', 'deriveBits']],
   decrypt: ['enc', ['decrypt', 'unwrapKey', 'deriveKey', 'deriveBits']],
 }
+const jwsAlgorithm = (alg) => (alg === 'Ed25519' ? 'EdDSA' : alg)
 function jwkAlgorithm(input, operation, role) {
   if (input === null || typeof input !== 'object' || input.format !== 'jwk') return undefined
   const jwk = input.key
@@ -96,21 +99,24 @@ function jwkAlgorithm(input, operation, role) {
   if (use !== undefined && use !== purpose) {
     throw tokenError('ERR_KEY_INVALID', `${role} is a JWK whose "use" is not "${purpose}"`)
   }
-  if (ops !== undefined && !(Array.isArray(ops) && ops.some((op) => allowed.includes(op)))) {
+  if (ops !== undefined && !(Array.isArray(ops) && (ops.length === 0 || ops.some((op) => allowed.includes(op))))) {
     throw tokenError('ERR_KEY_INVALID', `${role} is a JWK whose "key_ops" do not include "${allowed[0]}"`)
   }
   if (alg !== undefined && typeof alg !== 'string') {
     throw tokenError('ERR_KEY_INVALID', `${role} is a JWK whose "alg" is not a string`)
   }
-  return alg
+  return purpose === 'sig' ? jwsAlgorithm(alg) : alg
 }
 
-// A signer's algorithm against the JWK's own `alg` (jwkAlgorithm).
-function checkJwkAlgorithm(input, operation, role, alg) {
+// A signer's or an encrypter's algorithm against the JWK's own `alg` (jwkAlgorithm). A `dir` key names the
+// content encryption it serves, `encryption` (as jose reads it).
+function checkJwkAlgorithm(input, operation, role, alg, encryption) {
   const own = jwkAlgorithm(input, operation, role)
-  if (own !== undefined && own !== alg) {
-    throw tokenError('ERR_KEY_TYPE_MISMATCH', `${role} is a JWK for "alg" ${own}, not ${alg}`)
-  }
+  if (own === undefined || own === alg || (alg === 'dir' && own === encryption)) return
+  throw tokenError(
+    'ERR_KEY_TYPE_MISMATCH',
+    `${role} is a JWK for "alg" ${own}, not ${alg === 'dir' ? encryption : alg}`,
+  )
 }
 
 function fromOctJwk(input, role) {
@@ -394,6 +400,7 @@ module.exports = {
   defaultAlgorithms,
   octSecret,
   jwkAlgorithm,
+  jwsAlgorithm,
   checkJwkAlgorithm,
   HS_ALGS,
   makeCache,

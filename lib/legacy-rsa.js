@@ -9,7 +9,7 @@
 const crypto = require('node:crypto')
 const native = require('./native')
 const { boundSigner } = require('./handles')
-const { tokenError } = require('./errors')
+const { tokenError, tooLarge } = require('./errors')
 
 const HASHES = {
   RS256: 'sha256',
@@ -32,6 +32,16 @@ function keyOptions(keyObject, alg) {
 }
 
 // The native signer's methods, for a private key whose native checks (type, size allowed) passed for `alg`.
+// The token: `header.payload.` and the signature. Past the longest string V8 makes, the error is the native
+// signers' (ERR_JWT_TOO_LARGE), not V8's RangeError.
+function token(prefix, signature) {
+  try {
+    return prefix + signature.toString('base64url')
+  } catch (err) {
+    throw err instanceof RangeError ? tooLarge() : err
+  }
+}
+
 function legacySigner(keyObject, alg, bits) {
   const unsigned = boundSigner(native.unsecuredSigner())
   const key = keyOptions(keyObject, alg)
@@ -42,12 +52,17 @@ function legacySigner(keyObject, alg, bits) {
     throw tokenError('ERR_KEY_TOO_SMALL', `a ${bits}-bit RSA key is too small for ${alg}`)
   }
   // `unsigned` writes `header.payload.`: the signing input and the separator before the signature.
-  const finish = (prefix) => prefix + crypto.sign(hash, Buffer.from(prefix.slice(0, -1)), key).toString('base64url')
+  const finish = (prefix) => token(prefix, crypto.sign(hash, Buffer.from(prefix.slice(0, -1)), key))
   const finishAsync = (prefix) =>
     new Promise((resolve, reject) => {
-      crypto.sign(hash, Buffer.from(prefix.slice(0, -1)), key, (err, signature) =>
-        err ? reject(err) : resolve(prefix + signature.toString('base64url')),
-      )
+      crypto.sign(hash, Buffer.from(prefix.slice(0, -1)), key, (err, signature) => {
+        if (err) return reject(err)
+        try {
+          resolve(token(prefix, signature))
+        } catch (failure) {
+          reject(failure)
+        }
+      })
     })
   return {
     sign: (header, payload) => finish(unsigned.sign(header, payload)),

@@ -377,7 +377,8 @@ function createRedisSessionStore(client, options) {
         // An ended or expired session never becomes live again: its index entry can go (one not written yet may
         // be a login under way: see LOGIN_MARGIN).
         if (gone.length > 0) await redis.sRem(subjectKey(subject), gone)
-        return views.sort((a, b) => a.createdAt - b.createdAt)
+        // Oldest first; logins of one millisecond in the order of their ids (timeOrderedId).
+        return views.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       })
     },
 

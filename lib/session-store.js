@@ -72,17 +72,17 @@ function subjectOf(subject) {
 function metadataJson(metadata) {
   if (metadata === undefined || metadata === null) return null
   if (!isPlainObject(metadata)) throw optionError('"metadata" must be a plain object')
-  // A function would be dropped from the JSON unseen: most often `create(subject, { sign })`, the options given as
-  // the metadata.
-  for (const name of Object.keys(metadata)) {
-    if (typeof metadata[name] !== 'function' || name === 'toJSON') continue
-    throw optionError(
-      name === 'sign'
-        ? '"sign" is an option: create(subject, metadata, { sign }) takes it third, after the metadata ({} for none)'
-        : `"metadata" must be JSON: its "${name}" is a function`,
-    )
-  }
-  const json = stringify(metadata, 'ERR_JWT_INVALID_OPTION')
+  const json = stringify(metadata, 'ERR_JWT_INVALID_OPTION', function jsonOnly(name, value) {
+    // JSON would drop a function or a Symbol unseen, at any depth: most often `create(subject, { sign })`, the
+    // options given where the metadata goes. Each value is read once, by JSON.stringify itself.
+    if (typeof value !== 'function' && typeof value !== 'symbol') return value
+    if (name === 'sign' && this === metadata) {
+      throw optionError(
+        '"sign" is an option: create(subject, metadata, { sign }) takes it third, after the metadata ({} for none)',
+      )
+    }
+    throw optionError(`"metadata" must be JSON: its "${name}" is a ${typeof value}`)
+  })
   // What is stored is the JSON text, so it must be an object's (a `toJSON` may return anything, or nothing).
   if (typeof json !== 'string' || json[0] !== '{') throw optionError('"metadata" must be a plain object')
   if (Buffer.byteLength(json) > MAX_METADATA_BYTES) {
@@ -92,11 +92,19 @@ function metadataJson(metadata) {
 }
 
 // A session id that says when its login began, which the Redis store reads back (lib/redis-session-store.js): a
-// version 7 UUID (RFC 9562), the epoch milliseconds in its first 48 bits, 74 random bits after them.
+// version 7 UUID (RFC 9562), the epoch milliseconds in its first 48 bits, then a 12-bit count of the ids this
+// process made before in the same millisecond (RFC 9562 §6.2, method 1), so that ids sort in the order of their
+// logins, then 62 random bits.
+let lastMs = -1
+let sequence = 0
 function timeOrderedId(ms) {
+  const at = Math.min(Math.max(Math.trunc(ms), 0), 2 ** 48 - 1)
+  sequence = at === lastMs ? (sequence + 1) & 0xfff : 0
+  lastMs = at
   const bytes = crypto.randomBytes(16)
-  bytes.writeUIntBE(Math.min(Math.max(Math.trunc(ms), 0), 2 ** 48 - 1), 0, 6)
-  bytes[6] = (bytes[6] & 0x0f) | 0x70
+  bytes.writeUIntBE(at, 0, 6)
+  bytes[6] = 0x70 | (sequence >> 8)
+  bytes[7] = sequence & 0xff
   bytes[8] = (bytes[8] & 0x3f) | 0x80
   const hex = bytes.toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`

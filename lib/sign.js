@@ -131,9 +131,9 @@ function algorithmOf(header) {
 
 // JSON.stringify with its own TypeErrors (a cycle, a BigInt) given a ringjwt `code`; their class and message stay
 // jsonwebtoken's. An error the caller's code throws (a toJSON, a getter) passes unchanged.
-function stringify(value, code) {
+function stringify(value, code, replacer) {
   try {
-    return JSON.stringify(value)
+    return JSON.stringify(value, replacer)
   } catch (err) {
     if (!(err instanceof TypeError) || err.code !== undefined) throw err
     const error = new TypeError(err.message, { cause: err })

@@ -207,6 +207,8 @@ struct Session {
     subject: Box<str>,
     metadata: Option<Box<str>>,
     created_at: f64,
+    /// The store's count of sessions created before this one: the order of logins within one millisecond.
+    order: u64,
     last_used_at: f64,
     /// The earlier of the idle and the absolute deadline.
     expires_at: f64,
@@ -267,6 +269,8 @@ pub struct SessionStore {
     /// A set per subject, so that a record goes from it in one step whatever the subject's number of sessions.
     by_subject: HashMap<Box<str>, HashSet<Key>>,
     prune_at_len: usize,
+    /// Sessions created so far (each session's `order`).
+    created: u64,
 }
 
 impl SessionStore {
@@ -279,6 +283,7 @@ impl SessionStore {
             sessions: HashMap::new(),
             by_subject: HashMap::new(),
             prune_at_len: MIN_PRUNE_LEN,
+            created: 0,
         })
     }
 
@@ -314,6 +319,7 @@ impl SessionStore {
             subject: subject.into(),
             metadata: metadata.map(Into::into),
             created_at: now,
+            order: self.created,
             last_used_at: now,
             expires_at,
             absolute_expires_at,
@@ -326,6 +332,7 @@ impl SessionStore {
             session: session.view(),
             token_expires_at,
         };
+        self.created += 1;
         self.sessions.insert(key, session);
         self.by_subject
             .entry(subject.into())
@@ -488,17 +495,21 @@ impl SessionStore {
         self.live_view(&key_of(id), now)
     }
 
-    /// The live sessions of `subject`, oldest first.
+    /// The live sessions of `subject`, oldest first (in the order of their logins within one millisecond).
     pub fn list(&self, subject: &str, now: f64) -> Vec<SessionView> {
-        let mut views: Vec<SessionView> = self
+        let mut live: Vec<&Session> = self
             .by_subject
             .get(subject)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.live_view(key, now))
+            .filter_map(|key| self.live(key, now))
             .collect();
-        views.sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
-        views
+        live.sort_by(|a, b| {
+            a.created_at
+                .total_cmp(&b.created_at)
+                .then(a.order.cmp(&b.order))
+        });
+        live.into_iter().map(Session::view).collect()
     }
 
     /// Ends the live session `id`; false when there is none.
@@ -546,9 +557,13 @@ impl SessionStore {
         self.sessions.is_empty()
     }
 
-    fn live_view(&self, key: &Key, now: f64) -> Option<SessionView> {
+    fn live(&self, key: &Key, now: f64) -> Option<&Session> {
         let session = self.sessions.get(key)?;
-        (session.ended.is_none() && session.expires_at > now).then(|| session.view())
+        (session.ended.is_none() && session.expires_at > now).then_some(session)
+    }
+
+    fn live_view(&self, key: &Key, now: f64) -> Option<SessionView> {
+        self.live(key, now).map(Session::view)
     }
 
     fn end_live(&mut self, key: &Key, now: f64) -> bool {

@@ -121,6 +121,17 @@ function sessionStoreBehaviour(newStore) {
         { device: 'phone', onEnd: () => {} },
         '"metadata" must be JSON: its "onEnd" is a function',
       ],
+      [
+        'an object holding a function deeper down',
+        { device: { name: 'phone', onEnd: () => {} } },
+        '"metadata" must be JSON: its "onEnd" is a function',
+      ],
+      [
+        'an object holding a function in a list',
+        { hooks: [() => {}] },
+        '"metadata" must be JSON: its "0" is a function',
+      ],
+      ['an object holding a Symbol', { tag: Symbol('x') }, '"metadata" must be JSON: its "tag" is a symbol'],
     ])('metadata that is %s is a TypeError', async (_, metadata, message) => {
       await expectOptionError(() => newStore().create('u1', metadata), message)
     })
@@ -447,6 +458,13 @@ function sessionStoreBehaviour(newStore) {
       await store.create('u2')
       expect(await store.list('u1')).toEqual([a.session, b.session])
       expect(await store.list('nobody')).toEqual([])
+    })
+
+    test('logins of one millisecond are listed in the order they were made', async () => {
+      const store = newStore()
+      const made = []
+      for (let i = 0; i < 40; i++) made.push((await store.create('u1', { n: i })).session.id)
+      expect((await store.list('u1')).map((session) => session.id)).toEqual(made)
     })
 
     test('end refuses the session tokens as ended, then forgets it once they have expired', async () => {

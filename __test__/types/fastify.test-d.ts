@@ -25,6 +25,12 @@ app.register(fastifyJwt, {
   trusted: async (_request, decoded) => typeof decoded.sub === 'string',
 })
 
+// isRevoked of your own: the token's header, verified claims and signature.
+app.register(fastifyJwt, {
+  secret: 'a-secret-of-at-least-32-bytes-long!',
+  isRevoked: (_request, token) => token.signature.length === 0 || token.header.alg === 'none' || !token.payload.sub,
+})
+
 const keys: FastifyJWTOptions = {
   secret: { private: 'private PEM', public: 'public PEM' },
   sign: { algorithm: 'ES256', kid: 'k1' },
