@@ -105,6 +105,59 @@ describe.each(LIBRARIES)('%s on the Cluster', (library) => {
   })
 })
 
+// Resharding: while a primary moves a key's slot to another, a write may be redirected there (ASK), where no WAIT
+// of the store's asks the replicas. With minReplicas it is refused, whether the key has already moved or not.
+describe.each(LIBRARIES)('%s on the Cluster while a slot is moved', (library) => {
+  const connected = connectedClient(library, topology)
+  const { keySlot } = require('../lib/redis/slot')
+
+  test.each([
+    ['still on the primary moving it', false],
+    ['already moved to the primary importing it', true],
+  ])('with minReplicas, an end of a session %s is refused (ask)', async (_, moved) => {
+    const prefix = freshPrefix()
+    const sessions = createRedisSessionStore(connected(), { prefix, minReplicas: 1, replicaTimeout: 200 })
+    const login = await sessions.create('u1')
+    const key = `${prefix}{${login.session.id}}`
+    const slot = String(keySlot(key))
+    const source = await cluster.primaryFor(key)
+    const target = (await cluster.primaries()).find((node) => node !== source)
+    const [sourceId, targetId] = await Promise.all(
+      [source, target].map(async (node) => (await node.cli('cluster', 'myid')).trim()),
+    )
+    await target.cli('cluster', 'setslot', slot, 'importing', sourceId)
+    await source.cli('cluster', 'setslot', slot, 'migrating', targetId)
+    try {
+      if (moved) await source.cli('migrate', HOST, String(target.port), '', '0', '5000', 'keys', key)
+      const err = await rejected(sessions.end(login.session.id))
+      expect(err).toBeInstanceOf(StoreUnavailableError)
+      expect(err).toMatchObject({
+        code: 'ERR_STORE_UNAVAILABLE',
+        status: 503,
+        reason: 'ask',
+        message:
+          'Redis Cluster is moving the key between nodes: a write there cannot be confirmed on the replicas of the node that holds it. The request is refused.',
+      })
+    } finally {
+      // The move, finished (the key on the target), or called off (the key still on the source).
+      if (moved) {
+        for (const node of await cluster.primaries()) await node.cli('cluster', 'setslot', slot, 'node', targetId)
+      } else {
+        await Promise.all([source, target].map((node) => node.cli('cluster', 'setslot', slot, 'stable')))
+      }
+    }
+    // Refused before it was written; once the slot is settled the store finds where it is, and the end goes through.
+    let ended
+    for (let attempt = 0; ended === undefined && attempt < 50; attempt++) {
+      ended = await sessions.end(login.session.id).catch((err) => {
+        if (err.reason !== 'ask') throw err
+        return new Promise((resolve) => setTimeout(() => resolve(undefined), 100))
+      })
+    }
+    expect(ended).toBe(true)
+  })
+})
+
 // node-redis 6 and ioredis put a Cluster client's `keyPrefix` before every key, so the Cluster hashes the prefixed
 // key: the primary whose replicas a revoking write waits for is the one that holds that key.
 describe.each(['node-redis 6', 'ioredis 6', 'ioredis 5'])('%s on the Cluster with a keyPrefix', (library) => {

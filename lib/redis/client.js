@@ -69,6 +69,13 @@ function prefixOption(options, fallback) {
 
 const unavailable = (reason, message, cause) => new StoreUnavailableError(message, cause, reason)
 
+function migrating() {
+  return unavailable(
+    'ask',
+    'Redis Cluster is moving the key between nodes: a write there cannot be confirmed on the replicas of the node that holds it. The request is refused.',
+  )
+}
+
 function notConnected() {
   return unavailable('not_connected', 'Redis is not connected: the request is refused until it is back.')
 }
@@ -304,13 +311,29 @@ function redisCaller(client, options, who) {
 
   // WAIT (or WAITAOF) on the connection to each primary that took the write, after it: a reply counts the
   // replicas that have everything this connection wrote so far.
+  // On a Cluster, each primary must also hold the keys' slots, and not be moving them (resharding), before the write
+  // and after it: a write to a migrating slot may be redirected (ASK) to the node importing it, whose replicas the
+  // WAIT does not ask.
   async function revoking(keys, run) {
     if (minReplicas === 0 || keys.length === 0) return call(run)
-    const primaries = new Map(keys.map((key) => [link.primaryId(key), key]))
+    const primaries = new Map()
+    for (const key of keys) {
+      const id = link.primaryId(key)
+      primaries.set(id, [...(primaries.get(id) ?? []), key])
+    }
+    const settled = () =>
+      link.settled === undefined ? [] : Promise.all(Array.from(primaries.values(), (held) => link.settled(held)))
+    // A slot that has moved for good is read in the Cluster's map again, which a refused write cannot prompt.
+    const unsettled = () => {
+      link.rediscover?.()
+      return migrating()
+    }
+    if ((await call(settled)).includes(false)) throw unsettled()
     const value = await call(run)
-    const counts = await within(timeout + replicaTimeout, () =>
-      Promise.all(Array.from(primaries, ([primary, key]) => confirmed(primary, key))),
+    const [counts, after] = await within(timeout + replicaTimeout, () =>
+      Promise.all([Promise.all(Array.from(primaries, ([primary, held]) => confirmed(primary, held[0]))), settled()]),
     )
+    if (after.includes(false)) throw unsettled()
     // A count that is not a whole number (a server or proxy answering WAIT otherwise) confirms nothing.
     if (!counts.every((count) => Number.isInteger(count) && count >= 0)) throw unreadable()
     const acks = Math.min(...counts)

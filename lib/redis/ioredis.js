@@ -7,7 +7,7 @@
 // (`maxRetriesPerRequest`); refusing up front while not ready keeps requests from waiting in that queue, and the
 // caller's timer bounds the rest.
 
-const { keySlot, withPrefix } = require('./slot')
+const { keySlot, withPrefix, holdsSettled } = require('./slot')
 
 const LOST = new Set(['reconnecting', 'close', 'end'])
 
@@ -55,8 +55,18 @@ function link(client) {
     return confirmed
   }
 
+  // Whether the primary that holds the first of `keys` in the client's map still holds every key's slot and is
+  // moving none of them (see node-redis.js).
+  async function settled(keys) {
+    const node = primaryOf(keys[0])
+    if (node === undefined) return false
+    const nodes = await node.call('CLUSTER', 'NODES')
+    return keys.every((key) => holdsSettled(nodes, slotOf(key)))
+  }
+
   return {
     confirms: true,
+    settled: cluster ? settled : undefined,
     isReady(key) {
       if (client.status !== 'ready') return false
       const address = cluster && key !== undefined ? client.slots?.[slotOf(key)]?.[0] : undefined
@@ -79,6 +89,7 @@ function link(client) {
     refreshMap() {
       if (cluster) client.refreshSlotsCache()
     },
+    rediscover: cluster ? () => client.refreshSlotsCache() : undefined,
     get: (key) => client.get(key),
     set: (key, value, seconds) => client.set(key, value, 'EX', seconds),
     setNx: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),

@@ -16,7 +16,7 @@
 // for each caller (the stores only read replies). A check answered from the cache then costs a fraction of what it
 // did; anything not in the cache goes out as a command, which fills it.
 
-const { keySlot, withPrefix } = require('./slot')
+const { keySlot, withPrefix, holdsSettled } = require('./slot')
 
 function accepts(client) {
   return ['hmGet', 'sAdd', 'evalSha', 'withCommandOptions'].every((name) => typeof client[name] === 'function')
@@ -87,8 +87,14 @@ function link(client, { timeout }) {
   // node-redis 5 reads the Cluster's map again only on a MOVED reply, which a primary that is gone never sends;
   // asked from a reachable primary, the map shows the replica that took over (node-redis 6 does this by itself).
   function refreshMap() {
+    if (typeof client.getNodeClientForKey !== 'function') rediscover()
+  }
+
+  // Reads the Cluster's map again from a reachable primary (both versions): after a slot has moved for good, which
+  // no refused write can show the client.
+  function rediscover() {
     const slots = client._self?._slots
-    if (typeof client.getNodeClientForKey === 'function' || typeof slots?.rediscover !== 'function') return
+    if (typeof slots?.rediscover !== 'function') return
     const reachable = client.masters?.find((node) => node.client?.isReady)?.client
     if (reachable !== undefined) slots.rediscover(reachable).catch(() => {})
   }
@@ -98,6 +104,14 @@ function link(client, { timeout }) {
     if (!aof) return send(key, ['WAIT', String(replicas), String(ms)])
     const [, confirmed] = await send(key, ['WAITAOF', '1', String(replicas), String(ms)])
     return confirmed
+  }
+
+  // On a Cluster, whether the primary that holds the first of `keys` in the client's map still holds every key's
+  // slot and is moving none of them to another node (a write there may have been redirected by ASK to a node whose
+  // replicas no WAIT here asks). One CLUSTER NODES for all of them.
+  async function settled(keys) {
+    const nodes = await send(keys[0], ['CLUSTER', 'NODES'])
+    return keys.every((key) => holdsSettled(nodes, keySlot(withPrefix(keyPrefix, key))))
   }
 
   const cache = ownCache(client)
@@ -125,6 +139,8 @@ function link(client, { timeout }) {
     },
     primaryId: (key) => (cluster ? (primaryOf(key)?.address ?? '') : ''),
     refreshMap,
+    rediscover: cluster ? rediscover : undefined,
+    settled: cluster ? settled : undefined,
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
     setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),

@@ -30,4 +30,25 @@ function withPrefix(keyPrefix, key) {
   return Buffer.isBuffer(keyPrefix) ? Buffer.concat([keyPrefix, Buffer.from(key)]) : `${keyPrefix}${key}`
 }
 
-module.exports = { keySlot, withPrefix, hashTag }
+// Whether the node whose `CLUSTER NODES` reply is `text` holds `slot` and is not moving it (RFC-less, Redis's own
+// format: the `myself` line's fields from the ninth on are its slot ranges, `[slot->-id]` a slot it is migrating
+// and `[slot-<-id]` one it is importing). False for anything else, a reply it cannot read included.
+function holdsSettled(text, slot) {
+  if (typeof text !== 'string' && !Buffer.isBuffer(text)) return false
+  const line = String(text)
+    .split('\n')
+    .find((entry) => entry.split(' ')[2]?.split(',').includes('myself'))
+  if (line === undefined) return false
+  let holds = false
+  for (const field of line.trim().split(' ').slice(8)) {
+    if (field.startsWith('[')) {
+      if (field.startsWith(`[${slot}-`)) return false
+      continue
+    }
+    const [first, last = first] = field.split('-').map(Number)
+    if (first <= slot && slot <= last) holds = true
+  }
+  return holds
+}
+
+module.exports = { keySlot, withPrefix, hashTag, holdsSettled }
