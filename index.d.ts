@@ -12,7 +12,33 @@
 //   8. Encrypted tokens (JWE).
 //   9. Sessions and refresh tokens.
 // A new feature adds its own section at the end.
-import type { JsonWebKey, KeyObject, createPrivateKey, createPublicKey } from 'node:crypto'
+import type { KeyObject, createPrivateKey, createPublicKey } from 'node:crypto'
+
+/**
+ * A JSON Web Key (RFC 7517): the members node:crypto and WebCrypto read and write, and any others. Declared here,
+ * since node:crypto's own `JsonWebKey` type is not in every version of @types/node.
+ */
+export interface JsonWebKey {
+  kty?: string | undefined
+  crv?: string | undefined
+  x?: string | undefined
+  y?: string | undefined
+  d?: string | undefined
+  n?: string | undefined
+  e?: string | undefined
+  p?: string | undefined
+  q?: string | undefined
+  dp?: string | undefined
+  dq?: string | undefined
+  qi?: string | undefined
+  k?: string | undefined
+  alg?: string | undefined
+  use?: string | undefined
+  kid?: string | undefined
+  key_ops?: string[] | undefined
+  ext?: boolean | undefined
+  [member: string]: unknown
+}
 
 // ─── 1. jsonwebtoken's API ─────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 // ringjwt/testing's types: test keys, a token for each case, and a JWK Set server on 127.0.0.1.
 import type { KeyObject } from 'node:crypto'
-import type { Algorithm, JwkSet, SignOptions } from './index'
+import type { Algorithm, JsonWebKey, JwkSet, SignOptions } from './index'
 
 export type TestAlgorithm = Exclude<Algorithm, 'none'>
 export type TestAsymmetricAlgorithm = Exclude<TestAlgorithm, 'HS256' | 'HS384' | 'HS512'>

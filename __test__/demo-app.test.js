@@ -408,6 +408,20 @@ describe('with the in-process session store', () => {
       expect(res.body).toEqual(BODY)
     })
 
+    test('JSON that is neither an object nor an array is not JSON to the app → 400 invalid_json', async () => {
+      for (const body of ['"x"', '3']) {
+        const res = await call(app.base, '/refresh', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        })
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 400,
+          body: { error: 'invalid_json', message: 'The request body is not valid JSON.' },
+        })
+      }
+    })
+
     test('a cookie without a JSON body is not read', async () => {
       const res = await call(app.base, '/login', {
         method: 'POST',

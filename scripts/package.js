@@ -71,10 +71,10 @@ function packMain(stage, dist) {
     fs.copyFileSync(path.join(root, file), path.join(stage, file))
   }
   const optionalDependencies = Object.fromEntries(platforms().map((p) => [p.manifest.name, manifest.version]))
-  const scripts = Object.fromEntries(
-    Object.entries(manifest.scripts).filter(([name]) => !['preinstall', 'install', 'postinstall'].includes(name)),
-  )
-  const published = { ...manifest, scripts, optionalDependencies }
+  // What a user of the package needs of the development manifest: the build from source (`npm run build` in its
+  // folder), no install script, none of the scripts that run what is not published, and no devDependencies.
+  const { scripts: developmentScripts, devDependencies: _devDependencies, ...kept } = manifest
+  const published = { ...kept, scripts: { build: developmentScripts.build }, optionalDependencies }
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
   return pack(stage, dist)
 }

@@ -15,6 +15,7 @@ import {
   type Jwt,
   type JwtPayload,
   type VerifyErrors,
+  type JsonWebKey,
 } from '../../index'
 
 const token: string = sign({ sub: 'u1' }, 'secret', { expiresIn: '1h', audience: ['a', 'b'] })
@@ -103,3 +104,8 @@ void bad
 sign({}, 'secret', { header: { alg: 5 } })
 // @ts-expect-error: a null key signs only unsigned tokens
 sign({}, null, { algorithm: 'HS256' })
+
+// ringjwt's own JsonWebKey (node:crypto's is not in every @types/node): what node:crypto exports fits it, and it
+// is a key input.
+const exportedJwk: JsonWebKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' })
+verify('token', { key: exportedJwk, format: 'jwk' })
