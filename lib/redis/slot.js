@@ -30,11 +30,12 @@ function withPrefix(keyPrefix, key) {
   return Buffer.isBuffer(keyPrefix) ? Buffer.concat([keyPrefix, Buffer.from(key)]) : `${keyPrefix}${key}`
 }
 
-// Whether the node whose `CLUSTER NODES` reply is `text` holds `slot` and is not moving it (RFC-less, Redis's own
-// format: the `myself` line's fields from the ninth on are its slot ranges, `[slot->-id]` a slot it is migrating
-// and `[slot-<-id]` one it is importing). False for anything else, a reply it cannot read included.
+// Whether the node whose `CLUSTER NODES` reply is `text` holds `slot` and is not moving it. In Redis's format, the
+// `myself` line's fields from the ninth on are the node's slot ranges, `[slot->-id]` a slot it is migrating and
+// `[slot-<-id]` one it is importing. The reply is a string, a Buffer, or (RESP3) a verbatim string object; false for
+// anything else, a reply it cannot read included.
 function holdsSettled(text, slot) {
-  if (typeof text !== 'string' && !Buffer.isBuffer(text)) return false
+  if (text === null || text === undefined || typeof text === 'number') return false
   const line = String(text)
     .split('\n')
     .find((entry) => entry.split(' ')[2]?.split(',').includes('myself'))
