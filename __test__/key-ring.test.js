@@ -89,6 +89,41 @@ describe('three instances on one store', () => {
     }
   })
 
+  test('a record whose keys all start later (written by an instance whose clock is ahead) is read again', async () => {
+    fakeDateOnly(START + 2 * HOUR)
+    const store = createKeyRingMemoryStore()
+    await createKeyRing({ store, rotateEvery: '1d', overlap: '1h' }).signingKey()
+    // Only the key that instance started, two hours ahead of this one's clock.
+    const record = JSON.parse(await store.get())
+    await store.compareAndSet(await store.get(), JSON.stringify({ ...record, keys: [record.keys[0]] }))
+    jest.setSystemTime(START)
+    const ring = createKeyRing({ store, rotateEvery: '1d', overlap: '1h' })
+    expect((await ring.jwks()).keys).toHaveLength(1)
+    // Once that key has started, the ring reads the store again and adds the next key.
+    jest.setSystemTime(START + 3 * HOUR)
+    expect((await ring.jwks()).keys).toHaveLength(2)
+    expect(JSON.parse(await store.get()).keys).toHaveLength(2)
+  })
+
+  test('a stored key whose algorithm does not fit it is refused', async () => {
+    fakeDateOnly(START)
+    const store = createKeyRingMemoryStore()
+    await createKeyRing({ store }).signingKey()
+    const record = JSON.parse(await store.get())
+    for (const alg of ['ES384', 'RS256', 'EdDSA']) {
+      await store.compareAndSet(
+        await store.get(),
+        JSON.stringify({ ...record, keys: record.keys.map((key) => ({ ...key, alg })) }),
+      )
+      const err = await rejected(createKeyRing({ store }).sign({}))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({
+        code: 'ERR_KEY_RING_STATE_INVALID',
+        message: `key ring state unreadable: key "${record.keys[0].kid}" does not match its kid or algorithm`,
+      })
+    }
+  })
+
   test('instances that start together make one current key between them', async () => {
     fakeDateOnly(START)
     const store = createKeyRingMemoryStore()

@@ -18,6 +18,13 @@ const { withDefaults } = require('./jwks')
 const generateKeyPair = promisify(crypto.generateKeyPair)
 
 // How each algorithm's keys are made.
+// Whether a stored key is of the type (and curve, as its public JWK names it) its algorithm signs with.
+function fitsAlgorithm(privateKey, publicJwk, alg) {
+  if (!Object.hasOwn(KEY_PARAMETERS, alg)) return false
+  const [type, { namedCurve }] = KEY_PARAMETERS[alg]
+  return privateKey.asymmetricKeyType === type && (namedCurve === undefined || publicJwk.crv === namedCurve)
+}
+
 const KEY_PARAMETERS = {
   RS256: ['rsa', { modulusLength: 2048 }],
   RS384: ['rsa', { modulusLength: 3072 }],
@@ -159,7 +166,7 @@ function createKeyRing(options) {
       throw stateError(`key "${record.kid}" is not a private key`, err)
     }
     const publicJwk = crypto.createPublicKey(privateKey).export({ format: 'jwk' })
-    if (thumbprint(publicJwk) !== record.kid || !Object.hasOwn(KEY_PARAMETERS, record.alg)) {
+    if (thumbprint(publicJwk) !== record.kid || !fitsAlgorithm(privateKey, publicJwk, record.alg)) {
       throw stateError(`key "${record.kid}" does not match its kid or algorithm`)
     }
     const entry = { kid: record.kid, alg: record.alg, activeFrom: record.activeFrom, publicJwk, privateKey }
@@ -203,10 +210,13 @@ function createKeyRing(options) {
     return { keys: kept, changed: changed || kept.length !== keys.length }
   }
 
-  // The earliest time the ring changes: the next key starts, or a previous key's overlap ends.
+  // The earliest time the ring changes: a key starts (the first too, when another instance's clock ahead of this one
+  // wrote it), or a previous key's overlap ends; the store is read again once a rotation period at the latest.
   function changesAt(keys, now) {
-    const times = keys.slice(1).flatMap((key) => [key.activeFrom, key.activeFrom + overlap])
-    return Math.min(...times.filter((time) => time > now))
+    const times = keys.flatMap((key, index) =>
+      index === 0 ? [key.activeFrom] : [key.activeFrom, key.activeFrom + overlap],
+    )
+    return Math.min(now + rotateEvery, ...times.filter((time) => time > now))
   }
 
   async function load() {
