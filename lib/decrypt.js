@@ -116,12 +116,12 @@ function verifierId(verifier) {
 function innerVerifier(options) {
   if (options.verify === undefined) return null
   const { key, ...rest } = options.verify
-  jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
+  const alg = jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
   const entry = verifyingKey(key)
   if (entry.type === 'secret' && entry.pemText)
     throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
   if (entry.native === null) throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
-  const verifier = preparedVerifier(entry, forKey(key, entry, { ...claimOptions(options), ...rest }), optionError)
+  const verifier = preparedVerifier(entry, forKey(alg, entry, { ...claimOptions(options), ...rest }), optionError)
   // The signature inside is checked in the same native call as the decryption: node:crypto's check for RSA keys
   // under 2048 bits cannot take part in it.
   if (verifier.handle === undefined) {
@@ -140,15 +140,15 @@ function nativeSettings(entry, options) {
   }
 }
 
-// The key a decrypter is made for: given, and never PEM text taken for a secret.
+// The key a decrypter is made for: given, and never PEM text taken for a secret; with its JWK's own `alg`, if any.
 function decryptionEntry(key) {
   if (key === undefined || key === null || key === '')
     throw tokenError('ERR_KEY_REQUIRED', 'decryption key must have a value')
-  jwkAlgorithm(key, 'decrypt', 'decryption key')
+  const alg = jwkAlgorithm(key, 'decrypt', 'decryption key')
   const entry = decryptionKey(key)
   if (entry.type === 'secret' && entry.pemText)
     throw tokenError('ERR_KEY_INVALID', 'decryption key is not valid key material')
-  return entry
+  return { entry, alg }
 }
 
 function nativeDecrypter(entry, options) {
@@ -263,8 +263,7 @@ function keyFromFunction(key, token) {
 // A JWK with an `alg` of its own decrypts that key management algorithm alone, of those allowed; a `dir` key's
 // `alg` names its content encryption (as jose reads it), which it alone then decrypts.
 function decrypterFor(key, options) {
-  const entry = decryptionEntry(key)
-  const alg = jwkAlgorithm(key, 'decrypt', 'decryption key')
+  const { entry, alg } = decryptionEntry(key)
   if (alg === undefined) return nativeDecrypter(entry, options)
   const allowed = options.algorithms ?? defaultAlgorithms(entry)
   if (CONTENT_ENCRYPTION.includes(alg)) {
@@ -344,7 +343,7 @@ function createDecrypter(options) {
 function createInnerTokenDecrypter(options) {
   const { key, ...rest } = options
   validateOptions(rest)
-  const entry = decryptionEntry(key)
+  const { entry } = decryptionEntry(key)
   let decrypter
   try {
     decrypter = entry.native.innerTokenDecrypter(nativeSettings(entry, rest))

@@ -317,19 +317,22 @@ function checkStructure(token, hasKey) {
   return parts
 }
 
-function keyEntry(token, key) {
-  if (!key) return null
+// The key's entry and the native verifier for it and the options (a JWK's own `alg` narrows them: forKey).
+function keyedVerifier(token, key, options) {
+  if (!key) return { entry: null, verifier: nativeVerifier(null, options) }
+  let alg
+  let entry
   try {
-    jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
-    const entry = verifyingKey(key)
+    alg = jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
+    entry = verifyingKey(key)
     if (entry.type === 'secret' && entry.pemText)
       throw tokenError('ERR_KEY_INVALID', 'secretOrPublicKey is not valid key material')
     if (entry.native === null) throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
-    return entry
   } catch (err) {
     checkStructure(token, true)
     throw err
   }
+  return { entry, verifier: nativeVerifier(entry, forKey(alg, entry, options)) }
 }
 
 function checkOptions(options) {
@@ -360,18 +363,16 @@ function now(options) {
   return options.clockTimestamp || Math.floor(Date.now() / 1000)
 }
 
-// The options for a key: a JWK with an `alg` of its own verifies that algorithm alone, of those allowed (none
-// when they do not include it: every token is then "invalid algorithm").
-function forKey(key, entry, options) {
-  const alg = jwkAlgorithm(key, 'verify', 'secretOrPublicKey')
+// The options for a key whose JWK has an `alg` of its own (lib/keys.js jwkAlgorithm): that algorithm alone, of
+// those allowed (none when they do not include it: every token is then "invalid algorithm").
+function forKey(alg, entry, options) {
   if (alg === undefined) return options
   return { ...options, algorithms: (options.algorithms ?? defaultAlgorithms(entry)).filter((a) => a === alg) }
 }
 
 // verify() with a key in hand (not a key function).
 function verifyWithKey(token, key, options, clockTimestamp) {
-  const entry = keyEntry(token, key)
-  return runVerifier(nativeVerifier(entry, forKey(key, entry, options)), token, options, clockTimestamp)
+  return runVerifier(keyedVerifier(token, key, options).verifier, token, options, clockTimestamp)
 }
 
 function runVerifier(verifier, token, options, clockTimestamp) {
@@ -527,8 +528,7 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
     checkOptions(options)
     const clockTimestamp = now(options)
     checkToken(token)
-    const entry = keyEntry(token, secretOrPublicKey)
-    const verifier = nativeVerifier(entry, forKey(secretOrPublicKey, entry, options))
+    const { entry, verifier } = keyedVerifier(token, secretOrPublicKey, options)
     if (entry === null || entry.type === 'secret') {
       return Promise.resolve(runVerifier(verifier, token, options, clockTimestamp))
     }
@@ -557,6 +557,6 @@ module.exports = {
   parsePayload,
   completeResult,
   checkToken,
-  keyEntry,
+  keyedVerifier,
   optionError,
 }
