@@ -106,6 +106,26 @@ describe('discovery from metadata', () => {
     expect(err).toMatchObject({ code: 'ERR_DISCOVERY_INVALID', message })
   })
 
+  test('metadata behind a redirect is not followed', async () => {
+    routes['/moved'] = { issuer: base, jwks_uri: keys.jwksUri }
+    const moving = await listen((req, res) => {
+      res.writeHead(302, { location: `${base}/moved`, connection: 'close' })
+      res.end()
+    })
+    try {
+      const issuer = `http://127.0.0.1:${moving.address().port}`
+      const err = await rejected(Promise.resolve(jwt.createRemoteJwks({ issuer })({ alg: 'ES256' })))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({
+        code: 'ERR_JWKS_FETCH_FAILED',
+        message: 'JSON Web Key Set request failed: HTTP 302 (redirects are not followed)',
+      })
+      expect(seen).toEqual([])
+    } finally {
+      await close(moving)
+    }
+  })
+
   test('no metadata at either address is a fetch failure, and the next call tries again', async () => {
     const jwks = jwt.createRemoteJwks({ issuer: base, cooldown: 0 })
     const err = await rejected(Promise.resolve(jwks({ alg: 'ES256' })))

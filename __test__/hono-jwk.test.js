@@ -196,6 +196,25 @@ describe('jwk(): keys and a remote JWK Set', () => {
     }
   })
 
+  test('a redirect is not followed unless init asks for it', async () => {
+    const moved = await startHono((a) => a.get('/moved.json', (c) => c.redirect(`${issuer.url}/jwks.json`, 302)))
+    const movedUri = `${moved.url}/moved.json`
+    try {
+      const token = await signEs({ sub: 'u1' })
+      const err = await rejected(verifyWithJwks(token, { jwks_uri: movedUri, allowedAlgorithms: ['ES256'] }))
+      expect(err.constructor).toBe(Error)
+      expect(err).toMatchObject({ code: 'ERR_JWKS_FETCH_FAILED', message: `failed to fetch JWKS from ${movedUri}` })
+      expect(err.cause).toMatchObject({
+        code: 'ERR_JWKS_FETCH_FAILED',
+        message: 'JSON Web Key Set request failed: HTTP 302 (redirects are not followed)',
+      })
+      const options = { jwks_uri: movedUri, allowedAlgorithms: ['ES256'] }
+      expect(await verifyWithJwks(token, options, { redirect: 'follow' })).toMatchObject({ sub: 'u1' })
+    } finally {
+      await moved.close()
+    }
+  })
+
   test('verifyWithJwks: a response that is not a JWK Set is a plain Error, as in hono', async () => {
     const uri = `${issuer.url}/jwks.json?shape=wrong`
     served = { notKeys: [] }

@@ -205,6 +205,37 @@ describe('a server that fails', () => {
     )
   })
 
+  test.each([301, 302, 303, 307, 308])(
+    'HTTP %i is not followed: the keys come only from the address given',
+    async (status) => {
+      let redirected = 0
+      handler = (req, res) => {
+        if (req.url === '/elsewhere.json') {
+          redirected += 1
+          return json(goodSet)(req, res)
+        }
+        send(status, '', { location: `${base}/elsewhere.json` })(req, res)
+      }
+      await failure(
+        jwt.createRemoteJwks(`${base}/jwks.json`)(HEADER),
+        JsonWebTokenError,
+        'ERR_JWKS_FETCH_FAILED',
+        `JSON Web Key Set request failed: HTTP ${status} (redirects are not followed)`,
+      )
+      expect(redirected).toBe(0)
+    },
+  )
+
+  test('a fetch of your own that answers a redirect opaquely, as the fetch standard does', async () => {
+    const opaque = async () => ({ type: 'opaqueredirect', status: 0, ok: false, body: null })
+    await failure(
+      jwt.createRemoteJwks(`${base}/jwks.json`, { fetch: opaque })(HEADER),
+      JsonWebTokenError,
+      'ERR_JWKS_FETCH_FAILED',
+      'JSON Web Key Set request failed: HTTP redirect (redirects are not followed)',
+    )
+  })
+
   test('a connection closed before the response is a fetch failure, with the cause kept', async () => {
     handler = (req) => req.socket.destroy()
     const err = await failure(

@@ -441,16 +441,21 @@ function createRemoteJwks(url, options) {
   let failedAt = -Infinity
   let inFlight = null
 
-  // The body's bytes; null for a 404 when `missing` is allowed.
+  // The body's bytes; null for a 404 when `missing` is allowed. Redirects are not followed (as jose and jwks-rsa):
+  // keys come only from the address configured or named by the issuer's metadata, never from one a response
+  // points to, which could be another host or plain http:.
   async function get(address, signal, missing = false) {
-    const response = await doFetch(address, { headers, signal, redirect: 'follow' })
+    const response = await doFetch(address, { headers, signal, redirect: 'manual' })
     if (missing && response.status === 404) {
       response.body?.cancel().catch(() => {})
       return null
     }
     if (!response.ok) {
       response.body?.cancel().catch(() => {})
-      throw fetchFailed(`HTTP ${response.status}`)
+      // Runtimes that follow the fetch standard to the letter answer a manual redirect with an opaque response.
+      const status = response.status
+      const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400)
+      throw fetchFailed(redirected ? `HTTP ${status || 'redirect'} (redirects are not followed)` : `HTTP ${status}`)
     }
     return readLimited(response, maxResponseBytes)
   }
