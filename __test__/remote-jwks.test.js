@@ -236,6 +236,21 @@ describe('a server that fails', () => {
     )
   })
 
+  test('concurrent callers share one failed fetch, each with an error of its own', async () => {
+    handler = json(goodSet, 503)
+    const jwks = jwt.createRemoteJwks(`${base}/jwks.json`)
+    const message = 'JSON Web Key Set request failed: HTTP 503'
+    const [first, second, reloaded] = await Promise.all([
+      failure(jwks(HEADER), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
+      failure(jwks(HEADER), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
+      failure(jwks.reload(), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
+    ])
+    expect(requests).toBe(1)
+    expect(new Set([first, second, reloaded]).size).toBe(3)
+    first.status = 401
+    expect(second.status).toBeUndefined()
+  })
+
   test('a connection closed before the response is a fetch failure, with the cause kept', async () => {
     handler = (req) => req.socket.destroy()
     const err = await failure(

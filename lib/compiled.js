@@ -27,6 +27,7 @@ const {
   fromNative,
   NotBeforeError,
   TokenExpiredError,
+  copyError,
 } = require('./errors')
 const { timespan } = require('./timespan')
 
@@ -207,20 +208,6 @@ function deepFreeze(value) {
     for (const key of Object.keys(value)) deepFreeze(value[key])
   }
   return value
-}
-
-// A cached refusal is thrown as a copy, and the first is kept as a copy: every caller gets an error of its own to
-// change (a framework sets its status on it, say), with the class, message, code and members of the first, and the
-// stack of its own call.
-function copyError(err, caller) {
-  if (!(err instanceof Error)) return err
-  const copy = new Error(err.message)
-  Object.setPrototypeOf(copy, Object.getPrototypeOf(err))
-  for (const name of Reflect.ownKeys(err)) {
-    if (name !== 'stack') Object.defineProperty(copy, name, Reflect.getOwnPropertyDescriptor(err, name))
-  }
-  Error.captureStackTrace(copy, caller)
-  return copy
 }
 
 // With `strict`, an HMAC secret shorter than the hash of every HMAC algorithm allowed (RFC 7518 §3.2) is refused

@@ -184,8 +184,23 @@ function keyFunctionError(err, what) {
   return wrapped
 }
 
+// An error of its own for each caller that receives one error (a cached refusal, a fetch's failure shared by
+// concurrent callers), to change as it likes (a framework sets its status on it, say): the class, message, code and
+// members of the first, and the stack of the caller's own call.
+function copyError(err, caller) {
+  if (!(err instanceof Error)) return err
+  const copy = new Error(err.message)
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(err))
+  for (const name of Reflect.ownKeys(err)) {
+    if (name !== 'stack') Object.defineProperty(copy, name, Reflect.getOwnPropertyDescriptor(err, name))
+  }
+  Error.captureStackTrace(copy, caller)
+  return copy
+}
+
 module.exports = {
   codes,
+  copyError,
   tooLarge,
   keyFunctionError,
   textOf,

@@ -4,7 +4,7 @@
 // that works as verify()'s key function and as the middleware's `secret`.
 
 const { KeyObject, createPrivateKey, createPublicKey } = require('node:crypto')
-const { JsonWebTokenError, tokenError, optionError, textOf } = require('./errors')
+const { JsonWebTokenError, tokenError, optionError, textOf, copyError } = require('./errors')
 const { isPlainObject } = require('./sign')
 const { KEY_MANAGEMENT } = require('./jwe-keys')
 const { octSecret, jwsAlgorithm } = require('./keys')
@@ -519,7 +519,8 @@ function createRemoteJwks(url, options) {
     try {
       await refresh()
     } catch (err) {
-      if (!usable(Date.now())) throw err
+      // Concurrent callers wait for one fetch: each gets its failure as an error of its own.
+      if (!usable(Date.now())) throw copyError(err, currentKeys)
     }
     return keys
   }
@@ -546,7 +547,13 @@ function createRemoteJwks(url, options) {
   }
 
   const jwksKey = resolver(getKey)
-  jwksKey.reload = () => refresh().then(() => undefined)
+  jwksKey.reload = () =>
+    refresh().then(
+      () => undefined,
+      (err) => {
+        throw copyError(err, jwksKey.reload)
+      },
+    )
   return jwksKey
 }
 
