@@ -99,6 +99,7 @@ describe('discovery from metadata', () => {
     [undefined, 'authorization server metadata invalid: "jwks_uri" is not an absolute URL'],
     ['/jwks', 'authorization server metadata invalid: "jwks_uri" is not an absolute URL'],
     ['file:///etc/passwd', 'authorization server metadata invalid: "jwks_uri" is not an http: or https: URL'],
+    ['https://svc:S3cret@auth.test/jwks', 'authorization server metadata invalid: "jwks_uri" holds credentials'],
   ])('jwks_uri %p is refused', async (jwksUri, message) => {
     routes['/.well-known/openid-configuration'] = { issuer: base, jwks_uri: jwksUri }
     const err = await rejected(Promise.resolve(jwt.createRemoteJwks({ issuer: base })({ alg: 'ES256' })))
@@ -139,6 +140,10 @@ describe('discovery from metadata', () => {
     [{ issuer: 42 }, 'createRemoteJwks(): "issuer" must be a string'],
     [{ issuer: 'issuer.test' }, 'createRemoteJwks(): "issuer" must be an absolute URL'],
     [{ issuer: 'ftp://issuer.test' }, 'createRemoteJwks(): "issuer" must be an http: or https: URL'],
+    [
+      { issuer: 'https://svc:S3cret@issuer.test' },
+      'createRemoteJwks(): "issuer" must not hold credentials (send them in "headers")',
+    ],
     [{ issuer: 'https://issuer.test', ttl: 1 }, 'createRemoteJwks(): "ttl" is not allowed in "options"'],
   ])('options %p are refused', (options, message) => {
     expectError(() => jwt.createRemoteJwks(options), TypeError, 'ERR_JWT_INVALID_OPTION', message)

@@ -602,6 +602,16 @@ describe('options', () => {
     ['a relative url', ['/jwks.json'], '"url" must be an absolute URL'],
     ['a number as url', [42], '"url" must be an absolute URL'],
     ['a file: url', ['file:///etc/jwks.json'], '"url" must be an http: or https: URL'],
+    [
+      'a url with a password',
+      ['https://svc:S3cret@auth.test/jwks.json'],
+      '"url" must not hold credentials (send them in "headers")',
+    ],
+    [
+      'a url with a user',
+      ['https://svc@auth.test/jwks.json'],
+      '"url" must not hold credentials (send them in "headers")',
+    ],
     ['options that are a string', [url, 'fast'], '"options" must be an object'],
     ['options that are null', [url, null], '"options" must be an object'],
     ['an unknown option', [url, { maxAge: 5 }], '"maxAge" is not allowed in "options"'],

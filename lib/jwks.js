@@ -389,6 +389,7 @@ function jwksUriOf(bytes, issuer) {
   if (jwksUri.protocol !== 'https:' && jwksUri.protocol !== 'http:') {
     throw discoveryInvalid('"jwks_uri" is not an http: or https: URL')
   }
+  if (jwksUri.username !== '' || jwksUri.password !== '') throw discoveryInvalid('"jwks_uri" holds credentials')
   return jwksUri
 }
 
@@ -401,6 +402,10 @@ function webUrl(value, name) {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw optionError(`createRemoteJwks(): "${name}" must be an http: or https: URL`)
+  }
+  // fetch refuses such a URL on every request, with the password in its message; send them in `headers`.
+  if (url.username !== '' || url.password !== '') {
+    throw optionError(`createRemoteJwks(): "${name}" must not hold credentials (send them in "headers")`)
   }
   return url
 }
