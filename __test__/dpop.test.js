@@ -178,6 +178,20 @@ describe('verifyDpopProof', () => {
     )
   })
 
+  test('htu is compared after RFC 3986 normalisation of percent-encodings', async () => {
+    const token = crafted({}, { htu: 'https://api.example/%7Euser/%6frders/a%2fb' })
+    const htu = 'https://api.example/~user/orders/a%2Fb'
+    await expect(verifying(token, { htu })).resolves.toMatchObject({
+      payload: { htu: 'https://api.example/%7Euser/%6frders/a%2fb' },
+    })
+    // An encoded "/" is not a "/": the path has another segment.
+    await expectRefusal(
+      verifying(token, { htu: 'https://api.example/~user/orders/a/b' }),
+      'ERR_DPOP_HTU_MISMATCH',
+      'DPoP proof "htu" does not match the request URL',
+    )
+  })
+
   test('the shape of the proof', async () => {
     await expectRefusal(verifying(undefined), 'ERR_DPOP_PROOF_REQUIRED', 'DPoP proof must be a non-empty string')
     await expectRefusal(verifying('a.b'), 'ERR_DPOP_PROOF_INVALID', 'DPoP proof is not a signed JWT')

@@ -66,8 +66,9 @@ function optionalString(value, name) {
   return value
 }
 
-// The form of a URL that `htu` is compared in (RFC 9449 §4.3): scheme and host lowercase, no default port, dot
-// segments resolved, no query or fragment. null for what is not an http(s) URL.
+// The form of a URL that `htu` is compared in (RFC 9449 §4.3, RFC 3986 §6.2.2): scheme and host lowercase, no
+// default port, dot segments resolved, percent-encodings in upper case and those of unreserved characters decoded
+// (`%7Euser` is `~user`), no query or fragment. null for what is not an http(s) URL.
 function normaliseHtu(url) {
   if (typeof url !== 'string') return null
   let parsed
@@ -77,7 +78,18 @@ function normaliseHtu(url) {
     return null
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+  const path = parsed.pathname.includes('%')
+    ? parsed.pathname.replace(PERCENT_ENCODED, percentNormalised)
+    : parsed.pathname
+  return `${parsed.protocol}//${parsed.host}${path}`
+}
+
+const PERCENT_ENCODED = /%([0-9A-Fa-f]{2})/g
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/
+
+function percentNormalised(_encoded, hex) {
+  const char = String.fromCharCode(Number.parseInt(hex, 16))
+  return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`
 }
 
 function requestHtu(htu) {
