@@ -2,7 +2,7 @@
 // ringjwt/fastify on a real Fastify 5 app over HTTP: registration options, the decorators (promise and callback
 // forms), fast-jwt's option names and units, the session store's check, and each refusal's status, code and
 // message. Where @fastify/jwt answers a client's bad token with a 500, the answer here is a 401 with the same code.
-const { createHmac, createPublicKey, generateKeyPairSync } = require('node:crypto')
+const { createHmac, createPublicKey, createSign, generateKeyPairSync } = require('node:crypto')
 const { AssertionError } = require('node:assert')
 const Fastify = require('fastify')
 const fastifyJwt = require('../fastify')
@@ -225,6 +225,24 @@ describe('fastify.jwt.sign, verify and decode', () => {
       app.jwt.verify(token, (err, value) => (err ? reject(err) : resolve(value))),
     )
     expect(payload.sub).toBe('u1')
+  })
+
+  test('verify refuses a payload that is a JSON string holding claims, as fast-jwt does, in every form', async () => {
+    // The payload segment is `"{\"sub\":\"u1\"}"`, signed with the plugin's key.
+    const header = app.jwt.sign({ sub: 'u1' }).split('.')[0]
+    const input = `${header}.${Buffer.from(JSON.stringify(JSON.stringify({ sub: 'u1' }))).toString('base64url')}`
+    const signature = createSign('sha256').update(input).sign({ key: ec.privateKey, dsaEncoding: 'ieee-p1363' })
+    const token = `${input}.${signature.toString('base64url')}`
+    const refused = expect.objectContaining({
+      code: 'FAST_JWT_INVALID_PAYLOAD',
+      message: 'The payload must be an object',
+    })
+    expect(() => app.jwt.verify(token)).toThrow(refused)
+    expect(() => app.jwt.verify(token, { complete: true })).toThrow(refused)
+    const viaCallback = new Promise((resolve, reject) =>
+      app.jwt.verify(token, (err, value) => (err ? reject(err) : resolve(value))),
+    )
+    await expect(viaCallback).rejects.toEqual(refused)
   })
 
   test('verify throws fast-jwt errors: code and message', () => {

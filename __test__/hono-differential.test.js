@@ -14,6 +14,9 @@ const secret = 'a shared secret that is long enough for HS256'
 const now = Math.floor(Date.now() / 1000)
 const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
 
+// The JSON text of a string that holds the claims' JSON text.
+const claimsInString = (claims) => JSON.stringify(JSON.stringify(claims))
+
 // A token signed with `secret` over any header and payload.
 const hmacToken = (header, payload, key = secret) => signedWith(header, payload, key)
 
@@ -142,6 +145,14 @@ describe('verify and decode: the same answers', () => {
     typExpected: [hmacToken({ alg: 'HS256', typ: 'application/at+jwt' }, {}), { alg: 'HS256', typ: 'at+jwt' }],
     typMissing: [hmacToken({ alg: 'HS256' }, {}), { alg: 'HS256', typ: 'at+jwt' }],
     paddedSignature: [`${hmacToken({ alg: 'HS256' }, {})}=`, 'HS256'],
+    // A payload that is a JSON string holding claims stays that string (hono parses once): its claims are not read.
+    payloadJsonString: [hmacToken({ alg: 'HS256', typ: 'JWT' }, claimsInString({ sub: 'u1', exp: now - 1 })), 'HS256'],
+    payloadJsonStringIssuer: [
+      hmacToken({ alg: 'HS256' }, claimsInString({ iss: 'auth' })),
+      { alg: 'HS256', iss: 'auth' },
+    ],
+    payloadJsonStringArray: [hmacToken({ alg: 'HS256' }, JSON.stringify('[1,2]')), 'HS256'],
+    payloadObjectAfterSpace: [hmacToken({ alg: 'HS256' }, ' {"sub":"u1"}'), 'HS256'],
   }
 
   test.each(Object.entries(cases))('verify: %s', async (_, [token, alg]) => {
@@ -258,6 +269,8 @@ describe('the middleware: the same HTTP answers', () => {
     ['/jwk/x', {}],
     ['/jwk/x', bearer(good)],
     ['/anon/x', {}],
+    ['/auth/me', bearer(hmacToken({ alg: 'HS256', typ: 'JWT' }, claimsInString({ sub: 'u1', exp: now - 1 })))],
+    ['/claims/x', bearer(hmacToken({ alg: 'HS256' }, claimsInString({ iss: 'auth', aud: 'api' })))],
   ]
 
   async function answer(app, path, headers) {

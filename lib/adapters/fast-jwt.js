@@ -8,6 +8,7 @@ const ms = require('ms')
 const compiled = require('../compiled')
 const { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS } = require('../keys')
 const { isTokenFault } = require('./core')
+const { payloadOpensObject } = require('../decode')
 
 const codes = Object.freeze({
   invalidType: 'FAST_JWT_INVALID_TYPE',
@@ -561,7 +562,10 @@ function createVerifier(options = {}) {
       return null
     }
     const { header, payload } = result
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return null
+    // A payload that is a JSON string holding claims is not an object to fast-jwt's decoder.
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !payloadOpensObject(token)) {
+      return null
+    }
     const last = token.lastIndexOf('.')
     return { header, payload, signature: token.slice(last + 1), input: token.slice(0, last), token }
   }

@@ -5,7 +5,7 @@
 
 const { signAsync } = require('../sign')
 const { verifyAsync } = require('../verify')
-const { decode: decodeToken } = require('../decode')
+const { decode: decodeToken, payloadOpensObject } = require('../decode')
 const { createLocalJwks, createRemoteJwks } = require('../jwks')
 const { JsonWebTokenError, optionError } = require('../errors')
 const { keyFor } = require('./hono-keys')
@@ -138,6 +138,9 @@ function decodeParts(token) {
   if (token.split('.').length !== 3) throw new JwtTokenInvalid(token)
   const decoded = decodeToken(token, { complete: true, json: true })
   if (decoded === null) throw new JwtTokenInvalid(token)
+  // hono parses the payload once: a JSON string stays that string, where ringjwt, as jsonwebtoken, reads the
+  // claims object a string holds.
+  if (!payloadOpensObject(token)) decoded.payload = jsonPart(token, 1)
   return decoded
 }
 
@@ -270,7 +273,7 @@ async function verify(token, publicKey, algOrOptions) {
   }
   // hono's checks in hono's order, all before the signature: a token that fails one of them and the signature too
   // reports what hono reports. A payload that is not a JSON object is decoded as hono decodes it.
-  const decoded = typeof verified?.payload === 'object' ? verified : decodeForVerify(token)
+  const decoded = verified !== undefined && payloadOpensObject(token) ? verified : decodeForVerify(token)
   const { header, payload, signature } = decoded
   if (!isTokenHeader(header, typ)) throw new JwtHeaderInvalid(header)
   if (header.alg !== alg) throw new JwtAlgorithmMismatch(alg, header.alg)
