@@ -217,6 +217,9 @@ describe('the middleware: the same HTTP answers', () => {
       app.use('/anon/*', jwkMiddleware({ keys: [rsaJwk], alg: ['RS256'], allow_anon: true }))
       app.use('/remote/*', jwkMiddleware({ jwks_uri: `${apps.issuer.url}/jwks.json`, alg: ['RS256'] }))
       app.use('/unserved/*', jwkMiddleware({ jwks_uri: `${apps.issuer.url}/missing.json`, alg: ['RS256'] }))
+      for (const [name, uri] of Object.entries(apps.brokenSets)) {
+        app.use(`/broken/${name}/*`, jwkMiddleware({ jwks_uri: uri, alg: ['RS256'] }))
+      }
       app.get('/set-cookie', async (c) => {
         await setSignedCookie(c, 'token', hmacToken({ alg: 'HS256' }, { sub: 'cookie' }), 'cookie-secret')
         return c.text('ok')
@@ -227,7 +230,23 @@ describe('the middleware: the same HTTP answers', () => {
 
   beforeAll(async () => {
     // The JWK Set both fetch for `jwks_uri`.
-    apps.issuer = await startHono((app) => app.get('/jwks.json', (c) => c.json({ keys: [rsaJwk] })))
+    apps.issuer = await startHono((app) => {
+      app.get('/jwks.json', (c) => c.json({ keys: [rsaJwk] }))
+      app.get('/html', (c) => c.html('<html>not a key set</html>'))
+      app.get('/empty', (c) => c.json({}))
+      app.get('/keys-number', (c) => c.json({ keys: 5 }))
+      app.get('/null', (c) => c.json(null))
+    })
+    // A port nothing listens on.
+    const closed = await startHono(() => {})
+    await closed.close()
+    apps.brokenSets = {
+      html: `${apps.issuer.url}/html`,
+      empty: `${apps.issuer.url}/empty`,
+      keysNumber: `${apps.issuer.url}/keys-number`,
+      null: `${apps.issuer.url}/null`,
+      down: `${closed.url}/jwks.json`,
+    }
     apps.hono = await startHono(build(reference, referenceJwk))
     apps.ringjwt = await startHono(build(ours, ours.jwk))
   })
@@ -307,5 +326,32 @@ describe('the middleware: the same HTTP answers', () => {
         err.status ? err.cause && { name: err.cause.name, message: err.cause.message } : err.message,
       )
     expect(causes(apps.ringjwt)).toEqual(causes(apps.hono))
+  })
+
+  test('a JWK Set that cannot be fetched or read: 401 or 500 as hono answers, with an error of the same class', async () => {
+    const rs = await ours.sign({ sub: 'rs' }, { ...keys.rsa.privateJwk, alg: 'RS256', kid: 'rsa-1' })
+    const seen = { hono: apps.hono.errors.length, ringjwt: apps.ringjwt.errors.length }
+    for (const name of Object.keys(apps.brokenSets)) {
+      const path = `/broken/${name}/x`
+      const theirs = await answer(apps.hono, path, bearer(rs))
+      const mine = await answer(apps.ringjwt, path, bearer(rs))
+      expect({ path, ...mine }).toEqual({ path, ...theirs })
+    }
+    // A 401's cause, or the plain Error (500) itself with its message.
+    const errors = (app, from) =>
+      app.errors
+        .slice(from)
+        .map((err) => (err.status ? [err.status, err.cause?.constructor.name] : [err.constructor.name, err.message]))
+    expect(errors(apps.ringjwt, seen.ringjwt)).toEqual(errors(apps.hono, seen.hono))
+    expect(errors(apps.ringjwt, seen.ringjwt)).toEqual([
+      [401, 'SyntaxError'],
+      ['Error', 'invalid JWKS response. "keys" field is missing'],
+      ['Error', 'invalid JWKS response. "keys" field is not an array'],
+      [401, 'TypeError'],
+      [401, 'TypeError'],
+    ])
+    for (const err of apps.ringjwt.errors.slice(seen.ringjwt)) {
+      expect((err.status ? err.cause : err).cause.code).toMatch(/^ERR_JWKS_(INVALID|FETCH_FAILED)$/)
+    }
   })
 })

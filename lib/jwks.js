@@ -127,8 +127,14 @@ const METADATA_TYPES = {
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value)
 const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string')
 
-function malformed(detail) {
-  return tokenError('ERR_JWKS_INVALID', `JSON Web Key Set malformed: ${detail}`)
+// Which part of a JWK Set was wrong ('body': not UTF-8 JSON; 'null'; 'keys-missing'; 'keys-not-array'; 'key'),
+// kept out of sight on the error for ringjwt/hono, which answers each as hono does.
+const SET_FAULT = Symbol('ringjwt.jwksFault')
+
+function malformed(detail, fault = 'key') {
+  const err = tokenError('ERR_JWKS_INVALID', `JSON Web Key Set malformed: ${detail}`)
+  Object.defineProperty(err, SET_FAULT, { value: fault })
+  return err
 }
 
 // Refuses what is not a JWK Set: a set is an object whose `keys` is an array of JWKs, a JWK an object with a
@@ -137,8 +143,9 @@ function malformed(detail) {
 // Two keys may share a `kid` (RFC 7517 §4.5 allows it for keys of different types); a header that fits both is
 // ERR_JWKS_MULTIPLE_MATCHING_KEYS when a key is picked.
 function importSet(jwks) {
-  if (!isObject(jwks)) throw malformed('not a JSON object')
-  if (!Array.isArray(jwks.keys)) throw malformed('"keys" is not an array')
+  if (!isObject(jwks)) throw malformed('not a JSON object', jwks === null ? 'null' : 'keys-missing')
+  if (!Array.isArray(jwks.keys))
+    throw malformed('"keys" is not an array', jwks.keys ? 'keys-not-array' : 'keys-missing')
   const keys = []
   jwks.keys.forEach((jwk, index) => {
     if (!isObject(jwk) || typeof jwk.kty !== 'string' || jwk.kty === '') {
@@ -344,12 +351,12 @@ function parseJson(bytes, fail) {
   try {
     text = utf8.decode(bytes)
   } catch {
-    throw fail('the response is not UTF-8')
+    throw fail('the response is not UTF-8', 'body')
   }
   try {
     return JSON.parse(text)
   } catch {
-    throw fail('the response is not JSON')
+    throw fail('the response is not JSON', 'body')
   }
 }
 
@@ -562,4 +569,4 @@ function createRemoteJwks(url, options) {
   return jwksKey
 }
 
-module.exports = { exportJwks, createLocalJwks, createRemoteJwks, withDefaults }
+module.exports = { exportJwks, createLocalJwks, createRemoteJwks, withDefaults, SET_FAULT }

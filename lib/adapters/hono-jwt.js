@@ -6,7 +6,7 @@
 const { signAsync } = require('../sign')
 const { verifyAsync } = require('../verify')
 const { decode: decodeToken, payloadOpensObject } = require('../decode')
-const { createLocalJwks, createRemoteJwks } = require('../jwks')
+const { createLocalJwks, createRemoteJwks, SET_FAULT } = require('../jwks')
 const { JsonWebTokenError, optionError } = require('../errors')
 const { keyFor } = require('./hono-keys')
 
@@ -336,14 +336,22 @@ function remoteSet(uri, init) {
   return set
 }
 
-// hono reports a JWK Set it cannot fetch or read with a plain Error (which its `jwk` middleware lets through, as
-// a 500): the same here, with ringjwt's code and error as `cause`.
+// hono reports a JWK Set it cannot fetch or read as fetch and response.json() make it: an HTTP status other than 2xx,
+// or `keys` missing or not an array, is a plain Error (which its `jwk` middleware lets through, as a 500); no
+// connection is fetch's TypeError, a body that is not JSON a SyntaxError, and a key it cannot use a failure of its
+// verify (each a 401). The same here, with ringjwt's code and its error as `cause`. A timeout is a failed fetch,
+// and a response over the size limit a plain Error.
 function remoteFailure(err, uri) {
-  const message =
-    err.code === 'ERR_JWKS_INVALID' ? `invalid JWKS response. ${err.message}` : `failed to fetch JWKS from ${uri}`
-  const failure = new Error(message, { cause: err })
-  failure.code = err.code
-  return failure
+  const failure = (Class, message) => Object.assign(new Class(message, { cause: err }), { code: err.code })
+  const unread = `failed to fetch JWKS from ${uri}`
+  if (err.code === 'ERR_JWKS_INVALID') {
+    const fault = err[SET_FAULT]
+    if (fault === 'keys-missing') return failure(Error, 'invalid JWKS response. "keys" field is missing')
+    if (fault === 'keys-not-array') return failure(Error, 'invalid JWKS response. "keys" field is not an array')
+    return failure(fault === 'body' ? SyntaxError : TypeError, `invalid JWKS response. ${err.message}`)
+  }
+  const status = err.code === 'ERR_JWKS_FETCH_FAILED' && err.inner === undefined
+  return failure(status || err.code === 'ERR_JWKS_TOO_LARGE' ? Error : TypeError, unread)
 }
 
 const NO_KEY = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'])
