@@ -149,6 +149,42 @@ describe('algorithm and keys', () => {
     expect(token.endsWith('.')).toBe(true)
   })
 
+  test('algorithm none with an asymmetric key is refused, as jsonwebtoken refuses it; a secret goes unused', () => {
+    const lists = {
+      rsa: 'RS256, PS256, RS384, PS384, RS512, PS512',
+      ec: 'ES256, ES384, ES512',
+    }
+    const cases = [
+      ['rsa', keys.rsa.privatePem, { algorithm: 'none' }],
+      ['rsa', keys.rsa.privateKey, { algorithm: 'none' }],
+      ['rsa', keys.rsa.publicKey, { algorithm: 'none' }],
+      ['rsa', keys.rsa.privateKey, { algorithm: 'RS256', header: { alg: 'none' } }],
+      ['rsa', keys.rsa.privateKey, { algorithm: 'none', allowInvalidAsymmetricKeyTypes: true }],
+      ['ec', keys.p256.privatePem, { algorithm: 'none' }],
+    ]
+    for (const [type, key, options] of cases) {
+      const message = `"alg" parameter for "${type}" key type must be one of: ${lists[type]}.`
+      for (const err of [
+        thrown(() => jwt.sign({ a: 1 }, key, options)),
+        thrown(() => jwt.createSigner({ key, ...options })),
+      ]) {
+        expect(err).toBeInstanceOf(JsonWebTokenError)
+        expect(err).toMatchObject({ code: 'ERR_KEY_TYPE_MISMATCH', message })
+      }
+      if (!options.allowInvalidAsymmetricKeyTypes) {
+        expect(thrown(() => reference.sign({ a: 1 }, key, options)).message).toBe(message)
+      }
+    }
+    const ed = thrown(() => jwt.sign({ a: 1 }, keys.ed25519.privateKey, { algorithm: 'none' }))
+    expect(ed).toMatchObject({
+      code: 'ERR_KEY_TYPE_MISMATCH',
+      message: '"alg" parameter for "ed25519" key type must be one of: EdDSA.',
+    })
+    expect(jwt.sign({ a: 1 }, secret, { algorithm: 'none' })).toBe(
+      reference.sign({ a: 1 }, secret, { algorithm: 'none' }),
+    )
+  })
+
   test('allowInvalidAsymmetricKeyTypes is accepted; key type and curve are still enforced', () => {
     const token = jwt.sign({}, keys.p256.privatePem, { algorithm: 'ES256', allowInvalidAsymmetricKeyTypes: true })
     expect(jwt.verify(token, keys.p256.publicPem)).toStrictEqual({ iat: NOW })

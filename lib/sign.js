@@ -192,9 +192,13 @@ function checkKeyKind(entry, alg, options) {
 // under 2048 bits that passed them (`allowInsecureKeySizes`) signs through node:crypto.
 let unsecuredSigner
 function nativeSigner(entry, alg, allowInsecureKeySizes) {
-  if (alg === 'none') return (unsecuredSigner ??= boundSigner(native.unsecuredSigner()))
-  if (entry.native === null) {
+  if (entry !== null && entry.native === null) {
     throw tokenError('ERR_KEY_UNSUPPORTED', `Unknown key type "${entry.asymmetricKeyType}".`)
+  }
+  if (alg === 'none') {
+    // The native check refuses an asymmetric key (jsonwebtoken's message); a secret goes unused, as there.
+    if (entry !== null && entry.type !== 'secret') callNative(() => entry.native.signer(alg, false))
+    return (unsecuredSigner ??= boundSigner(native.unsecuredSigner()))
   }
   const cacheKey = allowInsecureKeySizes ? `${alg}!` : alg
   let signer = entry.signers.get(cacheKey)

@@ -223,6 +223,27 @@ fn ec_signer(curve: Curve, pkcs8: &[u8]) -> Option<EcSigner> {
     })
 }
 
+/// The algorithms jsonwebtoken allows for an asymmetric key type.
+fn algorithms_for(key_type: &str) -> &'static [&'static str] {
+    match key_type {
+        "rsa" => &["RS256", "PS256", "RS384", "PS384", "RS512", "PS512"],
+        "rsa-pss" => &["PS256", "PS384", "PS512"],
+        "ec" => &["ES256", "ES384", "ES512"],
+        _ => &["EdDSA"],
+    }
+}
+
+/// jsonwebtoken's refusal of an algorithm the key type does not serve.
+fn algorithm_mismatch(key_type: &str) -> Error {
+    Error::new(
+        Code::KeyTypeMismatch,
+        format!(
+            "\"alg\" parameter for \"{key_type}\" key type must be one of: {}.",
+            algorithms_for(key_type).join(", ")
+        ),
+    )
+}
+
 impl Key {
     pub fn secret(bytes: &[u8]) -> Self {
         let material = Material::Secret(Secret {
@@ -384,7 +405,14 @@ impl Key {
         let name = role.key_name();
         let family = alg.family();
         match family {
-            Family::Unsecured => return Ok(()),
+            // jsonwebtoken signs `none` with a secret (which it does not use), never with an asymmetric key: a
+            // private key meant to sign would otherwise give unsigned tokens without a word.
+            Family::Unsecured => {
+                return match self.asymmetric_type() {
+                    Some(key_type) if role == Role::Sign => Err(algorithm_mismatch(key_type)),
+                    _ => Ok(()),
+                };
+            }
             Family::Hmac => {
                 return match self.material {
                     Material::Secret(_) => Ok(()),
@@ -406,20 +434,8 @@ impl Key {
                 format!("{name} must be an asymmetric key when using {alg}"),
             ));
         };
-        let allowed: &[&str] = match key_type {
-            "rsa" => &["RS256", "PS256", "RS384", "PS384", "RS512", "PS512"],
-            "rsa-pss" => &["PS256", "PS384", "PS512"],
-            "ec" => &["ES256", "ES384", "ES512"],
-            _ => &["EdDSA"],
-        };
-        if !allowed.contains(&alg.name()) {
-            return Err(Error::new(
-                Code::KeyTypeMismatch,
-                format!(
-                    "\"alg\" parameter for \"{key_type}\" key type must be one of: {}.",
-                    allowed.join(", ")
-                ),
-            ));
+        if !algorithms_for(key_type).contains(&alg.name()) {
+            return Err(algorithm_mismatch(key_type));
         }
         if let Some(required) = Curve::for_algorithm(alg) {
             if self.curve() != Some(required) {
@@ -495,6 +511,25 @@ mod tests {
         let k256 = STANDARD.decode("MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEM2ToI85p1q5bAVElr+/OBk7HuWNrjTGXLwo/NtWrqDjiOu+/kY/LQh8GoKbnvG3urPi2VdOdVm0cqV91tWBBtQ==").unwrap();
         let err = Key::from_spki(&k256).err().unwrap();
         assert_eq!(err.code, Code::KeyUnsupported);
+    }
+
+    #[test]
+    fn unsecured_tokens_are_not_signed_with_asymmetric_keys() {
+        let (private, public, ..) = EXPLICIT[0];
+        for key in [
+            Key::from_pkcs8(&pkcs8_from_sec1(&pem(private), None)).unwrap(),
+            Key::from_spki(&pem(public)).unwrap(),
+        ] {
+            let err = key.check(Algorithm::None, Role::Sign, false).unwrap_err();
+            assert_eq!(err.code, Code::KeyTypeMismatch);
+            assert_eq!(
+                err.message,
+                "\"alg\" parameter for \"ec\" key type must be one of: ES256, ES384, ES512."
+            );
+        }
+        assert!(Key::secret(b"secret")
+            .check(Algorithm::None, Role::Sign, false)
+            .is_ok());
     }
 
     #[test]
