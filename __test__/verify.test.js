@@ -176,6 +176,13 @@ describe('claim options that pass', () => {
     })
   })
 
+  test.each(['false', 1, {}])('complete: %p is not true: the claims, as jsonwebtoken returns', async (complete) => {
+    const rsaToken = jwt.sign(claims, keys.rsa.privateKey, { algorithm: 'RS256' })
+    expect(jwt.verify(token, secret, { complete })).toStrictEqual(reference.verify(token, secret, { complete }))
+    expect(jwt.verify(token, secret, { complete })).toStrictEqual(claims)
+    expect(await jwt.verifyAsync(rsaToken, keys.rsa.publicKey, { complete })).toStrictEqual(claims)
+  })
+
   test.each([
     ['a string payload', jwt.sign('hello', secret), 'hello'],
     ['a JSON payload without typ', jwt.sign(Buffer.from('{"a":1}'), secret), { a: 1 }],

@@ -377,7 +377,7 @@ function verifyWithKey(token, key, options, clockTimestamp) {
 
 function runVerifier(verifier, token, options, clockTimestamp) {
   try {
-    if (options.complete) return completeResult(token, verifier.verifyComplete(token, clockTimestamp))
+    if (options.complete === true) return completeResult(token, verifier.verifyComplete(token, clockTimestamp))
     return parsePayload(verifier.verify(token, clockTimestamp))
   } catch (err) {
     throw fromNative(err)
@@ -533,7 +533,7 @@ function verifyAsync(token, secretOrPublicKey, options = {}) {
       return Promise.resolve(runVerifier(verifier, token, options, clockTimestamp))
     }
     return inPool(verifier, 'verifyAsync', [token, clockTimestamp], signal).then((parts) =>
-      options.complete ? completeResult(token, parts) : parsePayload(parts[1]),
+      options.complete === true ? completeResult(token, parts) : parsePayload(parts[1]),
     )
   } catch (err) {
     return Promise.reject(err)
