@@ -48,6 +48,12 @@ describe('claims set from options', () => {
     ['noTimestamp drops a payload iat after using it', { iat: 5 }, { noTimestamp: true, expiresIn: 10 }, { exp: 15 }],
     ['noTimestamp false', { a: 1 }, { noTimestamp: false }, { a: 1, iat: NOW }],
     [
+      'Number objects as time claims (lodash isNumber takes them)',
+      { iat: new Number(1000), exp: new Number(2000) },
+      { notBefore: 5 },
+      { iat: 1000, exp: 2000, nbf: 1005 },
+    ],
+    [
       'every claim option together',
       { scope: 'read' },
       { expiresIn: '1h', notBefore: 0, audience: 'api', issuer: 'auth', subject: 'u1', jwtid: 'j' },
@@ -65,6 +71,14 @@ describe('claims set from options', () => {
     expect(payload).toStrictEqual({ sub: 'u1' })
     jwt.sign(payload, secret, { expiresIn: 60, audience: 'api', mutatePayload: true })
     expect(payload).toStrictEqual({ sub: 'u1', iat: NOW, exp: NOW + 60, aud: 'api' })
+  })
+
+  test('an object made from Number.prototype is not a Number: refused as jsonwebtoken refuses it', () => {
+    const payload = { exp: Object.create(Number.prototype) }
+    const err = thrown(() => jwt.sign(payload, secret))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWT_PAYLOAD_INVALID', message: '"exp" should be a number of seconds' })
+    expect(thrown(() => reference.sign(payload, secret)).message).toBe(err.message)
   })
 
   test('a payload with iat 0 gets the current time, as in jsonwebtoken', () => {

@@ -32,7 +32,8 @@ const SUPPORTED = new Set(SUPPORTED_ALGS)
 
 const isString = (v) => typeof v === 'string'
 const isBoolean = (v) => typeof v === 'boolean'
-const isNumber = (v) => typeof v === 'number'
+// lodash's isNumber, as jsonwebtoken checks the time claims: a number, or a Number object (JSON writes its number).
+const isNumber = (v) => typeof v === 'number' || types.isNumberObject(v)
 const isTimespan = (v) => Number.isInteger(v) || (isString(v) && v !== '')
 
 // A Buffer that is bytes: Buffer.isBuffer is an instanceof check, which an object made from Buffer.prototype passes
