@@ -410,3 +410,52 @@ describe('without @fastify/cookie, a cookie option', () => {
     }
   })
 })
+
+describe('the refusals themselves', () => {
+  // What a handler that catches the refusal sees of it.
+  const routes = (app) =>
+    app.get('/shape', async (request) => {
+      try {
+        await request.jwtVerify()
+        return { verified: true }
+      } catch (err) {
+        return { string: String(err), json: JSON.parse(JSON.stringify(err)), keys: Object.keys(err).sort() }
+      }
+    })
+
+  test('the same string, JSON and members; messages that are functions taken as @fastify/jwt takes them', async () => {
+    const apps = await both(
+      {
+        secret,
+        messages: {
+          noAuthorizationInHeaderMessage: () => 'Who are you?',
+          badRequestErrorMessage: 'Bad %s',
+          authorizationTokenInvalid: (err) => `Refused: ${err.message}`,
+        },
+      },
+      routes,
+    )
+    try {
+      const requests = [
+        {},
+        { headers: { authorization: 'Bearer a b' } },
+        bearer(TOKENS.badSignature),
+        bearer(TOKENS.expired),
+      ]
+      const answers = []
+      for (const init of requests) {
+        const [theirs, ours] = await Promise.all([apps.theirs.ask('/shape', init), apps.ours.ask('/shape', init)])
+        expect(ours).toEqual(theirs)
+        answers.push(ours.body.string)
+      }
+      expect(answers).toEqual([
+        'FastifyError [FST_JWT_NO_AUTHORIZATION_IN_HEADER]: [Function: noAuthorizationInHeaderMessage]',
+        'FastifyError [FST_JWT_BAD_REQUEST]: Bad %s',
+        'FastifyError [FST_JWT_AUTHORIZATION_TOKEN_INVALID]: Refused: The token signature is invalid.',
+        'FastifyError [FST_JWT_AUTHORIZATION_TOKEN_EXPIRED]: Authorization token expired',
+      ])
+    } finally {
+      await apps.close()
+    }
+  })
+})

@@ -183,7 +183,7 @@ describe('package.json', () => {
   })
 
   test('`dependencies` holds only what runs at run time; the build tools are for development', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express-unless', 'fastify-plugin', 'ms'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@fastify/error', 'express-unless', 'fastify-plugin', 'ms'])
     expect(Object.keys(pkg.devDependencies)).toContain('@napi-rs/cli')
   })
 

@@ -7,7 +7,7 @@
 // some (a `nbf` in the future, an algorithm the key does not serve) through as 500s.
 
 const assert = require('node:assert')
-const { format } = require('node:util')
+const createError = require('@fastify/error')
 const fp = require('fastify-plugin')
 const ms = require('ms')
 const core = require('./core')
@@ -50,18 +50,6 @@ const REFUSAL_CODES = new Set([
   TokenError.codes.missingSignature,
 ])
 
-// @fastify/error's shape: `name` 'FastifyError', `code`, `statusCode`, a message with `%s` filled in.
-function errorType(code, message, statusCode) {
-  return class FastifyError extends Error {
-    constructor(...args) {
-      super(format(message, ...args))
-      this.name = 'FastifyError'
-      this.code = code
-      this.statusCode = statusCode
-    }
-  }
-}
-
 // @fastify/jwt's refusals: code, the `messages` entry that words it, status.
 const REFUSALS = {
   badRequest: ['FST_JWT_BAD_REQUEST', 'badRequestErrorMessage', 400],
@@ -74,12 +62,15 @@ const REFUSALS = {
   unsigned: ['FAST_JWT_MISSING_SIGNATURE', 'authorizationTokenUnsigned', 401],
 }
 
-// The refusals' classes with the plugin's messages; a message given as a function gets the cause's message.
+// The refusals' classes with the plugin's messages, made by @fastify/error as @fastify/jwt makes them. As there,
+// `authorizationTokenInvalid` may be a function, given the cause's message.
 function refusalTypes(text) {
   const types = {}
   for (const [name, [code, key, status]] of Object.entries(REFUSALS)) {
-    const message = typeof text[key] === 'function' ? text[key]({ message: '%s' }) : text[key]
-    types[name] = errorType(code, message, status)
+    const wording = text[key]
+    const message =
+      key === 'authorizationTokenInvalid' && typeof wording === 'function' ? wording({ message: '%s' }) : wording
+    types[name] = createError(code, message, status)
   }
   return types
 }
