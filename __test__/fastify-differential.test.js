@@ -458,4 +458,15 @@ describe('the refusals themselves', () => {
       await apps.close()
     }
   })
+
+  test('an extractToken that is not a function fails the same way', async () => {
+    const apps = await both({ secret, verify: { extractToken: 5 } }, routes)
+    try {
+      const [theirs, ours] = await Promise.all([apps.theirs.ask('/shape', {}), apps.ours.ask('/shape', {})])
+      expect(ours).toEqual(theirs)
+      expect(ours.body.string).toBe('TypeError: extractToken is not a function')
+    } finally {
+      await apps.close()
+    }
+  })
 })

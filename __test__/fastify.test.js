@@ -279,6 +279,18 @@ describe('fastify.jwt.sign, verify and decode', () => {
         message: 'The maxAge option must be a finite number or a valid string.',
       }),
     )
+    for (const [name, value] of [
+      ['clockTolerance', -1],
+      ['clockTolerance', 'x'],
+      ['clockTimestamp', -5],
+    ]) {
+      expect(() => app.jwt.verify('a.b.c', { [name]: value })).toThrow(
+        expect.objectContaining({
+          code: 'FAST_JWT_INVALID_OPTION',
+          message: `The ${name} option must be a finite, non-negative number.`,
+        }),
+      )
+    }
   })
 
   test('time comes from Date.now(): Jest fake timers move it', () => {

@@ -344,9 +344,10 @@ const NATIVE_CLAIM = {
 // Lists (for `aud` and `iss` only, see isNativeClaim) without fast-jwt's ignored empty entries.
 const nativeClaimValue = (value) => (Array.isArray(value) ? value.filter((a) => a) : value)
 
+// fast-jwt's check of clockTimestamp and clockTolerance, with its message.
 function assertNumber(value, name) {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-    throw new TokenError(codes.invalidOption, `The ${name} option must be a positive number.`)
+    throw new TokenError(codes.invalidOption, `The ${name} option must be a finite, non-negative number.`)
   }
 }
 

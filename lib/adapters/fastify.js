@@ -373,8 +373,10 @@ function registerJwt(fastify, options, next) {
   function lookupToken(request, opts) {
     assert(request, 'missing request')
     if (opts !== verifyOptions) opts = mergeDefined(verifyOptions, opts)
-    if (opts.extractToken) {
-      const token = opts.extractToken(request)
+    // Called as @fastify/jwt calls it (one that is not a function fails with the same TypeError).
+    const { extractToken } = opts
+    if (extractToken) {
+      const token = extractToken(request)
       if (!token) throw new refusals.badRequest()
       return token
     }
