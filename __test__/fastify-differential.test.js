@@ -470,3 +470,38 @@ describe('the refusals themselves', () => {
     }
   })
 })
+
+describe('formatUser that returns a promise', () => {
+  test('the callback form gets the promise, request.user is the promise, the promise form its value', async () => {
+    const routes = (app) => {
+      app.get('/callback', (request, reply) =>
+        request.jwtVerify((err, user) => {
+          if (err) return reply.send(err)
+          const isPromise = typeof user?.then === 'function'
+          Promise.resolve(user).then((value) =>
+            reply.send({ isPromise, value, userIsPromise: typeof request.user?.then === 'function' }),
+          )
+        }),
+      )
+      app.get('/promise', async (request) => {
+        const user = await request.jwtVerify()
+        return { user, userIsPromise: typeof request.user?.then === 'function' }
+      })
+    }
+    const apps = await both({ secret, formatUser: async (payload) => ({ id: payload.sub }) }, routes)
+    try {
+      for (const path of ['/callback', '/promise']) {
+        const init = bearer(TOKENS.valid)
+        const [theirs, ours] = await Promise.all([apps.theirs.ask(path, init), apps.ours.ask(path, init)])
+        expect({ path, ...ours }).toEqual({ path, ...theirs })
+      }
+      expect((await apps.ours.ask('/callback', bearer(TOKENS.valid))).body).toEqual({
+        isPromise: true,
+        value: { id: 'u1' },
+        userIsPromise: true,
+      })
+    } finally {
+      await apps.close()
+    }
+  })
+})

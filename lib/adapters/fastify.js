@@ -623,7 +623,9 @@ function registerJwt(fastify, options, next) {
       return callback(core.failureOf(err))
     }
     if (!core.isThenable(outcome)) return callback(null, outcome)
-    deliver(outcome, callback)
+    // The callback gets what `formatUser` returned, a promise too, as @fastify/jwt hands it on.
+    const delivered = formatUser ? (err) => (err ? callback(err) : callback(null, request[decoratorName])) : callback
+    deliver(outcome, delivered)
   }
 
   // The verified user, or its promise; throws what the request is refused with when that is known at once.
