@@ -8,7 +8,7 @@ const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const { expectError, rejected } = require('./helpers/assert')
 const { secrets, pairs, password } = require('./helpers/jwe-keys')
 const { keys } = require('./helpers/keys')
-const { b64, craftDir, craftHeaderOnly } = require('./helpers/jwe-craft')
+const { b64, craftDir, craftHeaderOnly, craftEcdhEs } = require('./helpers/jwe-craft')
 
 const dirKey = secrets[32]
 const claims = { sub: 'user-1', role: 'admin' }
@@ -436,6 +436,41 @@ describe('the protected header', () => {
       'ERR_JWE_HEADER_INVALID',
       '"epk" is required with ECDH-ES',
     )
+  })
+
+  test('an ECDH-ES ephemeral key holds public key parameters only (RFC 7518 §4.6.1.1)', () => {
+    const headerInvalid = (fn, message) => expectError(fn, JsonWebTokenError, 'ERR_JWE_HEADER_INVALID', message)
+    for (const [curve, kty, ephemeral] of [
+      ['P-256', 'EC', crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })],
+      ['X25519', 'OKP', crypto.generateKeyPairSync('x25519')],
+    ]) {
+      const recipient = pairs[curve]
+      const decrypt = (epk) =>
+        jwt.decrypt(
+          craftEcdhEs({ alg: 'ECDH-ES', enc: 'A128GCM', epk }, ephemeral.privateKey, recipient.publicKey, '{"a":1}'),
+          recipient.privateKey,
+        )
+      const publicJwk = ephemeral.publicKey.export({ format: 'jwk' })
+      expect(decrypt(publicJwk)).toEqual({ a: 1 })
+      // Members that are no key parameter are ignored, as in any JWK.
+      expect(decrypt({ ...publicJwk, kid: 'e1', use: 'enc', alg: 'ECDH-ES', ext: true })).toEqual({ a: 1 })
+      // The ephemeral private key itself, as a sender that exported the whole key pair would write it.
+      const privateJwk = ephemeral.privateKey.export({ format: 'jwk' })
+      expect(privateJwk.d).toEqual(expect.any(String))
+      headerInvalid(() => decrypt(privateJwk), '"epk" must be a public key: it holds private key members')
+      for (const name of ['p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) {
+        headerInvalid(
+          () => decrypt({ ...publicJwk, [name]: 'AQAB' }),
+          '"epk" must be a public key: it holds private key members',
+        )
+      }
+      for (const name of kty === 'OKP' ? ['y', 'n', 'e'] : ['n', 'e']) {
+        headerInvalid(
+          () => decrypt({ ...publicJwk, [name]: 'AQAB' }),
+          `"epk" must hold only the public key parameters of an "${kty}" key, not "${name}"`,
+        )
+      }
+    }
   })
 
   test("typ and accessToken check the protected header's typ (RFC 8725 §3.11, RFC 9068 §4)", async () => {

@@ -1,6 +1,6 @@
 'use strict'
 // Hand-made tokens for the checks encryption would never produce: a header of any text, encrypted with node:crypto
-// under `dir` + A256GCM (or with any key management segment and ciphertext given as is).
+// under `dir` + A256GCM or ECDH-ES (or with any key management segment and ciphertext given as is).
 
 const crypto = require('node:crypto')
 
@@ -21,4 +21,31 @@ function craftHeaderOnly(headerText, { encryptedKey = 40 } = {}) {
   return [b64(headerText), encryptedKey ? random(encryptedKey) : '', random(12), random(32), random(16)].join('.')
 }
 
-module.exports = { b64, craftDir, craftHeaderOnly }
+const CONTENT_KEY_BITS = { A128GCM: 128, A192GCM: 192, A256GCM: 256 }
+
+// An ECDH-ES token (direct key agreement, AES-GCM content) made with node:crypto from the ephemeral private key
+// given, whose protected header is `header` as it stands: its `epk` may hold what encryption never writes.
+function craftEcdhEs(header, ephemeralPrivateKey, recipientPublicKey, plaintext) {
+  const headerB64 = b64(JSON.stringify(header))
+  const z = crypto.diffieHellman({ privateKey: ephemeralPrivateKey, publicKey: recipientPublicKey })
+  const bits = CONTENT_KEY_BITS[header.enc]
+  const u32 = (n) => {
+    const out = Buffer.alloc(4)
+    out.writeUInt32BE(n)
+    return out
+  }
+  // The Concat KDF of RFC 7518 §4.6.2, one SHA-256 round (keys of up to 256 bits), empty apu and apv.
+  const otherInfo = Buffer.concat([u32(header.enc.length), Buffer.from(header.enc), u32(0), u32(0), u32(bits)])
+  const cek = crypto
+    .createHash('sha256')
+    .update(Buffer.concat([u32(1), z, otherInfo]))
+    .digest()
+    .subarray(0, bits / 8)
+  const iv = crypto.randomBytes(12)
+  const cipher = crypto.createCipheriv(`aes-${bits}-gcm`, cek, iv)
+  cipher.setAAD(Buffer.from(headerB64))
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
+  return [headerB64, '', b64(iv), b64(ciphertext), b64(cipher.getAuthTag())].join('.')
+}
+
+module.exports = { b64, craftDir, craftHeaderOnly, craftEcdhEs }

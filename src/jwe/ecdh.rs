@@ -1,7 +1,8 @@
 //! ECDH-ES (RFC 7518 §4.6) on AWS-LC (ring has no P-521 and no static-key agreement; AWS-LC's ephemeral agreement
 //! is also faster: 1.17x ring on P-256, 3.6x on P-384, 2.2x on X25519, src/jwe/backends.rs): an ephemeral key agreed with the recipient's static key, then the Concat
-//! KDF of NIST SP 800-56A. The ephemeral public key of a token is checked to lie on the recipient's curve before
-//! any agreement (invalid-curve attacks), and an all-zero X25519 result is refused (RFC 7748 §6.1).
+//! KDF of NIST SP 800-56A. The ephemeral public key of a token is checked to hold public key parameters only and to
+//! lie on the recipient's curve before any agreement (invalid-curve attacks), and an all-zero X25519 result is
+//! refused (RFC 7748 §6.1).
 
 use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey};
 use aws_lc_rs::constant_time::verify_slices_are_equal;
@@ -14,6 +15,7 @@ use zeroize::Zeroizing;
 use super::key::EcdhCurve;
 use super::random::Entropy;
 use crate::error::{Code, Error, Result};
+use crate::jwk::PRIVATE_MEMBERS;
 
 /// An agreed secret `Z`, wiped when dropped.
 pub type Shared = Zeroizing<Vec<u8>>;
@@ -87,11 +89,33 @@ fn coordinate(jwk: &serde_json::Map<String, Value>, name: &str, len: usize) -> R
     }
 }
 
-/// The public key bytes of an `epk` JWK for `curve`: `kty`, `crv` and coordinate lengths must all fit.
+/// The key parameters of other key types than the ephemeral key's: the public ones of RSA (RFC 7518 §6.3.1), and `y`
+/// for an OKP key (RFC 8037 §2 has `x` alone). The private ones are [`PRIVATE_MEMBERS`].
+fn foreign_parameters(curve: EcdhCurve) -> &'static [&'static str] {
+    if curve == EcdhCurve::X25519 {
+        &["y", "n", "e"]
+    } else {
+        &["n", "e"]
+    }
+}
+
+/// The public key bytes of an `epk` JWK for `curve`: `kty`, `crv` and coordinate lengths must all fit. RFC 7518
+/// §4.6.1.1: `epk` holds only public key parameters, so a private or secret member (the ephemeral `d`, say) is
+/// refused, as is a parameter of another key type; members that are no key parameter (`kid`, `use`) are ignored,
+/// as RFC 7517 §4 has members a reader does not understand ignored.
 pub fn epk_point(curve: EcdhCurve, epk: &Value) -> Result<Vec<u8>> {
     let Value::Object(jwk) = epk else {
         return Err(invalid_epk());
     };
+    if jwk
+        .keys()
+        .any(|name| PRIVATE_MEMBERS.contains(&name.as_str()))
+    {
+        return Err(Error::new(
+            Code::JweHeaderInvalid,
+            "\"epk\" must be a public key: it holds private key members",
+        ));
+    }
     let kty = if curve == EcdhCurve::X25519 {
         "OKP"
     } else {
@@ -101,6 +125,15 @@ pub fn epk_point(curve: EcdhCurve, epk: &Value) -> Result<Vec<u8>> {
         || jwk.get("crv").and_then(Value::as_str) != Some(curve.jwk_name())
     {
         return Err(invalid_epk());
+    }
+    if let Some(name) = foreign_parameters(curve)
+        .iter()
+        .find(|name| jwk.contains_key(**name))
+    {
+        return Err(Error::new(
+            Code::JweHeaderInvalid,
+            format!("\"epk\" must hold only the public key parameters of an \"{kty}\" key, not \"{name}\""),
+        ));
     }
     let len = curve.coordinate_len();
     let x = coordinate(jwk, "x", len)?;
@@ -222,5 +255,58 @@ mod tests {
         assert!(epk_point(EcdhCurve::P256, &json!([1, 2])).is_err());
         let okp = json!({"kty": "OKP", "crv": "X25519", "x": B64.encode([9u8; 32])});
         assert_eq!(epk_point(EcdhCurve::X25519, &okp).unwrap(), vec![9u8; 32]);
+    }
+
+    #[test]
+    fn epk_holds_only_public_parameters() {
+        let p256 = json!({"kty": "EC", "crv": "P-256", "x": B64.encode([1u8; 32]), "y": B64.encode([1u8; 32])});
+        let x25519 = json!({"kty": "OKP", "crv": "X25519", "x": B64.encode([9u8; 32])});
+        let with = |epk: &Value, name: &str| {
+            let mut epk = epk.clone();
+            epk[name] = json!(B64.encode([2u8; 32]));
+            epk
+        };
+        for (curve, epk) in [(EcdhCurve::P256, &p256), (EcdhCurve::X25519, &x25519)] {
+            for name in PRIVATE_MEMBERS {
+                let err = epk_point(curve, &with(epk, name)).unwrap_err();
+                assert_eq!(
+                    (err.code, err.message.as_ref()),
+                    (
+                        Code::JweHeaderInvalid,
+                        "\"epk\" must be a public key: it holds private key members"
+                    ),
+                    "{name}"
+                );
+            }
+            for name in ["kid", "use", "alg", "x-custom"] {
+                assert!(epk_point(curve, &with(epk, name)).is_ok(), "{name}");
+            }
+        }
+        for (curve, epk, name, message) in [
+            (
+                EcdhCurve::P256,
+                &p256,
+                "n",
+                r#""epk" must hold only the public key parameters of an "EC" key, not "n""#,
+            ),
+            (
+                EcdhCurve::X25519,
+                &x25519,
+                "y",
+                r#""epk" must hold only the public key parameters of an "OKP" key, not "y""#,
+            ),
+            (
+                EcdhCurve::X25519,
+                &x25519,
+                "e",
+                r#""epk" must hold only the public key parameters of an "OKP" key, not "e""#,
+            ),
+        ] {
+            let err = epk_point(curve, &with(epk, name)).unwrap_err();
+            assert_eq!(
+                (err.code, err.message.as_ref()),
+                (Code::JweHeaderInvalid, message)
+            );
+        }
     }
 }
