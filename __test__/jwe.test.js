@@ -411,6 +411,48 @@ describe('the protected header', () => {
     expect(jwt.decrypt(craftDir('{"alg":"dir","enc":"A256GCM"}', '{"a":1}', dirKey), dirKey)).toEqual({ a: 1 })
   })
 
+  test('names each member once, whichever member and however its name is spelled', async () => {
+    const malformed = (fn) => expectError(fn, JsonWebTokenError, 'ERR_JWT_MALFORMED', 'invalid token')
+    const base = '"alg":"dir","enc":"A256GCM"'
+    const once = craftDir(`{${base},"kid":"a","jku":"https://a.example","x-custom":1}`, '{"a":1}', dirKey)
+    expect(jwt.decrypt(once, dirKey)).toEqual({ a: 1 })
+    const repeated = [
+      '"kid":"a","kid":"b"',
+      '"kid":"a","kid":"a"',
+      '"kid":"a","\\u006bid":"b"',
+      '"k\\u0069d":"a","kid":"b"',
+      '"jku":"https://a.example","jku":"https://b.example"',
+      '"jwk":{"kty":"oct"},"jwk":{"kty":"EC"}',
+      '"x5u":"https://a.example","x5u":"https://b.example"',
+      '"x5c":["MA"],"x5c":["MQ"]',
+      '"nonce":"n1","nonce":"n2"',
+      '"x-custom":1,"x-custom":2',
+      '"\\u0065nc":"A256GCM"',
+    ]
+    for (const members of repeated) {
+      const token = craftDir(`{${base},${members}}`, '{"a":1}', dirKey)
+      malformed(() => jwt.decrypt(token, dirKey))
+      malformed(() => jwt.createDecrypter({ key: dirKey }).decrypt(token))
+      const err = await rejected(jwt.decryptAsync(token, dirKey))
+      expect(err).toBeInstanceOf(JsonWebTokenError)
+      expect(err).toMatchObject({ code: 'ERR_JWT_MALFORMED', message: 'invalid token' })
+    }
+    // A key function is asked with the header JSON.parse reads (the last "kid"); decryption refuses the token
+    // whichever key it returns.
+    const kids = []
+    const byKid = (header) => {
+      kids.push(header.kid)
+      return dirKey
+    }
+    malformed(() => jwt.decrypt(craftDir(`{${base},"kid":"a","kid":"b"}`, '{"a":1}', dirKey), byKid))
+    expect(kids).toEqual(['b'])
+    // The JSON serialization, where a member could also repeat across the protected, shared and per-recipient
+    // headers (RFC 7516 §7.2.1), is not read at all: decrypt() takes the compact serialization alone.
+    const [protectedHeader, , iv, ciphertext, tag] = once.split('.')
+    const flattened = JSON.stringify({ protected: protectedHeader, unprotected: { kid: 'b' }, iv, ciphertext, tag })
+    expectError(() => jwt.decrypt(flattened, dirKey), JsonWebTokenError, 'ERR_JWT_MALFORMED', 'jwt malformed')
+  })
+
   test('ECDH-ES ephemeral keys must lie on the curve; X25519 low-order points are refused', () => {
     const offCurve = { kty: 'EC', crv: 'P-256', x: b64(Buffer.alloc(32, 1)), y: b64(Buffer.alloc(32, 2)) }
     failed(() =>

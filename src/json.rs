@@ -5,6 +5,8 @@
 //! `["HS256","JWT"]` would read as `{"alg":"HS256","typ":"JWT"}`. Every struct read from a token goes through
 //! [`object`], which offers the struct a map and nothing else.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -110,12 +112,16 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OnlyMaps<T> {
 /// A top-level member of an object read by [`members`].
 pub struct Member<'a> {
     /// The key, unescaped (by serde_json, only when it holds escapes).
-    pub key: std::borrow::Cow<'a, str>,
+    pub key: Cow<'a, str>,
     /// The exact text of the value.
     pub value: &'a str,
     /// How deeply arrays and objects nest inside the value (0 for a string, number or literal).
     pub depth: usize,
 }
+
+/// How deeply arrays and objects may nest in a member that is built from its text ([`Member::value`]): serde_json's
+/// limit of 128 levels less the object's own, as when serde_json read the whole object as a struct.
+pub const MEMBER_DEPTH: usize = 126;
 
 /// Text that [`members`] refuses.
 #[derive(Debug, PartialEq, Eq)]
@@ -147,12 +153,12 @@ pub fn members<'a>(
             let key_start = scan.at;
             let escaped = scan.string()?;
             let key = if escaped {
-                std::borrow::Cow::Owned(
+                Cow::Owned(
                     serde_json::from_str::<String>(&text[key_start..scan.at])
                         .map_err(|_| Invalid)?,
                 )
             } else {
-                std::borrow::Cow::Borrowed(&text[key_start + 1..scan.at - 1])
+                Cow::Borrowed(&text[key_start + 1..scan.at - 1])
             };
             scan.whitespace();
             scan.expect(b':')?;
@@ -177,6 +183,50 @@ pub fn members<'a>(
         Ok(())
     } else {
         Err(Invalid)
+    }
+}
+
+/// [`members`] for an object that names each member once: a name given twice is refused, however it is spelled
+/// (`"kid"` and `"\u006bid"` are one name). RFC 7515 §4 and RFC 7516 §4 let a reader refuse such a header, and
+/// refusing leaves nothing for readers that keep the first value and readers that keep the last to disagree on.
+pub fn distinct_members<'a>(
+    text: &'a str,
+    mut visit: impl FnMut(Member<'a>) -> Result<(), Invalid>,
+) -> Result<(), Invalid> {
+    let mut names = Names::default();
+    members(text, |member| {
+        if !names.insert(member.key.clone()) {
+            return Err(Invalid);
+        }
+        visit(member)
+    })
+}
+
+/// The member names seen so far: compared one by one while they are few (a header has a handful, and a short
+/// list costs less than hashing), hashed beyond, so that an object of many members takes linear time.
+#[derive(Default)]
+struct Names<'a> {
+    few: Vec<Cow<'a, str>>,
+    many: HashSet<Cow<'a, str>>,
+}
+
+impl<'a> Names<'a> {
+    const FEW: usize = 16;
+
+    /// Whether `name` is new.
+    #[inline(always)]
+    fn insert(&mut self, name: Cow<'a, str>) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&name) {
+                return false;
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push(name);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(name)
     }
 }
 
@@ -440,6 +490,41 @@ mod tests {
     #[test]
     fn duplicate_members_are_refused() {
         assert!(object::<Pair>(r#"{"a":1,"a":2}"#).is_err());
+    }
+
+    #[test]
+    fn distinct_members_refuse_a_name_given_twice_however_spelled() {
+        let distinct = |text: &str| distinct_members(text, |_| Ok(())).is_ok();
+        assert!(distinct(r#"{"kid":"a","Kid":"b","kid ":"c"}"#));
+        for text in [
+            r#"{"kid":"a","kid":"b"}"#,
+            r#"{"kid":"a","\u006bid":"b"}"#,
+            r#"{"\u006Bid":"a","k\u0069d":"b"}"#,
+            r#"{"a\/b":1,"a/b":2}"#,
+            r#"{"x":{"y":1},"x":[]}"#,
+        ] {
+            assert!(!distinct(text), "{text}");
+        }
+        // A repeated name inside a member's value is that value's business.
+        assert!(distinct(r#"{"epk":{"x":1,"x":2}}"#));
+        // Past the names compared one by one, and at the boundary.
+        for count in [Names::FEW - 1, Names::FEW, Names::FEW + 1, 1000] {
+            let names: Vec<String> = (0..count).map(|i| format!("\"m{i}\":{i}")).collect();
+            assert!(distinct(&format!("{{{}}}", names.join(","))), "{count}");
+            for repeated in [0, count / 2, count - 1] {
+                let text = format!("{{{},\"m{repeated}\":0}}", names.join(","));
+                assert!(!distinct(&text), "{count} {repeated}");
+            }
+        }
+        // What `members` refuses stays refused, and each member is visited once, in order.
+        assert!(!distinct(r#"{"a":1,}"#));
+        let mut seen = Vec::new();
+        distinct_members(r#"{"b":1,"a":[2]}"#, |member| {
+            seen.push((member.key.into_owned(), member.value));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, [("b".to_owned(), "1"), ("a".to_owned(), "[2]")]);
     }
 
     #[test]

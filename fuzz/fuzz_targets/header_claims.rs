@@ -4,8 +4,9 @@
 //! Input: the decoded text of a header or payload (the same text goes through every reader).
 //!
 //! Invariants:
-//! - every reader takes exactly the JSON objects of serde_json's object model, each member it reads at most once,
-//!   and reads the same values serde_json does (`model::object`); anything else is refused with the model's code;
+//! - every reader takes exactly the JSON objects of serde_json's object model, each member it reads at most once
+//!   (the JWE header each member of any name), and reads the same values serde_json does (`model::object`);
+//!   anything else is refused with the model's code;
 //! - `crit` follows RFC 7515 §4.1.11 as written in `model::crit` (ringjwt understands no extension);
 //! - the claim checks give the verdict of `model::claims` (nbf, exp, tolerance, aud, iss, sub, maxAge
 //!   arithmetic) for every policy and every clock value tried.
@@ -70,7 +71,7 @@ fn jws_header(text: &str) {
 
 fn jwe_header(text: &str) {
     let result = jwe::header::read(text);
-    let members = match model::object(text, &model::JWE_HEADER_MEMBERS) {
+    let members = match model::object_naming_each_member_once(text, &model::JWE_HEADER_MEMBERS) {
         Object::Members(members) => members,
         _ => {
             assert_eq!(

@@ -103,6 +103,43 @@ pub fn object(text: &str, read: &[&str]) -> Object {
     }
 }
 
+/// [`object`] for a header that names every member once (the JWE protected header): an object that gives any
+/// name twice, read or not, is `Invalid`.
+pub fn object_naming_each_member_once(text: &str, read: &[&str]) -> Object {
+    match object(text, read) {
+        Object::Members(_) if names_a_member_twice(text) => Object::Invalid,
+        other => other,
+    }
+}
+
+/// Whether the object `text` holds gives one name twice, the names compared as serde_json unescapes them.
+fn names_a_member_twice(text: &str) -> bool {
+    struct Names;
+
+    impl<'de> Visitor<'de> for Names {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            // Read to the end: serde_json refuses a map its visitor leaves unfinished.
+            let mut seen = std::collections::BTreeSet::new();
+            let mut twice = false;
+            while let Some(name) = map.next_key::<String>()? {
+                twice |= !seen.insert(name);
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(twice)
+        }
+    }
+
+    serde_json::Deserializer::from_str(text)
+        .deserialize_map(Names)
+        .unwrap_or(false)
+}
+
 /// Whether `text` is JSON of any kind (RFC 8259), numbers of any size included.
 pub fn is_json(text: &str) -> bool {
     serde_json::from_str::<IgnoredAny>(text).is_ok()

@@ -1,6 +1,7 @@
 //! The JWE protected header (RFC 7516 §4): read from a token, or checked and completed for a new one. The header
-//! is a JSON object (an array or any other JSON value is not a header), each member at most once, and `crit`
-//! extensions are refused, as none are understood here (RFC 7516 §4.1.13, RFC 7515 §4.1.11).
+//! is a JSON object (an array or any other JSON value is not a header) that names each member once, whichever it
+//! is and however its name is spelled, and `crit` extensions are refused, as none are understood here (RFC 7516
+//! §4.1.13, RFC 7515 §4.1.11).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
@@ -11,9 +12,12 @@ use super::algorithm::{ContentEncryption, KeyManagement};
 use crate::error::{Code, Error, Result};
 use crate::json::{self, present};
 
-/// The members this library reads; any other member is kept in the text and ignored. A member given twice is a
-/// JSON error, so nothing is ambiguous.
-#[derive(Deserialize, Default)]
+/// The members this library reads; any other member is kept in the text and ignored.
+///
+/// A header is read with [`json::distinct_members`]: one pass, which refuses any name given twice (`kid` picks the
+/// key, and readers that keep the first value and readers that keep the last would pick different keys). serde's
+/// reading of the struct (`json::object`) is the reference the tests hold that pass to.
+#[derive(Deserialize, Default, Debug, PartialEq)]
 struct Members {
     #[serde(default, deserialize_with = "present")]
     alg: Option<Value>,
@@ -65,8 +69,47 @@ fn header_invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
     Error::new(Code::JweHeaderInvalid, message)
 }
 
+impl Members {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<Value>> {
+        Some(match name {
+            "alg" => &mut self.alg,
+            "enc" => &mut self.enc,
+            "zip" => &mut self.zip,
+            "epk" => &mut self.epk,
+            "apu" => &mut self.apu,
+            "apv" => &mut self.apv,
+            "iv" => &mut self.iv,
+            "tag" => &mut self.tag,
+            "p2s" => &mut self.p2s,
+            "p2c" => &mut self.p2c,
+            "cty" => &mut self.cty,
+            "typ" => &mut self.typ,
+            "crit" => &mut self.crit,
+            _ => return None,
+        })
+    }
+
+    /// Reads `text` in one pass, building only the members above (with serde_json, from their text). Refused: text
+    /// that is not a JSON object, a name given twice, and what serde_json refuses in a member it builds (nesting
+    /// too deep, a number out of range, a lone surrogate escape).
+    fn scan(text: &str) -> std::result::Result<Self, json::Invalid> {
+        let mut members = Self::default();
+        json::distinct_members(text, |member| {
+            let Some(slot) = members.slot(&member.key) else {
+                return Ok(());
+            };
+            if member.depth > json::MEMBER_DEPTH {
+                return Err(json::Invalid);
+            }
+            *slot = Some(serde_json::from_str(member.value).map_err(|_| json::Invalid)?);
+            Ok(())
+        })?;
+        Ok(members)
+    }
+}
+
 fn members(text: &str) -> Result<Members> {
-    json::object(text).map_err(|_| Error::malformed())
+    Members::scan(text).map_err(|_| Error::malformed())
 }
 
 fn base64_member(name: &str, value: Option<Value>) -> Result<Option<Vec<u8>>> {
@@ -206,6 +249,108 @@ mod tests {
             r#"{"alg":"dir","alg":"dir"}"#,
         ] {
             assert_eq!(read(text).err().unwrap().code, Code::Malformed, "{text}");
+        }
+    }
+
+    #[test]
+    fn each_member_is_named_once_however_spelled() {
+        let base = r#""alg":"dir","enc":"A128GCM""#;
+        assert!(read(&format!(r#"{{{base},"kid":"a","x-custom":1}}"#)).is_ok());
+        for repeated in [
+            r#""kid":"a","kid":"b""#,
+            r#""kid":"a","kid":"a""#,
+            r#""kid":"a","\u006bid":"b""#,
+            r#""k\u0069d":"a","kid":"b""#,
+            r#""jku":"https://a.example","jku":"https://b.example""#,
+            r#""jwk":{},"jwk":{}"#,
+            r#""x5u":"a","x5u":"b""#,
+            r#""x5c":[],"x5c":["a"]"#,
+            r#""x5t#S256":"a","x5t#S256":"b""#,
+            r#""nonce":"a","nonce":"b""#,
+            r#""x-custom":1,"x-custom":2"#,
+            r#""cty":"JWT","cty":"json""#,
+            r#""\u0065nc":"A128GCM""#,
+        ] {
+            let err = read(&format!("{{{base},{repeated}}}")).err().unwrap();
+            assert_eq!(
+                (err.code, err.message.as_ref()),
+                (Code::Malformed, "invalid token"),
+                "{repeated}"
+            );
+        }
+    }
+
+    /// Header names, then (after `|`) names serde_json refuses.
+    const HEADER_NAMES: &[&str] = &[
+        "alg",
+        "enc",
+        "zip",
+        "epk",
+        "apu",
+        "apv",
+        "iv",
+        "tag",
+        "p2s",
+        "p2c",
+        "cty",
+        "typ",
+        "crit",
+        "kid",
+        "x5c",
+        r"\u0061lg",
+        r"e\u006ec",
+        r"\u006bid",
+        "x",
+        "",
+        "ALG",
+        "alg ",
+        r"a\\b",
+        "|",
+        r"\ud800",
+        r"\u00",
+        "\u{1}",
+        r"\q",
+    ];
+
+    #[test]
+    fn the_one_pass_reading_takes_and_refuses_what_serde_does_but_repeated_names() {
+        let (mut taken, mut repeated, mut refused) = (0, 0, 0);
+        for text in
+            crate::claims::tests::objects_and_edits(0x2545_f491_4f6c_dd1d, 20_000, HEADER_NAMES)
+        {
+            let reference = json::object::<Members>(&text).ok();
+            let scanned = Members::scan(&text).ok();
+            let names_twice = json::members(&text, |_| Ok(())).is_ok()
+                && json::distinct_members(&text, |_| Ok(())).is_err();
+            if names_twice {
+                assert_eq!(scanned, None, "{text:?}");
+                repeated += 1;
+                continue;
+            }
+            assert_eq!(scanned, reference, "{text:?}");
+            if scanned.is_some() {
+                taken += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        assert!(
+            taken > 5_000 && repeated > 200 && refused > 5_000,
+            "{taken} taken, {repeated} with a name repeated, {refused} refused"
+        );
+        // serde_json's nesting limit, in a member that is built and in one that is skipped.
+        for levels in 120..=130 {
+            for name in ["epk", "x"] {
+                for (open, close) in [("[", "]"), (r#"{"a":"#, "}")] {
+                    let nested = format!("{}1{}", open.repeat(levels), close.repeat(levels));
+                    let text = format!(r#"{{"{name}":{nested}}}"#);
+                    assert_eq!(
+                        Members::scan(&text).ok(),
+                        json::object::<Members>(&text).ok(),
+                        "{name} {levels}"
+                    );
+                }
+            }
         }
     }
 
