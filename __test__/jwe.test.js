@@ -8,7 +8,7 @@ const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const { expectError, rejected } = require('./helpers/assert')
 const { secrets, pairs, password } = require('./helpers/jwe-keys')
 const { keys } = require('./helpers/keys')
-const { b64, craftDir, craftHeaderOnly, craftEcdhEs } = require('./helpers/jwe-craft')
+const { b64, craftDir, craftHeaderOnly, craftEcdhEs, craftPbes2 } = require('./helpers/jwe-craft')
 
 const dirKey = secrets[32]
 const claims = { sub: 'user-1', role: 'admin' }
@@ -346,6 +346,53 @@ describe('PBES2 and compression are refused without their caps', () => {
     expect(jwt.decrypt(token, password, { algorithms: ['PBES2-HS512+A256KW'], maxPbes2Count: 100_000 })).toMatchObject(
       claims,
     )
+  })
+
+  test('p2c is any JSON number of integral value: 1000.0 and 1e3 are 1000', () => {
+    const alg = 'PBES2-HS256+A128KW'
+    const options = { algorithms: [alg], maxPbes2Count: 10_000 }
+    const token = (p2c, iterations = 1000) =>
+      craftPbes2(
+        `{"alg":"${alg}","enc":"A128GCM","p2s":"${b64(crypto.randomBytes(16))}","p2c":${p2c}}`,
+        password,
+        '{"a":1}',
+        iterations,
+      )
+    for (const [p2c, iterations] of [
+      ['1000', 1000],
+      ['1000.0', 1000],
+      ['1e3', 1000],
+      ['1E+3', 1000],
+      ['0.1e4', 1000],
+      ['100000e-2', 1000],
+      ['2500.000', 2500],
+      ['1e4', 10_000],
+    ]) {
+      expect(jwt.decrypt(token(p2c, iterations), password, options)).toEqual({ a: 1 })
+    }
+    for (const p2c of ['1000.5', '1000.0001', '1.0005e3', '-1000', '-1e3', '"1000"', 'null', 'true', '[1000]']) {
+      expectError(
+        () => jwt.decrypt(token(p2c), password, options),
+        JsonWebTokenError,
+        'ERR_JWE_HEADER_INVALID',
+        '"p2c" must be a positive integer',
+      )
+    }
+    for (const [p2c, got] of [
+      ['999.0', '999'],
+      ['0', '0'],
+      ['1.5e4', '15000'],
+      ['10001.0', '10001'],
+      ['4294967296', '4294967296'],
+      ['1e20', '100000000000000000000'],
+    ]) {
+      expectError(
+        () => jwt.decrypt(token(p2c), password, options),
+        JsonWebTokenError,
+        'ERR_JWE_PBES2_COUNT',
+        `"p2c" must be between 1000 and maxPbes2Count (10000), got ${got}`,
+      )
+    }
   })
 
   test('zip: "DEF" needs maxInflatedSize, and inflating stops there', () => {

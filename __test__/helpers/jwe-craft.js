@@ -1,6 +1,6 @@
 'use strict'
 // Hand-made tokens for the checks encryption would never produce: a header of any text, encrypted with node:crypto
-// under `dir` + A256GCM or ECDH-ES (or with any key management segment and ciphertext given as is).
+// under `dir` + A256GCM, ECDH-ES or PBES2 (or with any key management segment and ciphertext given as is).
 
 const crypto = require('node:crypto')
 
@@ -48,4 +48,21 @@ function craftEcdhEs(header, ephemeralPrivateKey, recipientPublicKey, plaintext)
   return [headerB64, '', b64(iv), b64(ciphertext), b64(cipher.getAuthTag())].join('.')
 }
 
-module.exports = { b64, craftDir, craftHeaderOnly, craftEcdhEs }
+// A PBES2-HS256+A128KW token with A128GCM content, made with node:crypto, whose protected header is `headerText` as
+// written (its `p2s` the salt input; `p2c` in any spelling), the key derived with `iterations` PBKDF2 rounds.
+function craftPbes2(headerText, password, plaintext, iterations) {
+  const { alg, p2s } = JSON.parse(headerText)
+  const salt = Buffer.concat([Buffer.from(alg), Buffer.alloc(1), Buffer.from(p2s, 'base64url')])
+  const kek = crypto.pbkdf2Sync(password, salt, iterations, 16, 'sha256')
+  const cek = crypto.randomBytes(16)
+  const wrap = crypto.createCipheriv('id-aes128-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'))
+  const encryptedKey = Buffer.concat([wrap.update(cek), wrap.final()])
+  const header = b64(headerText)
+  const iv = crypto.randomBytes(12)
+  const cipher = crypto.createCipheriv('aes-128-gcm', cek, iv)
+  cipher.setAAD(Buffer.from(header))
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
+  return [header, b64(encryptedKey), b64(iv), b64(ciphertext), b64(cipher.getAuthTag())].join('.')
+}
+
+module.exports = { b64, craftDir, craftHeaderOnly, craftEcdhEs, craftPbes2 }

@@ -276,28 +276,34 @@ fn split(token: &str) -> Result<Segments<'_>> {
     })
 }
 
+/// The PBKDF2 iteration count a token names, within `MIN_COUNT` and the caller's cap. JSON has one number type, so
+/// `1000`, `1000.0` and `1e3` are the same count: any number of integral value is taken, as `JSON.parse` and
+/// `Number.isInteger` read it.
 fn pbes2_count(header: &Header, max: Option<u32>) -> Result<NonZeroU32> {
-    let count = match &header.p2c {
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
-            Error::new(Code::JweHeaderInvalid, "\"p2c\" must be a positive integer")
-        })?,
-        _ => {
-            return Err(Error::new(
-                Code::JweHeaderInvalid,
-                "\"p2c\" must be a positive integer",
-            ))
-        }
+    let not_integer = || Error::new(Code::JweHeaderInvalid, "\"p2c\" must be a positive integer");
+    let Some(Value::Number(number)) = &header.p2c else {
+        return Err(not_integer());
     };
+    let count = number
+        .as_f64()
+        .filter(|count| *count >= 0.0 && count.fract() == 0.0)
+        .ok_or_else(not_integer)?;
     let max = max.unwrap_or(0);
-    if count < u64::from(pbes2::MIN_COUNT) || count > u64::from(max) {
+    if count < f64::from(pbes2::MIN_COUNT) || count > f64::from(max) {
+        // As written when it is an integer literal; else the integral f64, which prints without a fraction or an
+        // exponent (and `-0` as `0`).
+        let got = number
+            .as_u64()
+            .map_or_else(|| count.abs().to_string(), |count| count.to_string());
         return Err(Error::new(
             Code::Pbes2CountInvalid,
             format!(
-                "\"p2c\" must be between {} and maxPbes2Count ({max}), got {count}",
+                "\"p2c\" must be between {} and maxPbes2Count ({max}), got {got}",
                 pbes2::MIN_COUNT
             ),
         ));
     }
+    // Integral, and between MIN_COUNT and a u32 cap: exact as a u32.
     NonZeroU32::new(count as u32)
         .ok_or_else(|| Error::new(Code::Pbes2CountInvalid, "\"p2c\" must be positive"))
 }
@@ -604,6 +610,74 @@ mod tests {
         let err =
             decrypt_and_check(&token, &key, &policy, &Payload::Claims(&claims), 5.0).unwrap_err();
         assert_eq!((err.code, err.date), (Code::Expired, Some(5.0)));
+    }
+
+    #[test]
+    fn p2c_is_any_number_of_integral_value_within_the_bounds() {
+        let count = |p2c: &str| {
+            let header = header::read(&format!(r#"{{"alg":"dir","p2c":{p2c}}}"#)).unwrap();
+            pbes2_count(&header, Some(10_000)).map(NonZeroU32::get)
+        };
+        for (p2c, expected) in [
+            ("1000", 1000),
+            ("1000.0", 1000),
+            ("1e3", 1000),
+            ("1E+3", 1000),
+            ("0.1e4", 1000),
+            ("100000e-2", 1000),
+            ("10000.000", 10_000),
+        ] {
+            assert_eq!(count(p2c).unwrap(), expected, "{p2c}");
+        }
+        for p2c in [
+            "1000.5",
+            "1000.0001",
+            "-1000",
+            "-1e3",
+            "-0.5",
+            r#""1000""#,
+            "null",
+            "true",
+            "[1000]",
+            "{}",
+        ] {
+            let err = count(p2c).unwrap_err();
+            assert_eq!(
+                (err.code, err.message.as_ref()),
+                (Code::JweHeaderInvalid, "\"p2c\" must be a positive integer"),
+                "{p2c}"
+            );
+        }
+        for (p2c, got) in [
+            ("999.0", "999"),
+            ("0", "0"),
+            ("-0", "0"),
+            ("-0.0", "0"),
+            ("10001", "10001"),
+            ("1.5e4", "15000"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("1e20", "100000000000000000000"),
+        ] {
+            let err = count(p2c).unwrap_err();
+            assert_eq!(
+                (err.code, err.message.into_owned()),
+                (
+                    Code::Pbes2CountInvalid,
+                    format!("\"p2c\" must be between 1000 and maxPbes2Count (10000), got {got}")
+                ),
+                "{p2c}"
+            );
+        }
+        let header = header::read(r#"{"p2c":1000}"#).unwrap();
+        assert_eq!(
+            pbes2_count(&header, None).unwrap_err().code,
+            Code::Pbes2CountInvalid
+        );
+        let header = header::read("{}").unwrap();
+        assert_eq!(
+            pbes2_count(&header, Some(10_000)).unwrap_err().code,
+            Code::JweHeaderInvalid
+        );
     }
 
     #[test]
