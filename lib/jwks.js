@@ -144,8 +144,9 @@ function malformed(detail, fault = 'key') {
 // ERR_JWKS_MULTIPLE_MATCHING_KEYS when a key is picked.
 function importSet(jwks) {
   if (!isObject(jwks)) throw malformed('not a JSON object', jwks === null ? 'null' : 'keys-missing')
-  if (!Array.isArray(jwks.keys))
+  if (!Array.isArray(jwks.keys)) {
     throw malformed('"keys" is not an array', jwks.keys ? 'keys-not-array' : 'keys-missing')
+  }
   const keys = []
   jwks.keys.forEach((jwk, index) => {
     if (!isObject(jwk) || typeof jwk.kty !== 'string' || jwk.kty === '') {
