@@ -484,14 +484,18 @@ describe('the protected header', () => {
       expect(err).toBeInstanceOf(JsonWebTokenError)
       expect(err).toMatchObject({ code: 'ERR_JWT_MALFORMED', message: 'invalid token' })
     }
-    // A key function is asked with the header JSON.parse reads (the last "kid"); decryption refuses the token
-    // whichever key it returns.
+    // A key function is not asked for a key for such a token: it is refused first, in every form.
     const kids = []
     const byKid = (header) => {
       kids.push(header.kid)
       return dirKey
     }
-    malformed(() => jwt.decrypt(craftDir(`{${base},"kid":"a","kid":"b"}`, '{"a":1}', dirKey), byKid))
+    const twoKids = craftDir(`{${base},"kid":"a","kid":"b"}`, '{"a":1}', dirKey)
+    malformed(() => jwt.decrypt(twoKids, byKid))
+    const viaPromise = await rejected(jwt.decryptAsync(twoKids, byKid))
+    expect(viaPromise).toMatchObject({ code: 'ERR_JWT_MALFORMED', message: 'invalid token' })
+    expect(kids).toEqual([])
+    expect(jwt.decrypt(craftDir(`{${base},"kid":"b"}`, '{"a":1}', dirKey), byKid)).toEqual({ a: 1 })
     expect(kids).toEqual(['b'])
     // The JSON serialization, where a member could also repeat across the protected, shared and per-recipient
     // headers (RFC 7516 §7.2.1), is not read at all: decrypt() takes the compact serialization alone.

@@ -3,6 +3,7 @@
 // what is inside with verify()'s claim options. A nested token (`cty: "JWT"`) is verified in the same native call
 // with `verify: { key, algorithms }`.
 
+const native = require('./native')
 const { decryptionKey, defaultAlgorithms, KEY_MANAGEMENT, CONTENT_ENCRYPTION, isPbes2 } = require('./jwe-keys')
 const { verifyingKey, jwkAlgorithm } = require('./keys')
 const {
@@ -252,6 +253,12 @@ function isNestedToken(token) {
 const KEY_FUNCTION = 'decryption key function'
 
 function keyFromFunction(key, token) {
+  // What decryption refuses without a key (a member named twice, say) is refused before the function runs.
+  try {
+    native.checkJweBeforeKey(token)
+  } catch (err) {
+    throw fromNative(err)
+  }
   const header = protectedHeader(token)
   try {
     return key(header)

@@ -276,6 +276,13 @@ impl PayloadCheck {
     }
 }
 
+/// Refuses a token whose structure or protected header `decrypt` would refuse, before a key function sees it.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(catch_unwind)]
+pub fn check_jwe_before_key(token: String) -> Result<()> {
+    jwe::check_before_key(&token).map_err(to_napi)
+}
+
 #[napi]
 pub struct NativeDecrypter {
     key: Arc<JweKey>,

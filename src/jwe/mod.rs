@@ -18,7 +18,8 @@ pub use algorithm::{
 };
 pub use key::{Direction, EcdhCurve, JweKey};
 pub use token::{
-    decrypt, decrypt_and_check, encrypt, DecryptPolicy, Decrypted, EncryptOptions, Opened, Payload,
+    check_before_key, decrypt, decrypt_and_check, encrypt, DecryptPolicy, Decrypted,
+    EncryptOptions, Opened, Payload,
 };
 
 #[cfg(test)]

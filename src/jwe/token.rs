@@ -395,6 +395,12 @@ pub struct Decrypted {
     pub typ: Option<Value>,
 }
 
+/// The checks `decrypt` makes before it needs a key: the token's structure and its protected header. A key
+/// function is asked for a key only for a token that passes them.
+pub fn check_before_key(token: &str) -> Result<()> {
+    header::read(&split(token)?.header_text).map(drop)
+}
+
 /// Decrypts a compact JWE: structure, header, allow-lists, key fit, key management, content, decompression.
 /// Whatever fails once the key is applied is `decryption failed`, at the same step (the tag check).
 pub fn decrypt(token: &str, key: &JweKey, policy: &DecryptPolicy) -> Result<Decrypted> {
