@@ -279,17 +279,21 @@ describe('fastify.jwt.sign, verify and decode', () => {
         message: 'The maxAge option must be a finite number or a valid string.',
       }),
     )
+    const notFinite = (name) =>
+      expect.objectContaining({
+        code: 'FAST_JWT_INVALID_OPTION',
+        message: `The ${name} option must be a finite, non-negative number.`,
+      })
     for (const [name, value] of [
       ['clockTolerance', -1],
       ['clockTolerance', 'x'],
       ['clockTimestamp', -5],
+      ['clockTimestamp', Infinity],
     ]) {
-      expect(() => app.jwt.verify('a.b.c', { [name]: value })).toThrow(
-        expect.objectContaining({
-          code: 'FAST_JWT_INVALID_OPTION',
-          message: `The ${name} option must be a finite, non-negative number.`,
-        }),
-      )
+      expect(() => app.jwt.verify('a.b.c', { [name]: value })).toThrow(notFinite(name))
+    }
+    for (const value of [-5, Infinity]) {
+      expect(() => app.jwt.sign({ a: 1 }, { clockTimestamp: value })).toThrow(notFinite('clockTimestamp'))
     }
   })
 

@@ -152,9 +152,7 @@ function createSigner(options = {}) {
   }
   if (expiresIn || Number.isNaN(expiresIn)) expiresIn = timespanOption(expiresIn, 'expiresIn')
   if (notBefore || Number.isNaN(notBefore)) notBefore = timespanOption(notBefore, 'notBefore')
-  if (clockTimestamp !== undefined && !(typeof clockTimestamp === 'number' && clockTimestamp >= 0)) {
-    throw new TokenError(codes.invalidOption, 'The clockTimestamp option must be a positive number.')
-  }
+  assertNumber(clockTimestamp, 'clockTimestamp')
   const fixed = {}
   for (const name of ['jti', 'aud', 'iss', 'sub', 'nonce']) {
     if (name === 'aud') {
