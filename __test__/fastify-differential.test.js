@@ -472,36 +472,47 @@ describe('the refusals themselves', () => {
 })
 
 describe('formatUser that returns a promise', () => {
-  test('the callback form gets the promise, request.user is the promise, the promise form its value', async () => {
-    const routes = (app) => {
-      app.get('/callback', (request, reply) =>
-        request.jwtVerify((err, user) => {
-          if (err) return reply.send(err)
-          const isPromise = typeof user?.then === 'function'
-          Promise.resolve(user).then((value) =>
-            reply.send({ isPromise, value, userIsPromise: typeof request.user?.then === 'function' }),
+  const routes = (app) => {
+    app.get('/callback', (request, reply) =>
+      request.jwtVerify((err, user) => {
+        if (err) return reply.send(err)
+        const isPromise = typeof user?.then === 'function'
+        const userIsPromise = typeof request.user?.then === 'function'
+        Promise.resolve(user)
+          .then(
+            (value) => ({ value }),
+            (reason) => ({ rejected: reason.message }),
           )
-        }),
-      )
-      app.get('/promise', async (request) => {
-        const user = await request.jwtVerify()
-        return { user, userIsPromise: typeof request.user?.then === 'function' }
-      })
-    }
-    const apps = await both({ secret, formatUser: async (payload) => ({ id: payload.sub }) }, routes)
-    try {
-      for (const path of ['/callback', '/promise']) {
-        const init = bearer(TOKENS.valid)
-        const [theirs, ours] = await Promise.all([apps.theirs.ask(path, init), apps.ours.ask(path, init)])
-        expect({ path, ...ours }).toEqual({ path, ...theirs })
+          .then((settled) => reply.send({ isPromise, userIsPromise, ...settled }))
+      }),
+    )
+    app.get('/promise', async (request) => {
+      const user = await request.jwtVerify()
+      return { user, userIsPromise: typeof request.user?.then === 'function' }
+    })
+  }
+
+  test.each([
+    ['resolves', async (payload) => ({ id: payload.sub }), { value: { id: 'u1' } }],
+    ['rejects', async () => Promise.reject(new Error('no such user')), { rejected: 'no such user' }],
+  ])(
+    'that %s: the callback form gets it as it is, the promise form what it settles to',
+    async (_, formatUser, settled) => {
+      const apps = await both({ secret, formatUser }, routes)
+      try {
+        for (const path of ['/callback', '/promise']) {
+          const init = bearer(TOKENS.valid)
+          const [theirs, ours] = await Promise.all([apps.theirs.ask(path, init), apps.ours.ask(path, init)])
+          expect({ path, ...ours }).toEqual({ path, ...theirs })
+        }
+        expect((await apps.ours.ask('/callback', bearer(TOKENS.valid))).body).toEqual({
+          isPromise: true,
+          userIsPromise: true,
+          ...settled,
+        })
+      } finally {
+        await apps.close()
       }
-      expect((await apps.ours.ask('/callback', bearer(TOKENS.valid))).body).toEqual({
-        isPromise: true,
-        value: { id: 'u1' },
-        userIsPromise: true,
-      })
-    } finally {
-      await apps.close()
-    }
-  })
+    },
+  )
 })

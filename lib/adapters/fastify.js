@@ -616,20 +616,22 @@ function registerJwt(fastify, options, next) {
       opts = {}
     }
     if (dpop !== null) callback = withChallenge(callback)
+    // The callback gets what `formatUser` returns as it is, a promise too (settled or not), as @fastify/jwt hands it
+    // on: the outcome holds it in a box, which the promise chain does not open.
+    const boxed = Boolean(formatUser)
     let outcome
     try {
-      outcome = outcomeOf(request, opts)
+      outcome = outcomeOf(request, opts, boxed)
     } catch (err) {
       return callback(core.failureOf(err))
     }
-    if (!core.isThenable(outcome)) return callback(null, outcome)
-    // The callback gets what `formatUser` returned, a promise too, as @fastify/jwt hands it on.
-    const delivered = formatUser ? (err) => (err ? callback(err) : callback(null, request[decoratorName])) : callback
-    deliver(outcome, delivered)
+    if (!core.isThenable(outcome)) return callback(null, boxed ? outcome[0] : outcome)
+    deliver(outcome, boxed ? (err, box) => (err ? callback(err) : callback(null, box[0])) : callback)
   }
 
-  // The verified user, or its promise; throws what the request is refused with when that is known at once.
-  function outcomeOf(request, opts) {
+  // The verified user, or its promise (in a one-element array with `boxed`); throws what the request is refused with
+  // when that is known at once.
+  function outcomeOf(request, opts, boxed = false) {
     // A request without options of its own uses the plugin's as they are (nothing writes to them).
     const useGlobalOptions = !opts
     if (useGlobalOptions) {
@@ -661,7 +663,7 @@ function registerJwt(fastify, options, next) {
     const finish = (result) => {
       const user = formatUser ? formatUser(result) : result
       request[decoratorName] = user
-      return user
+      return boxed ? [user] : user
     }
     // Only the verifier's refusals become @fastify/jwt's errors; those of the secret function, `trusted` and
     // `isRevoked` go on as they are.
