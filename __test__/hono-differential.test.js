@@ -236,6 +236,7 @@ describe('the middleware: the same HTTP answers', () => {
       app.get('/empty', (c) => c.json({}))
       app.get('/keys-number', (c) => c.json({ keys: 5 }))
       app.get('/null', (c) => c.json(null))
+      app.get('/array', (c) => c.json([rsaJwk]))
     })
     // A port nothing listens on.
     const closed = await startHono(() => {})
@@ -245,6 +246,7 @@ describe('the middleware: the same HTTP answers', () => {
       empty: `${apps.issuer.url}/empty`,
       keysNumber: `${apps.issuer.url}/keys-number`,
       null: `${apps.issuer.url}/null`,
+      array: `${apps.issuer.url}/array`,
       down: `${closed.url}/jwks.json`,
     }
     apps.hono = await startHono(build(reference, referenceJwk))
@@ -348,6 +350,7 @@ describe('the middleware: the same HTTP answers', () => {
       ['Error', 'invalid JWKS response. "keys" field is missing'],
       ['Error', 'invalid JWKS response. "keys" field is not an array'],
       [401, 'TypeError'],
+      ['Error', 'invalid JWKS response. "keys" field is not an array'],
       [401, 'TypeError'],
     ])
     for (const err of apps.ringjwt.errors.slice(seen.ringjwt)) {

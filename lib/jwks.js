@@ -143,7 +143,11 @@ function malformed(detail, fault = 'key') {
 // Two keys may share a `kid` (RFC 7517 §4.5 allows it for keys of different types); a header that fits both is
 // ERR_JWKS_MULTIPLE_MATCHING_KEYS when a key is picked.
 function importSet(jwks) {
-  if (!isObject(jwks)) throw malformed('not a JSON object', jwks === null ? 'null' : 'keys-missing')
+  if (!isObject(jwks)) {
+    // As hono reads `.keys` of it: an array's is Array.prototype.keys, which is not an array.
+    const fault = jwks === null ? 'null' : Array.isArray(jwks) ? 'keys-not-array' : 'keys-missing'
+    throw malformed('not a JSON object', fault)
+  }
   if (!Array.isArray(jwks.keys)) {
     throw malformed('"keys" is not an array', jwks.keys ? 'keys-not-array' : 'keys-missing')
   }
