@@ -195,6 +195,8 @@ describe('a server that fails', () => {
     [500, 'JSON Web Key Set request failed: HTTP 500'],
     [404, 'JSON Web Key Set request failed: HTTP 404'],
     [503, 'JSON Web Key Set request failed: HTTP 503'],
+    [304, 'JSON Web Key Set request failed: HTTP 304'],
+    [300, 'JSON Web Key Set request failed: HTTP 300'],
   ])('HTTP %i is a fetch failure', async (status, message) => {
     handler = json(goodSet, status)
     await failure(

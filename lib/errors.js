@@ -73,7 +73,7 @@ const codes = Object.freeze({
   ERR_DPOP_TOKEN_BOUND: 'a DPoP-bound token (it has `cnf.jkt`) was presented with the `Bearer` scheme',
   ERR_DPOP_REPLAYED: 'the proof (its key and `jti`) was seen before within its window',
   ERR_DPOP_REPLAY_CACHE_FULL: 'the in-memory replay cache holds `maxEntries` live proofs: new proofs are refused',
-  ERR_DISCOVERY_INVALID: "the issuer's metadata is not a JSON object with an http(s) `jwks_uri`",
+  ERR_DISCOVERY_INVALID: "the issuer's metadata is not a JSON object with an http(s) `jwks_uri` (without credentials)",
   ERR_DISCOVERY_ISSUER_MISMATCH: "the issuer's metadata names another `issuer` than the one given",
   // issuer key rings
   ERR_KEY_RING_STATE_INVALID:

@@ -310,6 +310,9 @@ function remoteOptions(options) {
   return resolved
 }
 
+// The statuses fetch follows (a 304 answers a conditional request: it is not a redirect).
+const REDIRECTS = [301, 302, 303, 307, 308]
+
 function fetchFailed(detail, cause) {
   const err = tokenError('ERR_JWKS_FETCH_FAILED', `JSON Web Key Set request failed: ${detail}`)
   if (cause !== undefined) err.inner = cause
@@ -471,7 +474,7 @@ function createRemoteJwks(url, options) {
       response.body?.cancel().catch(() => {})
       // Runtimes that follow the fetch standard to the letter answer a manual redirect with an opaque response.
       const status = response.status
-      const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400)
+      const redirected = response.type === 'opaqueredirect' || REDIRECTS.includes(status)
       throw fetchFailed(redirected ? `HTTP ${status || 'redirect'} (redirects are not followed)` : `HTTP ${status}`)
     }
     return readLimited(response, maxResponseBytes)

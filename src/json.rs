@@ -2,8 +2,9 @@
 //! else may stand in for one.
 //!
 //! serde's derived `Deserialize` for a struct also accepts a JSON array, filling the fields in order, so
-//! `["HS256","JWT"]` would read as `{"alg":"HS256","typ":"JWT"}`. Every struct read from a token goes through
-//! [`object`], which offers the struct a map and nothing else.
+//! `["HS256","JWT"]` would read as `{"alg":"HS256","typ":"JWT"}`. A struct read from a token goes through
+//! [`object`], which offers the struct a map and nothing else, or is filled member by member from [`members`] (the
+//! claims set) or [`distinct_members`] (the JWE header, a DPoP proof), which read objects only.
 
 use std::borrow::Cow;
 use std::collections::HashSet;

@@ -119,10 +119,15 @@ fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
     der::tlv(der::SEQUENCE, &body)
 }
 
+/// Whether a JWK holds a member that only a private or secret key has (see [`PRIVATE_MEMBERS`]).
+pub fn holds_private_members(jwk: &Map<String, Value>) -> bool {
+    PRIVATE_MEMBERS.iter().any(|name| jwk.contains_key(*name))
+}
+
 /// The public key a JWK holds. Private members are refused (see [`PRIVATE_MEMBERS`]), as are secret keys: this
 /// reads public keys only.
 pub fn public_key(jwk: &Map<String, Value>) -> Result<Key> {
-    if PRIVATE_MEMBERS.iter().any(|name| jwk.contains_key(*name)) {
+    if holds_private_members(jwk) {
         return Err(invalid(
             "JWK must be a public key: it holds private key members",
         ));

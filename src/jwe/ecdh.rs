@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use super::key::EcdhCurve;
 use super::random::Entropy;
 use crate::error::{Code, Error, Result};
-use crate::jwk::PRIVATE_MEMBERS;
+use crate::jwk::holds_private_members;
 
 /// An agreed secret `Z`, wiped when dropped.
 pub type Shared = Zeroizing<Vec<u8>>;
@@ -90,7 +90,7 @@ fn coordinate(jwk: &serde_json::Map<String, Value>, name: &str, len: usize) -> R
 }
 
 /// The key parameters of other key types than the ephemeral key's: the public ones of RSA (RFC 7518 §6.3.1), and `y`
-/// for an OKP key (RFC 8037 §2 has `x` alone). The private ones are [`PRIVATE_MEMBERS`].
+/// for an OKP key (RFC 8037 §2 has `x` alone). The private ones are [`crate::jwk::PRIVATE_MEMBERS`].
 fn foreign_parameters(curve: EcdhCurve) -> &'static [&'static str] {
     if curve == EcdhCurve::X25519 {
         &["y", "n", "e"]
@@ -107,10 +107,7 @@ pub fn epk_point(curve: EcdhCurve, epk: &Value) -> Result<Vec<u8>> {
     let Value::Object(jwk) = epk else {
         return Err(invalid_epk());
     };
-    if jwk
-        .keys()
-        .any(|name| PRIVATE_MEMBERS.contains(&name.as_str()))
-    {
+    if holds_private_members(jwk) {
         return Err(Error::new(
             Code::JweHeaderInvalid,
             "\"epk\" must be a public key: it holds private key members",
@@ -267,7 +264,7 @@ mod tests {
             epk
         };
         for (curve, epk) in [(EcdhCurve::P256, &p256), (EcdhCurve::X25519, &x25519)] {
-            for name in PRIVATE_MEMBERS {
+            for name in crate::jwk::PRIVATE_MEMBERS {
                 let err = epk_point(curve, &with(epk, name)).unwrap_err();
                 assert_eq!(
                     (err.code, err.message.as_ref()),

@@ -16,7 +16,9 @@ use crate::json::{self, present};
 ///
 /// A header is read with [`json::distinct_members`]: one pass, which refuses any name given twice (`kid` picks the
 /// key, and readers that keep the first value and readers that keep the last would pick different keys). serde's
-/// reading of the struct (`json::object`) is the reference the tests hold that pass to.
+/// reading of the struct (`json::object`) is the reference the tests hold that pass to. A JWS header refuses only
+/// `alg`, `typ` and `crit` twice (`src/header.rs`) and reads other members as jsonwebtoken does, the last value:
+/// there a signature ties the header to its key, and `verify` must read what jsonwebtoken reads.
 #[derive(Deserialize, Default, Debug, PartialEq)]
 struct Members {
     #[serde(default, deserialize_with = "present")]
