@@ -18,6 +18,7 @@ const {
   POLICY_OPTIONS,
 } = require('./verify')
 const { isPlainObject, readSignal, inPool } = require('./sign')
+const { partJson } = require('./decode')
 const { tokenError, optionError, factoryOptionsError, fromNative, keyFunctionError } = require('./errors')
 
 // verify()'s claim options; `algorithms` and key sizes belong to the signed token inside (`verify`).
@@ -228,7 +229,7 @@ function runAsync(decrypter, token, options, signal) {
 // The protected header a key function is asked with; decryption checks it again in full.
 function protectedHeader(token) {
   try {
-    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
+    const header = partJson(token)
     if (isPlainObject(header)) return header
   } catch {
     // reported below

@@ -8,6 +8,7 @@
 const crypto = require('node:crypto')
 const { promisify } = require('node:util')
 const { signAsync, isPlainObject, isBuffer } = require('./sign')
+const { partJson } = require('./decode')
 const { encrypt } = require('./encrypt')
 const { decrypt } = require('./decrypt')
 const { timespan, lifetimeSeconds, MAX_LIFETIME_SECONDS } = require('./timespan')
@@ -17,7 +18,6 @@ const { withDefaults } = require('./jwks')
 
 const generateKeyPair = promisify(crypto.generateKeyPair)
 
-// How each algorithm's keys are made.
 // Whether a stored key is of the type (and curve, as its public JWK names it) its algorithm signs with.
 function fitsAlgorithm(privateKey, publicJwk, alg) {
   if (!Object.hasOwn(KEY_PARAMETERS, alg)) return false
@@ -25,6 +25,7 @@ function fitsAlgorithm(privateKey, publicJwk, alg) {
   return privateKey.asymmetricKeyType === type && (namedCurve === undefined || publicJwk.crv === namedCurve)
 }
 
+// How each algorithm's keys are made.
 const KEY_PARAMETERS = {
   RS256: ['rsa', { modulusLength: 2048 }],
   RS384: ['rsa', { modulusLength: 3072 }],
@@ -150,7 +151,7 @@ function createKeyRing(options) {
       if (kek === undefined) throw stateError(`key "${record.kid}" is wrapped and no "kek" was given`)
       let header
       try {
-        header = JSON.parse(Buffer.from(String(record.wrapped).split('.')[0], 'base64url').toString())
+        header = partJson(String(record.wrapped))
         privateJwk = decrypt(record.wrapped, kek, { algorithms: ['A256KW'] }).jwk
       } catch (err) {
         throw stateError(`key "${record.kid}" does not unwrap with this "kek"`, err)

@@ -7,6 +7,7 @@
 const { createVerifier } = require('../compiled')
 const { verify } = require('../verify')
 const { verifyingKey } = require('../keys')
+const { partJson } = require('../decode')
 const { JsonWebTokenError } = require('../errors')
 
 function isThenable(value) {
@@ -139,7 +140,7 @@ function verifiedToken(token, payload) {
   let header
   return {
     get header() {
-      header ??= JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
+      header ??= partJson(token)
       return header
     },
     payload,

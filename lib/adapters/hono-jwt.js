@@ -5,7 +5,7 @@
 
 const { signAsync } = require('../sign')
 const { verifyAsync } = require('../verify')
-const { decode: decodeToken, payloadOpensObject } = require('../decode')
+const { decode: decodeToken, payloadOpensObject, partJson } = require('../decode')
 const { createLocalJwks, createRemoteJwks, SET_FAULT } = require('../jwks')
 const { JsonWebTokenError, optionError } = require('../errors')
 const { keyFor } = require('./hono-keys')
@@ -170,7 +170,7 @@ function decodeForVerify(token) {
 
 function jsonPart(token, index) {
   try {
-    return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString())
+    return partJson(token, index)
   } catch {
     return undefined
   }
