@@ -137,6 +137,31 @@ describe('fetching and caching', () => {
     expect(requests).toBe(2)
   })
 
+  test('reload() while a fetch is under way fetches again after it, with what was published before the call', async () => {
+    const jwks = jwt.createRemoteJwks(`${base}/jwks.json`)
+    let published = goodSet
+    let arrived
+    const firstArrived = new Promise((resolve) => (arrived = resolve))
+    // Each answer is the set as it was when its request arrived, sent 50 ms later.
+    handler = (req, res) => {
+      const answer = json(published)
+      arrived()
+      setTimeout(() => answer(req, res), 50)
+    }
+    const first = jwks(HEADER)
+    await firstArrived
+    published = jwt.exportJwks([
+      { key: rsa.publicKey, kid: 'rsa-1' },
+      { key: rsaNext.publicKey, kid: 'rsa-2' },
+    ])
+    await jwks.reload()
+    expect(requests).toBe(2)
+    await expect(first).resolves.toBeDefined()
+    const token = jwt.sign({ sub: 'u2' }, rsaNext.privateKey, { algorithm: 'RS256', keyid: 'rsa-2' })
+    await expect(jwt.verifyAsync(token, jwks)).resolves.toMatchObject({ sub: 'u2' })
+    expect(requests).toBe(2)
+  })
+
   test('within the cooldown an unknown kid fails without fetching again', async () => {
     const jwks = jwt.createRemoteJwks(`${base}/jwks.json`, { cooldown: 60_000 })
     await jwks.reload()
@@ -242,13 +267,15 @@ describe('a server that fails', () => {
     handler = json(goodSet, 503)
     const jwks = jwt.createRemoteJwks(`${base}/jwks.json`)
     const message = 'JSON Web Key Set request failed: HTTP 503'
-    const [first, second, reloaded] = await Promise.all([
+    const [first, second, reloaded, again] = await Promise.all([
       failure(jwks(HEADER), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
       failure(jwks(HEADER), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
+      // Both reloads begin after that fetch: they share the one that follows it.
+      failure(jwks.reload(), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
       failure(jwks.reload(), JsonWebTokenError, 'ERR_JWKS_FETCH_FAILED', message),
     ])
-    expect(requests).toBe(1)
-    expect(new Set([first, second, reloaded]).size).toBe(3)
+    expect(requests).toBe(2)
+    expect(new Set([first, second, reloaded, again]).size).toBe(4)
     first.status = 401
     expect(second.status).toBeUndefined()
   })

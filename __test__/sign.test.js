@@ -4,7 +4,7 @@
 const jwt = require('..')
 const reference = require('jsonwebtoken')
 const { keys, secret, signingKeyFor } = require('./helpers/keys')
-const { thrown } = require('./helpers/assert')
+const { thrown, rejected } = require('./helpers/assert')
 
 const { JsonWebTokenError } = jwt
 const NOW = 1_700_000_000
@@ -71,6 +71,26 @@ describe('claims set from options', () => {
     expect(payload).toStrictEqual({ sub: 'u1' })
     jwt.sign(payload, secret, { expiresIn: 60, audience: 'api', mutatePayload: true })
     expect(payload).toStrictEqual({ sub: 'u1', iat: NOW, exp: NOW + 60, aud: 'api' })
+  })
+
+  // jsonwebtoken's sloppy-mode code drops the claim without a word; here it is JavaScript's TypeError, with a code.
+  test.each([
+    ['frozen', Object.freeze({ sub: 'u1' }), {}, 'iat'],
+    ['sealed, with expiresIn and no iat', Object.seal({ sub: 'u1' }), { expiresIn: 60, noTimestamp: true }, 'exp'],
+  ])('mutatePayload with a %s payload is a TypeError with a code', async (_title, payload, options, claim) => {
+    const message = `Cannot add property ${claim}, object is not extensible`
+    const signer = jwt.createSigner({ key: secret, mutatePayload: true, ...options })
+    const failures = [
+      thrown(() => jwt.sign(payload, secret, { mutatePayload: true, ...options })),
+      thrown(() => signer.sign(payload)),
+      await rejected(jwt.signAsync(payload, secret, { mutatePayload: true, ...options })),
+      await rejected(signer.signAsync(payload)),
+    ]
+    for (const err of failures) {
+      expect(err).toBeInstanceOf(TypeError)
+      expect(err).toMatchObject({ name: 'TypeError', code: 'ERR_JWT_PAYLOAD_INVALID', message })
+    }
+    expect(payload).toStrictEqual({ sub: 'u1' })
   })
 
   test('an object made from Number.prototype is not a Number: refused as jsonwebtoken refuses it', () => {

@@ -567,13 +567,16 @@ function createRemoteJwks(url, options) {
   }
 
   const jwksKey = resolver(getKey)
-  jwksKey.reload = () =>
-    refresh().then(
-      () => undefined,
-      (err) => {
-        throw copyError(err, jwksKey.reload)
-      },
-    )
+  // A fetch under way began before this call and may not hold what the caller knows to be published: it is let
+  // finish, and a fetch that begins after the call (this one's, or another caller's since) gives the answer.
+  jwksKey.reload = async () => {
+    if (inFlight !== null) await inFlight.catch(() => {})
+    try {
+      await refresh()
+    } catch (err) {
+      throw copyError(err, jwksKey.reload)
+    }
+  }
   return jwksKey
 }
 

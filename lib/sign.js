@@ -136,11 +136,17 @@ function stringify(value, code, replacer) {
   try {
     return JSON.stringify(value, replacer)
   } catch (err) {
-    if (!(err instanceof TypeError) || err.code !== undefined) throw err
-    const error = new TypeError(err.message, { cause: err })
-    error.code = code
-    throw error
+    throw withCode(err, code)
   }
+}
+
+// JavaScript's own TypeError (a cycle, a BigInt, a claim a frozen payload cannot take), as the same TypeError with
+// `code`; any other error as it is.
+function withCode(err, code) {
+  if (!(err instanceof TypeError) || err.code !== undefined) return err
+  const error = new TypeError(err.message, { cause: err })
+  error.code = code
+  return error
 }
 
 // A `header` option with a toJSON of its own would replace what is signed (its `alg` with another, or with
@@ -227,8 +233,17 @@ function payloadText(payload) {
   return text
 }
 
-// Sets iat, nbf, exp and the claims that options carry, as jsonwebtoken does.
+// Sets iat, nbf, exp and the claims that options carry, as jsonwebtoken does. With `mutatePayload` they are written
+// to the caller's object, which may be frozen or sealed.
 function applyClaims(payload, options, isObjectPayload) {
+  try {
+    writeClaims(payload, options, isObjectPayload)
+  } catch (err) {
+    throw withCode(err, 'ERR_JWT_PAYLOAD_INVALID')
+  }
+}
+
+function writeClaims(payload, options, isObjectPayload) {
   const timestamp = payload.iat || Math.floor(Date.now() / 1000)
   if (options.noTimestamp) {
     delete payload.iat
