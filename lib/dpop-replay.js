@@ -5,9 +5,10 @@
 // createRedisDpopReplayCache() in Redis, so that a proof replayed to another server behind the load balancer is
 // refused too.
 
+const crypto = require('node:crypto')
 const native = require('./native')
 const { optionError, fromNative } = require('./errors')
-const { redisCaller, prefixOption, unreadable } = require('./redis/client')
+const { redisCaller, redisScript, runScript, prefixOption, replyOneOf } = require('./redis/client')
 
 // About 1,600 proofs a second held for the default 60-second window, in a few megabytes. Past it, new proofs are
 // refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
@@ -50,20 +51,37 @@ function createDpopReplayCache(options) {
   }
 }
 
-// One SET NX PX per proof: Redis says whether the key was new, and forgets it when the window closes. The key is
-// a digest of fixed length; with Redis Cluster each key lives in its own slot, as no command touches two. Any
-// client the Redis stores accept (lib/redis/client.js) will do.
+// KEYS[1] the proof's key; ARGV[1] this call's own mark, ARGV[2] milliseconds to keep it. 1 when the proof is new:
+// the key was not there (it is written, as SET NX PX would), or holds this call's own mark, which only a second
+// run of the same call finds (a client that re-sends a command whose reply was lost, or retries it): that run
+// answers as the first did and writes nothing. 0 when another call marked the proof: a replay.
+const REMEMBER = redisScript(`
+local mark = redis.call('GET', KEYS[1])
+if mark == false then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if mark == ARGV[1] then return 1 end
+return 0`)
+
+// One script per proof (one round trip, as SET NX PX was): Redis says whether the key was new, and forgets it when
+// the window closes. The key is a digest of fixed length; with Redis Cluster each key lives in its own slot, as no
+// command touches two. Any client the Redis stores accept (lib/redis/client.js) will do. Each call's mark is this
+// cache's random prefix and a count: unique to the call, and known to no one else.
 function createRedisDpopReplayCache(client, options) {
   checkOptions(options, ['prefix', 'timeout'])
   const prefix = prefixOption(options, DEFAULT_PREFIX)
   const { call } = redisCaller(client, options, 'createRedisDpopReplayCache')
+  const own = crypto.randomBytes(12).toString('base64url')
+  let count = 0
   return {
     async remember(id, until, now) {
       checkEntry(id, until, now)
       const ms = Math.max(1, Math.ceil((until - now) * 1000))
-      const reply = await call((redis) => redis.setNx(`${prefix}${id}`, '1', ms))
-      if (reply !== 'OK' && reply !== null) throw unreadable()
-      return reply === 'OK'
+      count += 1
+      const args = [`${own}.${count.toString(36)}`, String(ms)]
+      const reply = await call((redis) => runScript(redis, REMEMBER, [`${prefix}${id}`], args))
+      return replyOneOf(reply, [0, 1]) === 1
     },
   }
 }

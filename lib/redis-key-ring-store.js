@@ -10,9 +10,14 @@ const { knownOptions } = require('./token-store')
 
 const DEFAULT_KEY = 'ringjwt:key-ring'
 
-// KEYS[1] the record; ARGV[1] the expected text ('' for none), ARGV[2] the new text. 1 when written.
+// KEYS[1] the record; ARGV[1] the expected text ('' for none), ARGV[2] the new text. 1 when written, or when the
+// record holds the new text already: a second run of the same call (a client that re-sends a command whose reply was
+// lost, or retries it) then answers as the first run did, and writes nothing. The new text is the call's own: a
+// ring's state carries each key's start time and newly made key material, so no other write makes the same text
+// (and if one did, the record would hold just what this call meant to write).
 const COMPARE_AND_SET = redisScript(`
 local current = redis.call('GET', KEYS[1])
+if current == ARGV[2] then return 1 end
 if (current == false and ARGV[1] == '') or current == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
   return 1

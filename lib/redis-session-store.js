@@ -8,15 +8,19 @@
 //                     refresh token), t:<jti> → the access token's expiry, f:<jti> → the first 16 bytes of the
 //                     SHA-256 of its signature, hex (when the app signed through the store), r:<first 16 bytes of
 //                     a retired refresh token's SHA-256, hex> → when it would have expired; an ended session keeps only
-//                     ended, sub and until (a tombstone, until its last access token has expired)
+//                     ended, sub, until and by (a tombstone, until its last access token has expired, and at least
+//                     `timeout` ms; `by` is the value of the call that ended it, see FINISH)
 //   P subject:{<sub>} a set of the subject's session ids, for listing and ending them all
 // Each key expires (PEXPIRE) when nothing in it can matter any more, so Redis holds only live sessions and
 // recent tombstones. Times are epoch milliseconds from the app's clock; TTLs are counted from it too.
 //
 // Rotation, reuse detection and ending run as Lua scripts on the session's one key, so they are atomic: of two
-// refreshes racing with one token, exactly one wins. With Redis Cluster, the braces make each session's key
-// its own hash slot, and the scripts touch only that key; the subject index is written with separate commands
-// (its own slot). A prefix with a hash tag of its own ('{ringjwt}:session:') puts everything in one slot.
+// refreshes racing with one token, exactly one wins. Every write is safe to run twice (ioredis re-sends a command
+// whose reply was lost with its connection; a client may retry): each script carries a value only its call knows
+// (the digest of a refresh token it has just made, a nonce) and a second run that finds it answers as the first.
+// With Redis Cluster, the braces make each session's key its own hash slot, and the scripts touch only that key;
+// the subject index is written with separate commands (its own slot), which are safe to run twice as they are. A
+// prefix with a hash tag of its own ('{ringjwt}:session:') puts everything in one slot.
 //
 // Redis down or slow: every call is refused at once while the client is not connected, and after `timeout` ms
 // otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast. With `minReplicas`, an
@@ -60,10 +64,13 @@ const {
 
 const DEFAULT_PREFIX = 'ringjwt:session:'
 
-// Turns a session into a tombstone that refuses its tokens until the last of them has expired, or deletes it
-// when none is left alive.
+// Turns a session into a tombstone that refuses its tokens until the last of them has expired. `by` is a value only
+// the call that ends the session knows (END's nonce, REFRESH's next digest): a second run of that call (a client
+// that re-sends a command whose reply was lost) finds it there and answers as the first run did. So the tombstone
+// is kept for `keep` ms at least (the store's timeout, as long as the caller waits for the reply), also when no
+// token is left alive: `until` is then `now`, which refuses as a missing key would.
 const FINISH = `
-local function finish(key, now, tolerance, reason)
+local function finish(key, now, tolerance, reason, by, keep)
   local fields = redis.call('HGETALL', key)
   local last, sub
   for i = 1, #fields, 2 do
@@ -76,17 +83,22 @@ local function finish(key, now, tolerance, reason)
     end
   end
   redis.call('DEL', key)
-  if last and last + tolerance > now then
-    redis.call('HSET', key, 'ended', reason, 'sub', sub, 'until', last + tolerance)
-    redis.call('PEXPIRE', key, last + tolerance - now)
-  end
+  local ends = now
+  if last and last + tolerance > now then ends = last + tolerance end
+  redis.call('HSET', key, 'ended', reason, 'sub', sub, 'until', ends, 'by', by)
+  redis.call('PEXPIRE', key, math.max(ends - now, keep))
 end
 `
 
 // ARGV: sub, now, expires, absolute, refresh digest, jti, token expiry, TTL, metadata JSON ('' for none),
-// the token's signature fingerprint ('' for none).
+// the token's signature fingerprint ('' for none). 1 when written; 0 when the key holds another session. The refresh
+// digest is this call's own (of a token it has just made, and handed to no one yet): a second run of the call that
+// finds it in place answers 1, as the first run did, and writes nothing.
 const CREATE = redisScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if redis.call('HGET', KEYS[1], 'refresh') == ARGV[5] then return 1 end
+  return 0
+end
 redis.call('HSET', KEYS[1], 'sub', ARGV[1], 'created', ARGV[2], 'used', ARGV[2], 'expires', ARGV[3],
   'absolute', ARGV[4], 'refresh', ARGV[5], 't:' .. ARGV[6], ARGV[7])
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'meta', ARGV[9]) end
@@ -95,22 +107,30 @@ redis.call('PEXPIRE', KEYS[1], ARGV[8])
 return 1`)
 
 // ARGV: presented digest, next digest, presented fingerprint, jti, now, idle, access token life, tolerance, the
-// new token's signature fingerprint ('' for none).
+// new token's signature fingerprint ('' for none), how long a tombstone is kept at least (see FINISH).
 // Returns { refusal } or { 'ok', sub, created, used, expires, token expiry, meta }.
+// The next digest is this call's own (of a token it has just made): a second run of the call finds it as the
+// session's `refresh` (the rotation happened) or as the tombstone's `by` (the reuse it detected ended the session),
+// and answers what the first run answered, from the stored fields, writing nothing.
 const REFRESH = redisScript(`${FINISH}
 local now, idle, access, tolerance = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'until', 'expires', 'absolute', 'refresh', 'r:' .. ARGV[3])
+local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'until', 'expires', 'absolute', 'refresh', 'r:' .. ARGV[3], 'by')
 if not s[1] then return {'refresh_token_invalid'} end
 if s[2] then
+  if s[8] == ARGV[2] then return {s[2]} end
   if tonumber(s[3]) <= now then return {'refresh_token_invalid'} end
   return {'session_ended'}
+end
+if s[6] == ARGV[2] then
+  local done = redis.call('HMGET', KEYS[1], 'created', 'used', 'expires', 't:' .. ARGV[4], 'meta')
+  return {'ok', s[1], done[1], done[2], done[3], done[4], done[5] or ''}
 end
 local expires = tonumber(s[4])
 if expires + tolerance <= now then return {'refresh_token_invalid'} end
 if expires <= now then return {'refresh_token_expired'} end
 if s[6] ~= ARGV[1] then
   if s[7] and tonumber(s[7]) > now then
-    finish(KEYS[1], now, tolerance, 'refresh_token_reused')
+    finish(KEYS[1], now, tolerance, 'refresh_token_reused', ARGV[2], tonumber(ARGV[10]))
     return {'refresh_token_reused'}
   end
   return {'refresh_token_invalid'}
@@ -133,13 +153,16 @@ redis.call('PEXPIRE', KEYS[1], nextExpires + tolerance - now)
 local view = redis.call('HMGET', KEYS[1], 'created', 'meta')
 return {'ok', s[1], view[1], tostring(now), tostring(nextExpires), tostring(tokenExpires), view[2] or ''}`)
 
-// ARGV: now, tolerance. 1 when a live session was ended, 0 when it was over already, -1 when there is no key.
+// ARGV: now, tolerance, this call's nonce, how long a tombstone is kept at least (see FINISH). 1 when a live session
+// was ended, 0 when it was over already, -1 when there is no key. A second run of the call finds its nonce in the
+// tombstone and answers 1 again.
 const END = redisScript(`${FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local now = tonumber(ARGV[1])
-local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'expires')
+local s = redis.call('HMGET', KEYS[1], 'sub', 'ended', 'expires', 'by')
+if s[4] == ARGV[3] then return 1 end
 if not s[1] or s[2] or tonumber(s[3]) <= now then return 0 end
-finish(KEYS[1], now, tonumber(ARGV[2]), 'ended')
+finish(KEYS[1], now, tonumber(ARGV[2]), 'ended', ARGV[3], tonumber(ARGV[4]))
 return 1`)
 
 const VIEW_FIELDS = ['sub', 'ended', 'expires', 'created', 'used', 'meta']
@@ -218,7 +241,7 @@ function createRedisSessionStore(client, options) {
   // Rotates the refresh token (ARGV of REFRESH but the fingerprint): `{ issued }`, the session and the new token's
   // expiry, or `{ refusal }`, the code the script refused with.
   async function rotation(id, args, signature) {
-    const argv = [...args, signature === undefined ? '' : signatureFingerprint(signature)]
+    const argv = [...args, signature === undefined ? '' : signatureFingerprint(signature), timeout]
     const key = sessionKey(id)
     // A rotation retires the presented token (and a reuse ends the session): it takes access away.
     const reply = replyFields(await revoking([key], (redis) => runScript(redis, REFRESH, [key], argv.map(String))))
@@ -261,9 +284,11 @@ function createRedisSessionStore(client, options) {
     return { session, tokenExpiresAt: Math.min(nextExpires, now + accessTokenLifetime), presented }
   }
 
-  // 1 when a live session was ended, 0 when it was over, -1 when it is not in Redis.
-  async function endSession(redis, id, now) {
-    return replyOneOf(await runScript(redis, END, [sessionKey(id)], [String(now), String(clockTolerance)]), [-1, 0, 1])
+  // 1 when a live session was ended, 0 when it was over, -1 when it is not in Redis. `nonce` is the calling
+  // end's or endAll's own (see END).
+  async function endSession(redis, id, now, nonce) {
+    const argv = [String(now), String(clockTolerance), nonce, String(timeout)]
+    return replyOneOf(await runScript(redis, END, [sessionKey(id)], argv), [-1, 0, 1])
   }
 
   return {
@@ -324,7 +349,7 @@ function createRedisSessionStore(client, options) {
 
     // Never true: a token that is not accepted rejects with an UnauthorizedError saying why. One HMGET of four
     // fields, read straight from node-redis's client-side cache when it holds the reply (lib/redis/node-redis.js).
-    // A session without `expires` is a tombstone (FINISH leaves only `ended`, `sub` and `until`; nothing else
+    // A session without `expires` is a tombstone (FINISH leaves only `ended`, `sub`, `until` and `by`; nothing else
     // removes `expires`), and only the refusal of its tokens needs `ended` and `until`: a second HMGET reads them
     // then.
     async isRevoked(...args) {
@@ -385,7 +410,8 @@ function createRedisSessionStore(client, options) {
     async end(id) {
       if (typeof id !== 'string') return false
       clock()
-      return revoking([sessionKey(id)], async (redis) => (await endSession(redis, id, clock())) === 1)
+      const nonce = crypto.randomUUID()
+      return revoking([sessionKey(id)], async (redis) => (await endSession(redis, id, clock(), nonce)) === 1)
     },
 
     async endAll(subject) {
@@ -393,9 +419,10 @@ function createRedisSessionStore(client, options) {
       clock()
       const ids = replyStrings(await call((redis) => redis.sMembers(subjectKey(subject))))
       if (ids.length === 0) return 0
+      const nonce = crypto.randomUUID()
       return revoking(ids.map(sessionKey), async (redis) => {
         const now = clock()
-        const ended = await Promise.all(ids.map((id) => endSession(redis, id, now)))
+        const ended = await Promise.all(ids.map((id) => endSession(redis, id, now, nonce)))
         // Only the ids seen here leave the index, and of those not one whose login may still be writing its
         // session (LOGIN_MARGIN): a session started meanwhile stays listed.
         const gone = ids.filter((id, i) => ended[i] !== -1 || loginOver(id, now))

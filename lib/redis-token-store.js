@@ -11,6 +11,11 @@
 // Redis down or slow: every call is refused at once while the client is not connected and after `timeout` ms
 // otherwise, with a StoreUnavailableError (status 503): requests fail closed and fast. With `minReplicas`, a
 // revocation counts only once that many replicas have it.
+//
+// Both writes are safe to run twice (ioredis re-sends a command whose reply was lost with its connection; a client
+// may retry): `revoke`'s SET writes the same value again, and only counts its expiry from the second run (later by
+// the time between the two: never sooner, so a revocation never ends early); SET_CUTOFF finds its own cut-off in
+// place and keeps it. Neither store call reads the reply, so both answer as the first run did.
 
 const { storeOptions, revocationOf, cutoffOf, lookupOf, nowSeconds, STORE_OPTIONS } = require('./token-store')
 const {

@@ -7,11 +7,15 @@
 //                         (only node-redis with client-side caching has one), so that its reads pay nothing for it
 //   revoking(keys, run)   the same for a write that takes access away: with `minReplicas`, it counts only once
 //                         that many replicas of the nodes holding `keys` have it (WAIT, or WAITAOF)
-// A link offers the few commands the stores use: get, set (with EX), setNx (SET NX PX: whether the key was new),
-// hmGet, sAdd, sRem, sMembers, pExpire, evalSha, eval, and, for the caller only, isReady(key), refreshMap(),
-// primaryId(key) (which connection takes the key's writes), confirm(key, replicas, timeout, aof) (WAIT on that
-// connection), `confirms` (whether a WAIT there counts this store's writes), and with a cache, ping(key) (PING on
-// the key's connection).
+// A link offers the few commands the stores use: get, set (with EX), hmGet, sAdd, sRem, sMembers, pExpire, evalSha,
+// eval, and, for the caller only, isReady(key), refreshMap(), primaryId(key) (which connection takes the key's
+// writes), confirm(key, replicas, timeout, aof) (WAIT on that connection), `confirms` (whether a WAIT there counts
+// this store's writes), and with a cache, ping(key) (PING on the key's connection).
+//
+// Any command may run twice: ioredis re-sends a command whose reply was lost with its connection (its
+// `autoResendUnfulfilledCommands`, on by default), and a client may retry one. The stores' writes are made so that
+// a second run answers as the first and changes nothing more (each store says how); the reads, PING, WAIT and
+// CLUSTER NODES change nothing.
 //
 // Every call fails closed and fast: refused at once while the client (or, on a Cluster, the node that holds the
 // key) is not ready, since the library would otherwise queue commands until it reconnects and requests would pile
@@ -185,7 +189,7 @@ function redisLink(client, timeout, who) {
   throw optionError(`${who}() expects a Redis client: node-redis 5 or 6 (the "redis" package) or ioredis 5 or 6`)
 }
 
-const KEYED = ['get', 'set', 'setNx', 'hmGet', 'sAdd', 'sRem', 'sMembers', 'pExpire']
+const KEYED = ['get', 'set', 'hmGet', 'sAdd', 'sRem', 'sMembers', 'pExpire']
 
 // How often, at most, a client is asked to read the Cluster's map again while a key's primary is unreachable.
 const REFRESH_EVERY = 1000
@@ -203,7 +207,7 @@ function guarded(link) {
     return Promise.reject(notConnected())
   }
   const commands = {}
-  // Two arguments after the key at most (set, setNx); no rest parameters, which cost an array on every call.
+  // Two arguments after the key at most (set); no rest parameters, which cost an array on every call.
   for (const name of KEYED) commands[name] = (key, a, b) => (link.isReady(key) ? link[name](key, a, b) : refuse())
   for (const name of ['evalSha', 'eval']) {
     commands[name] = (body, keys, args) => (link.isReady(keys[0]) ? link[name](body, keys, args) : refuse())
@@ -248,7 +252,7 @@ function freshened(link, commands, window) {
   }
   // Writes always go to Redis; a read may be answered from node-redis's cache, or share a read sent earlier, and
   // shows nothing.
-  for (const name of ['set', 'setNx', 'sAdd', 'sRem', 'pExpire']) commands[name] = heard(commands[name])
+  for (const name of ['set', 'sAdd', 'sRem', 'pExpire']) commands[name] = heard(commands[name])
   for (const name of ['hmGet', 'get', 'sMembers']) {
     const read = commands[name]
     commands[name] = (key, a, b) => (isFresh(key) ? read(key, a, b) : pinged(key).then(() => read(key, a, b)))

@@ -92,7 +92,6 @@ function link(client) {
     rediscover: cluster ? () => client.refreshSlotsCache() : undefined,
     get: (key) => client.get(key),
     set: (key, value, seconds) => client.set(key, value, 'EX', seconds),
-    setNx: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),
     hmGet: (key, fields) => client.hmget(key, ...fields),
     sAdd: (key, member) => client.sadd(key, member),
     sRem: (key, members) => client.srem(key, ...members),

@@ -143,7 +143,6 @@ function link(client, { timeout }) {
     settled: cluster ? settled : undefined,
     get: (key) => redis.get(key),
     set: (key, value, seconds) => redis.set(key, value, { EX: seconds }),
-    setNx: (key, value, ms) => redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
     hmGet: rawReads ? hmGetRaw : (key, fields) => redis.hmGet(key, fields),
     sAdd: (key, member) => redis.sAdd(key, member),
     sRem: (key, members) => redis.sRem(key, members),
