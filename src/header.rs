@@ -1,5 +1,7 @@
 //! The JOSE header of a token: the members `verify` acts on, and the `crit` rules of RFC 7515 §4.1.11.
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -78,13 +80,16 @@ impl Header {
         };
         let members: serde_json::Map<String, Value> =
             json::object(text).map_err(|_| Error::malformed())?;
-        for (index, name) in names.iter().enumerate() {
+        // Hashed: a header can list tens of thousands of names, and comparing each with those before it would
+        // take time quadratic in the list, before the signature is checked.
+        let mut seen = HashSet::with_capacity(names.len());
+        for name in &names {
             if REGISTERED.contains(name) {
                 return Err(crit_invalid(format!(
                     "\"crit\" must not list the registered header parameter \"{name}\""
                 )));
             }
-            if names[..index].contains(name) {
+            if !seen.insert(*name) {
                 return Err(crit_invalid(format!(
                     "\"crit\" lists \"{name}\" more than once"
                 )));
