@@ -156,6 +156,24 @@ function validateVerifierOptions(options) {
 
 const DEFAULT_CACHE_TTL = 600_000
 
+// The refusals that come after the signature verified (src/token.rs: the `typ` option, the payload and its
+// claims), which only a token the key's holder signed can reach. Only these are kept with `cacheErrors`: a token
+// refused before that (malformed, a bad signature, an algorithm not allowed) never is, so tokens nobody signed
+// neither fill the cache (each entry holds the whole token) nor push out what it holds.
+const SIGNED_REFUSALS = new Set([
+  'ERR_JWT_TYPE_INVALID',
+  'ERR_JWT_PAYLOAD_NOT_OBJECT',
+  'ERR_JWT_CLAIM_INVALID',
+  'ERR_JWT_CLAIM_MISSING',
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_NOT_ACTIVE',
+  'ERR_JWT_AUDIENCE_INVALID',
+  'ERR_JWT_ISSUER_INVALID',
+  'ERR_JWT_SUBJECT_INVALID',
+  'ERR_JWT_JWTID_INVALID',
+  'ERR_JWT_NONCE_INVALID',
+])
+
 // A bounded LRU of verified tokens, keyed by the whole token string: two tokens that differ in any byte
 // (a tampered signature included) never share an entry. An entry holds while the clock (the same JS clock as the
 // checks) is within the time its answer is true for: an acceptance from the token's `nbf` to the earliest of its
@@ -271,7 +289,9 @@ function createVerifier(options) {
   function remember(token, t, value, isError) {
     if (cache === null) return value
     if (!isError) deepFreeze(value)
-    if (!isError || cacheErrors) cache.set(token, t, isError ? copyError(value, remember) : value, isError, tolerance)
+    if (!isError) cache.set(token, t, value, false, tolerance)
+    else if (cacheErrors && SIGNED_REFUSALS.has(value.code))
+      cache.set(token, t, copyError(value, remember), true, tolerance)
     return value
   }
 
