@@ -14,6 +14,7 @@ import type {
   ContentEncryptionAlgorithm,
   DpopAlgorithm,
   DpopReplayCache,
+  JweKey,
   Jwt,
   JwtPayload,
   KeyManagementAlgorithm,
@@ -95,7 +96,8 @@ export type Params<R = Request> = {
 export type ExpressJwtOptions<R = Request> = Params<R>
 
 export interface ExpressJwtDecryptOptions {
-  key: Secret
+  /** Key material, in any form decrypt() takes. */
+  key: JweKey
   algorithms: KeyManagementAlgorithm[]
   encryptions?: ContentEncryptionAlgorithm[] | undefined
   maxPbes2Count?: number | undefined

@@ -630,10 +630,23 @@ export interface JweHeader {
   [name: string]: unknown
 }
 
-/** The key a resolver (a JWK Set, say) is asked for: the header being written or read. */
-export type JweKeyFunction = (header: Partial<JweHeader>) => Secret | Promise<Secret>
-/** A key for encrypt() and decrypt(): key material, a key function, or a JWK Set resolver. */
-export type JweKeyInput = Secret | JweKeyFunction | JwksKeyResolver<KeyObject> | JwksKeyResolver<Promise<KeyObject>>
+/**
+ * Key material for encrypted tokens: every form sign() and verify() take (a secret, PEM, DER, a KeyObject,
+ * `{ key, passphrase }`, `{ key: jwk, format: 'jwk' }` …). encrypt() uses a private key through its public half.
+ */
+export type JweKey = Secret | PublicKey | PrivateKey
+/** A key function for encrypt() and decrypt(): it returns the key for the header being written or read. */
+export type SyncJweKeyFunction = (header: JweHeader) => JweKey
+/** A key function for the Async forms, which may also return a promise of the key. */
+export type JweKeyFunction = (header: JweHeader) => JweKey | Promise<JweKey>
+/**
+ * A key for encrypt() and decrypt(): key material, a key function that returns the key, or a local JWK Set (a
+ * LocalJwks is such a function). A key function returning a promise, and a remote JWK Set, need the Async forms
+ * (ERR_KEY_FUNCTION_SYNC otherwise).
+ */
+export type SyncJweKeyInput = JweKey | SyncJweKeyFunction
+/** A key for encryptAsync() and decryptAsync(): also a key function returning a promise, or a RemoteJwks. */
+export type JweKeyInput = JweKey | JweKeyFunction
 
 export interface EncryptOptions {
   /** Key management; required. */
@@ -701,7 +714,11 @@ export interface DecryptedJwe {
   signed?: { header: JwtHeader; signature: string }
 }
 
-export declare function encrypt(payload: string | Buffer | object, key: JweKeyInput, options: EncryptOptions): string
+export declare function encrypt(
+  payload: string | Buffer | object,
+  key: SyncJweKeyInput,
+  options: EncryptOptions,
+): string
 export declare function encryptAsync(
   payload: string | Buffer | object,
   key: JweKeyInput,
@@ -709,10 +726,10 @@ export declare function encryptAsync(
 ): Promise<string>
 export declare function decrypt(
   token: string,
-  key: JweKeyInput,
+  key: SyncJweKeyInput,
   options: DecryptOptions & { complete: true },
 ): DecryptedJwe
-export declare function decrypt(token: string, key: JweKeyInput, options?: DecryptOptions): JwtPayload | string
+export declare function decrypt(token: string, key: SyncJweKeyInput, options?: DecryptOptions): JwtPayload | string
 export declare function decryptAsync(
   token: string,
   key: JweKeyInput,
@@ -734,11 +751,13 @@ export interface Decrypter<Result = JwtPayload | string> {
   decrypt(token: string): Result
   decryptAsync(token: string, options?: AsyncOptions): Promise<Result>
 }
-export declare function createEncrypter(options: EncryptOptions & { key: Secret }): Encrypter
+/** `key` is key material (a key function is for encrypt()). */
+export declare function createEncrypter(options: EncryptOptions & { key: JweKey }): Encrypter
+/** `key` is key material (a key function is for decrypt()). */
 export declare function createDecrypter(
-  options: DecryptOptions & { key: Secret; complete: true },
+  options: DecryptOptions & { key: JweKey; complete: true },
 ): Decrypter<DecryptedJwe>
-export declare function createDecrypter(options: DecryptOptions & { key: Secret }): Decrypter
+export declare function createDecrypter(options: DecryptOptions & { key: JweKey }): Decrypter
 
 // ─── 9. Sessions and refresh tokens ────────────────────────────────────────────────────────────────────────────
 // createSessionStore(), createRedisSessionStore(client), and the Redis stores' behaviour when Redis is down

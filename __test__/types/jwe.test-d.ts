@@ -4,6 +4,7 @@ import {
   createDecrypter,
   createEncrypter,
   createLocalJwks,
+  createRemoteJwks,
   decrypt,
   decryptAsync,
   encrypt,
@@ -49,6 +50,43 @@ expressjwt({
   algorithms: ['HS256'],
   decrypt: { key: privateKey, algorithms: ['ECDH-ES+A256KW'], requireSigned: true },
 })
+
+// Keys in every form sign() and verify() take, JWKs included, for the sync, Async and compiled forms.
+const privateJwk = { key: privateKey.export({ format: 'jwk' }), format: 'jwk' as const }
+encrypt({ sub: 'a' }, publicJwk, { algorithm: 'ECDH-ES' })
+encrypt({ sub: 'a' }, privateJwk, { algorithm: 'ECDH-ES' })
+decrypt(token, privateJwk)
+decrypt(token, { key: privateKey.export({ type: 'pkcs8', format: 'pem' }), passphrase: '' })
+decrypt(token, () => privateJwk, { complete: true })
+void encryptAsync({ sub: 'a' }, publicJwk, { algorithm: 'ECDH-ES' })
+void decryptAsync(token, privateJwk)
+createEncrypter({ key: publicJwk, algorithm: 'ECDH-ES' })
+createDecrypter({ key: privateJwk, complete: true })
+expressjwt({ secret: 'shared', algorithms: ['HS256'], decrypt: { key: privateJwk, algorithms: ['ECDH-ES'] } })
+// @ts-expect-error a bare JWK is not a key (node:crypto needs `{ key: jwk, format: 'jwk' }`)
+decrypt(token, privateKey.export({ format: 'jwk' }))
+
+// Key functions: the sync forms take those that return the key, the Async forms also those that return a promise
+// (the sync forms refuse them at run time with ERR_KEY_FUNCTION_SYNC), and a remote JWK Set.
+const remote = createRemoteJwks('https://issuer.example/jwks.json')
+encrypt({ sub: 'a' }, (header) => (header.kid === 'a' ? publicKey : publicJwk), { algorithm: 'ECDH-ES' })
+encrypt({ sub: 'a' }, jwks, { algorithm: 'ECDH-ES' })
+void encryptAsync({ sub: 'a' }, async () => publicKey, { algorithm: 'ECDH-ES' })
+void encryptAsync({ sub: 'a' }, remote, { algorithm: 'ECDH-ES' })
+void decryptAsync(token, async () => privateKey)
+void decryptAsync(token, remote, { complete: true })
+// @ts-expect-error a key function returning a promise needs encryptAsync()
+encrypt({ sub: 'a' }, async () => publicKey, { algorithm: 'ECDH-ES' })
+// @ts-expect-error a remote JWK Set answers with a promise: encryptAsync()
+encrypt({ sub: 'a' }, remote, { algorithm: 'ECDH-ES' })
+// @ts-expect-error a key function returning a promise needs decryptAsync()
+decrypt(token, async () => privateKey)
+// @ts-expect-error the same with `complete`
+decrypt(token, () => Promise.resolve(privateKey), { complete: true })
+// @ts-expect-error a remote JWK Set answers with a promise: decryptAsync()
+decrypt(token, remote)
+// @ts-expect-error the compiled forms take key material, not a key function
+createDecrypter({ key: () => privateKey })
 
 // @ts-expect-error the algorithm is required
 encrypt({}, secret, {})
