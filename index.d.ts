@@ -402,8 +402,8 @@ export interface Signer {
 
 export interface VerifierOptions extends VerifyOptions {
   key?: Secret | PublicKey | null | undefined
-  /** Keep up to this many verified tokens (off by default). An entry never outlives the token's `exp`. */
-  cache?: number | undefined
+  /** Keep up to this many verified tokens (off by default, or with `false`). An entry never outlives the token's `exp`. */
+  cache?: number | false | undefined
   /** Milliseconds an entry may live at most; default 600000. */
   cacheTTL?: number | undefined
   /** Also remember failures for `cacheTTL` (default false); each caller gets a copy of the first error. */

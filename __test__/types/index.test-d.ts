@@ -8,6 +8,7 @@ import {
   verifyAsync,
   createSigner,
   createVerifier,
+  expressjwt,
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
@@ -97,6 +98,13 @@ sign({}, 'secret', { expiresIn: true })
 verify(42, 'secret')
 // @ts-expect-error: unknown option
 createVerifier({ key: 'secret', cacheSize: 5 })
+// The cache is a number of tokens, or off with `false`; `true` is not a size.
+createVerifier({ key: 'secret', cache: false })
+expressjwt({ secret: 'secret', algorithms: ['HS256'], cache: false })
+// @ts-expect-error: not a size
+createVerifier({ key: 'secret', cache: true })
+// @ts-expect-error: the same in the middleware's options
+expressjwt({ secret: 'secret', algorithms: ['HS256'], cache: true })
 // @ts-expect-error: not an error code
 const bad: ErrorCode = 'ERR_NOPE'
 void bad
