@@ -1,7 +1,9 @@
 // The types of `import … from 'ringjwt/testing'` (testing.mjs): testing.d.ts's, declared as an ES module so that
 // TypeScript's node16/nodenext resolution reads them as the ESM entry they describe. The default export is the
 // CommonJS module.
-import * as testing from './testing.js'
+// Its named exports only (lib/types/testing.d.mts): a namespace of the CommonJS declarations would also have a
+// `default` member, which the module does not have.
+import * as testing from './lib/types/testing.mjs'
 
 export * from './testing.js'
 export default testing

@@ -291,8 +291,10 @@ describe('the tarball', () => {
   })
 
   test('holds the entry points, the JavaScript layer and the types', () => {
-    const js = filesUnder('lib').filter((file) => file.endsWith('.js'))
+    const js = filesUnder('lib').filter((file) => file.endsWith('.js') || file.endsWith('.d.mts'))
     expect(js).toContain('lib/native.js')
+    // The named exports the .d.mts entries give as their default export.
+    expect(js).toContain('lib/types/index.d.mts')
     const entries = ['index', 'express', 'fastify'].flatMap((name) => [`${name}.js`, `${name}.mjs`, `${name}.d.ts`])
     const needed = [...entries, ...js]
     expect(needed.filter((file) => !packed.has(file))).toEqual([])

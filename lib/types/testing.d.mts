@@ -1,0 +1,4 @@
+// The named exports of testing.d.ts and nothing else: an ES module's `export *` leaves out `default`, so this
+// namespace, unlike `import * as` of the CommonJS declarations, has no synthesized `default` member. testing.d.mts
+// exports it as its default, which is the CommonJS module at run time and has no `default` either.
+export * from '../../testing.js'
