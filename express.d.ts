@@ -129,9 +129,12 @@ export type DpopRequestProof = VerifiedDpopProof
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type NextFunction = (err?: any) => void
 
-/** The middleware. It returns a promise when it had to wait (an async callback), else nothing. */
+/**
+ * The middleware. It returns a promise, as express-jwt's does, that resolves once `next` has run (at once when no
+ * callback made it wait); it never rejects: failures go to `next`.
+ */
 export interface ExpressJwtMiddleware {
-  (req: IncomingMessage, res: ServerResponse, next: NextFunction): void | Promise<void>
+  (req: IncomingMessage, res: ServerResponse, next: NextFunction): Promise<void>
   /** express-unless: skip the middleware for some paths, methods, extensions or a custom test. */
   unless(options: UnlessOptions): ExpressJwtMiddleware
 }

@@ -1,7 +1,7 @@
 'use strict'
 // expressjwt(): express-jwt 8's middleware (its options, token lookup, error codes and messages) on ringjwt's
 // compiled verifiers. Options are checked and keys parsed when the middleware is made; a request only looks up
-// its token and runs the checks. Requests that need nothing asynchronous are handled without a promise.
+// its token and runs the checks. Requests that need nothing asynchronous are handled without making a promise.
 
 const { unless } = require('express-unless')
 const { createVerifier, VERIFIER_OPTIONS } = require('./compiled')
@@ -184,6 +184,24 @@ function expressDpopRequest(req) {
   return dpopRequest(req.method, url, req.headers.authorization, req.headers.dpop)
 }
 
+// What the middleware returns when it handled the request synchronously (after calling `next`).
+const SETTLED = Promise.resolve()
+
+// Calls next(err) on the next turn, as express-jwt does, in a promise that resolves once it has run (an error
+// next() throws is still thrown there, outside any promise, as before).
+function nextLater(next, err) {
+  return new Promise((resolve) => {
+    setImmediate(() => {
+      try {
+        if (err === undefined) next()
+        else next(err)
+      } finally {
+        resolve()
+      }
+    })
+  })
+}
+
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
 
 function expressjwt(options) {
@@ -322,12 +340,16 @@ function expressjwt(options) {
     return withToken(req, tokenFromHeader(req))
   }
 
+  // Always a promise, as express-jwt's async middleware returns, and one that settles once `next` has run. A request
+  // handled synchronously gets the one promise already resolved, so that path makes none; Express 5 attaches a
+  // rejection handler to what a middleware returns, which on that promise never runs.
   function middleware(req, res, next) {
     let pending
     try {
       pending = authenticate(req)
     } catch (err) {
-      return next(withChallenge(core.failureOf(err)))
+      next(withChallenge(core.failureOf(err)))
+      return SETTLED
     }
     if (dpop !== null) {
       pending = pending?.catch((err) => Promise.reject(withChallenge(err)))
@@ -336,15 +358,15 @@ function expressjwt(options) {
         for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
       }
     }
-    if (pending === undefined) return next()
-    // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure.
+    if (pending === undefined) {
+      next()
+      return SETTLED
+    }
+    // next() runs outside the promise chain, so an error it throws is not taken for an authentication failure; the
+    // promise returned settles once it has run.
     return pending.then(
-      () => {
-        setImmediate(next)
-      },
-      (err) => {
-        setImmediate(next, core.failureOf(err))
-      },
+      () => nextLater(next, undefined),
+      (err) => nextLater(next, core.failureOf(err)),
     )
   }
 
