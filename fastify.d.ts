@@ -130,6 +130,13 @@ declare namespace fastifyJwt {
     clockTolerance: number
     requiredClaims: string[]
     checkTyp: string
+    /**
+     * Extensions a token's `crit` may list. ringjwt implements none and refuses every token with `crit`, so only
+     * an empty list is accepted; a name is refused when the plugin is registered (FAST_JWT_INVALID_OPTION).
+     */
+    allowedCritHeaders: string[]
+    /** Taken and not used: the verified-token cache keys by the whole token, so no key is built. */
+    cacheKeyBuilder: (token: string) => string
   }
 
   export interface JwtSignFunction {

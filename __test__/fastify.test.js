@@ -736,3 +736,61 @@ describe('any value in any argument', () => {
     expect(problems).toEqual([])
   })
 })
+
+// fast-jwt 6's allowedCritHeaders and cacheKeyBuilder: the first is refused unless empty (ringjwt implements no crit
+// extension, so it cannot honour a name), the second taken and not needed (the cache keys by the whole token).
+describe('fast-jwt verifier options ringjwt does not need or cannot honour', () => {
+  async function registration(verify) {
+    const app = Fastify()
+    app.register(fastifyJwt, { secret, verify })
+    const error = await app.ready().then(
+      () => null,
+      (err) => err,
+    )
+    return { app, error }
+  }
+
+  test('allowedCritHeaders with a name: refused at registration, saying why', async () => {
+    const { app, error } = await registration({ allowedCritHeaders: ['b64'] })
+    expect(error).toBeInstanceOf(TokenError)
+    expect(error.code).toBe('FAST_JWT_INVALID_OPTION')
+    expect(error.message).toMatch(/allowedCritHeaders option cannot be honoured: ringjwt implements no crit extension/)
+    await app.close().catch(() => {})
+  })
+
+  test.each([
+    ['a string', 'b64'],
+    ['an empty name', ['']],
+    ['a number', [1]],
+  ])("allowedCritHeaders that is %s: fast-jwt's refusal", async (_label, value) => {
+    const { app, error } = await registration({ allowedCritHeaders: value })
+    expect(error).toMatchObject({
+      code: 'FAST_JWT_INVALID_OPTION',
+      message: 'The allowedCritHeaders option must be an array of strings.',
+    })
+    await app.close().catch(() => {})
+  })
+
+  test('allowedCritHeaders empty: accepted, and a token with crit is still refused', async () => {
+    const { app, error } = await registration({ allowedCritHeaders: [] })
+    expect(error).toBeNull()
+    const token = ringjwtSign({ sub: 'u1' }, secret)
+    expect(app.jwt.verify(token)).toMatchObject({ sub: 'u1' })
+    const withCrit = hmacToken({ sub: 'u1' }, { alg: 'HS256', crit: ['b64'], b64: true })
+    expect(() => app.jwt.verify(withCrit)).toThrow(expect.objectContaining({ code: 'FAST_JWT_INVALID_CRIT_HEADER' }))
+    // Given per call, a name is refused as at registration.
+    expect(() => app.jwt.verify(token, { allowedCritHeaders: ['b64'] })).toThrow(
+      expect.objectContaining({ code: 'FAST_JWT_INVALID_OPTION' }),
+    )
+    await app.close()
+  })
+
+  test('cacheKeyBuilder: accepted and not used (a constant key shares no entry)', async () => {
+    const { app, error } = await registration({ cache: true, cacheKeyBuilder: () => 'one key for every token' })
+    expect(error).toBeNull()
+    for (const sub of ['u1', 'u2', 'u1', 'u2']) {
+      expect(app.jwt.verify(ringjwtSign({ sub }, secret))).toMatchObject({ sub })
+    }
+    await app.close()
+  })
+})

@@ -25,6 +25,17 @@ app.register(fastifyJwt, {
   trusted: async (_request, decoded) => typeof decoded.sub === 'string',
 })
 
+// fast-jwt 6's verifier options an @fastify/jwt user can pass: allowedCritHeaders (only an empty list is accepted
+// at run time) and cacheKeyBuilder (taken, not needed).
+app.register(fastifyJwt, {
+  secret: 'a-secret-of-at-least-32-bytes-long!',
+  verify: { cache: true, cacheKeyBuilder: (token) => token, allowedCritHeaders: [] },
+})
+// @ts-expect-error cacheKeyBuilder builds a string key from the token
+app.register(fastifyJwt, { secret: 's', verify: { cacheKeyBuilder: (token: string) => token.length } })
+// @ts-expect-error allowedCritHeaders is a list of names
+app.register(fastifyJwt, { secret: 's', verify: { allowedCritHeaders: 'b64' } })
+
 // isRevoked of your own: the token's header, verified claims and signature.
 app.register(fastifyJwt, {
   secret: 'a-secret-of-at-least-32-bytes-long!',

@@ -349,6 +349,23 @@ function assertNumber(value, name) {
   }
 }
 
+// fast-jwt's `allowedCritHeaders` names the extensions the app understands, which a token may then list in `crit`.
+// ringjwt implements none and refuses every token with `crit`, so it cannot honour a name: a list with one is
+// refused here rather than ignored (a token listing it would fail anyway). An empty list is fast-jwt's default.
+// `cacheKeyBuilder` is taken and not used: ringjwt's cache keys by the whole token.
+function assertCritHeaders(value) {
+  if (value === undefined) return
+  if (!Array.isArray(value) || value.some((h) => typeof h !== 'string' || h.length === 0)) {
+    throw new TokenError(codes.invalidOption, 'The allowedCritHeaders option must be an array of strings.')
+  }
+  if (value.length > 0) {
+    throw new TokenError(
+      codes.invalidOption,
+      `The allowedCritHeaders option cannot be honoured: ringjwt implements no crit extension, and refuses every token whose header has crit (got ${JSON.stringify(value)}).`,
+    )
+  }
+}
+
 // fast-jwt's createVerifier. A key function makes an asynchronous verifier, as in fast-jwt.
 function createVerifier(options = {}) {
   const {
@@ -374,6 +391,7 @@ function createVerifier(options = {}) {
   if (requiredClaims && !Array.isArray(requiredClaims)) {
     throw new TokenError(codes.invalidOption, 'The requiredClaims option must be an array.')
   }
+  assertCritHeaders(options.allowedCritHeaders)
   if (typeof key !== 'string' && typeof key !== 'object' && typeof key !== 'function') {
     throw new TokenError(
       codes.invalidOption,
