@@ -12,6 +12,7 @@ import type * as express from 'express'
 import type {
   Algorithm,
   ContentEncryptionAlgorithm,
+  DecryptedJwe,
   DpopAlgorithm,
   DpopReplayCache,
   JweKey,
@@ -58,8 +59,19 @@ export type SecretCallback<R = Request> = GetVerificationKey<R>
 /** @deprecated express-jwt's old name; use GetVerificationKey. */
 export type SecretCallbackLong<R = Request> = GetVerificationKey<R>
 
-/** Whether a verified token has been revoked. ringjwt calls it only with a token, never with `undefined`. */
-export type IsRevoked<R = Request> = (req: R, token: Jwt) => boolean | Promise<boolean>
+/**
+ * Whether a verified token has been revoked. ringjwt calls it only with a token, never with `undefined`: a `Jwt`,
+ * or with the `decrypt` option also an encrypted token as decrypted (`RevocationToken`).
+ */
+export type IsRevoked<R = Request, T = Jwt> = (req: R, token: T) => boolean | Promise<boolean>
+
+/**
+ * What `isRevoked` gets with the `decrypt` option: a signed token as a `Jwt`, an encrypted one as decrypt() reads
+ * it with `complete` (`header` the JWE's, `signed` the header and signature of the JWT inside; no `signed` with
+ * `requireSigned: false` for a token that is only encrypted). With a key function as `secret`, the JWT inside a
+ * nested token is a `Jwt`.
+ */
+export type RevocationToken = Jwt | DecryptedJwe
 
 /** Called for an expired token; if it returns (or resolves), the request goes on with the token's payload. */
 export type ExpirationHandler<R = Request> = (req: R, err: UnauthorizedError) => void | Promise<void>
@@ -72,12 +84,12 @@ export type TokenGetter<R = Request> = (req: R) => string | Promise<string | und
 // NoInfer, written so that earlier versions read it too).
 type NotInferred<T> = [T][T extends unknown ? 0 : never]
 
-export type Params<R = Request> = {
+/** The options but `decrypt` and `isRevoked`, whose token type depends on `decrypt`. */
+type CommonParams<R> = {
   /** A key (every form verify() takes), or a function returning one per request. */
   secret: Secret | PublicKey | GetVerificationKey<NotInferred<R>>
   /** Default: the `Authorization: Bearer <token>` header. */
   getToken?: TokenGetter<NotInferred<R>> | undefined
-  isRevoked?: IsRevoked<R> | undefined
   /** Default true: a request without a token is refused with `credentials_required`. */
   credentialsRequired?: boolean | undefined
   /** Where the payload goes; dotted paths such as `'auth.payload'` work. Default `'auth'`. */
@@ -85,12 +97,30 @@ export type Params<R = Request> = {
   /** Required, as in express-jwt. */
   algorithms: Algorithm[]
   onExpired?: ExpirationHandler<R> | undefined
-  /** Accept encrypted tokens (JWE) too: decrypted with `key`, the signed JWT inside verified with `secret`. */
-  decrypt?: ExpressJwtDecryptOptions | undefined
   /** DPoP (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof header. Off by default. */
   dpop?: ExpressJwtDpopOptions | undefined
 } & VerifyOptions &
   Pick<VerifierOptions, 'cache' | 'cacheTTL' | 'cacheErrors'>
+
+/** The options without `decrypt`, as express-jwt's: `isRevoked` gets a `Jwt`. */
+export type SignedTokenParams<R = Request> = CommonParams<R> & {
+  isRevoked?: IsRevoked<R> | undefined
+  decrypt?: undefined
+}
+
+/** The options with `decrypt`: `isRevoked` gets a `Jwt` or a decrypted token (RevocationToken). */
+export type EncryptedTokenParams<R = Request> = CommonParams<R> & {
+  isRevoked?: IsRevoked<R, RevocationToken> | undefined
+  /** Accept encrypted tokens (JWE) too: decrypted with `key`, the signed JWT inside verified with `secret`. */
+  decrypt: ExpressJwtDecryptOptions
+}
+
+/**
+ * The middleware's options: express-jwt's, and ringjwt's (`decrypt`, `dpop`, the cache). Given to expressjwt()
+ * directly, an `isRevoked` written inline gets its token type from whether `decrypt` is there; in a variable typed
+ * `Params` with a `decrypt` object written inline, type it `EncryptedTokenParams` (or its token parameter).
+ */
+export type Params<R = Request> = SignedTokenParams<R> | EncryptedTokenParams<R>
 
 /** ringjwt's name for express-jwt's `Params`. */
 export type ExpressJwtOptions<R = Request> = Params<R>
@@ -151,6 +181,10 @@ export type UnlessOptions =
   | ((req: Request) => boolean | Promise<boolean>)
 
 /** Returns an Express (or node:http) middleware that verifies the request's token. */
+export declare function expressjwt<R = Request>(options: SignedTokenParams<R>): ExpressJwtMiddleware
+export declare function expressjwt<R = Request>(
+  options: Omit<EncryptedTokenParams<R>, 'decrypt'> & { decrypt: ExpressJwtDecryptOptions | undefined },
+): ExpressJwtMiddleware
 export declare function expressjwt<R = Request>(options: Params<R>): ExpressJwtMiddleware
 
 export type ErrorLike = Error | { message: string }

@@ -111,3 +111,70 @@ new UnauthorizedError('invalid_token', {})
 ExtractJwt.fromHeader()
 // @ts-expect-error isRevoked answers with a boolean
 expressjwt({ secret: 'secret', algorithms: ['HS256'], isRevoked: () => 'no' })
+
+// isRevoked's token: a Jwt without `decrypt` (as express-jwt's IsRevoked), a Jwt or a decrypted token with it.
+const decryptKey = Buffer.alloc(32)
+expressjwt({
+  secret: 'secret',
+  algorithms: ['HS256'],
+  isRevoked: (_req, token) => {
+    const signature: string = token.signature
+    return signature === ''
+  },
+})
+expressjwt({
+  secret: 'secret',
+  algorithms: ['HS256'],
+  decrypt: { key: decryptKey, algorithms: ['dir'], requireSigned: false },
+  isRevoked: (_req, token) => {
+    // @ts-expect-error an encrypted token has no `signature` of its own
+    void token.signature
+    const t: ringjwt.RevocationToken = token
+    if ('signature' in t) return t.signature === ''
+    const encryption: string = t.header.enc
+    return t.signed?.signature === '' || encryption === ''
+  },
+})
+// The stores' checks take both.
+expressjwt({
+  secret: 'secret',
+  algorithms: ['HS256'],
+  decrypt: { key: decryptKey, algorithms: ['dir'] },
+  isRevoked: ringjwt.createSessionStore().isRevoked,
+})
+const jwtOnly: ringjwt.IsRevoked = async (_req, token) => token.signature === ''
+expressjwt({ secret: 'secret', algorithms: ['HS256'], isRevoked: jwtOnly })
+// @ts-expect-error with `decrypt`, a check written for a Jwt alone would be given a decrypted token
+expressjwt({
+  secret: 'secret',
+  algorithms: ['HS256'],
+  decrypt: { key: decryptKey, algorithms: ['dir'] },
+  isRevoked: jwtOnly,
+})
+// Options in a variable, with and without `decrypt`.
+const withDecrypt: ringjwt.EncryptedTokenParams = {
+  secret: 'secret',
+  algorithms: ['HS256'],
+  decrypt: { key: decryptKey, algorithms: ['dir'] },
+  isRevoked: (_req, token) => 'signed' in token,
+}
+const asParams: ringjwt.Params = withDecrypt
+const decryptOptions: ringjwt.ExpressJwtDecryptOptions = { key: decryptKey, algorithms: ['dir'] }
+const annotated: ringjwt.Params = {
+  secret: 'secret',
+  algorithms: ['HS256'],
+  decrypt: decryptOptions,
+  isRevoked: (_req, token) => 'signed' in token,
+}
+const withoutDecrypt: ringjwt.Params = { secret: 'secret', algorithms: ['HS256'], isRevoked: jwtOnly }
+expressjwt(withDecrypt)
+expressjwt(withoutDecrypt)
+expressjwt(asParams)
+expressjwt(annotated)
+const maybeDecrypt = Math.random() > 0.5 ? { key: decryptKey, algorithms: ['dir' as const] } : undefined
+expressjwt({
+  secret: 'secret',
+  algorithms: ['HS256'],
+  decrypt: maybeDecrypt,
+  isRevoked: (_req, token) => 'payload' in token,
+})
