@@ -406,7 +406,11 @@ export interface VerifierOptions extends VerifyOptions {
   cache?: number | false | undefined
   /** Milliseconds an entry may live at most; default 600000. */
   cacheTTL?: number | undefined
-  /** Also remember failures for `cacheTTL` (default false); each caller gets a copy of the first error. */
+  /**
+   * Also remember failures for `cacheTTL` (default false): those of a token whose signature verified (an expired
+   * token, a claim not allowed), never a malformed token or a bad signature. Each caller gets a copy of the first
+   * error.
+   */
   cacheErrors?: boolean | undefined
 }
 
@@ -485,7 +489,10 @@ export interface RemoteJwksOptions {
 }
 
 export interface RemoteJwks extends JwksKeyResolver<Promise<KeyObject>> {
-  /** Fetches the set now; on failure the promise rejects and the last good set stays in use. */
+  /**
+   * Fetches the set now (after a fetch already under way, which began before the call); on failure the promise
+   * rejects and the last good set stays in use.
+   */
   reload(): Promise<void>
 }
 
