@@ -9,6 +9,7 @@ const Fastify = require('fastify')
 const { Hono } = require('hono')
 const { HTTPException } = require('hono/http-exception')
 const { serve } = require('@hono/node-server')
+const { createClient } = require('redis')
 const jwt = require('..')
 const fastifyJwt = require('../fastify')
 const { jwt: honoJwt, jwk: honoJwk } = require('../hono')
@@ -16,7 +17,7 @@ const { keys, secret } = require('./helpers/keys')
 const { child } = require('./helpers/dpop-client')
 const { thrown } = require('./helpers/assert')
 
-const { createDpopProof, calculateJwkThumbprint, createDpopReplayCache } = jwt
+const { createDpopProof, calculateJwkThumbprint, createDpopReplayCache, createRedisDpopReplayCache } = jwt
 
 const clientKey = keys.p256.privateKey
 const jkt = calculateJwkThumbprint(keys.p256.publicJwk)
@@ -232,6 +233,46 @@ describe.each(Object.keys(FRAMEWORKS))('%s', (name) => {
       expect(answer.body).toEqual(body(...framework.noCredentials))
       expect(answer.challenge).toBe(`Bearer, DPoP ${ALGS}`)
     })
+  })
+
+  // A replay cache that cannot take the proof is the server's capacity, not the client's fault: a full in-memory
+  // one is a 503 with Retry-After (the seconds until its oldest proof's window closes: up to 61), a Redis one that
+  // cannot answer a 503; never a 500. A proof the cache holds is still refused as a replay.
+  test('a full replay cache: 503 with Retry-After; a proof it holds is still a replay', async () => {
+    const server = await framework.start({ mode: 'required', replayCache: createDpopReplayCache({ maxEntries: 1 }) })
+    try {
+      const first = proofFor(server)
+      expect((await call(server, { headers: dpopHeaders(bound, first) })).status).toBe(200)
+      const response = await fetch(`${server.url}/resource`, { headers: dpopHeaders(bound, proofFor(server)) })
+      expect(response.status).toBe(503)
+      const retryAfter = response.headers.get('retry-after')
+      expect(retryAfter).toMatch(/^[1-9][0-9]*$/)
+      expect(Number(retryAfter)).toBeLessThanOrEqual(61)
+      expect(response.headers.get('www-authenticate')).toBeNull()
+      const message = 'the DPoP replay cache is full: the proof is refused'
+      const expected =
+        name === 'fastify'
+          ? { statusCode: 503, code: 'ERR_DPOP_REPLAY_CACHE_FULL', error: 'Service Unavailable', message }
+          : { code: 'ERR_DPOP_REPLAY_CACHE_FULL', message }
+      expect(await response.json()).toEqual(expected)
+      const replay = await call(server, { headers: dpopHeaders(bound, first) })
+      expect(replay.status).toBe(401)
+      expect(replay.body).toEqual(body('ERR_DPOP_REPLAYED', 'DPoP proof "jti" has been used before'))
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a Redis replay cache that cannot answer: 503', async () => {
+    const down = createClient({ url: 'redis://127.0.0.1:1', disableOfflineQueue: true })
+    const server = await framework.start({ mode: 'required', replayCache: createRedisDpopReplayCache(down) })
+    try {
+      const answer = await call(server, { headers: dpopHeaders(bound, proofFor(server)) })
+      expect(answer.status).toBe(503)
+      expect(answer.body.code).toBe('ERR_STORE_UNAVAILABLE')
+    } finally {
+      await server.close()
+    }
   })
 
   test('server nonces: use_dpop_nonce with the nonce, then the request with it passes and carries it', async () => {

@@ -47,6 +47,7 @@ async function startServer(dpop, { configure, errorHandler = true, framework = e
       body: await response.json().catch(() => null),
       challenge: response.headers.get('www-authenticate'),
       nonce: response.headers.get('dpop-nonce'),
+      retryAfter: response.headers.get('retry-after'),
     }
   }
   return { ...server, call }
@@ -412,6 +413,44 @@ describe("Express's own error handler", () => {
       expect(status).toBe(401)
       expect(challenge).toBe(
         `DPoP error="invalid_dpop_proof", error_description="no DPoP proof (the DPoP header)", ${ALGS}`,
+      )
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+// A full in-memory replay cache is the server's capacity, not the client's fault: 503 with Retry-After (the seconds
+// until its oldest proof's window closes: up to 61), never 500. A proof it holds is still refused as a replay.
+describe('a full replay cache', () => {
+  test.each([
+    ['the app error handler', true],
+    ["Express's own error handler", false],
+  ])('is a 503 with Retry-After through %s', async (_, errorHandler) => {
+    const replayCache = createDpopReplayCache({ maxEntries: 1 })
+    const server = await startServer({ mode: 'required', replayCache }, { errorHandler })
+    try {
+      const first = proofFor(server)
+      expect((await server.call({ headers: dpopHeaders(bound, first) })).status).toBe(200)
+      const full = await server.call({ headers: dpopHeaders(bound, proofFor(server)) })
+      expect(full.status).toBe(503)
+      expect(Number(full.retryAfter)).toBeGreaterThanOrEqual(1)
+      expect(Number(full.retryAfter)).toBeLessThanOrEqual(61)
+      expect(full.retryAfter).toMatch(/^[1-9][0-9]*$/)
+      expect(full.challenge).toBeNull()
+      if (errorHandler) {
+        expect(full.body).toEqual({ code: 'ERR_DPOP_REPLAY_CACHE_FULL', inner: {} })
+      }
+      const replay = await server.call({ headers: dpopHeaders(bound, first) })
+      expect(replay.status).toBe(401)
+      if (errorHandler) {
+        expect(replay.body).toEqual({
+          code: 'invalid_dpop_proof',
+          inner: { code: 'ERR_DPOP_REPLAYED', message: 'DPoP proof "jti" has been used before' },
+        })
+      }
+      expect(replay.challenge).toBe(
+        `DPoP error="invalid_dpop_proof", error_description="DPoP proof 'jti' has been used before", ${ALGS}`,
       )
     } finally {
       await server.close()

@@ -384,6 +384,55 @@ describe('verifyDpopProof', () => {
     await verifying(proof({ jti: 'b', iat: NOW + 100 }), { replayCache, clockTimestamp: NOW + 100 })
   })
 
+  // Proofs are held in the order they were recorded and leave from the front of that queue as the clock passes
+  // them: a full cache takes new proofs again once its oldest have expired, with no scan of the whole cache.
+  test('a full cache takes new proofs once the clock passes its oldest; an unexpired proof is still a replay', async () => {
+    const replayCache = createDpopReplayCache({ maxEntries: 2 })
+    const first = proof({ jti: 'first' })
+    const second = proof({ jti: 'second', iat: NOW + 10 })
+    await verifying(first, { replayCache })
+    await verifying(second, { replayCache, clockTimestamp: NOW + 10 })
+    const err = await expectRefusal(
+      verifying(proof({ jti: 'third', iat: NOW + 30 }), { replayCache, clockTimestamp: NOW + 30 }),
+      'ERR_DPOP_REPLAY_CACHE_FULL',
+      'the DPoP replay cache is full: the proof is refused',
+    )
+    // The server's capacity, not the client's fault: 503, and the seconds until the first proof's room frees
+    // (it is kept a second past its 60-second window: until NOW + 61).
+    expect(err).toMatchObject({ status: 503, retryAfter: 31 })
+    // At NOW + 61 the first proof's window has closed: its room goes to a new proof, and it is not a replay either.
+    await verifying(proof({ jti: 'third', iat: NOW + 61 }), { replayCache, clockTimestamp: NOW + 61 })
+    expect(replayCache.size).toBe(2)
+    // The second is kept until NOW + 71: still refused as replayed, and the cache still full for a new one.
+    await expectRefusal(
+      verifying(second, { replayCache, clockTimestamp: NOW + 61 }),
+      'ERR_DPOP_REPLAYED',
+      'DPoP proof "jti" has been used before',
+    )
+    const full = await expectRefusal(
+      verifying(proof({ jti: 'fourth', iat: NOW + 65 }), { replayCache, clockTimestamp: NOW + 65 }),
+      'ERR_DPOP_REPLAY_CACHE_FULL',
+      'the DPoP replay cache is full: the proof is refused',
+    )
+    expect(full).toMatchObject({ status: 503, retryAfter: 6 })
+    await verifying(proof({ jti: 'fourth', iat: NOW + 71 }), { replayCache, clockTimestamp: NOW + 71 })
+  })
+
+  test('expired proofs leave the in-memory cache as the clock passes them, full or not', () => {
+    const replayCache = createDpopReplayCache({ maxEntries: 100 })
+    expect(replayCache.remember('a', NOW + 10, NOW)).toBe(true)
+    expect(replayCache.remember('b', NOW + 20, NOW)).toBe(true)
+    expect(replayCache.remember('c', NOW + 30, NOW)).toBe(true)
+    expect(replayCache.remember('b', NOW + 40, NOW + 9)).toBe(false)
+    expect(replayCache.size).toBe(3)
+    // An entry is alive while `until` is ahead of the clock: at NOW + 20, "a" and "b" are gone.
+    expect(replayCache.remember('d', NOW + 50, NOW + 20)).toBe(true)
+    expect(replayCache.size).toBe(2)
+    expect(replayCache.remember('c', NOW + 50, NOW + 29)).toBe(false)
+    expect(replayCache.remember('e', NOW + 90, NOW + 60)).toBe(true)
+    expect(replayCache.size).toBe(1)
+  })
+
   test('bad options are TypeErrors', async () => {
     const cases = [
       [{ htm: undefined }, '"htm" must be a non-empty string'],

@@ -94,6 +94,16 @@ function dpopRequest(method, url, authorization, proofs) {
   }
 }
 
+// The in-memory replay cache's ERR_DPOP_REPLAY_CACHE_FULL (lib/dpop-replay.js) as every middleware answers it:
+// status 503 (Express and Fastify read `status`) and `Retry-After` in `headers` (which their error handlers send;
+// hono's middleware makes it an HTTPException).
+function capacityRefusal(err) {
+  err.status = 503
+  const seconds = Number.isSafeInteger(err.retryAfter) && err.retryAfter > 0 ? err.retryAfter : 1
+  err.headers = { 'Retry-After': String(seconds) }
+  return err
+}
+
 // `options`: the middleware's `dpop` option. `unauthorized(code, inner)` makes the framework's 401 error.
 // Returns null when DPoP is off.
 function createDpopAuth(options, unauthorized) {
@@ -127,9 +137,10 @@ function createDpopAuth(options, unauthorized) {
 
   function fromProofError(err, now) {
     if (err?.code === 'ERR_DPOP_NONCE_INVALID') return refuse('use_dpop_nonce', err, now)
-    // A store that cannot answer (503), or a full in-memory cache, is not the client's fault: it goes on unchanged.
+    // A store that cannot answer (503) is not the client's fault: it goes on unchanged. Nor is a full in-memory
+    // cache: a 503 too, with `Retry-After` (the seconds until its oldest proof's window closes).
     if (typeof err?.code !== 'string' || !err.code.startsWith('ERR_DPOP_')) return err
-    if (err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') return err
+    if (err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') return capacityRefusal(err)
     return refuse('invalid_dpop_proof', err, now)
   }
 

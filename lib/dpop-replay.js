@@ -13,6 +13,16 @@ const { redisCaller, redisScript, runScript, prefixOption, replyOneOf } = requir
 // About 1,600 proofs a second held for the default 60-second window, in a few megabytes. Past it, new proofs are
 // refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
 const DEFAULT_MAX_ENTRIES = 100_000
+
+// A full cache is the server's capacity, not the client's fault: the refusal carries status 503, and in
+// `retryAfter` the whole seconds until the oldest entry's window closes and frees a room (at least 1).
+function cacheFull(err, cache, now) {
+  if (err?.code !== 'ERR_DPOP_REPLAY_CACHE_FULL') return err
+  const next = cache.nextExpiry
+  err.status = 503
+  err.retryAfter = next === null ? 1 : Math.max(1, Math.ceil(next - now))
+  return err
+}
 const DEFAULT_PREFIX = 'ringjwt:dpop:'
 
 function checkOptions(options, allowed) {
@@ -42,7 +52,7 @@ function createDpopReplayCache(options) {
       try {
         return cache.remember(id, until, now)
       } catch (err) {
-        throw fromNative(err)
+        throw cacheFull(fromNative(err), cache, now)
       }
     },
     get size() {

@@ -17,7 +17,7 @@ use ring::digest::{digest, SHA256};
 /// Below this many entries a map is not pruned on insert: scanning a small table buys nothing.
 const MIN_PRUNE_LEN: usize = 1024;
 
-type Fingerprint = [u8; 16];
+pub(crate) type Fingerprint = [u8; 16];
 
 /// The first 16 bytes of the SHA-256 of `claim`: a fixed-size key that needs no allocation.
 pub(crate) fn fingerprint(claim: &str) -> Fingerprint {

@@ -75,7 +75,9 @@ class DpopRefusal extends Error {
 
 // The DPoP step for a verified token: the proof is checked against the request (its method, c.req.url, the
 // Authorization credentials as read) and the token's `cnf.jkt`. A refusal is a 401 with the challenge and the
-// error as `cause`; a replay store that cannot answer goes on as it is.
+// error as `cause`. A replay cache that cannot take the proof (a full in-memory one, with `Retry-After`; a Redis
+// one that cannot answer) is an HTTPException of the error's status, 503, with the error as `cause`, as
+// `isRevoked`'s errors are. Any other error goes on as it is.
 async function checkProof(hono, ctx, dpop, authorization, payload) {
   try {
     return await dpop.check(
@@ -83,7 +85,13 @@ async function checkProof(hono, ctx, dpop, authorization, payload) {
       payload,
     )
   } catch (err) {
-    if (!(err instanceof DpopRefusal)) throw err
+    if (!(err instanceof DpopRefusal)) {
+      const status = err?.status
+      if (!Number.isInteger(status) || status < 500 || status > 599) throw err
+      const message = String(err.message)
+      const res = err.headers === undefined ? undefined : new Response(message, { status, headers: err.headers })
+      throw new hono.HTTPException(status, { message, res, cause: err })
+    }
     const res = new Response('Unauthorized', { status: 401, statusText: 'Unauthorized', headers: err.headers })
     throw new hono.HTTPException(401, { message: err.message, res, cause: err.inner })
   }

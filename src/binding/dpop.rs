@@ -131,6 +131,12 @@ impl NativeReplayCache {
         self.inner.remember(&id, until, now).map_err(to_napi)
     }
 
+    /// When the next room frees (unix seconds): the `until` of the oldest entry, or null when empty.
+    #[napi(getter, catch_unwind)]
+    pub fn next_expiry(&self) -> Option<f64> {
+        self.inner.next_expiry()
+    }
+
     #[napi(getter, catch_unwind)]
     pub fn size(&self) -> u32 {
         u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
