@@ -65,6 +65,10 @@ export declare class JsonWebTokenError extends Error {
   code: ErrorCode
   /** The error that caused this one, when there is one (typed as always present, as in jsonwebtoken). */
   inner: Error
+  /** Only on ERR_DPOP_REPLAY_CACHE_FULL: 503, the server's capacity rather than the client's fault. */
+  status?: 503
+  /** Only on ERR_DPOP_REPLAY_CACHE_FULL: whole seconds until the replay cache's oldest proof frees a room. */
+  retryAfter?: number
 }
 
 export declare class TokenExpiredError extends JsonWebTokenError {

@@ -599,6 +599,33 @@ describe('with the in-process session store', () => {
   })
 })
 
+// A full DPoP replay cache is the server's capacity, not the client's fault: a 503 with Retry-After, at /login (the
+// proof is checked there) and on the API (the middleware), never a 400 or a 500.
+test('a full DPoP replay cache: 503 with Retry-After at /login and on the API', async () => {
+  const app = await demo({ dpopReplayCache: jwt.createDpopReplayCache({ maxEntries: 1 }) })
+  try {
+    const key = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+    const proof = (htm, route, accessToken) => jwt.createDpopProof(key, { htm, htu: app.base + route, accessToken })
+    const json = { email: EMAIL, password: PASSWORD }
+    const first = await call(app.base, '/login', { method: 'POST', json, headers: { dpop: proof('POST', '/login') } })
+    expect(first.status).toBe(200)
+    expect(first.body.token_type).toBe('DPoP')
+    const busy = { error: 'temporarily_unavailable', message: 'The server is busy: try again shortly.' }
+    const login = await call(app.base, '/login', { method: 'POST', json, headers: { dpop: proof('POST', '/login') } })
+    expect(login.status).toBe(503)
+    expect(login.body).toEqual(busy)
+    expect(login.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/)
+    const me = await call(app.base, '/me', {
+      headers: { authorization: `DPoP ${first.body.token}`, dpop: proof('GET', '/me', first.body.token) },
+    })
+    expect(me.status).toBe(503)
+    expect(me.body).toEqual(busy)
+    expect(me.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/)
+  } finally {
+    await app.close()
+  }
+})
+
 describe('failed sign-ins are limited', () => {
   const TOO_MANY = /^Too many failed sign-in attempts: try again in \d+ seconds\.$/
 

@@ -49,6 +49,7 @@ const STORE_UNAVAILABLE = {
   error: 'store_unavailable',
   message: 'The session store is unavailable: try again shortly.',
 }
+const REPLAY_CACHE_FULL = { error: 'temporarily_unavailable', message: 'The server is busy: try again shortly.' }
 
 // The page allows only its own scripts, styles and requests: an injected script could otherwise read the
 // access token held in memory.
@@ -85,6 +86,14 @@ function errorHandler(log) {
     if (err.code === 'ERR_STORE_UNAVAILABLE') {
       log(`${req.method} ${req.path} refused: ${err.message}`)
       return res.status(503).set('Retry-After', '1').json(STORE_UNAVAILABLE)
+    }
+    // The DPoP replay cache is full of proofs still in their window: the server's capacity, not the client's fault.
+    if (err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') {
+      log(`${req.method} ${req.path} refused: ${err.message}`)
+      return res
+        .status(503)
+        .set('Retry-After', String(err.retryAfter ?? 1))
+        .json(REPLAY_CACHE_FULL)
     }
     if (err.type === 'entity.parse.failed') {
       return res.status(400).json({ error: 'invalid_json', message: 'The request body is not valid JSON.' })
@@ -173,7 +182,8 @@ function createApp({
       const jkt = await proofKey(req)
       return { options: jkt === undefined ? undefined : { jkt } }
     } catch (err) {
-      if (err.name !== 'JsonWebTokenError') throw err
+      // A full replay cache is no fault of the proof: the error handler answers it 503.
+      if (err.name !== 'JsonWebTokenError' || err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') throw err
       res.status(400).json(INVALID_PROOF(err))
       return null
     }

@@ -10,7 +10,8 @@ const native = require('./native')
 const { optionError, fromNative } = require('./errors')
 const { redisCaller, redisScript, runScript, prefixOption, replyOneOf } = require('./redis/client')
 
-// About 1,600 proofs a second held for the default 60-second window, in a few megabytes. Past it, new proofs are
+// About 1,600 proofs a second held for the default 60-second window, in under 10 MB (docs/dpop.md: a replay cache
+// that fills). Past it, new proofs are
 // refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
 const DEFAULT_MAX_ENTRIES = 100_000
 

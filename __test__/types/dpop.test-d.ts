@@ -11,6 +11,7 @@ import {
   createSessionStore,
   type ErrorCode,
   type VerifiedDpopProof,
+  JsonWebTokenError,
 } from '../../index'
 import { expressjwt, UnauthorizedError, type UnauthorizedErrorCode } from '../../express'
 
@@ -43,6 +44,15 @@ async function check(): Promise<string> {
   return verified.jkt
 }
 void [held, check]
+
+// A full in-memory cache's refusal: status 503 and the seconds to wait, for a token endpoint's own answer.
+function retryAfterOf(err: unknown): string | undefined {
+  if (!(err instanceof JsonWebTokenError) || err.code !== 'ERR_DPOP_REPLAY_CACHE_FULL') return undefined
+  const status: 503 | undefined = err.status
+  void status
+  return String(err.retryAfter ?? 1)
+}
+void retryAfterOf
 
 const redis = createClient()
 createRedisDpopReplayCache(redis, { prefix: 'dpop:', timeout: 500 })
