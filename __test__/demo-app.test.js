@@ -3,6 +3,9 @@
 // and its refusals; the page's files; and `npm start` (examples/server.js) itself. Redis-backed instances are in
 // demo-redis.test.js, the browser in demo-browser.test.js.
 const crypto = require('node:crypto')
+const http = require('node:http')
+const { spawn } = require('node:child_process')
+const path = require('node:path')
 const jwt = require('..')
 const { createSessionStore } = jwt
 const { createApp, createUser } = require('../examples/app')
@@ -19,6 +22,7 @@ const ENDED = { error: 'session_ended', message: 'The session has ended.' }
 const UNKNOWN = { error: 'session_unknown', message: 'The session of this token is unknown.' }
 const REUSED = { error: 'refresh_token_reused', message: 'The refresh token was already used: the session has ended.' }
 const INVALID_REFRESH = { error: 'refresh_token_invalid', message: 'The refresh token is not valid.' }
+const INVALID_CREDENTIALS = { error: 'invalid_credentials', message: 'Invalid email or password.' }
 
 // Nothing in a response body may look like a stack, a path, or the key.
 function expectNoLeak(res) {
@@ -26,12 +30,37 @@ function expectNoLeak(res) {
   expect(res.text).not.toMatch(/\bat .*\(|node_modules|examples\/|\.js:\d+/)
 }
 
+const COOKIE = '__Secure-ringjwt_refresh'
+
 // The refresh cookie a response sets, as { value, attributes }.
-function refreshCookieOf(res) {
-  const header = res.headers.getSetCookie().find((cookie) => cookie.startsWith('ringjwt_refresh='))
+function refreshCookieOf(res, name = COOKIE) {
+  const header = res.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`))
   if (header === undefined) return undefined
   const [pair, ...attributes] = header.split(';').map((part) => part.trim())
-  return { value: decodeURIComponent(pair.slice('ringjwt_refresh='.length)), attributes }
+  return { value: decodeURIComponent(pair.slice(name.length + 1)), attributes }
+}
+
+// A JSON call from another loopback address (Linux routes all of 127.0.0.0/8 to lo): another client to the
+// limits, which key on the address.
+function callFrom(localAddress, base, route, json) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(json)
+    const request = http.request(base + route, {
+      method: 'POST',
+      localAddress,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    })
+    request.on('response', (response) => {
+      let text = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk) => (text += chunk))
+      response.on('end', () =>
+        resolve({ status: response.statusCode, headers: response.headers, body: JSON.parse(text) }),
+      )
+    })
+    request.on('error', reject)
+    request.end(body)
+  })
 }
 
 let users
@@ -126,21 +155,59 @@ describe('with the in-process session store', () => {
       expect(mine.userAgent).toBe(userAgent.slice(0, 512))
     })
 
-    test('with cookie: true, the refresh token comes as an HttpOnly SameSite=Strict cookie for /refresh only', async () => {
+    // Secure even over http://127.0.0.1 (browsers take it there), with the __Secure- prefix that makes the
+    // browser refuse the name without Secure.
+    test('with cookie: true, the refresh token comes as a __Secure- HttpOnly Secure SameSite=Strict cookie for /refresh only', async () => {
       const res = await call(app.base, '/login', {
         method: 'POST',
         json: { email: EMAIL, password: PASSWORD, cookie: true },
       })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ token: expect.any(String), expiresIn: 900 })
+      expect(res.headers.getSetCookie()).toHaveLength(1)
       const cookie = refreshCookieOf(res)
       expect(cookie.value.startsWith(`${jwt.decode(res.body.token).sid}.`)).toBe(true)
       expect(cookie.attributes).toEqual([
         'Path=/refresh',
         expect.stringMatching(/^Expires=/),
         'HttpOnly',
+        'Secure',
         'SameSite=Strict',
       ])
+    })
+
+    test('with secureCookie: false (plain-HTTP development), the cookie has neither Secure nor the prefix', async () => {
+      // By default it has both.
+      const secure = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      expect(refreshCookieOf(secure).attributes).toContain('Secure')
+      const plain = await demo({ secureCookie: false })
+      try {
+        const res = await call(plain.base, '/login', {
+          method: 'POST',
+          json: { email: EMAIL, password: PASSWORD, cookie: true },
+        })
+        expect(res.status).toBe(200)
+        expect(refreshCookieOf(res)).toBeUndefined()
+        const cookie = refreshCookieOf(res, 'ringjwt_refresh')
+        expect(cookie.attributes).toEqual([
+          'Path=/refresh',
+          expect.stringMatching(/^Expires=/),
+          'HttpOnly',
+          'SameSite=Strict',
+        ])
+        const refreshed = await call(plain.base, '/refresh', {
+          method: 'POST',
+          json: {},
+          headers: { cookie: `ringjwt_refresh=${encodeURIComponent(cookie.value)}` },
+        })
+        expect(refreshed.status).toBe(200)
+        expect(refreshCookieOf(refreshed, 'ringjwt_refresh').value).not.toBe(cookie.value)
+      } finally {
+        await plain.close()
+      }
     })
 
     test('the email is matched without regard to case', async () => {
@@ -239,6 +306,16 @@ describe('with the in-process session store', () => {
       const res = await call(app.base, '/me', { token })
       expect(res.status).toBe(200)
       expect(res.body).toEqual(jwt.decode(token))
+    })
+
+    // Personal data: no cache keeps a copy.
+    test('/me and /sessions answer with Cache-Control: no-store', async () => {
+      const { token } = await login(app.base)
+      for (const route of ['/me', '/sessions']) {
+        const res = await call(app.base, route, { token })
+        expect(res.status).toBe(200)
+        expect(res.headers.get('cache-control')).toBe('no-store')
+      }
     })
 
     test('refuses a token signed with the app key whose session was never issued', async () => {
@@ -368,7 +445,7 @@ describe('with the in-process session store', () => {
       const refreshed = await call(app.base, '/refresh', {
         method: 'POST',
         json: {},
-        headers: { cookie: `theme=dark; ringjwt_refresh=${encodeURIComponent(cookie.value)}` },
+        headers: { cookie: `theme=dark; ${COOKIE}=${encodeURIComponent(cookie.value)}` },
       })
       expect(refreshed.status).toBe(200)
       expect(refreshed.body).toEqual({ token: expect.any(String), expiresIn: 900 })
@@ -380,12 +457,12 @@ describe('with the in-process session store', () => {
       const reused = await call(app.base, '/refresh', {
         method: 'POST',
         json: {},
-        headers: { cookie: `ringjwt_refresh=${encodeURIComponent(cookie.value)}` },
+        headers: { cookie: `${COOKIE}=${encodeURIComponent(cookie.value)}` },
       })
       expect(reused).toMatchObject({ status: 401, body: REUSED })
       expect(refreshCookieOf(reused)).toEqual({
         value: '',
-        attributes: ['Path=/refresh', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict'],
+        attributes: ['Path=/refresh', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'Secure', 'SameSite=Strict'],
       })
     })
 
@@ -427,7 +504,7 @@ describe('with the in-process session store', () => {
         method: 'POST',
         json: { email: EMAIL, password: PASSWORD, cookie: true },
       })
-      const cookie = `ringjwt_refresh=${encodeURIComponent(refreshCookieOf(res).value)}`
+      const cookie = `${COOKIE}=${encodeURIComponent(refreshCookieOf(res).value)}`
       const refused = await call(app.base, '/refresh', { method: 'POST', headers: { cookie } })
       expect(refused).toMatchObject({ status: 400, body: BODY })
     })
@@ -610,7 +687,10 @@ test('a full DPoP replay cache: 503 with Retry-After at /login and on the API', 
     const first = await call(app.base, '/login', { method: 'POST', json, headers: { dpop: proof('POST', '/login') } })
     expect(first.status).toBe(200)
     expect(first.body.token_type).toBe('DPoP')
-    const busy = { error: 'temporarily_unavailable', message: 'The server is busy: try again shortly.' }
+    const busy = {
+      error: 'temporarily_unavailable',
+      message: 'The server cannot take more DPoP proofs now: try again shortly.',
+    }
     const login = await call(app.base, '/login', { method: 'POST', json, headers: { dpop: proof('POST', '/login') } })
     expect(login.status).toBe(503)
     expect(login.body).toEqual(busy)
@@ -653,6 +733,56 @@ describe('failed sign-ins are limited', () => {
     }
   })
 
+  // OWASP: a guesser at one address must not lock the owner out everywhere.
+  test('5 failures from one address do not lock the account for another address', async () => {
+    const app = await demo()
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await callFrom('127.0.0.3', app.base, '/login', { email: EMAIL, password: `guess ${i}` })
+        expect(res).toMatchObject({ status: 401, body: INVALID_CREDENTIALS })
+      }
+      const blocked = await callFrom('127.0.0.3', app.base, '/login', { email: EMAIL, password: PASSWORD })
+      expect(blocked.status).toBe(429)
+      expect(blocked.body).toEqual({ error: 'too_many_attempts', message: expect.stringMatching(TOO_MANY) })
+      const owner = await callFrom('127.0.0.4', app.base, '/login', { email: EMAIL, password: PASSWORD })
+      expect(owner.status).toBe(200)
+      expect(owner.body).toEqual({ token: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 })
+      // A wrong password from there still counts there only: 401, not 429.
+      const typo = await callFrom('127.0.0.4', app.base, '/login', { email: EMAIL, password: 'typo' })
+      expect(typo).toMatchObject({ status: 401, body: INVALID_CREDENTIALS })
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('per account from every address together: the looser limit (default 50)', async () => {
+    const app = await demo({ loginLimits: { perAccount: 3 } })
+    try {
+      for (const address of ['127.0.0.5', '127.0.0.6', '127.0.0.7']) {
+        const res = await callFrom(address, app.base, '/login', { email: EMAIL, password: 'guess' })
+        expect(res).toMatchObject({ status: 401, body: INVALID_CREDENTIALS })
+      }
+      const res = await callFrom('127.0.0.8', app.base, '/login', { email: EMAIL, password: PASSWORD })
+      expect(res.status).toBe(429)
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
+      expect(res.body).toEqual({ error: 'too_many_attempts', message: expect.stringMatching(TOO_MANY) })
+    } finally {
+      await app.close()
+    }
+    const defaults = await demo()
+    try {
+      for (let i = 0; i < 50; i++) {
+        const address = `127.0.1.${1 + Math.floor(i / 5)}`
+        const res = await callFrom(address, defaults.base, '/login', { email: EMAIL, password: 'guess' })
+        expect(res.status).toBe(401)
+      }
+      const res = await callFrom('127.0.2.1', defaults.base, '/login', { email: EMAIL, password: PASSWORD })
+      expect(res.status).toBe(429)
+    } finally {
+      await defaults.close()
+    }
+  })
+
   test('per client address, across accounts; successful sign-ins and bad requests do not count', async () => {
     const app = await demo({ loginLimits: { perAddress: 3 } })
     try {
@@ -670,6 +800,52 @@ describe('failed sign-ins are limited', () => {
       expect(res.status).toBe(429)
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
       expect(res.body.error).toBe('too_many_attempts')
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('/refresh is limited per address', () => {
+  const TOO_MANY_REQUESTS = /^Too many requests: try again in \d+ seconds\.$/
+
+  test('every request counts; past the limit, 429 with Retry-After even with a good refresh token', async () => {
+    const app = await demo({ refreshLimits: { perAddress: 3 } })
+    try {
+      const { refreshToken } = await login(app.base)
+      const bogus = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: 'x' } })
+      expect(bogus).toMatchObject({ status: 401, body: INVALID_REFRESH })
+      const empty = await call(app.base, '/refresh', { method: 'POST', json: {} })
+      expect(empty.status).toBe(401)
+      const first = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken } })
+      expect(first.status).toBe(200)
+      const refused = await call(app.base, '/refresh', {
+        method: 'POST',
+        json: { refreshToken: first.body.refreshToken },
+      })
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(refused.body).toEqual({ error: 'too_many_requests', message: expect.stringMatching(TOO_MANY_REQUESTS) })
+      // The refused request rotated nothing: from another address, the same refresh token still works.
+      const elsewhere = await callFrom('127.0.0.2', app.base, '/refresh', { refreshToken: first.body.refreshToken })
+      expect(elsewhere.status).toBe(200)
+      expect(elsewhere.body).toEqual({ token: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 })
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('by default 60 a minute', async () => {
+    const app = await demo()
+    try {
+      for (let i = 0; i < 60; i++) {
+        const res = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: 'x' } })
+        expect(res.status).toBe(401)
+      }
+      const res = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: 'x' } })
+      expect(res.status).toBe(429)
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+      expect(res.body).toEqual({ error: 'too_many_requests', message: expect.stringMatching(TOO_MANY_REQUESTS) })
     } finally {
       await app.close()
     }
@@ -794,6 +970,73 @@ describe('npm start', () => {
         `generate one with: node -p "require('crypto').randomBytes(32).toString('base64url')"\n`,
     )
     expect(err.message).not.toContain(short)
+  })
+
+  test('a port already in use: one line saying so, and exit code 1', async () => {
+    const first = await startServer({ JWT_SECRET: SECRET })
+    try {
+      const port = new URL(first.base).port
+      const second = spawn(process.execPath, [path.join(__dirname, '..', 'examples', 'server.js')], {
+        env: { PATH: process.env.PATH, PORT: port, DEMO_EMAIL: EMAIL, DEMO_PASSWORD: PASSWORD, JWT_SECRET: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      second.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
+      second.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
+      const code = await new Promise((resolve) => second.once('exit', resolve))
+      expect({ code, stdout, stderr }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+      })
+      // The first one is still serving.
+      expect((await call(first.base, '/health')).status).toBe(200)
+    } finally {
+      await first.stop()
+    }
+  })
+
+  test('INSECURE_COOKIE=1 drops Secure and the prefix from the refresh cookie, and warns', async () => {
+    const server = await startServer({ JWT_SECRET: SECRET, INSECURE_COOKIE: '1' })
+    try {
+      expect(server.stderr).toBe(
+        'warning: INSECURE_COOKIE=1: the refresh cookie goes out without Secure; for plain-HTTP development only.\n',
+      )
+      const res = await call(server.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      expect(res.status).toBe(200)
+      expect(refreshCookieOf(res, 'ringjwt_refresh').attributes).not.toContain('Secure')
+    } finally {
+      await server.stop()
+    }
+    const secure = await startServer({ JWT_SECRET: SECRET })
+    try {
+      const res = await call(secure.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      expect(refreshCookieOf(res).attributes).toContain('Secure')
+    } finally {
+      await secure.stop()
+    }
+  })
+
+  test.each([
+    ['INSECURE_COOKIE', 'yes', 'cannot start: INSECURE_COOKIE must be 1 (or unset)\n'],
+    [
+      'DPOP_REPLAY_CACHE_SIZE',
+      '1e3',
+      'cannot start: DPOP_REPLAY_CACHE_SIZE must be a whole number of proofs, at least 1\n',
+    ],
+  ])('%s=%s is refused at start', async (name, value, message) => {
+    const err = await startServer({ JWT_SECRET: SECRET, [name]: value }).then(
+      () => new Error('the server started'),
+      (error) => error,
+    )
+    expect(err.message).toBe(`server.js exited with 1: ${message}`)
   })
 
   test('without JWT_SECRET it generates a key and warns', async () => {

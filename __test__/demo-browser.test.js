@@ -65,7 +65,7 @@ const claimOnPage = (name) =>
 const activityContains = (words) =>
   page.waitForFunction((expected) => document.getElementById('activity').textContent.includes(expected), words)
 const refreshCookie = async () =>
-  (await browser.cookies(`${app.base}/refresh`)).find((cookie) => cookie.name === 'ringjwt_refresh')
+  (await browser.cookies(`${app.base}/refresh`)).find((cookie) => cookie.name === '__Secure-ringjwt_refresh')
 // Opens the page signed out and signs in with the form.
 async function signInOnPage() {
   await page.goto(app.base)
@@ -100,7 +100,7 @@ test('sign in, call /me, renew, sign another session out, sign out', async () =>
   const firstJti = await claimOnPage('jti')
   expect(firstJti).toMatch(/^[0-9a-f-]{36}$/)
   expect(await page.evaluate(() => document.cookie)).toBe('')
-  expect(await refreshCookie()).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/refresh', secure: false })
+  expect(await refreshCookie()).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/refresh', secure: true })
   expect(await page.evaluate(() => Object.keys(localStorage).length + Object.keys(sessionStorage).length)).toBe(0)
 
   // /me with the access token.

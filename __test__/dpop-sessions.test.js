@@ -4,16 +4,18 @@
 // from the same key, so a stolen refresh token alone is useless. With `sign` as well, the store signs those
 // tokens and binds each to its session by its signature.
 
+const crypto = require('node:crypto')
 const http = require('node:http')
 const { createClient } = require('redis')
 const jwt = require('..')
-const { createSessionStore, createRedisSessionStore, calculateJwkThumbprint, createDpopProof } = jwt
+const { createSessionStore, createRedisSessionStore, calculateJwkThumbprint, createDpopProof, createDpopReplayCache } =
+  jwt
 const { UnauthorizedError } = require('../express')
 const { keys } = require('./helpers/keys')
 const { startRedis } = require('./helpers/redis')
 const { rejected } = require('./helpers/assert')
 const { createApp } = require('../examples/app')
-const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, demoUsers } = require('./helpers/demo')
+const { SECRET, EMAIL, PASSWORD, CHEAP_SCRYPT, listen, call, demoUsers, startServer } = require('./helpers/demo')
 
 const jkt = calculateJwkThumbprint(keys.p256.publicJwk)
 const otherJkt = calculateJwkThumbprint(keys.p384.publicJwk)
@@ -217,16 +219,32 @@ describe('the demo app', () => {
     expect(refreshed).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
   })
 
-  // The proof's iat is the client's clock: the demo takes one two minutes off (RFC 9449 §11.1 leaves the window to
-  // the server). A Host that is not host[:port] could move the path the proof is held to: it matches no proof.
-  test('a proof from a clock two minutes off is taken; a request whose Host carries a path is refused', async () => {
-    const skewed = createDpopProof(keys.p256.privateKey, {
-      htm: 'POST',
-      htu: `${app.base}/login`,
-      iat: Math.floor(Date.now() / 1000) + 120,
-    })
-    const login = await call(app.base, '/login', { method: 'POST', json: credentials, headers: { dpop: skewed } })
+  // The proof's iat is the client's clock (RFC 9449 §11.1 leaves the window to the server): the demo takes 30 s of
+  // clock tolerance on top of the 60 s a proof lives, 90 s either way, and no more: a proof dated further ahead
+  // would be one made in advance (by a script on the page) and held in the replay cache that much longer. A Host
+  // that is not host[:port] could move the path the proof is held to: it matches no proof.
+  test('a proof within 90 s of the server clock is taken, one further ahead is refused; a Host with a path is refused', async () => {
+    const skewed = (seconds) =>
+      createDpopProof(keys.p256.privateKey, {
+        htm: 'POST',
+        htu: `${app.base}/login`,
+        iat: Math.floor(Date.now() / 1000) + seconds,
+      })
+    const login = await call(app.base, '/login', { method: 'POST', json: credentials, headers: { dpop: skewed(85) } })
     expect(login).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+    for (const seconds of [95, 175, -95]) {
+      const refused = await call(app.base, '/login', {
+        method: 'POST',
+        json: credentials,
+        headers: { dpop: skewed(seconds) },
+      })
+      expect(refused).toEqual({
+        status: 400,
+        headers: expect.anything(),
+        text: expect.any(String),
+        body: { error: 'invalid_dpop_proof', message: 'DPoP proof "iat" is outside the accepted window' },
+      })
+    }
 
     const forRefresh = proof('POST', '/refresh')
     const moved = await new Promise((resolve, reject) => {
@@ -255,6 +273,86 @@ describe('the demo app', () => {
     })
   })
 
+  // A proof is remembered against replay only once the request has shown it is worth the room: a refresh token
+  // that is not a live session's current one, or a wrong password, leaves it out of the replay cache.
+  test('/refresh: a proof sent with a refresh token that is not live is not recorded; with the real one it is taken once', async () => {
+    const login = await call(app.base, '/login', {
+      method: 'POST',
+      json: credentials,
+      headers: { dpop: proof('POST', '/login') },
+    })
+    const { refreshToken } = login.body
+    const sid = refreshToken.split('.')[0]
+    const dpop = proof('POST', '/refresh')
+    for (const bogus of [
+      'x',
+      `${crypto.randomUUID()}.${'A'.repeat(43)}`, // no such session
+      `${sid}.${'A'.repeat(43)}`, // the live session, a forged secret
+    ]) {
+      const refused = await call(app.base, '/refresh', {
+        method: 'POST',
+        json: { refreshToken: bogus },
+        headers: { dpop },
+      })
+      expect(refused).toMatchObject({
+        status: 401,
+        body: { error: 'refresh_token_invalid', message: 'The refresh token is not valid.' },
+      })
+    }
+    // The same proof, now with the session's refresh token: not a replay, since nothing recorded it.
+    const refreshed = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken }, headers: { dpop } })
+    expect(refreshed).toMatchObject({ status: 200, body: { token_type: 'DPoP', refreshToken: expect.any(String) } })
+    // Recorded now: with the new refresh token it is a replay, and it rotates nothing.
+    const replayed = await call(app.base, '/refresh', {
+      method: 'POST',
+      json: { refreshToken: refreshed.body.refreshToken },
+      headers: { dpop },
+    })
+    expect(replayed).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_dpop_proof', message: 'DPoP proof "jti" has been used before' },
+    })
+    const next = await call(app.base, '/refresh', {
+      method: 'POST',
+      json: { refreshToken: refreshed.body.refreshToken },
+      headers: { dpop: proof('POST', '/refresh') },
+    })
+    expect(next).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+    // Reuse detection is unchanged: the retired token, even with a fresh proof, ends the session.
+    const reused = await call(app.base, '/refresh', {
+      method: 'POST',
+      json: { refreshToken: refreshed.body.refreshToken },
+      headers: { dpop: proof('POST', '/refresh') },
+    })
+    expect(reused).toMatchObject({ status: 401, body: { error: 'refresh_token_reused' } })
+    const ended = await call(app.base, '/refresh', {
+      method: 'POST',
+      json: { refreshToken: next.body.refreshToken },
+      headers: { dpop: proof('POST', '/refresh') },
+    })
+    expect(ended).toMatchObject({ status: 401, body: { error: 'session_ended' } })
+  })
+
+  test('/login: a proof sent with a wrong password is not recorded', async () => {
+    const dpop = proof('POST', '/login')
+    const wrong = await call(app.base, '/login', {
+      method: 'POST',
+      json: { email: EMAIL, password: 'wrong' },
+      headers: { dpop },
+    })
+    expect(wrong).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_credentials', message: 'Invalid email or password.' },
+    })
+    const right = await call(app.base, '/login', { method: 'POST', json: credentials, headers: { dpop } })
+    expect(right).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+    const again = await call(app.base, '/login', { method: 'POST', json: credentials, headers: { dpop } })
+    expect(again).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_dpop_proof', message: 'DPoP proof "jti" has been used before' },
+    })
+  })
+
   test('without a proof they answer as before; a bad proof is a 400', async () => {
     const plain = await call(app.base, '/login', { method: 'POST', json: credentials })
     expect(plain.status).toBe(200)
@@ -268,5 +366,79 @@ describe('the demo app', () => {
       status: 400,
       body: { error: 'invalid_dpop_proof', message: 'DPoP proof "htm" does not match the request method' },
     })
+  })
+})
+
+// A full replay cache is the server's capacity, not the client's fault: 503 with Retry-After, from the app's own
+// proof checks (/login, /refresh) and from the middleware's (/me).
+describe('the demo app with a full replay cache', () => {
+  const FULL = {
+    error: 'temporarily_unavailable',
+    message: 'The server cannot take more DPoP proofs now: try again shortly.',
+  }
+  const credentials = { email: EMAIL, password: PASSWORD }
+
+  async function expectFull(base) {
+    const proof = (htm, route, accessToken) =>
+      createDpopProof(keys.p256.privateKey, { htm, htu: `${base}${route}`, accessToken })
+    const login = await call(base, '/login', {
+      method: 'POST',
+      json: credentials,
+      headers: { dpop: proof('POST', '/login') },
+    })
+    expect(login).toMatchObject({ status: 200, body: { token_type: 'DPoP' } })
+    const { token, refreshToken } = login.body
+    const answers = [
+      await call(base, '/login', { method: 'POST', json: credentials, headers: { dpop: proof('POST', '/login') } }),
+      await call(base, '/refresh', {
+        method: 'POST',
+        json: { refreshToken },
+        headers: { dpop: proof('POST', '/refresh') },
+      }),
+      await call(base, '/me', { headers: { authorization: `DPoP ${token}`, dpop: proof('GET', '/me', token) } }),
+    ]
+    for (const res of answers) {
+      expect({ status: res.status, body: res.body }).toEqual({ status: 503, body: FULL })
+      // The seconds until the cache's oldest proof leaves it.
+      expect(res.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/)
+    }
+    return { token, refreshToken }
+  }
+
+  test('createApp({ dpopReplayCache }) with room for one proof', async () => {
+    const lines = []
+    const sessions = createSessionStore()
+    const app = await listen(
+      createApp({
+        secret: SECRET,
+        sessions,
+        users: await demoUsers(),
+        passwordHashing: CHEAP_SCRYPT,
+        dpopReplayCache: createDpopReplayCache({ maxEntries: 1 }),
+        log: (line) => lines.push(line),
+      }),
+    )
+    try {
+      const { refreshToken } = await expectFull(app.base)
+      // The refused refresh rotated nothing: the refresh token is still the session's current one.
+      expect((await sessions.refresh(refreshToken, { jkt })).refreshToken).toEqual(expect.any(String))
+      expect(lines).toEqual([
+        'POST /login refused: the DPoP replay cache is full: the proof is refused',
+        'POST /refresh refused: the DPoP replay cache is full: the proof is refused',
+        'GET /me refused: the DPoP replay cache is full: the proof is refused',
+      ])
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('npm start with DPOP_REPLAY_CACHE_SIZE=1', async () => {
+    const server = await startServer({ JWT_SECRET: SECRET, DPOP_REPLAY_CACHE_SIZE: '1' })
+    try {
+      await expectFull(server.base)
+      expect(server.stderr).toContain('POST /refresh refused: the DPoP replay cache is full')
+    } finally {
+      await server.stop()
+    }
   })
 })

@@ -16,15 +16,18 @@ const jwt = require('ringjwt')
 const { createSigner, verifyDpopProof, createDpopReplayCache } = jwt
 const { expressjwt, fromCookie, UnauthorizedError } = require('ringjwt/express')
 const { hashPassword, verifyPassword, needsRehash, hashParams, OWASP_SCRYPT } = require('./passwords')
-const { loginLimits } = require('./login-limits')
+const { loginLimits, refreshLimits } = require('./login-limits')
 
 const ISSUER = 'ringjwt-demo'
 
 // The refresh token's cookie, sent back only to /refresh: scripts cannot read it (HttpOnly), other sites cannot
-// make the browser send it (SameSite=Strict), and no other route ever sees it (Path).
+// make the browser send it (SameSite=Strict), no other route ever sees it (Path), and it goes out only over HTTPS
+// (Secure, whatever req.secure says: behind a TLS proxy without "trust proxy" too). The __Secure- prefix makes the
+// browser refuse the name without Secure, so no page served over http:// on the same host can plant one. Browsers
+// take Secure cookies from http://localhost and http://127.0.0.1 (trustworthy origins), so this works there too.
 const REFRESH_COOKIE = 'ringjwt_refresh'
+const SECURE_REFRESH_COOKIE = `__Secure-${REFRESH_COOKIE}`
 const REFRESH_PATH = '/refresh'
-const refreshCookie = fromCookie(REFRESH_COOKIE)
 
 const INVALID_CREDENTIALS = { error: 'invalid_credentials', message: 'Invalid email or password.' }
 const MISSING_FIELDS = {
@@ -38,9 +41,20 @@ const REFRESH_BODY = {
 const NO_REFRESH_TOKEN = { error: 'refresh_token_required', message: 'No refresh token was sent.' }
 const NO_SUCH_SESSION = { error: 'not_found', message: 'No such session.' }
 const INVALID_PROOF = (err) => ({ error: 'invalid_dpop_proof', message: err.message })
-// A proof's `iat` is the browser's clock: one a couple of minutes off is still taken (the replay cache keeps each
-// proof for the whole window).
-const DPOP_CLOCK_TOLERANCE = 120
+// A proof's `iat` is the browser's clock, which is usually within a few seconds of ours (NTP): 30 seconds is plenty
+// for a browser that makes each proof just before it sends it. ringjwt takes a proof whose `iat` is within its age
+// limit (60 s) plus this tolerance of the server's clock, either way: 90 s. That is also how far ahead a proof can
+// be made: a script that ran on the page could sign proofs dated up to 90 s ahead, each good for one request until
+// 90 s past its `iat` (up to three minutes after it was signed). The replay cache keeps every proof for its whole
+// window, so a longer tolerance costs memory too.
+const DPOP_CLOCK_TOLERANCE = 30
+// The replay cache is full: the server's capacity, not the client's fault. Entries leave as their window closes.
+const REPLAY_CACHE_FULL = {
+  error: 'temporarily_unavailable',
+  message: 'The server cannot take more DPoP proofs now: try again shortly.',
+}
+// When the cache does not say when its oldest proof leaves it.
+const REPLAY_CACHE_RETRY_SECONDS = 10
 // RFC 3986's host[:port]: a name or an IP literal in brackets, and a port.
 const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]{1,5})?$/
 // What the sessions page shows of a user agent; the store keeps at most 2 kB of metadata.
@@ -49,7 +63,6 @@ const STORE_UNAVAILABLE = {
   error: 'store_unavailable',
   message: 'The session store is unavailable: try again shortly.',
 }
-const REPLAY_CACHE_FULL = { error: 'temporarily_unavailable', message: 'The server is busy: try again shortly.' }
 
 // The page allows only its own scripts, styles and requests: an injected script could otherwise read the
 // access token held in memory.
@@ -76,10 +89,10 @@ function isObject(value) {
 }
 
 // Every error becomes a short JSON answer; nothing from the error object but its code reaches the client.
-function errorHandler(log) {
+function errorHandler(log, refreshCookie) {
   return (err, req, res, _next) => {
     if (err.name === 'UnauthorizedError') {
-      if (req.path === REFRESH_PATH) clearRefreshCookie(req, res)
+      if (req.path === REFRESH_PATH) refreshCookie.clear(res)
       else res.set(err.headers ?? { 'WWW-Authenticate': 'Bearer' })
       return res.status(401).json({ error: err.code, message: err.message })
     }
@@ -87,13 +100,11 @@ function errorHandler(log) {
       log(`${req.method} ${req.path} refused: ${err.message}`)
       return res.status(503).set('Retry-After', '1').json(STORE_UNAVAILABLE)
     }
-    // The DPoP replay cache is full of proofs still in their window: the server's capacity, not the client's fault.
+    // From the app's own proof checks or from the middleware's: the server's capacity, not the client's fault.
     if (err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') {
       log(`${req.method} ${req.path} refused: ${err.message}`)
-      return res
-        .status(503)
-        .set('Retry-After', String(err.retryAfter ?? 1))
-        .json(REPLAY_CACHE_FULL)
+      const retryAfter = err.retryAfter ?? REPLAY_CACHE_RETRY_SECONDS
+      return res.status(503).set('Retry-After', String(retryAfter)).json(REPLAY_CACHE_FULL)
     }
     if (err.type === 'entity.parse.failed') {
       return res.status(400).json({ error: 'invalid_json', message: 'The request body is not valid JSON.' })
@@ -106,17 +117,28 @@ function errorHandler(log) {
   }
 }
 
-function cookieOptions(req) {
-  // Secure when the page is served over HTTPS (behind a proxy, set Express's "trust proxy" so req.secure knows).
-  return { httpOnly: true, sameSite: 'strict', path: REFRESH_PATH, secure: req.secure }
+// The refresh cookie: `secure` false (plain-HTTP development on another host than localhost) drops both Secure
+// and the prefix, which the browser would refuse without it.
+function refreshCookieOf(secure) {
+  const name = secure ? SECURE_REFRESH_COOKIE : REFRESH_COOKIE
+  const options = { httpOnly: true, sameSite: 'strict', path: REFRESH_PATH, secure }
+  return {
+    name,
+    read: fromCookie(name),
+    set(res, refreshToken, session) {
+      res.cookie(name, refreshToken, { ...options, expires: session.expiresAt })
+    },
+    clear(res) {
+      res.clearCookie(name, options)
+    },
+  }
 }
 
-function setRefreshCookie(req, res, refreshToken, session) {
-  res.cookie(REFRESH_COOKIE, refreshToken, { ...cookieOptions(req), expires: session.expiresAt })
-}
-
-function clearRefreshCookie(req, res) {
-  res.clearCookie(REFRESH_COOKIE, cookieOptions(req))
+// A proof that fails a check is the client's: 400 `invalid_dpop_proof`. A full replay cache, or a store that
+// cannot answer, is thrown on (503).
+function refuseProof(err, res) {
+  if (err.name !== 'JsonWebTokenError' || err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') throw err
+  res.status(400).json(INVALID_PROOF(err))
 }
 
 /**
@@ -124,8 +146,12 @@ function clearRefreshCookie(req, res) {
  * @param {string | Buffer} options.secret HS256 signing key.
  * @param {object} options.sessions a session store (createSessionStore() or createRedisSessionStore(client)).
  * @param {Array<{id: string, email: string, passwordHash: string}>} options.users from createUser().
- * @param {object} [options.loginLimits] failed sign-ins allowed: see login-limits.js (default 5 per account and
- *   20 per address in 15 minutes, counted in memory).
+ * @param {object} [options.loginLimits] failed sign-ins allowed: see login-limits.js (default in 15 minutes: 5 per
+ *   account from one address, 50 per account from all, 20 per address; counted in memory).
+ * @param {object} [options.refreshLimits] /refresh requests allowed: see login-limits.js (default 60 a minute
+ *   per address, counted in memory).
+ * @param {boolean} [options.secureCookie] false sends the refresh cookie without Secure and its __Secure- prefix,
+ *   for plain-HTTP development on a host other than localhost; default true.
  * @param {{ln: number, r: number, p: number}} [options.passwordHashing] scrypt parameters a stored hash must
  *   have; a weaker one is replaced at the user's next sign-in. Default OWASP's (ln 17, r 8, p 1).
  * @param {(line: string) => void} [options.log] where server errors are reported; default console.error.
@@ -137,10 +163,13 @@ function createApp({
   sessions,
   users,
   loginLimits: limits,
+  refreshLimits: refreshLimitOptions,
+  secureCookie = true,
   passwordHashing = OWASP_SCRYPT,
   log = console.error,
   dpopReplayCache = createDpopReplayCache(),
 }) {
+  const refreshCookie = refreshCookieOf(secureCookie)
   const byEmail = new Map(users.map((user) => [user.email.toLowerCase(), user]))
   const byId = new Map(users.map((user) => [user.id, user]))
   // The session store sets each token's `exp` (its access token lifetime, never past the session's end).
@@ -157,8 +186,9 @@ function createApp({
   })
 
   // The thumbprint of the key that signed the request's DPoP proof; undefined without one. Throws for a proof
-  // that fails a check. `req.protocol` and `req.host` follow Express's "trust proxy" setting.
-  async function proofKey(req) {
+  // that fails a check. `req.protocol` and `req.host` follow Express's "trust proxy" setting. With `record`, the
+  // proof is also remembered in the replay cache (and refused if it is there already).
+  async function proofKey(req, record) {
     const proof = req.get('dpop')
     if (proof === undefined) return undefined
     // A Host that is not host[:port] would move the path the proof is held to (`Host: h/login?` makes every
@@ -167,26 +197,27 @@ function createApp({
       throw new jwt.JsonWebTokenError('DPoP proof "htu" does not match the request URL')
     }
     const htu = `${req.protocol}://${req.host}${req.originalUrl}`
-    const { jkt } = await verifyDpopProof(proof, {
-      htm: req.method,
-      htu,
-      replayCache: dpopReplayCache,
-      clockTolerance: DPOP_CLOCK_TOLERANCE,
-    })
+    const options = { htm: req.method, htu, clockTolerance: DPOP_CLOCK_TOLERANCE }
+    if (record) options.replayCache = dpopReplayCache
+    const { jkt } = await verifyDpopProof(proof, options)
     return jkt
   }
 
-  // A login or refresh with a proof: `{ jkt }` binds the session, or an answer 400 was sent.
+  // A login or refresh with a proof: its signature and claims are checked now, and it is remembered against replay
+  // only by `record()`, once the request has shown it is worth the room (the right password, a live session's
+  // refresh token): requests that fail anyway cannot fill the replay cache. `{ options: { jkt }, record }` binds
+  // the session; without a proof, `options` is undefined; null when a 400 was sent.
   async function binding(req, res) {
+    let jkt
     try {
-      const jkt = await proofKey(req)
-      return { options: jkt === undefined ? undefined : { jkt } }
+      jkt = await proofKey(req, false)
     } catch (err) {
-      // A full replay cache is no fault of the proof: the error handler answers it 503.
-      if (err.name !== 'JsonWebTokenError' || err.code === 'ERR_DPOP_REPLAY_CACHE_FULL') throw err
-      res.status(400).json(INVALID_PROOF(err))
+      refuseProof(err, res)
       return null
     }
+    if (jkt === undefined) return { options: undefined, record: async () => {} }
+    // Throws what verifyDpopProof throws: a replayed proof, one whose window closed meanwhile, a full cache.
+    return { options: { jkt }, record: () => proofKey(req, true) }
   }
 
   // An unknown email still costs one hash with the users' parameters, so response times do not tell which
@@ -232,6 +263,11 @@ function createApp({
     const user = byEmail.get(email.toLowerCase())
     const valid = await verifyPassword(password, user ? user.passwordHash : await decoy())
     if (!user || !valid) return res.status(401).json(INVALID_CREDENTIALS)
+    try {
+      await bound.record()
+    } catch (err) {
+      return refuseProof(err, res)
+    }
     if (needsRehash(user.passwordHash, passwordHashing)) {
       user.passwordHash = await hashPassword(password, passwordHashing)
     }
@@ -239,7 +275,7 @@ function createApp({
     const issued = await sessions.create(user.id, metadata, { ...bound.options, sign: signFor(user) })
     res.set('Cache-Control', 'no-store')
     if (cookie) {
-      setRefreshCookie(req, res, issued.refreshToken, issued.session)
+      refreshCookie.set(res, issued.refreshToken, issued.session)
       return res.json(answer(issued))
     }
     res.json({ ...answer(issued), refreshToken: issued.refreshToken })
@@ -249,45 +285,63 @@ function createApp({
   // goes back in the cookie only, never in the body, so a script on the page can never hold one. Only a JSON
   // body is read, and a page on another site cannot send one without a CORS preflight this app never grants:
   // with SameSite=Strict, that keeps cross-site requests from using the cookie.
-  app.post(REFRESH_PATH, async (req, res) => {
+  //
+  // Every request counts against a limit per address. A proof is remembered against replay only once the store has
+  // checked the refresh token (the current one of a live session, for this key): the store calls `sign` after its
+  // checks and before it rotates, and a `sign` that throws leaves the session as it was. So a refresh token that
+  // is not a live session's costs no room in the replay cache, and a replayed proof rotates nothing.
+  app.post(REFRESH_PATH, refreshLimits({ log, ...refreshLimitOptions }), async (req, res) => {
     if (!req.is('application/json') || !isObject(req.body)) return res.status(400).json(REFRESH_BODY)
     const fromBody = req.body.refreshToken
     if (fromBody !== undefined && !isNonEmptyString(fromBody)) return res.status(400).json(REFRESH_BODY)
-    const presented = fromBody ?? refreshCookie(req)
+    const presented = fromBody ?? refreshCookie.read(req)
     if (presented === undefined) return res.status(401).json(NO_REFRESH_TOKEN)
     const bound = await binding(req, res)
     if (bound === null) return undefined
     let orphan = null
+    let proofRefused = null
     let issued
     try {
       issued = await sessions.refresh(presented, {
         ...bound.options,
-        sign: (claims, session) => {
+        sign: async (claims, session) => {
           const user = byId.get(session.subject)
-          if (user !== undefined) return signFor(user)(claims)
-          orphan = session.subject
-          throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+          if (user === undefined) {
+            orphan = session.subject
+            throw new UnauthorizedError('session_ended', { message: 'The session has ended.' })
+          }
+          try {
+            await bound.record()
+          } catch (err) {
+            proofRefused = err
+            throw err
+          }
+          return signFor(user)(claims)
         },
       })
     } catch (err) {
       // The account is gone: so is every session of it.
       if (orphan !== null) await sessions.endAll(orphan)
+      if (err === proofRefused) return refuseProof(err, res)
       throw err
     }
     res.set('Cache-Control', 'no-store')
     if (fromBody === undefined) {
-      setRefreshCookie(req, res, issued.refreshToken, issued.session)
+      refreshCookie.set(res, issued.refreshToken, issued.session)
       return res.json(answer(issued))
     }
     res.json({ ...answer(issued), refreshToken: issued.refreshToken })
   })
 
+  // Personal data: no cache, shared or the browser's, keeps a copy.
   app.get('/me', authenticate, (req, res) => {
+    res.set('Cache-Control', 'no-store')
     res.json(req.auth)
   })
 
   app.get('/sessions', authenticate, async (req, res) => {
     const list = await sessions.list(req.auth.sub)
+    res.set('Cache-Control', 'no-store')
     res.json({
       sessions: list.map((session) => ({
         id: session.id,
@@ -305,26 +359,26 @@ function createApp({
     const session = await sessions.get(req.params.id)
     if (session === null || session.subject !== req.auth.sub) return res.status(404).json(NO_SUCH_SESSION)
     await sessions.end(session.id)
-    if (session.id === req.auth.sid) clearRefreshCookie(req, res)
+    if (session.id === req.auth.sid) refreshCookie.clear(res)
     res.status(204).end()
   })
 
   app.post('/logout', authenticate, async (req, res) => {
     await sessions.end(req.auth.sid)
-    clearRefreshCookie(req, res)
+    refreshCookie.clear(res)
     res.json({ message: 'Signed out: this session has ended.' })
   })
 
   app.post('/logout-all', authenticate, async (req, res) => {
     const ended = await sessions.endAll(req.auth.sub)
-    clearRefreshCookie(req, res)
+    refreshCookie.clear(res)
     res.json({ message: 'Signed out everywhere: every session of this user has ended.', ended })
   })
 
   app.use((req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such route.' })
   })
-  app.use(errorHandler(log))
+  app.use(errorHandler(log, refreshCookie))
   return app
 }
 

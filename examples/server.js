@@ -9,9 +9,19 @@
 //   REDIS_URL             keep sessions and failed sign-in counts in Redis (shared by every instance) instead
 //                         of in this process; or REDIS_CLUSTER, or REDIS_SENTINELS with REDIS_SENTINEL_NAME;
 //                         REDIS_CLIENT, REDIS_CACHE and REDIS_MIN_REPLICAS choose how (see redis.js)
+//   DPOP_REPLAY_CACHE_SIZE  DPoP proofs the in-process replay cache holds (default 100000); past it, sign-ins
+//                         and refreshes with a proof get 503 until proofs expire. Not used with Redis.
+//   INSECURE_COOKIE=1     send the refresh cookie without Secure (and without its __Secure- prefix): only for
+//                         plain-HTTP development on a host other than localhost or 127.0.0.1, which browsers
+//                         already treat as secure. Never in production: behind TLS, leave it unset.
 
 const crypto = require('node:crypto')
-const { createSessionStore, createRedisSessionStore, createRedisDpopReplayCache } = require('ringjwt')
+const {
+  createSessionStore,
+  createRedisSessionStore,
+  createDpopReplayCache,
+  createRedisDpopReplayCache,
+} = require('ringjwt')
 const { createApp, createUser } = require('./app')
 const { redisAttemptStores } = require('./login-limits')
 const { redisSettings, connectRedis } = require('./redis')
@@ -39,7 +49,14 @@ function signingSecret() {
 // down, and work again when it is back.
 async function stores() {
   const settings = redisSettings()
-  if (settings === null) return { sessions: createSessionStore(), kind: 'in memory', close: async () => {} }
+  if (settings === null) {
+    return {
+      sessions: createSessionStore(),
+      dpopReplayCache: createDpopReplayCache({ maxEntries: replayCacheSize() }),
+      kind: 'in memory',
+      close: async () => {},
+    }
+  }
   let lastError
   const redis = await connectRedis(settings, (message) => {
     // Reconnection attempts fail the same way every few hundred ms while Redis is down: say it once.
@@ -53,10 +70,32 @@ async function stores() {
   return {
     sessions: createRedisSessionStore(redis.client, redis.storeOptions),
     loginLimits: { store: redisAttemptStores(redis) },
+    refreshLimits: { store: redisAttemptStores(redis) },
     dpopReplayCache: createRedisDpopReplayCache(redis.client),
     kind: redis.kind,
     close: redis.close,
   }
+}
+
+function replayCacheSize() {
+  const given = process.env.DPOP_REPLAY_CACHE_SIZE
+  if (given === undefined || given === '') return undefined
+  const size = Number(given)
+  if (!/^[0-9]+$/.test(given) || !Number.isSafeInteger(size) || size < 1) {
+    throw new Error('DPOP_REPLAY_CACHE_SIZE must be a whole number of proofs, at least 1')
+  }
+  return size
+}
+
+// On by default; only INSECURE_COOKIE=1 turns it off, and says so.
+function secureCookie() {
+  const setting = process.env.INSECURE_COOKIE
+  if (setting === undefined || setting === '' || setting === '0') return true
+  if (setting !== '1') throw new Error('INSECURE_COOKIE must be 1 (or unset)')
+  console.warn(
+    'warning: INSECURE_COOKIE=1: the refresh cookie goes out without Secure; for plain-HTTP development only.',
+  )
+  return false
 }
 
 function usage(base, email, password) {
@@ -84,22 +123,33 @@ async function main() {
   const given = process.env.DEMO_PASSWORD || undefined
   const password = given ?? crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
-  const { sessions, loginLimits, dpopReplayCache, kind, close } = await stores()
+  const cookie = secureCookie()
+  const { sessions, loginLimits, refreshLimits, dpopReplayCache, kind, close } = await stores()
   const users = [await createUser(email, password)]
-  const app = createApp({ secret, sessions, loginLimits, dpopReplayCache, users })
+  const app = createApp({
+    secret,
+    sessions,
+    loginLimits,
+    refreshLimits,
+    dpopReplayCache,
+    users,
+    secureCookie: cookie,
+  })
 
-  const server = app.listen(port, host, () => {
+  // Express 5 hands a listen error to this callback (the port is taken, the address is not this host's).
+  const server = app.listen(port, host, (err) => {
+    if (err) {
+      console.error(`cannot listen on ${host}:${port}: ${err.message}`)
+      process.exitCode = 1
+      close().catch(() => {})
+      return
+    }
     const base = `http://${host}:${server.address().port}`
     console.log(`ringjwt demo listening on ${base} (sessions kept ${kind})`)
     console.log(
       given === undefined ? `demo user: ${email} / ${password}` : `demo user: ${email} (password: DEMO_PASSWORD)`,
     )
     console.log(usage(base, email, given === undefined ? password : '<DEMO_PASSWORD>'))
-  })
-  server.on('error', (err) => {
-    console.error(`cannot listen on ${host}:${port}: ${err.message}`)
-    process.exitCode = 1
-    close().catch(() => {})
   })
 
   const shutdown = () => {

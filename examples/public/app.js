@@ -4,13 +4,17 @@
 //
 // Where the tokens live:
 // - the access token in the `session` variable below, in memory only: a reload forgets it, and /refresh gives
-//   a new one; it is sent as `Authorization: Bearer`, so no cookie can be replayed against the API;
-// - the refresh token in an HttpOnly cookie the server sets, scoped to /refresh: this script never sees it.
+//   a new one; it is sent in the Authorization header (`DPoP`, or `Bearer` where the browser cannot do DPoP),
+//   so no cookie can be replayed against the API;
+// - the refresh token in an HttpOnly, Secure cookie the server sets, scoped to /refresh: this script never sees it.
 //
 // Both are bound to a key (DPoP, RFC 9449) where the browser has WebCrypto and IndexedDB: an ECDSA P-256 key pair
 // whose private key is non-extractable (no script, this one included, can read it out), kept in IndexedDB so a
 // reload keeps it. Every request carries a fresh proof signed with it, so a token copied out of the page, or a
-// refresh cookie copied out of the browser, is refused anywhere else.
+// refresh cookie copied out of the browser, is refused without the key. The key cannot leave the browser, but a
+// script running on the page can use it: it could sign proofs dated up to 90 s ahead (the server takes a proof
+// whose time is within 90 s of its clock), each good for one request up to three minutes after it was signed. Binding limits what a stolen token is worth
+// and for how long; it does not make an injected script harmless (the Content-Security-Policy keeps those out).
 
 const REFRESH_LOCK = 'ringjwt-demo-refresh'
 // Renew a minute before expiry (a quarter of the lifetime for tokens shorter than four minutes).
@@ -127,8 +131,9 @@ function withRefreshLock(task) {
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, task) : task()
 }
 
-// A renewal that could not be done now (no network, or 503 while the server's store is down) is tried again
-// shortly; one the server refuses (401) means the session is over.
+// A renewal that could not be done now (no network, 503 while the server's store is down or busy, 429 past the
+// limit of requests) is tried again shortly; one the server refuses (401) means the session is over.
+const TRY_AGAIN = [0, 429, 503]
 async function renew() {
   let answer
   try {
@@ -137,7 +142,7 @@ async function renew() {
     answer = { status: 0 }
   }
   const { status, data } = answer
-  if (status === 0 || status === 503) {
+  if (TRY_AGAIN.includes(status)) {
     log(`Could not renew the access token now; trying again in ${RETRY_SECONDS} s.`)
     clearTimeout(session.renewTimer)
     session.renewTimer = setTimeout(renew, RETRY_SECONDS * 1000)
@@ -302,7 +307,7 @@ withRefreshLock(() => request('/refresh', { method: 'POST', body: {}, bearer: fa
       startSession(data)
       log('Session restored from the refresh cookie.')
     } else {
-      signedOut()
+      signedOut(TRY_AGAIN.includes(status) ? 'The server is busy. Reload the page shortly to try again.' : undefined)
     }
   },
   () => signedOut('Could not reach the server. Reload the page to try again.'),
