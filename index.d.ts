@@ -470,7 +470,7 @@ export interface JwksKeyResolver<R> {
 }
 
 export interface LocalJwks extends JwksKeyResolver<KeyObject> {
-  /** The verification keys the set holds. */
+  /** The verification keys the set holds, each read with node:crypto when this is first read. */
   readonly keys: KeyObject[]
 }
 

@@ -429,3 +429,92 @@ describe('JWKs exported by WebCrypto', () => {
     )
   })
 })
+
+// Loading a set reads no key: node:crypto reads a JWK when a token's header first picks it, once for the life of the
+// loaded set. Counted where lib/jwks.js calls them, on node:crypto's module object.
+describe('createLocalJwks: a key is read when a token first picks it', () => {
+  const crypto = require('node:crypto')
+  const pairs = Array.from({ length: 20 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }))
+  const jwks = pairs.map(({ publicKey }, i) => ({ ...publicKey.export({ format: 'jwk' }), kid: `k${i}`, alg: 'ES256' }))
+  // A point off the curve: a well-formed JWK that node:crypto cannot read.
+  const offCurve = (jwk) => {
+    const y = Buffer.from(jwk.y, 'base64url')
+    y[y.length - 1] ^= 1
+    return { ...jwk, y: y.toString('base64url') }
+  }
+  let reads
+  beforeEach(() => {
+    const publicReads = jest.spyOn(crypto, 'createPublicKey')
+    const privateReads = jest.spyOn(crypto, 'createPrivateKey')
+    reads = () => publicReads.mock.calls.length + privateReads.mock.calls.length
+  })
+  afterEach(() => jest.restoreAllMocks())
+
+  const noMatch = (run) =>
+    expectError(run, JsonWebTokenError, 'ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
+
+  test('loading reads no key; the key a token names is read once', () => {
+    const set = jwt.createLocalJwks({ keys: jwks })
+    expect(reads()).toBe(0)
+    const key = set({ alg: 'ES256', kid: 'k7' })
+    expect(key.equals(pairs[7].publicKey)).toBe(true)
+    expect(reads()).toBe(1)
+    expect(set({ alg: 'ES256', kid: 'k7' })).toBe(key)
+    expect(reads()).toBe(1)
+    const token = jwt.sign({ sub: 'u1' }, pairs[7].privateKey, { algorithm: 'ES256', keyid: 'k7' })
+    expect(jwt.verify(token, key)).toMatchObject({ sub: 'u1' })
+  })
+
+  test('keys node:crypto cannot read are left out when a token picks them, not at load', () => {
+    const set = jwt.createLocalJwks({ keys: jwks.map((jwk, i) => (i === 0 ? jwk : offCurve(jwk))) })
+    expect(reads()).toBe(0)
+    expect(set({ alg: 'ES256', kid: 'k0' }).equals(pairs[0].publicKey)).toBe(true)
+    expect(reads()).toBe(1)
+    noMatch(() => set({ alg: 'ES256', kid: 'k5' }))
+    noMatch(() => set({ alg: 'ES256', kid: 'k5' }))
+    expect(reads()).toBe(2)
+    // Without a kid, the one key node:crypto reads fits; each key is read once, whatever the number of tokens.
+    expect(set({ alg: 'ES256' }).equals(pairs[0].publicKey)).toBe(true)
+    const afterFirst = reads()
+    expect(set({ alg: 'ES256' }).equals(pairs[0].publicKey)).toBe(true)
+    expect(reads()).toBe(afterFirst)
+    expect(afterFirst).toBeLessThanOrEqual(jwks.length)
+  })
+
+  test('a header without kid that fits many keys reads two of them: it is ambiguous', () => {
+    const set = jwt.createLocalJwks({ keys: jwks.map(({ kid: _kid, ...jwk }) => jwk) })
+    expectError(
+      () => set({ alg: 'ES256' }),
+      JsonWebTokenError,
+      'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+      'multiple matching keys found in the JSON Web Key Set',
+    )
+    expect(reads()).toBe(2)
+  })
+
+  test('a key without "use" is read once for signatures and encryption, and only for a JWE when one asks', () => {
+    const { alg: _alg, ...jwk } = jwks[3]
+    const set = jwt.createLocalJwks({ keys: [jwk] })
+    const key = set({ alg: 'ES256', kid: 'k3' })
+    expect(reads()).toBe(1)
+    expect(set({ alg: 'ECDH-ES', enc: 'A128GCM', kid: 'k3' })).toBe(key)
+    expect(reads()).toBe(1)
+    const privateSet = jwt.createLocalJwks({ keys: [{ ...pairs[3].privateKey.export({ format: 'jwk' }), kid: 'k3' }] })
+    noMatch(() => privateSet({ alg: 'ES256', kid: 'k3' }))
+    expect(reads()).toBe(1)
+    const privateKey = privateSet({ alg: 'ECDH-ES', enc: 'A128GCM', kid: 'k3' })
+    expect(privateKey.type).toBe('private')
+    expect(reads()).toBe(2)
+  })
+
+  test('"keys" reads the verification keys when first read, once', () => {
+    const set = jwt.createLocalJwks({ keys: [...jwks.slice(0, 5), offCurve(jwks[5])] })
+    expect(reads()).toBe(0)
+    const all = set.keys
+    expect(all).toHaveLength(5)
+    expect(reads()).toBe(6)
+    expect(set.keys).toBe(all)
+    expect(set({ alg: 'ES256', kid: 'k2' })).toBe(all[2])
+    expect(reads()).toBe(6)
+  })
+})

@@ -215,6 +215,44 @@ describe('fetching and caching', () => {
   })
 })
 
+// A fetched set costs no key import: node:crypto reads a key when a token first picks it, once per fetched set, so
+// a large set, or one fetched again for a made-up kid, blocks the event loop for its JSON alone. Counted where
+// lib/jwks.js calls node:crypto, on its module object.
+describe('keys of a fetched set', () => {
+  const crypto = require('node:crypto')
+  const pairs = Array.from({ length: 20 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }))
+  const set = {
+    keys: pairs.map(({ publicKey }, i) => ({ ...publicKey.export({ format: 'jwk' }), kid: `k${i}`, alg: 'ES256' })),
+  }
+  afterEach(() => jest.restoreAllMocks())
+
+  test('are read when a token first picks one, once per fetched set', async () => {
+    handler = json(set)
+    const reads = jest.spyOn(crypto, 'createPublicKey')
+    const jwks = jwt.createRemoteJwks(`${base}/jwks.json`, { cooldown: 0 })
+    await jwks.reload()
+    expect(reads).toHaveBeenCalledTimes(0)
+    const header = { alg: 'ES256', kid: 'k9' }
+    const key = await jwks(header)
+    expect(key.equals(pairs[9].publicKey)).toBe(true)
+    expect(await jwks(header)).toBe(key)
+    expect(reads).toHaveBeenCalledTimes(1)
+    // A made-up kid fetches the set again: the new set is read without a key import, and reads its own.
+    await failure(
+      jwks({ alg: 'ES256', kid: 'made-up' }),
+      JsonWebTokenError,
+      'ERR_JWKS_NO_MATCHING_KEY',
+      'no applicable key found in the JSON Web Key Set',
+    )
+    expect(requests).toBe(2)
+    expect(reads).toHaveBeenCalledTimes(1)
+    expect((await jwks(header)).equals(pairs[9].publicKey)).toBe(true)
+    expect(reads).toHaveBeenCalledTimes(2)
+    const token = jwt.sign({ sub: 'u1' }, pairs[9].privateKey, { algorithm: 'ES256', keyid: 'k9' })
+    await expect(jwt.verifyAsync(token, jwks)).resolves.toMatchObject({ sub: 'u1' })
+  })
+})
+
 describe('a server that fails', () => {
   test.each([
     [500, 'JSON Web Key Set request failed: HTTP 500'],

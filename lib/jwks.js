@@ -3,7 +3,8 @@
 // fits a token's header. `exportJwks` writes a set; `createLocalJwks` and `createRemoteJwks` return a key resolver
 // that works as verify()'s key function and as the middleware's `secret`.
 
-const { KeyObject, createPrivateKey, createPublicKey } = require('node:crypto')
+const nodeCrypto = require('node:crypto')
+const { KeyObject, createPublicKey } = nodeCrypto
 const { JsonWebTokenError, tokenError, optionError, textOf, copyError } = require('./errors')
 const { isPlainObject } = require('./sign')
 const { KEY_MANAGEMENT } = require('./jwe-keys')
@@ -99,20 +100,6 @@ function fits(jwk, alg) {
   return wanted.some(({ kty, crv }) => kty === jwk.kty && (crv === undefined || crv === jwk.crv))
 }
 
-// The key an encrypted token's recipient (or sender) uses: the private key or secret when the set holds one, so
-// that one set serves decrypt(), else the public key, which serves encrypt().
-function encryptionKeyOf(jwk, material) {
-  if (jwk.use !== undefined && jwk.use !== 'enc') return undefined
-  if (Array.isArray(jwk.key_ops) && !jwk.key_ops.some((op) => ENCRYPTION_OPS.includes(op))) return undefined
-  try {
-    if (jwk.kty === 'oct') return octSecret(jwk.k)
-    const input = { key: material, format: 'jwk' }
-    return jwk.d === undefined ? createPublicKey(input) : createPrivateKey(input)
-  } catch {
-    return undefined
-  }
-}
-
 // Members a published key may carry beside the key itself, and the type each must have (RFC 7517 §4).
 const METADATA_TYPES = {
   kid: 'a string',
@@ -142,6 +129,11 @@ function malformed(detail, fault = 'key') {
 // read is left out, not refused (RFC 7517 §5: such keys are ignored), and so are keys not meant for signatures.
 // Two keys may share a `kid` (RFC 7517 §4.5 allows it for keys of different types); a header that fits both is
 // ERR_JWKS_MULTIPLE_MATCHING_KEYS when a key is picked.
+//
+// Reading a set costs no key import: each JWK's members are checked and copied here (a local set's objects are
+// the caller's, and may change later), and node:crypto reads a JWK only when a token's header picks it (see
+// keyOf). A set's size therefore costs its JSON and this walk, never one import per key: a set of thousands of
+// keys loads in milliseconds, however often an unknown `kid` makes it load again.
 function importSet(jwks) {
   if (!isObject(jwks)) {
     // As hono reads `.keys` of it: an array's is Array.prototype.keys, which is not an array.
@@ -151,7 +143,9 @@ function importSet(jwks) {
   if (!Array.isArray(jwks.keys)) {
     throw malformed('"keys" is not an array', jwks.keys ? 'keys-not-array' : 'keys-missing')
   }
-  const keys = []
+  const entries = []
+  // The entries with each `kid`, in the set's order: a header's `kid` looks at those alone.
+  const byKid = new Map()
   jwks.keys.forEach((jwk, index) => {
     if (!isObject(jwk) || typeof jwk.kty !== 'string' || jwk.kty === '') {
       throw malformed(`keys[${index}] is not a JWK (an object with a "kty")`)
@@ -162,23 +156,67 @@ function importSet(jwks) {
         throw malformed(`keys[${index}].${name} is not ${type}`)
       }
     }
-    const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !(name in METADATA_TYPES)))
-    const encryptionKey = encryptionKeyOf(jwk, material)
-    let keyObject
-    // node:crypto would make a public key of a private JWK too: a key published with its private members is left
-    // out, as a secret one is.
-    const hasPrivate = PRIVATE_MEMBERS.some((name) => jwk[name] !== undefined)
-    const verifies = jwk.use === undefined || jwk.use === 'sig'
-    if (!hasPrivate && verifies && (jwk.key_ops === undefined || jwk.key_ops.includes('verify'))) {
-      try {
-        keyObject = createPublicKey({ key: material, format: 'jwk' })
-      } catch {
-        // A key type this process cannot read (or a private or secret member set) is not a verification key.
-      }
+    const entry = entryOf(jwk)
+    if (!entry.verifies && !entry.encrypts) return
+    entries.push(entry)
+    if (entry.kid !== undefined) {
+      const same = byKid.get(entry.kid)
+      if (same === undefined) byKid.set(entry.kid, [entry])
+      else same.push(entry)
     }
-    if (keyObject !== undefined || encryptionKey !== undefined) keys.push({ jwk, keyObject, encryptionKey })
   })
-  return keys
+  return { entries, byKid }
+}
+
+// What a JWK may serve, read from its members alone. node:crypto would make a public key of a private JWK too: a
+// key published with its private members is left out for verification, as a secret one is. For encryption (a JWE's
+// recipient or sender) the set's private key or secret serves decrypt(), a public key encrypt().
+function entryOf(jwk) {
+  const { kid, alg, use, kty, crv } = jwk
+  const keyOps = jwk.key_ops === undefined ? undefined : [...jwk.key_ops]
+  const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !(name in METADATA_TYPES)))
+  const hasPrivate = PRIVATE_MEMBERS.some((name) => jwk[name] !== undefined)
+  return {
+    kid,
+    alg,
+    kty,
+    crv,
+    material,
+    verifies:
+      !hasPrivate && (use === undefined || use === 'sig') && (keyOps === undefined || keyOps.includes('verify')),
+    encrypts:
+      (use === undefined || use === 'enc') &&
+      (keyOps === undefined || keyOps.some((op) => ENCRYPTION_OPS.includes(op))),
+    // The keys node:crypto makes of it: undefined until asked for, null when it cannot.
+    keyObject: undefined,
+    encryptionKey: undefined,
+  }
+}
+
+// The key a JWK of the set makes for `usage` ('keyObject' to verify, 'encryptionKey' for a JWE), read with
+// node:crypto the first time a header picks the JWK and kept for the life of the loaded set (a fetch that brings a
+// new set reads its keys anew). null when node:crypto cannot read it: such a key is left out. (node:crypto is
+// called through its module object, where __test__/jwks.test.js counts the keys read.)
+function keyOf(entry, usage) {
+  if (entry[usage] === undefined) {
+    const { kty, material } = entry
+    let key = null
+    try {
+      if (usage === 'encryptionKey' && kty === 'oct') key = octSecret(material.k)
+      else if (usage === 'encryptionKey' && material.d !== undefined) {
+        key = nodeCrypto.createPrivateKey({ key: material, format: 'jwk' })
+      } else if (usage === 'encryptionKey' && entry.keyObject !== undefined) key = entry.keyObject
+      else key = nodeCrypto.createPublicKey({ key: material, format: 'jwk' })
+    } catch {
+      // A key type this process cannot read (or a private or secret member set) serves nothing.
+    }
+    entry[usage] = key
+    // A public key serves both: it is read once.
+    if (usage === 'encryptionKey' && kty !== 'oct' && material.d === undefined && entry.verifies) {
+      entry.keyObject ??= key
+    }
+  }
+  return entry[usage]
 }
 
 // A key's own `alg` against a header's: the same, or RFC 9864's "Ed25519" for EdDSA, or, for a `dir` key, the
@@ -194,24 +232,30 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 // must equal the token's. Type and curve must fit the algorithm. Exactly one key may match. A header whose `alg`
 // is a JWE key management algorithm is an encrypted token's: it is served by the set's encryption keys; any other
 // (a signature algorithm, whatever else the header holds: an `enc` beside ES256, say) by its verification keys.
-function select(keys, header) {
+// Only the keys that fit by their members are read with node:crypto, one at a time, and no more once a second one
+// that node:crypto reads makes the header ambiguous.
+function select({ entries, byKid }, header) {
   if (header === null || typeof header !== 'object' || typeof header.alg !== 'string') {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
   }
-  const usage = KEY_MANAGEMENT.includes(header.alg) ? 'encryptionKey' : 'keyObject'
-  const candidates = keys
-    .filter((entry) => entry[usage] !== undefined)
-    .filter(
-      ({ jwk }) =>
-        (header.kid === undefined || jwk.kid === header.kid) && algorithmFits(jwk.alg, header) && fits(jwk, header.alg),
-    )
-  if (candidates.length === 0) {
+  const encrypted = KEY_MANAGEMENT.includes(header.alg)
+  const usage = encrypted ? 'encryptionKey' : 'keyObject'
+  const pool = header.kid === undefined ? entries : (byKid.get(header.kid) ?? [])
+  let found = null
+  for (const entry of pool) {
+    if (!(encrypted ? entry.encrypts : entry.verifies)) continue
+    if (!algorithmFits(entry.alg, header) || !fits(entry, header.alg)) continue
+    const key = keyOf(entry, usage)
+    if (key === null) continue
+    if (found !== null) {
+      throw tokenError('ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'multiple matching keys found in the JSON Web Key Set')
+    }
+    found = key
+  }
+  if (found === null) {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
   }
-  if (candidates.length > 1) {
-    throw tokenError('ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'multiple matching keys found in the JSON Web Key Set')
-  }
-  return candidates[0][usage]
+  return found
 }
 
 // One function for every caller: verify() calls `(header, callback)`, the middleware calls `(req, { header,
@@ -239,12 +283,22 @@ function resolver(getKey) {
 }
 
 /**
- * A key resolver over a JWK Set held in memory. The set is parsed once.
+ * A key resolver over a JWK Set held in memory. The set is parsed once; each key is read with node:crypto when a
+ * token first picks it.
  */
 function createLocalJwks(jwks) {
-  const keys = importSet(jwks)
-  const jwksKey = resolver((header) => select(keys, header))
-  jwksKey.keys = keys.filter(({ keyObject }) => keyObject !== undefined).map(({ keyObject }) => keyObject)
+  const set = importSet(jwks)
+  const jwksKey = resolver((header) => select(set, header))
+  // Every verification key, read on first access.
+  let verificationKeys
+  Object.defineProperty(jwksKey, 'keys', {
+    enumerable: true,
+    get: () =>
+      (verificationKeys ??= set.entries
+        .filter((entry) => entry.verifies)
+        .map((entry) => keyOf(entry, 'keyObject'))
+        .filter((key) => key !== null)),
+  })
   return jwksKey
 }
 
