@@ -246,3 +246,40 @@ describe('jwk(): keys and a remote JWK Set', () => {
     }
   })
 })
+
+// hono's `keys` as a function that builds the array on each request: equal arrays share one set, so the key a token
+// names is read with node:crypto once, not the whole set once a request. Counted where lib/jwks.js calls
+// node:crypto, on its module object.
+describe('jwk(): keys from a function that returns a new array each time', () => {
+  const crypto = require('node:crypto')
+  const pairs = Array.from({ length: 10 }, () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }))
+  const published = pairs.map(({ publicKey }, i) => ({ ...publicKey.export({ format: 'jwk' }), kid: `t${i}` }))
+  const signWith = (i, payload) =>
+    sign(payload, { ...pairs[i].privateKey.export({ format: 'jwk' }), kid: `t${i}`, alg: 'ES256' })
+  let served = published
+  let app
+
+  beforeAll(async () => {
+    app = await startHono((app) => {
+      app.use('/fresh/*', jwk({ keys: () => served.map((key) => ({ ...key })), alg: ['ES256'] }))
+      app.get('*', (c) => c.json({ payload: c.get('jwtPayload') ?? null }))
+    })
+  })
+  afterAll(() => app.close())
+  afterEach(() => jest.restoreAllMocks())
+
+  test('equal arrays read the set once and its key once; new content is read anew', async () => {
+    const tokens = await Promise.all([0, 1, 2].map((n) => signWith(4, { n })))
+    const reads = jest.spyOn(crypto, 'createPublicKey')
+    for (const [n, token] of tokens.entries()) {
+      const res = await app.request('/fresh/x', bearer(token))
+      expect(res.json).toEqual({ payload: { n } })
+    }
+    expect(reads).toHaveBeenCalledTimes(1)
+    const extra = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    served = [...published, { ...extra.publicKey.export({ format: 'jwk' }), kid: 'new' }]
+    const token = await sign({ n: 3 }, { ...extra.privateKey.export({ format: 'jwk' }), kid: 'new', alg: 'ES256' })
+    expect((await app.request('/fresh/x', bearer(token))).json).toEqual({ payload: { n: 3 } })
+    expect(reads).toHaveBeenCalledTimes(2)
+  })
+})

@@ -300,17 +300,23 @@ async function sign(payload, privateKey, alg = 'HS256') {
 
 // ─── JWK Sets ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-// A `keys` array is parsed into a ringjwt set once, and again only when its JSON text changes.
-const localSets = new WeakMap()
+// A `keys` array is parsed into a ringjwt set once per JSON text: hono's `keys` may be a function that returns a
+// new array on each request, and equal arrays share one set, whose keys node:crypto has read already. The last
+// LOCAL_SET_LIMIT texts are kept, the least recently used one dropped first.
+const LOCAL_SET_LIMIT = 100
+const localSets = new Map()
 
 function localSet(keys) {
   const text = JSON.stringify(keys)
-  let held = localSets.get(keys)
-  if (held === undefined || held.text !== text) {
-    held = { text, set: createLocalJwks({ keys }) }
-    localSets.set(keys, held)
+  let set = localSets.get(text)
+  if (set === undefined) {
+    set = createLocalJwks({ keys })
+    if (localSets.size >= LOCAL_SET_LIMIT) localSets.delete(localSets.keys().next().value)
+  } else {
+    localSets.delete(text)
   }
-  return held.set
+  localSets.set(text, set)
+  return set
 }
 
 // Remote sets through createRemoteJwks (cached, refetched on an unknown `kid`, bounded in time and size), one per
