@@ -67,7 +67,7 @@ export declare class JsonWebTokenError extends Error {
   inner: Error
   /** Only on ERR_DPOP_REPLAY_CACHE_FULL: 503, the server's capacity rather than the client's fault. */
   status?: 503
-  /** Only on ERR_DPOP_REPLAY_CACHE_FULL: whole seconds until the replay cache's oldest proof frees a room. */
+  /** Only on ERR_DPOP_REPLAY_CACHE_FULL: whole seconds until the earliest the replay cache can free a room. */
   retryAfter?: number
 }
 

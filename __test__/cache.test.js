@@ -7,6 +7,8 @@
 const jwt = require('..')
 const { keys, secret } = require('./helpers/keys')
 const { thrown } = require('./helpers/assert')
+const { hmacToken } = require('./helpers/tokens')
+const { SIGNED_REFUSALS } = require('../lib/compiled')
 
 const { JsonWebTokenError, TokenExpiredError, NotBeforeError } = jwt
 const NOW = 1_700_000_000
@@ -316,6 +318,52 @@ describe('errors', () => {
     }
     expect(good.map((token) => verifier.verify(token))).toStrictEqual(first)
     good.forEach((token, i) => expect(verifier.verify(token)).toBe(first[i]))
+  })
+
+  // The refusals kept are those that only a token the key's holder signed can reach: each comes after the signature
+  // check, so the same token with a bad signature is refused for its signature. Every code the cache keeps is here.
+  test.each([
+    ['ERR_JWT_TYPE_INVALID', { typ: 'at+jwt' }, { sub: 'u1' }],
+    ['ERR_JWT_PAYLOAD_NOT_OBJECT', { strict: true }, [1]],
+    ['ERR_JWT_CLAIM_INVALID', {}, { exp: 'soon' }],
+    [
+      'ERR_JWT_CLAIM_MISSING',
+      { accessToken: true, audience: 'api', issuer: 'idp' },
+      { sub: 'u1', aud: 'api', iss: 'idp' },
+      'at+jwt',
+    ],
+    ['ERR_JWT_EXPIRED', {}, { exp: NOW - 10 }],
+    ['ERR_JWT_NOT_ACTIVE', {}, { nbf: NOW + 10 }],
+    ['ERR_JWT_AUDIENCE_INVALID', { audience: 'api' }, { aud: 'other' }],
+    ['ERR_JWT_ISSUER_INVALID', { issuer: 'idp' }, { iss: 'other' }],
+    ['ERR_JWT_SUBJECT_INVALID', { subject: 'u1' }, { sub: 'u2' }],
+    ['ERR_JWT_JWTID_INVALID', { jwtid: 'j1' }, { jti: 'j2' }],
+    ['ERR_JWT_NONCE_INVALID', { nonce: 'n1' }, { nonce: 'n2' }],
+  ])('%s comes after the signature check', (code, options, payload, typ = 'JWT') => {
+    const verifier = jwt.createVerifier({ key: secret, clockTimestamp: NOW, ...options })
+    const token = hmacToken({ alg: 'HS256', typ }, payload, secret)
+    expect(thrown(() => verifier.verify(token)).code).toBe(code)
+    const err = thrown(() => verifier.verify(tamperSignature(token)))
+    expect(err).toBeInstanceOf(JsonWebTokenError)
+    expect(err).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID', message: 'invalid signature' })
+  })
+
+  test('the refusals the cache keeps are those listed above', () => {
+    expect([...SIGNED_REFUSALS].sort()).toStrictEqual(
+      [
+        'ERR_JWT_TYPE_INVALID',
+        'ERR_JWT_PAYLOAD_NOT_OBJECT',
+        'ERR_JWT_CLAIM_INVALID',
+        'ERR_JWT_CLAIM_MISSING',
+        'ERR_JWT_EXPIRED',
+        'ERR_JWT_NOT_ACTIVE',
+        'ERR_JWT_AUDIENCE_INVALID',
+        'ERR_JWT_ISSUER_INVALID',
+        'ERR_JWT_SUBJECT_INVALID',
+        'ERR_JWT_JWTID_INVALID',
+        'ERR_JWT_NONCE_INVALID',
+      ].sort(),
+    )
   })
 
   test('with cacheErrors, async rejections are cached too', async () => {

@@ -52,6 +52,28 @@ describe('called directly', () => {
     expect(rest).toEqual([])
   })
 
+  test.each([
+    ['sync', {}],
+    ['an async key function', { secret: async () => secret }],
+  ])(
+    'through .unless(), %s: the promise resolves once next() has run, or at once when skipped',
+    async (_n, options) => {
+      const guarded = expressjwt({ secret, algorithms: ['HS256'], ...options }).unless({ path: '/public' })
+      const req = { ...withToken(token), originalUrl: '/private' }
+      expect(await run(guarded, req)).toEqual(['next', { resolved: undefined }])
+      expect(req.auth).toMatchObject({ sub: 'u1' })
+      const skipped = { ...request(), originalUrl: '/public' }
+      expect(await run(guarded, skipped)).toEqual(['next', { resolved: undefined }])
+      expect(skipped.auth).toBeUndefined()
+      // Chained, as express-unless allows.
+      const twice = guarded.unless({ path: '/other' })
+      expect(await run(twice, { ...withToken(token), originalUrl: '/private' })).toEqual([
+        'next',
+        { resolved: undefined },
+      ])
+    },
+  )
+
   test('`await` sees the claims set; `.then` chains as on express-jwt', async () => {
     const middleware = expressjwt({ secret, algorithms: ['HS256'] })
     const req = withToken(token)

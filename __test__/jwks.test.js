@@ -419,6 +419,15 @@ describe('JWKs exported by WebCrypto', () => {
     expect(jwt.decrypt(token, K(priv))).toMatchObject({ sub: 'u1' })
   })
 
+  // An empty key_ops names no operation to refuse, in a set as given directly.
+  test('an ECDH public key (an empty key_ops) serves encryption from a set too', async () => {
+    const { pub, priv } = await exported({ name: 'ECDH', namedCurve: 'P-256' }, ['deriveBits'])
+    expect(pub.key_ops).toStrictEqual([])
+    const key = jwt.createLocalJwks({ keys: [pub] })({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM' })
+    const token = jwt.encrypt({ sub: 'u1' }, key, { algorithm: 'ECDH-ES+A256KW' })
+    expect(jwt.decrypt(token, K(priv))).toMatchObject({ sub: 'u1' })
+  })
+
   test('an AES-GCM key serves its own content encryption alone', async () => {
     const { pub } = await exported({ name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt'])
     expectError(

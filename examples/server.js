@@ -144,6 +144,8 @@ async function main() {
       close().catch(() => {})
       return
     }
+    // Express 5 listened for one error, the listen's: a later one (too many open files, say) is logged here.
+    server.on('error', (failure) => console.error(`server error: ${failure.message}`))
     const base = `http://${host}:${server.address().port}`
     console.log(`ringjwt demo listening on ${base} (sessions kept ${kind})`)
     console.log(

@@ -354,4 +354,4 @@ function createVerifier(options) {
   return { verify, verifyAsync }
 }
 
-module.exports = { createSigner, createVerifier, VERIFIER_OPTIONS }
+module.exports = { createSigner, createVerifier, VERIFIER_OPTIONS, SIGNED_REFUSALS }

@@ -98,7 +98,7 @@ function dpopRequest(method, url, authorization, proofs) {
 // status 503 (Express and Fastify read `status`) and `Retry-After` in `headers` (which their error handlers send;
 // hono's middleware makes it an HTTPException).
 function capacityRefusal(err) {
-  err.status = 503
+  err.status ??= 503
   const seconds = Number.isSafeInteger(err.retryAfter) && err.retryAfter > 0 ? err.retryAfter : 1
   err.headers = { 'Retry-After': String(seconds) }
   return err

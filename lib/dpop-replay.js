@@ -11,12 +11,13 @@ const { optionError, fromNative } = require('./errors')
 const { redisCaller, redisScript, runScript, prefixOption, replyOneOf } = require('./redis/client')
 
 // About 1,600 proofs a second held for the default 60-second window, in under 10 MB (docs/dpop.md: a replay cache
-// that fills). Past it, new proofs are
-// refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
+// that fills). Past it, new proofs are refused (ERR_DPOP_REPLAY_CACHE_FULL) rather than an unexpired one forgotten.
 const DEFAULT_MAX_ENTRIES = 100_000
+const DEFAULT_PREFIX = 'ringjwt:dpop:'
 
 // A full cache is the server's capacity, not the client's fault: the refusal carries status 503, and in
-// `retryAfter` the whole seconds until the oldest entry's window closes and frees a room (at least 1).
+// `retryAfter` the whole seconds until the entry at the front of the cache's queue leaves it (at least 1): the
+// earliest a room can free.
 function cacheFull(err, cache, now) {
   if (err?.code !== 'ERR_DPOP_REPLAY_CACHE_FULL') return err
   const next = cache.nextExpiry
@@ -24,7 +25,6 @@ function cacheFull(err, cache, now) {
   err.retryAfter = next === null ? 1 : Math.max(1, Math.ceil(next - now))
   return err
 }
-const DEFAULT_PREFIX = 'ringjwt:dpop:'
 
 function checkOptions(options, allowed) {
   if (options === undefined) return

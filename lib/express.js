@@ -202,6 +202,25 @@ function nextLater(next, err) {
   })
 }
 
+// express-unless's `unless`, whose middleware returns the promise of the middleware it guards: express-unless calls
+// it without returning that promise, so the promise of `mw.unless(...)(req, res, next)` too settles once `next` has
+// run (or at once, when the request is skipped and `next` has been called).
+function unlessReturning(options) {
+  const middleware = this
+  const started = new WeakMap()
+  const guarded = unless.call((req, res, next) => {
+    started.set(req, middleware(req, res, next))
+  }, options)
+  async function result(req, res, next) {
+    await guarded(req, res, next)
+    const pending = started.get(req)
+    started.delete(req)
+    await pending
+  }
+  result.unless = unlessReturning
+  return result
+}
+
 const isEncrypted = (token) => typeof token === 'string' && token.split('.', 6).length === 5
 
 function expressjwt(options) {
@@ -377,7 +396,7 @@ function expressjwt(options) {
     return err
   }
 
-  middleware.unless = unless
+  middleware.unless = unlessReturning
   return middleware
 }
 

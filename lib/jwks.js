@@ -173,7 +173,9 @@ function importSet(jwks) {
 // recipient or sender) the set's private key or secret serves decrypt(), a public key encrypt().
 function entryOf(jwk) {
   const { kid, alg, use, kty, crv } = jwk
-  const keyOps = jwk.key_ops === undefined ? undefined : [...jwk.key_ops]
+  // An empty `key_ops` names no operation to refuse (WebCrypto writes one for keys without usages, an ECDH public
+  // key's), as for a JWK given directly (lib/keys.js).
+  const keyOps = jwk.key_ops === undefined || jwk.key_ops.length === 0 ? undefined : [...jwk.key_ops]
   const material = Object.fromEntries(Object.entries(jwk).filter(([name]) => !(name in METADATA_TYPES)))
   const hasPrivate = PRIVATE_MEMBERS.some((name) => jwk[name] !== undefined)
   return {

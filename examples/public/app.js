@@ -13,8 +13,9 @@
 // reload keeps it. Every request carries a fresh proof signed with it, so a token copied out of the page, or a
 // refresh cookie copied out of the browser, is refused without the key. The key cannot leave the browser, but a
 // script running on the page can use it: it could sign proofs dated up to 90 s ahead (the server takes a proof
-// whose time is within 90 s of its clock), each good for one request up to three minutes after it was signed. Binding limits what a stolen token is worth
-// and for how long; it does not make an injected script harmless (the Content-Security-Policy keeps those out).
+// whose time is within 90 s of its clock), each good for one request up to three minutes after it was signed.
+// Binding limits what a stolen token is worth and for how long; it does not make an injected script harmless (the
+// Content-Security-Policy keeps those out).
 
 const REFRESH_LOCK = 'ringjwt-demo-refresh'
 // Renew a minute before expiry (a quarter of the lifetime for tokens shorter than four minutes).

@@ -54,14 +54,22 @@ async function askRevoked(hono, ctx, options, dpop, token, payload) {
     revoked = await options.isRevoked(ctx, verifiedToken(token, payload))
   } catch (thrown) {
     const err = failureOf(thrown)
-    const status = err.status ?? err.statusCode
-    if (status === 401) throw invalidToken(hono, ctx, options, dpop, String(err.message), err)
-    if (Number.isInteger(status) && status >= 400 && status <= 599) {
-      throw new hono.HTTPException(status, { message: String(err.message), cause: err })
-    }
-    throw err
+    if (statusOf(err) === 401) throw invalidToken(hono, ctx, options, dpop, String(err.message), err)
+    throw withStatus(hono, err, 400)
   }
   if (revoked) throw invalidToken(hono, ctx, options, dpop, 'token revoked')
+}
+
+const statusOf = (err) => err?.status ?? err?.statusCode
+
+// An error with a status from `lowest` to 599 as an HTTPException of that status, with the error as its `cause`
+// and its `headers` (a `Retry-After`) on the response; any other error as it is.
+function withStatus(hono, err, lowest) {
+  const status = statusOf(err)
+  if (!Number.isInteger(status) || status < lowest || status > 599) return err
+  const message = String(err.message)
+  const res = err.headers === undefined ? undefined : new Response(message, { status, headers: err.headers })
+  return new hono.HTTPException(status, { message, res, cause: err })
 }
 
 // A refusal of the DPoP step (lib/dpop-auth.js), made a 401 HTTPException by the middleware.
@@ -85,13 +93,7 @@ async function checkProof(hono, ctx, dpop, authorization, payload) {
       payload,
     )
   } catch (err) {
-    if (!(err instanceof DpopRefusal)) {
-      const status = err?.status
-      if (!Number.isInteger(status) || status < 500 || status > 599) throw err
-      const message = String(err.message)
-      const res = err.headers === undefined ? undefined : new Response(message, { status, headers: err.headers })
-      throw new hono.HTTPException(status, { message, res, cause: err })
-    }
+    if (!(err instanceof DpopRefusal)) throw withStatus(hono, err, 500)
     const res = new Response('Unauthorized', { status: 401, statusText: 'Unauthorized', headers: err.headers })
     throw new hono.HTTPException(401, { message: err.message, res, cause: err.inner })
   }

@@ -242,17 +242,21 @@ function freshened(link, commands, window) {
     }
     return ping
   }
-  const heard = (command) => (key, a, b) => {
-    const id = link.primaryId(key)
-    const started = performance.now()
-    return command(key, a, b).then((reply) => {
-      answered(id, started)
-      return reply
-    })
-  }
-  // Writes always go to Redis; a read may be answered from node-redis's cache, or share a read sent earlier, and
-  // shows nothing.
+  // `keyOf(first, second)`: the key among a command's arguments (the first; a script's first key).
+  const heard =
+    (command, keyOf = (key) => key) =>
+    (x, y, z) => {
+      const id = link.primaryId(keyOf(x, y))
+      const started = performance.now()
+      return command(x, y, z).then((reply) => {
+        answered(id, started)
+        return reply
+      })
+    }
+  // Writes (and scripts) always go to Redis; a read may be answered from node-redis's cache, or share a read sent
+  // earlier, and shows nothing.
   for (const name of ['set', 'sAdd', 'sRem', 'pExpire']) commands[name] = heard(commands[name])
+  for (const name of ['evalSha', 'eval']) commands[name] = heard(commands[name], (_body, keys) => keys[0])
   for (const name of ['hmGet', 'get', 'sMembers']) {
     const read = commands[name]
     commands[name] = (key, a, b) => (isFresh(key) ? read(key, a, b) : pinged(key).then(() => read(key, a, b)))
