@@ -67,10 +67,11 @@ async function stores() {
     if (lastError !== undefined) console.error('redis: connected again')
     lastError = undefined
   })
+  const attempts = redisAttemptStores(redis)
   return {
     sessions: createRedisSessionStore(redis.client, redis.storeOptions),
-    loginLimits: { store: redisAttemptStores(redis) },
-    refreshLimits: { store: redisAttemptStores(redis) },
+    loginLimits: { store: attempts },
+    refreshLimits: { store: attempts },
     dpopReplayCache: createRedisDpopReplayCache(redis.client),
     kind: redis.kind,
     close: redis.close,

@@ -189,36 +189,30 @@ function entryOf(jwk) {
     encrypts:
       (use === undefined || use === 'enc') &&
       (keyOps === undefined || keyOps.some((op) => ENCRYPTION_OPS.includes(op))),
-    // The keys node:crypto makes of it: undefined until asked for, null when it cannot.
-    keyObject: undefined,
-    encryptionKey: undefined,
+    // The key node:crypto makes of it: undefined until asked for, null when it cannot.
+    key: undefined,
   }
 }
 
-// The key a JWK of the set makes for `usage` ('keyObject' to verify, 'encryptionKey' for a JWE), read with
-// node:crypto the first time a header picks the JWK and kept for the life of the loaded set (a fetch that brings a
-// new set reads its keys anew). null when node:crypto cannot read it: such a key is left out. (node:crypto is
-// called through its module object, where __test__/jwks.test.js counts the keys read.)
-function keyOf(entry, usage) {
-  if (entry[usage] === undefined) {
-    const { kty, material } = entry
-    let key = null
-    try {
-      if (usage === 'encryptionKey' && kty === 'oct') key = octSecret(material.k)
-      else if (usage === 'encryptionKey' && material.d !== undefined) {
-        key = nodeCrypto.createPrivateKey({ key: material, format: 'jwk' })
-      } else if (usage === 'encryptionKey' && entry.keyObject !== undefined) key = entry.keyObject
-      else key = nodeCrypto.createPublicKey({ key: material, format: 'jwk' })
-    } catch {
-      // A key type this process cannot read (or a private or secret member set) serves nothing.
-    }
-    entry[usage] = key
-    // A public key serves both: it is read once.
-    if (usage === 'encryptionKey' && kty !== 'oct' && material.d === undefined && entry.verifies) {
-      entry.keyObject ??= key
-    }
+// The key a JWK of the set makes, read with node:crypto the first time a header picks the JWK and kept for the life
+// of the loaded set (a fetch that brings a new set reads its keys anew): a secret or a private key, which only a
+// JWE's recipient uses (such a JWK never verifies), or a public key, which serves both a signature and a JWE's
+// sender, read once. null when node:crypto cannot read it: such a key is left out. (node:crypto is called through
+// its module object, where __test__/jwks.test.js counts the keys read.)
+function keyOf(entry) {
+  if (entry.key === undefined) entry.key = readKey(entry.kty, entry.material)
+  return entry.key
+}
+
+function readKey(kty, material) {
+  try {
+    if (kty === 'oct') return octSecret(material.k)
+    const input = { key: material, format: 'jwk' }
+    return material.d === undefined ? nodeCrypto.createPublicKey(input) : nodeCrypto.createPrivateKey(input)
+  } catch {
+    // A key type this process cannot read serves nothing.
+    return null
   }
-  return entry[usage]
 }
 
 // A key's own `alg` against a header's: the same, or RFC 9864's "Ed25519" for EdDSA, or, for a `dir` key, the
@@ -241,13 +235,12 @@ function select({ entries, byKid }, header) {
     throw tokenError('ERR_JWKS_NO_MATCHING_KEY', 'no applicable key found in the JSON Web Key Set')
   }
   const encrypted = KEY_MANAGEMENT.includes(header.alg)
-  const usage = encrypted ? 'encryptionKey' : 'keyObject'
   const pool = header.kid === undefined ? entries : (byKid.get(header.kid) ?? [])
   let found = null
   for (const entry of pool) {
     if (!(encrypted ? entry.encrypts : entry.verifies)) continue
     if (!algorithmFits(entry.alg, header) || !fits(entry, header.alg)) continue
-    const key = keyOf(entry, usage)
+    const key = keyOf(entry)
     if (key === null) continue
     if (found !== null) {
       throw tokenError('ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'multiple matching keys found in the JSON Web Key Set')
@@ -298,7 +291,7 @@ function createLocalJwks(jwks) {
     get: () =>
       (verificationKeys ??= set.entries
         .filter((entry) => entry.verifies)
-        .map((entry) => keyOf(entry, 'keyObject'))
+        .map(keyOf)
         .filter((key) => key !== null)),
   })
   return jwksKey
