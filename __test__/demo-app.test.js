@@ -852,6 +852,193 @@ describe('/refresh is limited per address', () => {
   })
 })
 
+describe('sessions per user are capped', () => {
+  // Sign-ins one after another, each from its own user agent: their answers, oldest first.
+  async function signIns(base, count, { email = EMAIL, password = PASSWORD, device = 'device' } = {}) {
+    const answers = []
+    for (let i = 0; i < count; i++) {
+      const res = await call(base, '/login', {
+        method: 'POST',
+        json: { email, password },
+        headers: { 'user-agent': `${device} ${i}` },
+      })
+      expect(res.status).toBe(200)
+      answers.push(res.body)
+    }
+    return answers
+  }
+  const sidOf = (answer) => jwt.decode(answer.token).sid
+  const listed = async (base, token) => {
+    const res = await call(base, '/sessions', { token })
+    expect(res.status).toBe(200)
+    return res.body.sessions
+  }
+
+  test('by default 10: the 11th sign-in ends the oldest session, whose tokens are then refused', async () => {
+    const app = await demo()
+    try {
+      const answers = await signIns(app.base, 11)
+      const [oldest, second] = answers
+      const newest = answers.at(-1)
+      const sessions = await listed(app.base, newest.token)
+      expect(sessions.map((session) => session.id)).toEqual(answers.slice(1).map(sidOf))
+      expect(sessions.map((session) => session.userAgent)).toEqual(answers.slice(1).map((_, i) => `device ${i + 1}`))
+      expect(sessions.map((session) => session.current)).toEqual([...Array(9).fill(false), true])
+      // The oldest session has ended: its refresh token and its access token are refused as any ended session's.
+      const refused = await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: oldest.refreshToken } })
+      expect(refused).toMatchObject({ status: 401, body: ENDED })
+      expectNoLeak(refused)
+      expect(await call(app.base, '/me', { token: oldest.token })).toMatchObject({ status: 401, body: ENDED })
+      // The newest works, refresh included, and so does the oldest one left.
+      const refreshed = await call(app.base, '/refresh', {
+        method: 'POST',
+        json: { refreshToken: newest.refreshToken },
+      })
+      expect(refreshed.status).toBe(200)
+      expect(jwt.decode(refreshed.body.token).sid).toBe(sidOf(newest))
+      expect(await call(app.base, '/me', { token: refreshed.body.token })).toMatchObject({
+        status: 200,
+        body: { sid: sidOf(newest) },
+      })
+      expect((await call(app.base, '/me', { token: second.token })).status).toBe(200)
+      // A refresh does not make a session newer: the next sign-in ends the oldest by sign-in time, the second.
+      const next = await login(app.base)
+      expect((await listed(app.base, next.token)).map((session) => session.id)).toEqual([
+        ...answers.slice(2).map(sidOf),
+        sidOf(next),
+      ])
+      expect(await call(app.base, '/me', { token: second.token })).toMatchObject({ status: 401, body: ENDED })
+    } finally {
+      await app.close()
+    }
+  })
+
+  test("a lower cap ends as many of the oldest as needed, and only that user's", async () => {
+    const grace = await createUser('grace@example.com', 'grace password', CHEAP_SCRYPT)
+    const app = await demo({ users: [...users, grace], maxSessionsPerUser: 3 })
+    try {
+      const ada = await signIns(app.base, 3)
+      const hers = await signIns(app.base, 5, { email: grace.email, password: 'grace password', device: 'grace' })
+      // Grace's sign-ins past her cap ended her two oldest sessions, none of Ada's.
+      expect((await listed(app.base, hers.at(-1).token)).map((session) => session.id)).toEqual(hers.slice(2).map(sidOf))
+      for (const answer of hers.slice(0, 2)) {
+        expect(
+          await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: answer.refreshToken } }),
+        ).toMatchObject({ status: 401, body: ENDED })
+      }
+      expect((await listed(app.base, ada[0].token)).map((session) => session.id)).toEqual(ada.map(sidOf))
+      // Only live sessions count: one signed out leaves room, and the next sign-in ends nothing.
+      const out = await call(app.base, `/sessions/${sidOf(ada[1])}`, { method: 'DELETE', token: ada[2].token })
+      expect(out.status).toBe(204)
+      const next = await login(app.base)
+      expect((await listed(app.base, next.token)).map((session) => session.id)).toEqual([
+        sidOf(ada[0]),
+        sidOf(ada[2]),
+        sidOf(next),
+      ])
+      expect((await call(app.base, '/me', { token: ada[0].token })).status).toBe(200)
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('a cap of 1: each sign-in ends the one before, by the API and with the refresh cookie alike', async () => {
+    const app = await demo({ maxSessionsPerUser: 1 })
+    try {
+      const browser = await call(app.base, '/login', {
+        method: 'POST',
+        json: { email: EMAIL, password: PASSWORD, cookie: true },
+      })
+      expect(browser.status).toBe(200)
+      const cookie = refreshCookieOf(browser).value
+      const api = await login(app.base)
+      expect((await listed(app.base, api.token)).map((session) => session.id)).toEqual([sidOf(api)])
+      const refused = await call(app.base, '/refresh', {
+        method: 'POST',
+        json: {},
+        headers: { cookie: `${COOKIE}=${cookie}` },
+      })
+      expect(refused).toMatchObject({ status: 401, body: ENDED })
+      expect(refreshCookieOf(refused).value).toBe('')
+      expect(
+        (await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: api.refreshToken } })).status,
+      ).toBe(200)
+    } finally {
+      await app.close()
+    }
+  })
+
+  test('sign-ins at once all succeed: the sessions left are the newest, and each of them works', async () => {
+    const sessions = createSessionStore()
+    // Sign-ins in flight count against the failure limits until they succeed: room for six at once.
+    const app = await demo({ sessions, maxSessionsPerUser: 2, loginLimits: { perAccountAndAddress: 10 } })
+    try {
+      const json = { email: EMAIL, password: PASSWORD }
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => call(app.base, '/login', { method: 'POST', json })),
+      )
+      expect(answers.map((res) => res.status)).toEqual(Array(6).fill(200))
+      const left = sessions.list(users[0].id).map((session) => session.id)
+      expect(left).toHaveLength(2)
+      // Every sign-in answered; those whose sessions were ended by a newer one are refused as ended sessions are.
+      for (const res of answers) {
+        const me = await call(app.base, '/me', { token: res.body.token })
+        if (left.includes(sidOf(res.body))) expect(me.status).toBe(200)
+        else expect(me).toMatchObject({ status: 401, body: ENDED })
+      }
+      expect(await listed(app.base, answers.find((res) => sidOf(res.body) === left[1]).body.token)).toHaveLength(2)
+    } finally {
+      await app.close()
+    }
+  })
+
+  // On Redis, two sign-ins on two instances can both write their sessions before either lists them. Each then
+  // sees the other's: ending the other's would leave the user with neither. A store that holds every list until
+  // both sessions exist makes that interleaving certain.
+  test('two sign-ins whose steps interleave, as on Redis: the newer keeps its session, never neither', async () => {
+    const store = createSessionStore()
+    let release
+    const bothCreated = new Promise((resolve) => (release = resolve))
+    const created = []
+    const sessions = {
+      isRevoked: store.isRevoked,
+      refresh: store.refresh,
+      get: store.get,
+      end: store.end,
+      endAll: store.endAll,
+      create(...args) {
+        const issued = store.create(...args)
+        if (created.push(issued.session.id) === 2) release()
+        return issued
+      },
+      list: async (subject) => {
+        await bothCreated
+        return store.list(subject)
+      },
+    }
+    const app = await demo({ sessions, maxSessionsPerUser: 1 })
+    try {
+      const json = { email: EMAIL, password: PASSWORD }
+      const answers = await Promise.all([1, 2].map(() => call(app.base, '/login', { method: 'POST', json })))
+      expect(answers.map((res) => res.status)).toEqual([200, 200])
+      // The in-process store lists sessions in the order they were made.
+      const [older, newer] = created
+      expect(store.list(users[0].id).map((session) => session.id)).toEqual([newer])
+      const byId = new Map(answers.map((res) => [sidOf(res.body), res.body]))
+      expect(await call(app.base, '/me', { token: byId.get(newer).token })).toMatchObject({ status: 200 })
+      expect(await call(app.base, '/me', { token: byId.get(older).token })).toMatchObject({ status: 401, body: ENDED })
+    } finally {
+      await app.close()
+    }
+  })
+
+  test.each([0, -1, 1.5, '3', Number.NaN, Infinity])('maxSessionsPerUser %p is refused', (value) => {
+    expect(() =>
+      createApp({ secret: SECRET, sessions: createSessionStore(), users, maxSessionsPerUser: value }),
+    ).toThrow(new TypeError('maxSessionsPerUser must be a whole number of sessions, at least 1'))
+  })
+})
+
 describe('password hashing', () => {
   test("by default scrypt with OWASP's parameters (N = 2^17, r = 8, p = 1), recorded in the hash", async () => {
     const user = await createUser('grace@example.com', 'hunter2 but longer')
@@ -915,7 +1102,9 @@ test('a failing store gives a 500 with a generic message, and the cause goes to 
       expect(res.text).not.toContain('10.0.0.7')
       expectNoLeak(res)
     }
+    // The sign-in got its session all the same: a store that cannot list costs the cap, not the sign-in.
     expect(log.mock.calls).toEqual([
+      ['POST /login: the oldest sessions past the cap were not ended: connection to 10.0.0.7:6379 lost'],
       ['POST /logout failed: connection to 10.0.0.7:6379 lost'],
       ['POST /logout-all failed: connection to 10.0.0.7:6379 lost'],
       ['GET /sessions failed: connection to 10.0.0.7:6379 lost'],
@@ -1031,12 +1220,37 @@ describe('npm start', () => {
       '1e3',
       'cannot start: DPOP_REPLAY_CACHE_SIZE must be a whole number of proofs, at least 1\n',
     ],
+    ...['0', '-1', '2.5', 'ten', '1e3', ' 3'].map((value) => [
+      'MAX_SESSIONS_PER_USER',
+      value,
+      'cannot start: MAX_SESSIONS_PER_USER must be a whole number of sessions, at least 1\n',
+    ]),
   ])('%s=%s is refused at start', async (name, value, message) => {
     const err = await startServer({ JWT_SECRET: SECRET, [name]: value }).then(
       () => new Error('the server started'),
       (error) => error,
     )
     expect(err.message).toBe(`server.js exited with 1: ${message}`)
+  })
+
+  test('MAX_SESSIONS_PER_USER=2 caps each user at two live sessions', async () => {
+    const server = await startServer({ JWT_SECRET: SECRET, MAX_SESSIONS_PER_USER: '2' })
+    try {
+      const [first, second, third] = [await login(server.base), await login(server.base), await login(server.base)]
+      const sessions = await call(server.base, '/sessions', { token: third.token })
+      expect(sessions.body.sessions.map((session) => session.id)).toEqual(
+        [second, third].map((answer) => jwt.decode(answer.token).sid),
+      )
+      expect(
+        await call(server.base, '/refresh', { method: 'POST', json: { refreshToken: first.refreshToken } }),
+      ).toMatchObject({ status: 401, body: ENDED })
+      expect(
+        (await call(server.base, '/refresh', { method: 'POST', json: { refreshToken: third.refreshToken } })).status,
+      ).toBe(200)
+      expect(server.stderr).toBe('')
+    } finally {
+      await server.stop()
+    }
   })
 
   test('without JWT_SECRET it generates a key and warns', async () => {

@@ -9,7 +9,7 @@ const { redisAttemptStores } = require('../examples/login-limits')
 const { connectionOf, connectRedis, redisSettings } = require('../examples/redis')
 const { setTimeout: sleep } = require('node:timers/promises')
 const { startRedis } = require('./helpers/redis')
-const { SECRET, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
+const { SECRET, PASSWORD, CHEAP_SCRYPT, listen, call, login, demoUsers, startServer } = require('./helpers/demo')
 
 const ENDED = { error: 'session_ended', message: 'The session has ended.' }
 
@@ -19,8 +19,8 @@ let users
 let one
 let two
 
-// An instance with its own connection, as a second process would have.
-async function instance(options = {}) {
+// An instance with its own connection, as a second process would have. `limits`: its loginLimits but the store.
+async function instance(options = {}, limits = {}) {
   const client = createClient({ url: redis.url, disableOfflineQueue: true })
   await client.connect()
   clients.push(client)
@@ -28,7 +28,7 @@ async function instance(options = {}) {
     createApp({
       secret: SECRET,
       sessions: createRedisSessionStore(client),
-      loginLimits: { store: redisAttemptStores(connectionOf(client)) },
+      loginLimits: { ...limits, store: redisAttemptStores(connectionOf(client)) },
       users,
       passwordHashing: CHEAP_SCRYPT,
       ...options,
@@ -124,6 +124,127 @@ test('an instance that does not know the session user ends the session at refres
   } finally {
     await stranger.close()
   }
+})
+
+describe('sessions per user are capped across instances', () => {
+  const sidOf = (answer) => jwt.decode(answer.token).sid
+  const signIn = async (app, email) => {
+    const res = await call(app.base, '/login', { method: 'POST', json: { email, password: PASSWORD } })
+    expect(res.status).toBe(200)
+    return res.body
+  }
+
+  test('a sign-in past the cap on one instance ends the oldest session on both', async () => {
+    const user = await createUser('cap@example.com', PASSWORD, CHEAP_SCRYPT)
+    const log = jest.fn()
+    const [left, right] = [
+      await instance({ users: [user], maxSessionsPerUser: 3, log }),
+      await instance({ users: [user], maxSessionsPerUser: 3, log }),
+    ]
+    try {
+      const answers = []
+      for (let i = 0; i < 4; i++) answers.push(await signIn(i % 2 === 0 ? left : right, user.email))
+      const [oldest, second] = answers
+      const newest = answers.at(-1)
+      const listed = await call(left.base, '/sessions', { token: newest.token })
+      expect(listed.status).toBe(200)
+      expect(listed.body.sessions.map((session) => session.id)).toEqual(answers.slice(1).map(sidOf))
+      for (const app of [left, right]) {
+        expect(
+          await call(app.base, '/refresh', { method: 'POST', json: { refreshToken: oldest.refreshToken } }),
+        ).toMatchObject({ status: 401, body: ENDED })
+        expect(await call(app.base, '/me', { token: oldest.token })).toMatchObject({ status: 401, body: ENDED })
+      }
+      const refreshed = await call(right.base, '/refresh', {
+        method: 'POST',
+        json: { refreshToken: newest.refreshToken },
+      })
+      expect(refreshed.status).toBe(200)
+      expect((await call(left.base, '/me', { token: refreshed.body.token })).status).toBe(200)
+      expect((await call(right.base, '/me', { token: second.token })).status).toBe(200)
+      expect(log).not.toHaveBeenCalled()
+    } finally {
+      await left.close()
+      await right.close()
+    }
+  })
+
+  // Sign-ins at once, spread over the two instances: each lists and ends sessions while the others write theirs.
+  // Every one is answered; the newest session is never ended; a session is either listed and works or is refused
+  // as ended; at most one session more than the cap is left per other sign-in in the race (see endOldestSessions
+  // in examples/app.js); and the next sign-in brings the count back to the cap.
+  async function race(left, right, email, { cap, racing }) {
+    const answers = await Promise.all(
+      Array.from({ length: racing }, (_, i) =>
+        call(i % 2 === 0 ? left.base : right.base, '/login', { method: 'POST', json: { email, password: PASSWORD } }),
+      ),
+    )
+    expect(answers.map((res) => res.status)).toEqual(Array(racing).fill(200))
+    // Session ids are version 7 UUIDs: in the order of their logins' times, as the store lists them.
+    const sids = answers.map((res) => sidOf(res.body)).sort()
+    const newest = answers.find((res) => sidOf(res.body) === sids.at(-1)).body
+    const listed = await call(right.base, '/sessions', { token: newest.token })
+    expect(listed.status).toBe(200)
+    const live = listed.body.sessions.map((session) => session.id)
+    expect(live.at(-1)).toBe(sids.at(-1))
+    expect(live.length).toBeLessThanOrEqual(cap + racing - 1)
+    for (const res of answers) {
+      const me = await call(left.base, '/me', { token: res.body.token })
+      if (live.includes(sidOf(res.body))) expect(me.status).toBe(200)
+      else expect(me).toMatchObject({ status: 401, body: ENDED })
+    }
+    const next = await signIn(left, email)
+    const after = await call(right.base, '/sessions', { token: next.token })
+    expect(after.body.sessions.map((session) => session.id)).toEqual([
+      ...live.slice(live.length - (cap - 1)),
+      sidOf(next),
+    ])
+  }
+
+  test('sign-ins at once on both instances: all answered, the newest kept, the cap back at the next one', async () => {
+    const user = await createUser('race@example.com', PASSWORD, CHEAP_SCRYPT)
+    const log = jest.fn()
+    const cap = 2
+    // Sign-ins in flight count against the failure limits until they succeed: room for all of them at once.
+    const limits = { perAccountAndAddress: 50 }
+    const [left, right] = [
+      await instance({ users: [user], maxSessionsPerUser: cap, log }, limits),
+      await instance({ users: [user], maxSessionsPerUser: cap, log }, limits),
+    ]
+    try {
+      for (let round = 0; round < 20; round++) await race(left, right, user.email, { cap, racing: 2 })
+      for (let round = 0; round < 5; round++) await race(left, right, user.email, { cap, racing: 6 })
+      expect(log).not.toHaveBeenCalled()
+    } finally {
+      await left.close()
+      await right.close()
+    }
+  })
+
+  test('npm start with REDIS_URL and MAX_SESSIONS_PER_USER=2', async () => {
+    const email = 'cap-start@example.com'
+    const server = await startServer({
+      JWT_SECRET: SECRET,
+      REDIS_URL: redis.url,
+      MAX_SESSIONS_PER_USER: '2',
+      DEMO_EMAIL: email,
+    })
+    try {
+      const answers = [await signIn(server, email), await signIn(server, email), await signIn(server, email)]
+      const listed = await call(server.base, '/sessions', { token: answers[2].token })
+      expect(listed.body.sessions.map((session) => session.id)).toEqual(answers.slice(1).map(sidOf))
+      expect(
+        await call(server.base, '/refresh', { method: 'POST', json: { refreshToken: answers[0].refreshToken } }),
+      ).toMatchObject({ status: 401, body: ENDED })
+      expect(
+        (await call(server.base, '/refresh', { method: 'POST', json: { refreshToken: answers[2].refreshToken } }))
+          .status,
+      ).toBe(200)
+      expect(server.stderr).toBe('')
+    } finally {
+      await server.stop()
+    }
+  })
 })
 
 test('npm start with REDIS_URL keeps sessions in Redis, shared with the other instances', async () => {

@@ -1,7 +1,8 @@
 'use strict'
-// The demo app: password login that starts a session, short-lived access tokens checked against the session
-// store on every request, refresh tokens that rotate, the list of a user's sessions, logout of one session or
-// of all of them, and a page at / that runs the whole flow in a browser (examples/public/).
+// The demo app: password login that starts a session (at most 10 live per user by default: a login past the cap
+// ends the user's oldest), short-lived access tokens checked against the session store on every request, refresh
+// tokens that rotate, the list of a user's sessions, logout of one session or of all of them, and a page at / that
+// runs the whole flow in a browser (examples/public/).
 //
 // DPoP (RFC 9449): a client that sends a `DPoP` proof to /login or /refresh gets a session bound to its key.
 // Its access tokens carry `cnf.jkt` (`token_type: "DPoP"`) and are accepted only with a fresh proof from that
@@ -59,6 +60,8 @@ const REPLAY_CACHE_RETRY_SECONDS = 10
 const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]{1,5})?$/
 // What the sessions page shows of a user agent; the store keeps at most 2 kB of metadata.
 const USER_AGENT_LENGTH = 512
+// Live sessions one user may hold: a login past it ends the user's oldest ones (see endOldestSessions).
+const MAX_SESSIONS_PER_USER = 10
 const STORE_UNAVAILABLE = {
   error: 'store_unavailable',
   message: 'The session store is unavailable: try again shortly.',
@@ -134,6 +137,31 @@ function refreshCookieOf(secure) {
   }
 }
 
+// Caps the sessions of `subject` at `max` once a login has made its own (`own`, a session id): the oldest past the
+// cap are ended, as DELETE /sessions/:id ends one, so the newest login always keeps its session, and an ended one's
+// tokens are refused as any ended session's are (`session_ended`). Returns how many it ended.
+//
+// The store has no call that finds a subject's oldest sessions and ends them in one step: this lists the live
+// sessions (oldest first, one read per session on Redis) and ends them one by one. On Redis, sign-ins of one user
+// on several instances (or several at once on one) can interleave between those steps, so:
+// - a login ends only sessions listed before its own (older ones), never its own nor a newer one: of the logins
+//   racing, the newest in the list's order is ended by none, and the user is never left without a session;
+// - a login whose own session is gone already (a newer one ended it) ends nothing.
+// The cap can then be exceeded for a while: between a login's create and its list, and when a newer login listed
+// before an older one's session was written (or the instances' clocks disagree: the list orders by the times they
+// gave). The newer did not count that session, and the older ends nothing newer than itself. The excess is at most
+// one session per other login in the race (one, for two at once), and the user's next sign-in ends it. Two logins
+// ending the same session is harmless: the second `end` answers false.
+async function endOldestSessions(sessions, subject, own, max) {
+  const live = await sessions.list(subject)
+  const excess = live.length - max
+  const position = live.findIndex((session) => session.id === own)
+  if (excess <= 0 || position <= 0) return 0
+  const oldest = live.slice(0, Math.min(excess, position))
+  const ended = await Promise.all(oldest.map((session) => sessions.end(session.id)))
+  return ended.filter(Boolean).length
+}
+
 // A proof that fails a check is the client's: 400 `invalid_dpop_proof`. A full replay cache, or a store that
 // cannot answer, is thrown on (503).
 function refuseProof(err, res) {
@@ -157,6 +185,8 @@ function refuseProof(err, res) {
  * @param {(line: string) => void} [options.log] where server errors are reported; default console.error.
  * @param {object} [options.dpopReplayCache] where DPoP proofs are remembered against replay: default in this
  *   process (createDpopReplayCache()); createRedisDpopReplayCache(client) for several instances.
+ * @param {number} [options.maxSessionsPerUser] live sessions one user may hold; a login past it ends the user's
+ *   oldest sessions. Default 10.
  */
 function createApp({
   secret,
@@ -168,7 +198,11 @@ function createApp({
   passwordHashing = OWASP_SCRYPT,
   log = console.error,
   dpopReplayCache = createDpopReplayCache(),
+  maxSessionsPerUser = MAX_SESSIONS_PER_USER,
 }) {
+  if (!Number.isSafeInteger(maxSessionsPerUser) || maxSessionsPerUser < 1) {
+    throw new TypeError('maxSessionsPerUser must be a whole number of sessions, at least 1')
+  }
   const refreshCookie = refreshCookieOf(secureCookie)
   const byEmail = new Map(users.map((user) => [user.email.toLowerCase(), user]))
   const byId = new Map(users.map((user) => [user.id, user]))
@@ -273,6 +307,12 @@ function createApp({
     }
     const metadata = { userAgent: (req.get('user-agent') ?? '').slice(0, USER_AGENT_LENGTH), ip: req.ip }
     const issued = await sessions.create(user.id, metadata, { ...bound.options, sign: signFor(user) })
+    // The login has its session: a store that fails now costs the cap (until the next login), not the sign-in.
+    try {
+      await endOldestSessions(sessions, user.id, issued.session.id, maxSessionsPerUser)
+    } catch (err) {
+      log(`${req.method} ${req.path}: the oldest sessions past the cap were not ended: ${err.message}`)
+    }
     res.set('Cache-Control', 'no-store')
     if (cookie) {
       refreshCookie.set(res, issued.refreshToken, issued.session)

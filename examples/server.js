@@ -11,6 +11,8 @@
 //                         REDIS_CLIENT, REDIS_CACHE and REDIS_MIN_REPLICAS choose how (see redis.js)
 //   DPOP_REPLAY_CACHE_SIZE  DPoP proofs the in-process replay cache holds (default 100000); past it, sign-ins
 //                         and refreshes with a proof get 503 until proofs expire. Not used with Redis.
+//   MAX_SESSIONS_PER_USER  live sessions one user may hold (default 10); a sign-in past it ends the user's oldest
+//                         sessions, whose refresh and access tokens are then refused (session_ended).
 //   INSECURE_COOKIE=1     send the refresh cookie without Secure (and without its __Secure- prefix): only for
 //                         plain-HTTP development on a host other than localhost or 127.0.0.1, which browsers
 //                         already treat as secure. Never in production: behind TLS, leave it unset.
@@ -88,6 +90,16 @@ function replayCacheSize() {
   return size
 }
 
+function maxSessionsPerUser() {
+  const given = process.env.MAX_SESSIONS_PER_USER
+  if (given === undefined || given === '') return undefined
+  const max = Number(given)
+  if (!/^[0-9]+$/.test(given) || !Number.isSafeInteger(max) || max < 1) {
+    throw new Error('MAX_SESSIONS_PER_USER must be a whole number of sessions, at least 1')
+  }
+  return max
+}
+
 // On by default; only INSECURE_COOKIE=1 turns it off, and says so.
 function secureCookie() {
   const setting = process.env.INSECURE_COOKIE
@@ -125,6 +137,7 @@ async function main() {
   const password = given ?? crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
   const cookie = secureCookie()
+  const maxSessions = maxSessionsPerUser()
   const { sessions, loginLimits, refreshLimits, dpopReplayCache, kind, close } = await stores()
   const users = [await createUser(email, password)]
   const app = createApp({
@@ -135,6 +148,7 @@ async function main() {
     dpopReplayCache,
     users,
     secureCookie: cookie,
+    maxSessionsPerUser: maxSessions,
   })
 
   // Express 5 hands a listen error to this callback (the port is taken, the address is not this host's).
