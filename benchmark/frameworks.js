@@ -7,7 +7,8 @@
 // authentication minus the same route without it (`bare`).
 //
 //   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
-//                                [--isolated] [--session none|memory|redis|'redis, client cache'|'one turn' ...]
+//                                [--isolated] [--session none|memory|redis|'redis, client cache'|'one turn'|
+//                                                       'redis (ioredis)' ...]
 //
 // The apps run in a child process (with --isolated, each app in a child process of its own: apps that share a process
 // share V8's type feedback for their common code, a heap and the Redis clients); autocannon sends a fixed number of
@@ -32,9 +33,9 @@ const SECRET = 'a benchmark secret of thirty-two+ characters'
 const ROUTE = '/orders'
 // The rows, by their session check (--session, once per row; the first four by default). `one turn` is the
 // in-process store answering after one turn of the event loop (setImmediate): a check that waits as a round trip
-// does, without Redis.
+// does, without Redis. `redis (ioredis)` is the Redis store on an ioredis client, where `redis` is on node-redis.
 const SESSIONS = ['none', 'memory', 'redis', 'redis, client cache']
-const MORE_SESSIONS = ['one turn']
+const MORE_SESSIONS = ['one turn', 'redis (ioredis)']
 const IMPLEMENTATIONS = {
   express: ['express-jwt', 'ringjwt/express'],
   fastify: ['@fastify/jwt', 'ringjwt/fastify'],
@@ -49,7 +50,8 @@ async function sessionStores(redisUrl) {
   const ringjwt = require('..')
   const plain = createClient({ url: redisUrl })
   const cached = createClient({ url: redisUrl, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 10_000 } })
-  await Promise.all([plain.connect(), cached.connect()])
+  const ioredis = new (require('ioredis'))(redisUrl, { lazyConnect: true })
+  await Promise.all([plain.connect(), cached.connect(), ioredis.connect()])
   const memory = ringjwt.createSessionStore()
   return {
     none: null,
@@ -60,6 +62,7 @@ async function sessionStores(redisUrl) {
     },
     redis: ringjwt.createRedisSessionStore(plain),
     'redis, client cache': ringjwt.createRedisSessionStore(cached),
+    'redis (ioredis)': ringjwt.createRedisSessionStore(ioredis),
   }
 }
 

@@ -54,7 +54,7 @@ async function stores() {
   if (settings === null) {
     return {
       sessions: createSessionStore(),
-      dpopReplayCache: createDpopReplayCache({ maxEntries: replayCacheSize() }),
+      dpopReplayCache: createDpopReplayCache({ maxEntries: countSetting('DPOP_REPLAY_CACHE_SIZE', 'proofs') }),
       kind: 'in memory',
       close: async () => {},
     }
@@ -80,24 +80,15 @@ async function stores() {
   }
 }
 
-function replayCacheSize() {
-  const given = process.env.DPOP_REPLAY_CACHE_SIZE
+// A setting that counts something (`what`): a whole number, at least 1; undefined when unset (the default applies).
+function countSetting(name, what) {
+  const given = process.env[name]
   if (given === undefined || given === '') return undefined
-  const size = Number(given)
-  if (!/^[0-9]+$/.test(given) || !Number.isSafeInteger(size) || size < 1) {
-    throw new Error('DPOP_REPLAY_CACHE_SIZE must be a whole number of proofs, at least 1')
+  const count = Number(given)
+  if (!/^[0-9]+$/.test(given) || !Number.isSafeInteger(count) || count < 1) {
+    throw new Error(`${name} must be a whole number of ${what}, at least 1`)
   }
-  return size
-}
-
-function maxSessionsPerUser() {
-  const given = process.env.MAX_SESSIONS_PER_USER
-  if (given === undefined || given === '') return undefined
-  const max = Number(given)
-  if (!/^[0-9]+$/.test(given) || !Number.isSafeInteger(max) || max < 1) {
-    throw new Error('MAX_SESSIONS_PER_USER must be a whole number of sessions, at least 1')
-  }
-  return max
+  return count
 }
 
 // On by default; only INSECURE_COOKIE=1 turns it off, and says so.
@@ -137,7 +128,7 @@ async function main() {
   const password = given ?? crypto.randomBytes(9).toString('base64url')
   const secret = signingSecret()
   const cookie = secureCookie()
-  const maxSessions = maxSessionsPerUser()
+  const maxSessions = countSetting('MAX_SESSIONS_PER_USER', 'sessions')
   const { sessions, loginLimits, refreshLimits, dpopReplayCache, kind, close } = await stores()
   const users = [await createUser(email, password)]
   const app = createApp({
