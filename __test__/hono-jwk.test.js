@@ -215,6 +215,31 @@ describe('jwk(): keys and a remote JWK Set', () => {
     }
   })
 
+  // A set dropped is fetched again: the sets kept are those of the 100 URLs used last (per RequestInit), so a URL in
+  // use stays while others stream through. This test's own `init` gives it sets of its own.
+  test('remote sets: the 100 URLs used last are kept, the least recently used dropped first', async () => {
+    const init = { headers: { 'x-key': 'many-urls' } }
+    const token = await signEs({ sub: 'u1' })
+    const use = async (tenant) => {
+      const options = { jwks_uri: `${issuer.url}/jwks.json?tenant=${tenant}`, allowedAlgorithms: ['ES256'] }
+      expect(await verifyWithJwks(token, options, init)).toMatchObject({ sub: 'u1' })
+    }
+    const before = fetches
+    await use('hot')
+    for (let i = 0; i < 120; i++) {
+      await use(`cold-${i}`)
+      await use('hot')
+    }
+    // One fetch per URL: the hot one, used between every two others, was never dropped.
+    expect(fetches - before).toBe(121)
+    // Kept: the hot set and cold-21 to cold-119; cold-20 was the least recently used when cold-119 came.
+    await use('cold-119')
+    await use('cold-21')
+    expect(fetches - before).toBe(121)
+    await use('cold-20')
+    expect(fetches - before).toBe(122)
+  })
+
   test('verifyWithJwks: a response that is not a JWK Set is a plain Error, as in hono', async () => {
     const uri = `${issuer.url}/jwks.json?shape=wrong`
     served = { notKeys: [] }

@@ -263,6 +263,20 @@ describe('the cache is bounded and holds no secret', () => {
     expect(verifyingKey(freshSecret())).toBe(again)
   })
 
+  // A full cache drops its oldest key alone, never all of them: the last CACHE_LIMIT keys stay parsed however many
+  // new ones keep coming (a cache that emptied itself when full would parse each of them again).
+  test(`a full cache drops only its oldest key: the last ${CACHE_LIMIT} stay parsed`, () => {
+    const keyText = (i) => `a string secret that fills the cache, number ${i}`
+    const entries = []
+    for (let i = 0; i < CACHE_LIMIT; i++) entries.push(verifyingKey(keyText(i)))
+    for (let next = CACHE_LIMIT; next < CACHE_LIMIT + 3; next++) {
+      entries.push(verifyingKey(keyText(next)))
+      for (let i = next + 1 - CACHE_LIMIT; i <= next; i++) expect(verifyingKey(keyText(i))).toBe(entries[i])
+    }
+    // The three oldest went, one for each key that came to the full cache.
+    for (let i = 0; i < 3; i++) expect(verifyingKey(keyText(i))).not.toBe(entries[i])
+  })
+
   test("the caller's Buffer is not kept alive by the cache", async () => {
     jest.useRealTimers()
     v8.setFlagsFromString('--expose-gc')

@@ -20,6 +20,7 @@ const {
 } = require('./sign')
 const { nativeVerifier, parsePayload, completeResult, checkToken } = require('./verify')
 const { signingKey, verifyingKey, defaultAlgorithms, jwkAlgorithm, checkJwkAlgorithm } = require('./keys')
+const { boundedMap } = require('./bounded-map')
 const {
   tokenError,
   optionError,
@@ -180,7 +181,8 @@ const SIGNED_REFUSALS = new Set([
 // `exp`, its `maxAge` deadline and `cacheTTL`; a refusal for not being active yet until `nbf`, one for having
 // expired from then on (a clock set back, by fake timers say, reads it again), any other until `cacheTTL`.
 function createCache(size, ttlMs, maxAge, ignoreNotBefore) {
-  const entries = new Map()
+  // LRU: a hit's refresh (a delete and a set) is small beside the verification it saves, and keeps hot tokens in.
+  const entries = boundedMap(size, { refreshOnHit: true })
   return {
     get(token, now) {
       const entry = entries.get(token)
@@ -189,8 +191,6 @@ function createCache(size, ttlMs, maxAge, ignoreNotBefore) {
         entries.delete(token)
         return undefined
       }
-      entries.delete(token)
-      entries.set(token, entry)
       return entry
     },
     set(token, now, value, isError, tolerance) {
@@ -213,7 +213,6 @@ function createCache(size, ttlMs, maxAge, ignoreNotBefore) {
         }
       }
       if (!(validFrom <= now && now < expiresAt)) return
-      if (entries.size >= size) entries.delete(entries.keys().next().value)
       entries.set(token, { value, isError, expiresAt, validFrom })
     },
   }

@@ -168,10 +168,7 @@ function nativeDecrypter(entry, options) {
     throw fromNative(err)
   }
   decrypter.pooled = entry.type !== 'secret' || settings.algorithms.some(isPbes2)
-  if (cacheKey !== null) {
-    if (entry.decrypters.size >= 64) entry.decrypters.clear()
-    entry.decrypters.set(cacheKey, decrypter)
-  }
+  if (cacheKey !== null) entry.decrypters.set(cacheKey, decrypter)
   return decrypter
 }
 

@@ -6,6 +6,10 @@ const { createPrivateKey, createPublicKey } = require('node:crypto')
 const native = require('./native')
 const { makeCache } = require('./keys')
 const { fromNative } = require('./errors')
+const { boundedMap } = require('./bounded-map')
+
+// The encrypters and the decrypters a key entry keeps, one per set of options that shape one.
+const CODER_CACHE_LIMIT = 64
 
 const KEY_MANAGEMENT = [
   'dir',
@@ -37,8 +41,9 @@ function entryFor(keyObject, pemText) {
     bytes: keyObject.type === 'secret' ? keyObject.symmetricKeySize : undefined,
     pemText,
     native: null,
-    encrypters: new Map(),
-    decrypters: new Map(),
+    // FIFO, as a key's verifiers; bounded although an app uses few: `pbes2Count` may be any count.
+    encrypters: boundedMap(CODER_CACHE_LIMIT),
+    decrypters: boundedMap(CODER_CACHE_LIMIT),
   }
   try {
     if (entry.type === 'secret') {

@@ -7,10 +7,13 @@ const { types } = require('node:util')
 const { KeyObject, checkPrimeSync, createPrivateKey, createPublicKey, createSecretKey } = require('node:crypto')
 const native = require('./native')
 const { tokenError, fromNative } = require('./errors')
+const { boundedMap } = require('./bounded-map')
 
-// Each cache of a role holds at most this many strings and this many contents; when full it starts again, so a
+// Each cache of a role holds at most this many strings and this many contents, the oldest dropped first, so a
 // process that sees endless distinct keys holds a bounded number of parsed ones.
 const CACHE_LIMIT = 1000
+// The verifiers a key entry keeps, one per set of verify() options that shape one (lib/verify.js).
+const VERIFIER_CACHE_LIMIT = 64
 const MIN_RSA_BITS = 2048
 const NO_BYTES = Buffer.alloc(0)
 
@@ -41,8 +44,10 @@ function describe(keyObject, pemText) {
     native: null,
     // RSA keys under 2048 bits are signed and verified by node:crypto (lib/legacy-rsa.js), with this KeyObject.
     legacyRsa: null,
+    // One per algorithm (and `allowInsecureKeySizes`): bounded by the algorithms the native signer takes.
     signers: new Map(),
-    verifiers: new Map(),
+    // FIFO: a hit is one lookup per verify() with options unlike the last call's; one dropped is rebuilt once.
+    verifiers: boundedMap(VERIFIER_CACHE_LIMIT),
   }
   // A curve OpenSSL knows by name but the backend does not serve (secp256k1, brainpool, ...) fits no algorithm.
   const named = details?.namedCurve
@@ -177,8 +182,9 @@ function normalise(input, createAsymmetric, role, describeKey) {
 // this order: by identity; a secret or public key by `equals` against the KeyObjects of the entries used last; by
 // the digest of its content (see keyObjectDigest).
 function makeCache(createAsymmetric, role, describeKey = describe) {
-  const strings = new Map()
-  const contents = new Map()
+  // FIFO: a hit is one lookup on every call with the key; a key dropped is parsed again once, after 1,000 others.
+  const strings = boundedMap(CACHE_LIMIT)
+  const contents = boundedMap(CACHE_LIMIT)
   // KeyObjects are immutable: the same object is found without exporting it again.
   const keyObjects = new WeakMap()
   // Other objects (JWKs, `{ key: KeyObject }`): by identity, while what they were made from is unchanged.
@@ -191,7 +197,6 @@ function makeCache(createAsymmetric, role, describeKey = describe) {
     let entry = map.get(key)
     if (entry === undefined) {
       entry = make(input)
-      if (map.size >= CACHE_LIMIT) map.clear()
       map.set(key, entry)
     }
     return entry
@@ -405,5 +410,6 @@ module.exports = {
   HS_ALGS,
   makeCache,
   CACHE_LIMIT,
+  VERIFIER_CACHE_LIMIT,
   RECENT_KEY_OBJECTS,
 }

@@ -3,15 +3,14 @@
 // algorithm, key fit, signature, claims) run in Rust on a verifier prepared once per key and options.
 
 const native = require('./native')
-const { verifyingKey, defaultAlgorithms, jwkAlgorithm } = require('./keys')
+const { verifyingKey, defaultAlgorithms, jwkAlgorithm, VERIFIER_CACHE_LIMIT } = require('./keys')
+const { boundedMap } = require('./bounded-map')
 const { legacyVerifier } = require('./legacy-rsa')
 const { boundVerifier } = require('./handles')
 const { tokenError, optionError, fromNative, keyFunctionError } = require('./errors')
 const ms = require('ms')
 // Resolved once: a require() on every call costs more than an HMAC check.
 const { SUPPORTED_ALGS, readSignal, inPool, timespanMessage, abortError } = require('./sign')
-
-const VERIFIER_CACHE_LIMIT = 64
 
 // The options that shape a native verifier; the others are read per call.
 const POLICY_OPTIONS = [
@@ -195,7 +194,8 @@ function nativeVerifier(entry, options, fail = tokenOptionFailure) {
   return options.audience && hasRegExp(options.audience) ? withAudience(verifier, options.audience) : verifier
 }
 
-const unsecuredVerifiers = new Map()
+// As a key entry's verifiers (lib/keys.js): FIFO, at most VERIFIER_CACHE_LIMIT.
+const unsecuredVerifiers = boundedMap(VERIFIER_CACHE_LIMIT)
 function preparedVerifier(entry, options, fail) {
   const cache = entry === null ? unsecuredVerifiers : entry.verifiers
   // Most callers pass the same options on every call: compare with the last ones before building a cache key.
@@ -215,7 +215,6 @@ function preparedVerifier(entry, options, fail) {
       verifier = legacyVerifier(verifier, entry.legacyRsa)
     }
     if (key === null) return verifier
-    if (cache.size >= VERIFIER_CACHE_LIMIT) cache.clear()
     cache.set(key, verifier)
   }
   if (key !== null) lastUsed.set(cache, { values: snapshot(options), verifier })

@@ -11,6 +11,7 @@ const createError = require('@fastify/error')
 const fp = require('fastify-plugin')
 const ms = require('ms')
 const core = require('./core')
+const { boundedMap } = require('../bounded-map')
 const { createDpopAuth, dpopRequest, requestUrl } = require('../dpop-auth')
 const { TokenError, createSigner, createVerifier, createDecoder } = require('./fast-jwt')
 
@@ -480,14 +481,14 @@ function registerJwt(fastify, options, next) {
   }
 
   // The signer for the registered options and a key: the plugin's own, or one per key a secret function returns.
-  const signers = new Map()
+  // FIFO: a hit is one lookup on every reply.jwtSign; a signer dropped is made again from the key cache's entry.
+  const signers = boundedMap(SIGNER_LIMIT)
   function registeredSigner(key) {
     if (key === undefined) return signer
     let cached = signers.get(key)
     if (cached === undefined) {
       cached = createSigner(withKey(signOptions, key))
       if (typeof key !== 'string') return cached
-      if (signers.size >= SIGNER_LIMIT) signers.delete(signers.keys().next().value)
       signers.set(key, cached)
     }
     return cached

@@ -9,6 +9,7 @@ const { decode: decodeToken, payloadOpensObject, partJson } = require('../decode
 const { createLocalJwks, createRemoteJwks, SET_FAULT } = require('../jwks')
 const { JsonWebTokenError, optionError } = require('../errors')
 const { keyFor } = require('./hono-keys')
+const { boundedMap } = require('../bounded-map')
 
 const AlgorithmTypes = Object.freeze({
   HS256: 'HS256',
@@ -304,39 +305,39 @@ async function sign(payload, privateKey, alg = 'HS256') {
 // new array on each request, and equal arrays share one set, whose keys node:crypto has read already. The last
 // LOCAL_SET_LIMIT texts are kept, the least recently used one dropped first.
 const LOCAL_SET_LIMIT = 100
-const localSets = new Map()
+// LRU: a set dropped loses the keys it imported; a hit's refresh is nothing beside the JSON.stringify before it.
+const localSets = boundedMap(LOCAL_SET_LIMIT, { refreshOnHit: true })
 
 function localSet(keys) {
   const text = JSON.stringify(keys)
   let set = localSets.get(text)
   if (set === undefined) {
     set = createLocalJwks({ keys })
-    if (localSets.size >= LOCAL_SET_LIMIT) localSets.delete(localSets.keys().next().value)
-  } else {
-    localSets.delete(text)
+    localSets.set(text, set)
   }
-  localSets.set(text, set)
   return set
 }
 
 // Remote sets through createRemoteJwks (cached, refetched on an unknown `kid`, bounded in time and size), one per
-// URL and RequestInit. `init` goes to every request, as hono passes it to fetch.
+// URL and RequestInit. `init` goes to every request, as hono passes it to fetch. The last REMOTE_SET_LIMIT URLs used
+// are kept (per RequestInit), the least recently used one dropped first.
 const REMOTE_SET_LIMIT = 100
+// LRU: a set dropped is fetched again over the network; a hit's refresh is nothing beside a token's verification.
+const remoteSets = () => boundedMap(REMOTE_SET_LIMIT, { refreshOnHit: true })
 const remoteSetsByInit = new WeakMap()
-const remoteSetsWithoutInit = new Map()
+const remoteSetsWithoutInit = remoteSets()
 
 function remoteSet(uri, init) {
   let sets = remoteSetsWithoutInit
   if (init !== undefined && init !== null) {
     sets = remoteSetsByInit.get(init)
-    if (sets === undefined) remoteSetsByInit.set(init, (sets = new Map()))
+    if (sets === undefined) remoteSetsByInit.set(init, (sets = remoteSets()))
   }
   let set = sets.get(uri)
   if (set === undefined) {
     const fetchSet = (target, request) =>
       globalThis.fetch(target, { ...init, signal: request.signal, redirect: init?.redirect ?? request.redirect })
     set = createRemoteJwks(uri, { fetch: fetchSet })
-    if (sets.size >= REMOTE_SET_LIMIT) sets.clear()
     sets.set(uri, set)
   }
   return set

@@ -8,6 +8,7 @@ const { types } = require('node:util')
 const { isBuffer } = require('../sign')
 const { tokenError } = require('../errors')
 const { octSecret } = require('../keys')
+const { boundedMap } = require('../bounded-map')
 
 // What WebCrypto binds a CryptoKey to, per algorithm: hono signs and verifies through WebCrypto, which refuses a
 // key imported for another algorithm or hash.
@@ -87,15 +88,15 @@ function jwkKeyObject(jwk, usage) {
 // body in lines.
 const ONE_LINE_PEM = /^\s*(-----BEGIN [A-Z0-9 ]+-----)\s*([A-Za-z0-9+/=]+)\s*(-----END [A-Z0-9 ]+-----)\s*$/
 
-const pemTexts = new Map()
 const PEM_TEXT_LIMIT = 100
+// FIFO: a hit is one lookup on every call with PEM text; one dropped costs a regular expression once.
+const pemTexts = boundedMap(PEM_TEXT_LIMIT)
 
 function pemInLines(text) {
   let lines = pemTexts.get(text)
   if (lines === undefined) {
     const match = ONE_LINE_PEM.exec(text)
     lines = match === null ? text : `${match[1]}\n${match[2].match(/.{1,64}/g).join('\n')}\n${match[3]}\n`
-    if (pemTexts.size >= PEM_TEXT_LIMIT) pemTexts.clear()
     pemTexts.set(text, lines)
   }
   return lines
