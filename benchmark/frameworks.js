@@ -2,13 +2,13 @@
 // The server's CPU time per request of a protected route, in each framework, with ringjwt's plugin and with the
 // one it replaces: Express + ringjwt/express against express-jwt, Fastify + ringjwt/fastify against @fastify/jwt,
 // Hono (on @hono/node-server) + ringjwt/hono against hono/jwt.
-// Each is measured without a session check and with one: the in-process session store, the Redis store, and the
-// Redis store on a node-redis client with client-side caching (RESP3). The JWT part is the route with
+// Each is measured without a session check and with one: the in-process session store, the Redis store on a
+// node-redis client and on an ioredis one, and on a node-redis client with client-side caching (RESP3). The JWT part is the route with
 // authentication minus the same route without it (`bare`).
 //
 //   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
-//                                [--isolated] [--session none|memory|redis|'redis, client cache'|'one turn'|
-//                                                       'redis (ioredis)' ...]
+//                                [--isolated] [--session none|memory|redis|'redis (ioredis)'|'redis, client cache'|
+//                                                       'one turn' ...]
 //
 // The apps run in a child process (with --isolated, each app in a child process of its own: apps that share a process
 // share V8's type feedback for their common code, a heap and the Redis clients); autocannon sends a fixed number of
@@ -31,11 +31,11 @@ const { median } = require('./measure')
 
 const SECRET = 'a benchmark secret of thirty-two+ characters'
 const ROUTE = '/orders'
-// The rows, by their session check (--session, once per row; the first four by default). `one turn` is the
+// The rows, by their session check (--session, once per row; the first five by default). `one turn` is the
 // in-process store answering after one turn of the event loop (setImmediate): a check that waits as a round trip
-// does, without Redis. `redis (ioredis)` is the Redis store on an ioredis client, where `redis` is on node-redis.
-const SESSIONS = ['none', 'memory', 'redis', 'redis, client cache']
-const MORE_SESSIONS = ['one turn', 'redis (ioredis)']
+// does, without Redis. `redis` is the Redis store on a node-redis client, `redis (ioredis)` on an ioredis one.
+const SESSIONS = ['none', 'memory', 'redis', 'redis (ioredis)', 'redis, client cache']
+const MORE_SESSIONS = ['one turn']
 const IMPLEMENTATIONS = {
   express: ['express-jwt', 'ringjwt/express'],
   fastify: ['@fastify/jwt', 'ringjwt/fastify'],

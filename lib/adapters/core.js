@@ -7,8 +7,12 @@
 const { createVerifier } = require('../compiled')
 const { verify } = require('../verify')
 const { verifyingKey } = require('../keys')
-const { partJson } = require('../decode')
 const { JsonWebTokenError } = require('../errors')
+
+// A verifier's form that resolves to the complete token `{ header, payload, signature }` whatever its options ask
+// for: each adapter's `isRevoked` is given the header its verifier read, not parsed again. Passed to ringjwt/fastify's
+// verifiers as `verify[COMPLETE](token)`, to ringjwt/hono's `verify` and `verifyWithJwks` as their last argument.
+const COMPLETE = Symbol('complete')
 
 function isThenable(value) {
   return (
@@ -134,23 +138,9 @@ function keyedVerifiers(verifyOptions) {
   return perKeyContent(compileFor, (key) => uncompiledVerifier(key, verifyOptions))
 }
 
-// A verified compact JWS as an `isRevoked` hook is given it: its header (read when asked for), the verified claims
-// and its signature segment, which a session store that binds its tokens checks.
-function verifiedToken(token, payload) {
-  let header
-  return {
-    get header() {
-      header ??= partJson(token)
-      return header
-    },
-    payload,
-    signature: token.slice(token.lastIndexOf('.') + 1),
-  }
-}
-
 module.exports = {
+  COMPLETE,
   isThenable,
-  verifiedToken,
   after,
   isTokenFault,
   authorizationOf,

@@ -7,7 +7,7 @@
 const ms = require('ms')
 const compiled = require('../compiled')
 const { signingKey, verifyingKey, defaultAlgorithms, HS_ALGS } = require('../keys')
-const { isTokenFault } = require('./core')
+const { COMPLETE, isTokenFault } = require('./core')
 const { payloadOpensObject } = require('../decode')
 
 const codes = Object.freeze({
@@ -587,7 +587,7 @@ function createVerifier(options = {}) {
     return { header, payload, signature: token.slice(last + 1), input: token.slice(0, last), token }
   }
 
-  function run(verifier, allowed, token) {
+  function run(verifier, allowed, token, whole) {
     let decoded = verifiedFirst(verifier, token)
     let payload
     if (decoded !== null) {
@@ -604,15 +604,21 @@ function createVerifier(options = {}) {
       }
     }
     afterNative(decoded)
-    return complete ? { header: decoded.header, payload, signature: decoded.signature, input: decoded.input } : payload
+    return whole ? { header: decoded.header, payload, signature: decoded.signature, input: decoded.input } : payload
   }
 
   if (typeof key !== 'function') {
     const allowed = algorithmsFor(key)
     const verifier = verifierFor(key, allowed)
-    return (token) => run(verifier, allowed, token)
+    const verify = (token) => run(verifier, allowed, token, complete)
+    verify[COMPLETE] = (token) => run(verifier, allowed, token, true)
+    return verify
   }
-  return function verifyAsync(token, callback) {
+  const verifyAsync = (token, callback) => verifyWithKeyFunction(token, callback, complete)
+  verifyAsync[COMPLETE] = (token, callback) => verifyWithKeyFunction(token, callback, true)
+  return verifyAsync
+
+  function verifyWithKeyFunction(token, callback, whole) {
     let decoded
     try {
       decoded = decodeComplete(token)
@@ -625,7 +631,7 @@ function createVerifier(options = {}) {
       signature: decoded.signature,
     }).then((resolved) => {
       const allowed = algorithmsFor(resolved)
-      return run(verifierFor(resolved, allowed), allowed, token)
+      return run(verifierFor(resolved, allowed), allowed, token, whole)
     })
     return settle(promise, callback)
   }

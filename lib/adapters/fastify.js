@@ -540,15 +540,17 @@ function registerJwt(fastify, options, next) {
   }
 
   // The checks after the signature: `trusted`, then `isRevoked` (ringjwt's: the session store's check), then
-  // `done(result)` in the same step as the last answer. `isRevoked` is given `{ header, payload, signature }`: the
-  // result itself when the verify options ask for the complete token, else the token's header and signature with
-  // the result as the payload (whatever claims it holds: members named `header` and `payload` among them do not
-  // make it a complete token). The signature is what a session store that binds its tokens checks.
+  // `done(result)` in the same step as the last answer. `verified` is the complete token when `whole` (the verify
+  // options ask for it, or `isRevoked` is set), else the claims; `result` is what the options ask for. `isRevoked` is
+  // given `{ header, payload, signature }`: the result itself when it is the complete token, else the token's header
+  // and signature with the result as the payload (whatever claims it holds: members named `header` and `payload`
+  // among them do not make it a complete token). The signature is what a session store that binds its tokens checks.
   const untrusted = () => new refusals.untrusted()
-  function accept(request, result, complete, token, done) {
+  function accept(request, verified, complete, whole, done) {
+    const result = whole && !complete ? verified.payload : verified
     const revocation = () => {
       if (!isRevoked) return done(result)
-      const jwt = complete ? result : core.verifiedToken(token, result)
+      const jwt = complete ? result : { header: verified.header, payload: result, signature: verified.signature }
       return core.checkRevoked(isRevoked, request, jwt, untrusted, () => done(result))
     }
     if (!trusted) return revocation()
@@ -652,6 +654,8 @@ function registerJwt(fastify, options, next) {
     const decodeLater = hasStaticPublicKey && useGlobalOptions && !opts.decode && !decodeOptions.checkTyp
     const verifyOpts = opts.verify || opts
     const complete = !!verifyOpts.complete
+    // `isRevoked` is given the header too: the verifier returns the complete token, read once.
+    const whole = complete || !!isRevoked
     assert(dpop === null || !verifyOpts.extractToken, '"dpop" reads the Authorization header')
     token = lookupToken(request, verifyOpts)
     if (!decodeLater || typeof token !== 'string') decoded = decode(token, opts.decode || decodeOptions)
@@ -672,16 +676,16 @@ function registerJwt(fastify, options, next) {
       let result
       try {
         const selected = decodeLater ? verifier : getVerifier(withKey(verifyOpts, key), useGlobalOptions)
-        result = selected(token)
+        result = whole && !complete ? selected[core.COMPLETE](token) : selected(token)
       } catch (err) {
         throw refusal(decodedFirst(err))
       }
       if (core.isThenable(result)) result = result.catch((err) => Promise.reject(refusal(decodedFirst(err))))
-      else if (decoded === undefined && !isClaimsObject(complete ? result?.payload : result)) {
+      else if (decoded === undefined && !isClaimsObject(whole ? result?.payload : result)) {
         decode(token, decodeOptions)
       }
-      if (dpop !== null) result = core.after(result, (verified) => checkProof(request, verified, complete))
-      return core.after(result, (verified) => accept(request, verified, complete, token, finish))
+      if (dpop !== null) result = core.after(result, (verified) => checkProof(request, verified, whole))
+      return core.after(result, (verified) => accept(request, verified, complete, whole, finish))
     }
 
     return core.after(hasStaticPublicKey ? publicKey : keyFromFunction(publicKey, request, decoded), check)

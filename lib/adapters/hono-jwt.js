@@ -10,6 +10,7 @@ const { createLocalJwks, createRemoteJwks, SET_FAULT } = require('../jwks')
 const { JsonWebTokenError, optionError } = require('../errors')
 const { keyFor } = require('./hono-keys')
 const { boundedMap } = require('../bounded-map')
+const { COMPLETE } = require('./core')
 
 const AlgorithmTypes = Object.freeze({
   HS256: 'HS256',
@@ -250,7 +251,9 @@ function checkNotSwapped(key, call) {
   }
 }
 
-async function verify(token, publicKey, algOrOptions) {
+// `form` COMPLETE (ringjwt/hono's middleware): the verified `{ header, payload, signature }`, not the payload. A
+// default, so that `verify.length` is hono's 3.
+async function verify(token, publicKey, algOrOptions, form = undefined) {
   checkNotSwapped(publicKey, 'verify(token, key, alg)')
   if (!algOrOptions) throw new JwtAlgorithmRequired()
   const options = typeof algOrOptions === 'string' ? { alg: algOrOptions } : algOrOptions
@@ -282,7 +285,7 @@ async function verify(token, publicKey, algOrOptions) {
   // hono reads the signature as canonical base64url only.
   if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw new JwtTokenInvalid(token)
   if (failure !== undefined) throw fromSignatureCheck(failure, token)
-  return payload
+  return form === COMPLETE ? { header, payload, signature } : payload
 }
 
 async function sign(payload, privateKey, alg = 'HS256') {
@@ -386,7 +389,7 @@ function fromKeySelection(err, token) {
   return NO_KEY.has(err.code) ? withCode(new JwtTokenInvalid(token), err.code) : err
 }
 
-async function verifyWithJwks(token, options, init) {
+async function verifyWithJwks(token, options, init, form = undefined) {
   const verification = options.verification || {}
   const header = decodeHeader(token)
   if (!isTokenHeader(header, verification.typ)) throw new JwtHeaderInvalid(header)
@@ -399,7 +402,7 @@ async function verifyWithJwks(token, options, init) {
     throw new Error('verifyWithJwks requires options for either "keys" or "jwks_uri" or both')
   }
   const key = await jwksKey(token, header, options.keys, options.jwks_uri, init)
-  return verify(token, key, { alg: header.alg, ...verification })
+  return verify(token, key, { alg: header.alg, ...verification }, form)
 }
 
 const Jwt = Object.freeze({ sign, verify, decode, verifyWithJwks })

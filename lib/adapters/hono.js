@@ -6,7 +6,7 @@
 // `loadHono`, so that `instanceof HTTPException` holds in the app's error handler, in CommonJS and in ESM.
 
 const { verify, verifyWithJwks } = require('./hono-jwt')
-const { verifiedToken, failureOf } = require('./core')
+const { COMPLETE, failureOf } = require('./core')
 const { createDpopAuth, dpopRequest } = require('../dpop-auth')
 const { optionError } = require('../errors')
 
@@ -48,10 +48,10 @@ function invalidToken(hono, ctx, options, dpop, description, cause) {
 // Express's and Fastify's are. A truthy answer is a 401 ("token revoked"). An error it throws with a status is an
 // HTTPException of that status, the error as its `cause`: the session store's refusals (401, their message in the
 // challenge) and a store that cannot answer (503). Any other error goes to the app's error handler as it is.
-async function askRevoked(hono, ctx, options, dpop, token, payload) {
+async function askRevoked(hono, ctx, options, dpop, verified) {
   let revoked
   try {
-    revoked = await options.isRevoked(ctx, verifiedToken(token, payload))
+    revoked = await options.isRevoked(ctx, verified)
   } catch (thrown) {
     const err = failureOf(thrown)
     if (statusOf(err) === 401) throw invalidToken(hono, ctx, options, dpop, String(err.message), err)
@@ -125,8 +125,8 @@ async function tokenOf(hono, ctx, options, dpop, found) {
   return cookie.prefixOptions ? hono.getCookie(ctx, cookie.key, cookie.prefixOptions) : hono.getCookie(ctx, cookie.key)
 }
 
-// The middleware both share: `check(token, ctx)` resolves to the payload or rejects with the reason, which goes
-// on the 401 as its `cause`. `passThrough(err)` says which reasons are not the token's fault (the jwk middleware's
+// The middleware both share: `check(token, ctx)` resolves to the verified `{ header, payload, signature }` or
+// rejects with the reason, which goes on the 401 as its `cause`. `passThrough(err)` says which reasons are not the token's fault (the jwk middleware's
 // JWK Set that cannot be fetched) and go to the app's error handler as they are.
 // `dpop`: the DPoP step (lib/dpop-auth.js) when the `dpop` option is on, else null.
 function authMiddleware(loadHono, options, check, { name, allowAnon = false, passThrough = () => false, dpop = null }) {
@@ -142,13 +142,14 @@ function authMiddleware(loadHono, options, check, { name, allowAnon = false, pas
       const error = dpop === null ? 'invalid_request' : null
       throw refusal(hono, ctx, options, 'no authorization included in request', dpop, error)
     }
-    let payload
+    let verified
     let cause
     try {
-      payload = await check(token, ctx)
+      verified = await check(token, ctx)
     } catch (err) {
       cause = err
     }
+    const payload = verified?.payload
     if (!payload) {
       if (passThrough(cause)) throw cause
       throw invalidToken(hono, ctx, options, dpop, 'token verification failure', cause)
@@ -159,7 +160,7 @@ function authMiddleware(loadHono, options, check, { name, allowAnon = false, pas
       const headers = dpop.responseHeaders()
       if (headers !== null) for (const [header, value] of Object.entries(headers)) ctx.header(header, value)
     }
-    if (options.isRevoked !== undefined) await askRevoked(hono, ctx, options, dpop, token, payload)
+    if (options.isRevoked !== undefined) await askRevoked(hono, ctx, options, dpop, verified)
     ctx.set('jwtPayload', payload)
     await next()
   }
@@ -192,7 +193,7 @@ function honoMiddleware(loadHono) {
     if (!options.alg) throw new Error('JWT auth middleware requires options for "alg"')
     const verification = { alg: options.alg, ...options.verification }
     const dpop = dpopOf(options)
-    const check = (token) => verify(token, options.secret, verification)
+    const check = (token) => verify(token, options.secret, verification, COMPLETE)
     return authMiddleware(loadHono, options, check, { name: 'jwt', dpop })
   }
 
@@ -205,7 +206,7 @@ function honoMiddleware(loadHono) {
       const keys = typeof options.keys === 'function' ? await options.keys(ctx) : options.keys
       const uri = typeof options.jwks_uri === 'function' ? await options.jwks_uri(ctx) : options.jwks_uri
       const settings = { keys, jwks_uri: uri, verification: options.verification || {}, allowedAlgorithms: options.alg }
-      return verifyWithJwks(token, settings, init)
+      return verifyWithJwks(token, settings, init, COMPLETE)
     }
     // hono lets plain Errors through (a JWK Set it cannot fetch or read, a key function that throws one).
     const passThrough = (err) => err instanceof Error && err.constructor === Error
