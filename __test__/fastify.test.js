@@ -541,6 +541,38 @@ describe('trusted and the session store', () => {
     }
   })
 
+  test('with the verified-token cache, isRevoked, trusted and request.user get the cached, frozen token', async () => {
+    const seen = []
+    const other = await start(fastifyJwt, {
+      secret,
+      verify: { cache: true },
+      trusted: (request, payload) => seen.push(['trusted', payload]) > 0,
+      isRevoked: (request, token) => {
+        seen.push(['isRevoked', token])
+        return false
+      },
+    })
+    try {
+      const token = other.app.jwt.sign({ sub: 'u1', jti: 'j1' })
+      for (let i = 0; i < 2; i++) {
+        const claims = { sub: 'u1', jti: 'j1', iat: expect.any(Number) }
+        expect(await other.ask('/verify', bearer(token))).toEqual({
+          status: 200,
+          body: { verified: claims, user: claims },
+        })
+      }
+      const [[, payload], [, first], , [, second]] = seen
+      expect(seen.map(([hook]) => hook)).toEqual(['trusted', 'isRevoked', 'trusted', 'isRevoked'])
+      expect(first).toEqual({ header: { alg: 'HS256', typ: 'JWT' }, payload, signature: token.split('.')[2] })
+      expect([first.payload, second.payload, seen[2][1]]).toEqual([payload, payload, payload])
+      expect(second.payload).toBe(first.payload)
+      expect(second.header).toBe(first.header)
+      expect([Object.isFrozen(first.payload), Object.isFrozen(first.header)]).toEqual([true, true])
+    } finally {
+      await other.close()
+    }
+  })
+
   test('a token no session issued', async () => {
     expect(await server.ask('/verify', bearer(server.app.jwt.sign({ sub: 'u1' })))).toEqual({
       status: 401,

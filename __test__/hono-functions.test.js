@@ -490,3 +490,13 @@ test('a function is no key (ringjwt would call it as a key resolver)', async () 
     })
   }
 })
+
+test('each function takes as many declared arguments as hono’s (Function.length)', () => {
+  const hono = require('hono/utils/jwt').Jwt
+  for (const name of ['sign', 'verify', 'decode', 'verifyWithJwks']) {
+    expect([name, Jwt[name].length]).toEqual([name, hono[name].length])
+  }
+  expect([sign, verify, decode].map((f) => f.length)).toEqual(
+    [hono.sign, hono.verify, hono.decode].map((f) => f.length),
+  )
+})

@@ -3,8 +3,8 @@
 // one it replaces: Express + ringjwt/express against express-jwt, Fastify + ringjwt/fastify against @fastify/jwt,
 // Hono (on @hono/node-server) + ringjwt/hono against hono/jwt.
 // Each is measured without a session check and with one: the in-process session store, the Redis store on a
-// node-redis client and on an ioredis one, and on a node-redis client with client-side caching (RESP3). The JWT part is the route with
-// authentication minus the same route without it (`bare`).
+// node-redis client and on an ioredis one, and on a node-redis client with client-side caching (RESP3). The JWT
+// part is the route with authentication minus the same route without it (`bare`).
 //
 //   node benchmark/frameworks.js [--requests 4000] [--rounds 5] [--connections 10] [--framework express|fastify|hono]
 //                                [--isolated] [--session none|memory|redis|'redis (ioredis)'|'redis, client cache'|

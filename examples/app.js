@@ -139,7 +139,7 @@ function refreshCookieOf(secure) {
 
 // Caps the sessions of `subject` at `max` once a login has made its own (`own`, a session id): the oldest past the
 // cap are ended, as DELETE /sessions/:id ends one, so the newest login always keeps its session, and an ended one's
-// tokens are refused as any ended session's are (`session_ended`). Returns how many it ended.
+// tokens are refused as any ended session's are (`session_ended`).
 //
 // The store has no call that finds a subject's oldest sessions and ends them in one step: this lists the live
 // sessions (oldest first, one read per session on Redis) and ends them one by one. On Redis, sign-ins of one user
@@ -156,10 +156,9 @@ async function endOldestSessions(sessions, subject, own, max) {
   const live = await sessions.list(subject)
   const excess = live.length - max
   const position = live.findIndex((session) => session.id === own)
-  if (excess <= 0 || position <= 0) return 0
+  if (excess <= 0 || position <= 0) return
   const oldest = live.slice(0, Math.min(excess, position))
-  const ended = await Promise.all(oldest.map((session) => sessions.end(session.id)))
-  return ended.filter(Boolean).length
+  await Promise.all(oldest.map((session) => sessions.end(session.id)))
 }
 
 // A proof that fails a check is the client's: 400 `invalid_dpop_proof`. A full replay cache, or a store that

@@ -9,9 +9,10 @@ const { verify } = require('../verify')
 const { verifyingKey } = require('../keys')
 const { JsonWebTokenError } = require('../errors')
 
-// A verifier's form that resolves to the complete token `{ header, payload, signature }` whatever its options ask
-// for: each adapter's `isRevoked` is given the header its verifier read, not parsed again. Passed to ringjwt/fastify's
-// verifiers as `verify[COMPLETE](token)`, to ringjwt/hono's `verify` and `verifyWithJwks` as their last argument.
+// Asks a verifier for the complete token `{ header, payload, signature }` whatever its options ask for, so that each
+// adapter's `isRevoked` is given the header its verifier read, not parsed again: ringjwt/fastify's verifiers carry
+// that form as `verify[COMPLETE](token)`; ringjwt/hono's `verify` and `verifyWithJwks` take COMPLETE as a last
+// argument.
 const COMPLETE = Symbol('complete')
 
 function isThenable(value) {

@@ -584,10 +584,10 @@ function registerJwt(fastify, options, next) {
 
   // The DPoP step, once the token is verified: the proof is checked against the request and the token's `cnf.jkt`,
   // and goes on `request.dpop`. The URL is Fastify's protocol and host, which follow its `trustProxy`.
-  function checkProof(request, verified, complete) {
+  function checkProof(request, verified, whole) {
     const url = requestUrl(request.protocol, request.host, request.url)
     const authorization = core.authorizationOf(request.headers)
-    const claims = complete ? verified?.payload : verified
+    const claims = whole ? verified?.payload : verified
     const checked = dpop.check(dpopRequest(request.method, url, authorization, request.headers.dpop), claims)
     return core.after(checked, (proof) => {
       if (proof !== null) request.dpop = proof

@@ -126,8 +126,8 @@ async function tokenOf(hono, ctx, options, dpop, found) {
 }
 
 // The middleware both share: `check(token, ctx)` resolves to the verified `{ header, payload, signature }` or
-// rejects with the reason, which goes on the 401 as its `cause`. `passThrough(err)` says which reasons are not the token's fault (the jwk middleware's
-// JWK Set that cannot be fetched) and go to the app's error handler as they are.
+// rejects with the reason, which goes on the 401 as its `cause`. `passThrough(err)` says which reasons are not the
+// token's fault (the jwk middleware's JWK Set that cannot be fetched) and go to the app's error handler as they are.
 // `dpop`: the DPoP step (lib/dpop-auth.js) when the `dpop` option is on, else null.
 function authMiddleware(loadHono, options, check, { name, allowAnon = false, passThrough = () => false, dpop = null }) {
   if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') {
